@@ -1,0 +1,35 @@
+package dev.chorus.tts;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One request to turn text into audio, as the runtime receives it from any protocol.
+ *
+ * @param text       the text to speak (plain text)
+ * @param voice      a voice id ({@code engine:name}), or {@code null} for the default voice
+ * @param options    engine-side controls
+ * @param encoding   the output encoding
+ * @param sampleRate the output sample rate in Hz, or 0 for the voice's native rate
+ * @param timeout    how long the whole synthesis may take, or {@code null} for the runtime's default
+ */
+public record SynthesisRequest(String text, String voice, SynthesisOptions options, AudioEncoding encoding,
+                               int sampleRate, Duration timeout) {
+
+    public SynthesisRequest {
+        Objects.requireNonNull(text, "text");
+        options = options == null ? SynthesisOptions.defaults() : options;
+        encoding = encoding == null ? AudioEncoding.WAV : encoding;
+        if (sampleRate < 0) {
+            throw new InvalidInputException("sample_rate", "sample_rate: " + sampleRate + " (expected: >= 0)");
+        }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new InvalidInputException("timeout", "timeout: " + timeout + " (expected: > 0)");
+        }
+    }
+
+    /** Returns a request for {@code text} on {@code voice} with every other setting at its default. */
+    public static SynthesisRequest of(String text, String voice) {
+        return new SynthesisRequest(text, voice, null, null, 0, null);
+    }
+}
