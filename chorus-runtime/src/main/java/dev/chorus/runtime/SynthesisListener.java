@@ -1,0 +1,42 @@
+package dev.chorus.runtime;
+
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.spi.SynthesisEvent;
+
+/**
+ * Receives one request's audio in text order, at the requested sample rate, as soon as each piece is ready.
+ *
+ * <p>Callbacks run on engine worker threads, one at a time per request (never concurrently for one request).
+ * The {@code samples} array is valid only during {@link #onAudio}. A callback that throws cancels the request
+ * (this is how a writer reports that its client went away). Exactly one of {@link #onComplete} and
+ * {@link #onError} is called last.
+ */
+public interface SynthesisListener {
+
+    /** Called once before any audio, with the voice, the output sample rate and the number of text chunks. */
+    default void onStart(VoiceInfo voice, int sampleRate, int chunks) {
+    }
+
+    /** Receives the next {@code length} mono PCM16 samples. */
+    void onAudio(short[] samples, int offset, int length);
+
+    /**
+     * Receives a timing event; text offsets index the normalized text, sample offsets count output samples from
+     * the start of the request's audio.
+     */
+    default void onEvent(SynthesisEvent event) {
+    }
+
+    /** Called after chunk {@code index} (0-based) of {@code chunks} has been fully delivered. */
+    default void onChunkDone(int index, int chunks) {
+    }
+
+    /** Called once after the last audio. */
+    default void onComplete(SynthesisSummary summary) {
+    }
+
+    /** Called once if the request fails, is cancelled or runs past its deadline. */
+    default void onError(ChorusException error) {
+    }
+}

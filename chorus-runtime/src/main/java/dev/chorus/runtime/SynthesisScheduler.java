@@ -1,0 +1,167 @@
+package dev.chorus.runtime;
+
+import dev.chorus.tts.OverloadedException;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs text chunks on one bounded pool of platform threads per engine.
+ *
+ * <p>Design: each engine gets a fixed pool sized to its worker count, so engines never wait on each other and
+ * synthesis never runs on I/O threads. The pool's queue orders tasks by (not-first-chunk, request sequence,
+ * chunk index): the first chunk of any request jumps ahead of later chunks, which keeps time to first audio low
+ * under load, and older requests otherwise finish first. Admission is bounded per engine by the number of
+ * requests in progress; each request keeps only a small window of chunks queued (see {@code Synthesizer}), so
+ * the queue is bounded too and nothing admitted is dropped.
+ */
+public final class SynthesisScheduler implements AutoCloseable {
+
+    private final Map<String, EnginePool> pools = new ConcurrentHashMap<>();
+    private final int maxPendingPerWorker;
+    private final AtomicLong sequence = new AtomicLong();
+
+    /**
+     * Creates a scheduler that admits at most {@code maxPendingPerWorker} requests per engine worker.
+     */
+    public SynthesisScheduler(int maxPendingPerWorker) {
+        if (maxPendingPerWorker < 1) {
+            throw new IllegalArgumentException("maxPendingPerWorker: " + maxPendingPerWorker + " (expected: >= 1)");
+        }
+        this.maxPendingPerWorker = maxPendingPerWorker;
+    }
+
+    /** Creates the pool for an engine with {@code workers} threads; call once per engine before use. */
+    public void addEngine(String engineId, int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
+        }
+        pools.computeIfAbsent(engineId, id -> new EnginePool(id, workers, workers * maxPendingPerWorker));
+    }
+
+    long nextSequence() {
+        return sequence.incrementAndGet();
+    }
+
+    /**
+     * Admits one request on an engine, or refuses it when the engine already has its maximum in progress.
+     *
+     * @throws OverloadedException when the engine is full
+     */
+    void admit(String engineId) {
+        EnginePool p = pool(engineId);
+        while (true) {
+            int n = p.pending.get();
+            if (n >= p.maxPending) {
+                throw new OverloadedException("engine '" + engineId + "' is busy: " + n
+                        + " requests in progress (limit " + p.maxPending + "); retry shortly", Duration.ofSeconds(1));
+            }
+            if (p.pending.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Releases an admission taken with {@link #admit}. */
+    void release(String engineId) {
+        pool(engineId).pending.decrementAndGet();
+    }
+
+    /** Queues a chunk task on its engine's pool. */
+    void execute(String engineId, ChunkTask task) {
+        pool(engineId).executor.execute(task);
+    }
+
+    /** Returns the number of chunks being synthesized right now, across engines. */
+    public int inFlight() {
+        return pools.values().stream().mapToInt(p -> p.running.get()).sum();
+    }
+
+    /** Returns the number of chunks waiting for a worker, across engines. */
+    public int queued() {
+        return pools.values().stream().mapToInt(p -> p.executor.getQueue().size()).sum();
+    }
+
+    /** Returns the number of admitted, unfinished requests on an engine. */
+    public int pendingRequests(String engineId) {
+        return pool(engineId).pending.get();
+    }
+
+    private EnginePool pool(String engineId) {
+        EnginePool p = pools.get(engineId);
+        if (p == null) {
+            throw new IllegalArgumentException("engineId: " + engineId + " (expected one of: " + pools.keySet() + ")");
+        }
+        return p;
+    }
+
+    /** Stops every pool, interrupting running chunks. */
+    @Override
+    public void close() {
+        pools.values().forEach(p -> p.executor.shutdownNow());
+        for (EnginePool p : pools.values()) {
+            try {
+                p.executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A unit of work ordered first-chunk-first, then by request age, then by chunk index. */
+    abstract static class ChunkTask implements Runnable, Comparable<ChunkTask> {
+        final long requestSequence;
+        final int chunkIndex;
+
+        ChunkTask(long requestSequence, int chunkIndex) {
+            this.requestSequence = requestSequence;
+            this.chunkIndex = chunkIndex;
+        }
+
+        @Override
+        public int compareTo(ChunkTask o) {
+            int c = Boolean.compare(chunkIndex > 0, o.chunkIndex > 0);
+            if (c != 0) {
+                return c;
+            }
+            c = Long.compare(requestSequence, o.requestSequence);
+            return c != 0 ? c : Integer.compare(chunkIndex, o.chunkIndex);
+        }
+    }
+
+    private static final class EnginePool {
+        final ThreadPoolExecutor executor;
+        final AtomicInteger pending = new AtomicInteger();
+        final AtomicInteger running = new AtomicInteger();
+        final int maxPending;
+
+        EnginePool(String engineId, int workers, int maxPending) {
+            this.maxPending = maxPending;
+            AtomicInteger n = new AtomicInteger();
+            ThreadFactory threads = r -> Thread.ofPlatform().daemon().name("chorus-" + engineId + "-" + n.incrementAndGet())
+                    .unstarted(r);
+            this.executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                    new PriorityBlockingQueue<>(), threads) {
+                @Override
+                protected void beforeExecute(Thread t, Runnable r) {
+                    running.incrementAndGet();
+                }
+
+                @Override
+                protected void afterExecute(Runnable r, Throwable t) {
+                    running.decrementAndGet();
+                }
+            };
+            // Start every worker now so each task goes through the priority queue rather than to a new thread.
+            executor.prestartAllCoreThreads();
+        }
+    }
+}

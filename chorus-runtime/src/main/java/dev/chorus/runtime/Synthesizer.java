@@ -1,0 +1,303 @@
+package dev.chorus.runtime;
+
+import dev.chorus.audio.AudioEncoder;
+import dev.chorus.text.PreparedText;
+import dev.chorus.text.TextChunk;
+import dev.chorus.text.TextPipeline;
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.SynthesisException;
+import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.spi.Voice;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns {@link SynthesisRequest}s into audio: validates the text, splits it into chunks, routes it to a voice,
+ * runs the chunks on the engine's pool and streams the audio back in order at the requested rate.
+ */
+public final class Synthesizer implements AutoCloseable {
+
+    /** Output sample rates a request may ask for. */
+    public static final Set<Integer> SAMPLE_RATES = Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000);
+
+    private final EngineRegistry registry;
+    private final TextPipeline pipeline;
+    private final SynthesisScheduler scheduler;
+    private final int maxInputChars;
+    private final Duration defaultTimeout;
+    private final int lookahead;
+    private final LongSupplier ticker;
+    private final ScheduledExecutorService timer;
+
+    private Synthesizer(Builder b) {
+        this.registry = Objects.requireNonNull(b.registry, "registry");
+        this.pipeline = b.pipeline != null ? b.pipeline : TextPipeline.builder().build();
+        this.maxInputChars = b.maxInputChars;
+        this.defaultTimeout = b.defaultTimeout;
+        this.lookahead = b.lookahead;
+        this.ticker = b.ticker;
+        this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker);
+        registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("chorus-deadlines").unstarted(r));
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the engine registry this synthesizer routes to. */
+    public EngineRegistry registry() {
+        return registry;
+    }
+
+    /** Returns the scheduler, for its load figures. */
+    public SynthesisScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Starts a synthesis and returns at once; audio reaches {@code listener} as it is made.
+     *
+     * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
+     */
+    public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        String text = checkText(request.text());
+        Voice voice = registry.voice(request.voice());
+        VoiceInfo info = voice.info();
+        int rate = request.sampleRate() == 0 ? info.sampleRate() : checkRate(request.sampleRate());
+        Locale locale = request.options().language() != null
+                ? Locale.forLanguageTag(request.options().language()) : info.locale();
+        List<TextChunk> chunks = speakable(pipeline.prepare(text, locale));
+        Duration timeout = request.timeout() != null ? request.timeout() : defaultTimeout;
+        scheduler.admit(info.engine());
+        SynthesisJob job;
+        try {
+            job = new SynthesisJob(scheduler, voice, request.options(), chunks, listener, rate, lookahead, ticker,
+                    timeout);
+        } catch (RuntimeException e) {
+            scheduler.release(info.engine());
+            throw e;
+        }
+        ScheduledFuture<?> expiry = timer.schedule(job::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        job.completion().whenComplete((s, e) -> expiry.cancel(false));
+        job.start();
+        return job;
+    }
+
+    /**
+     * Synthesizes a request and writes it, encoded as the request asks, to {@code out}; blocks until done.
+     *
+     * @throws ChorusException if synthesis fails; {@link UncheckedIOException} if writing fails
+     */
+    public SynthesisSummary synthesize(SynthesisRequest request, OutputStream out, SynthesisListener progress) {
+        EncodingListener enc = new EncodingListener(request, out, progress);
+        SynthesisHandle h = start(request, enc);
+        try {
+            return h.completion().get();
+        } catch (InterruptedException e) {
+            h.cancel();
+            Thread.currentThread().interrupt();
+            throw new SynthesisException("interrupted", e);
+        } catch (ExecutionException | CompletionException e) {
+            if (enc.writeError != null) {
+                throw enc.writeError;
+            }
+            if (e.getCause() instanceof ChorusException c) {
+                throw c;
+            }
+            throw new SynthesisException("synthesis failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private String checkText(String text) {
+        if (text.length() > maxInputChars) {
+            throw new InvalidInputException("input", "input: " + text.length() + " characters (expected: <= "
+                    + maxInputChars + ")");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+                throw new InvalidInputException("input", String.format(
+                        "input: control character U+%04X at index %d (expected: printable text)", (int) c, i));
+            }
+        }
+        if (text.isBlank()) {
+            throw new InvalidInputException("input", "input: empty text (expected: at least one word to speak)");
+        }
+        return text;
+    }
+
+    private static int checkRate(int rate) {
+        if (!SAMPLE_RATES.contains(rate)) {
+            throw new InvalidInputException("sample_rate", "sample_rate: " + rate + " (expected one of: "
+                    + SAMPLE_RATES.stream().sorted().toList() + ")");
+        }
+        return rate;
+    }
+
+    /** Drops chunks with nothing to say (only punctuation or symbols), which some engines reject. */
+    private static List<TextChunk> speakable(PreparedText prepared) {
+        List<TextChunk> chunks = prepared.chunks().stream()
+                .filter(c -> c.text().codePoints().anyMatch(Character::isLetterOrDigit))
+                .toList();
+        if (chunks.isEmpty()) {
+            throw new InvalidInputException("input", "input: nothing to speak (expected: at least one word)");
+        }
+        return chunks;
+    }
+
+    /** Stops the scheduler and closes the engines. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        scheduler.close();
+        registry.close();
+    }
+
+    /** Encodes audio to a stream as it arrives, forwarding progress to an optional listener. */
+    private static final class EncodingListener implements SynthesisListener {
+        private final SynthesisRequest request;
+        private final OutputStream out;
+        private final SynthesisListener progress;
+        private AudioEncoder encoder;
+        volatile UncheckedIOException writeError;
+
+        EncodingListener(SynthesisRequest request, OutputStream out, SynthesisListener progress) {
+            this.request = request;
+            this.out = out;
+            this.progress = progress;
+        }
+
+        @Override
+        public void onStart(VoiceInfo voice, int sampleRate, int chunks) {
+            encoder = AudioEncoder.create(request.encoding(), sampleRate, out);
+            if (progress != null) {
+                progress.onStart(voice, sampleRate, chunks);
+            }
+        }
+
+        @Override
+        public void onAudio(short[] samples, int offset, int length) {
+            try {
+                encoder.write(samples, offset, length);
+            } catch (IOException e) {
+                writeError = new UncheckedIOException(e);
+                throw writeError;
+            }
+        }
+
+        @Override
+        public void onChunkDone(int index, int chunks) {
+            if (progress != null) {
+                progress.onChunkDone(index, chunks);
+            }
+        }
+
+        @Override
+        public void onComplete(SynthesisSummary summary) {
+            try {
+                encoder.finish();
+                out.flush();
+            } catch (IOException e) {
+                writeError = new UncheckedIOException(e);
+                throw writeError;
+            }
+            if (progress != null) {
+                progress.onComplete(summary);
+            }
+        }
+    }
+
+    /** Configures a {@link Synthesizer}. */
+    public static final class Builder {
+        private EngineRegistry registry;
+        private TextPipeline pipeline;
+        private int maxInputChars = 100_000;
+        private Duration defaultTimeout = Duration.ofMinutes(10);
+        private int lookahead = 2;
+        private int maxPendingPerWorker = 32;
+        private LongSupplier ticker = System::nanoTime;
+
+        private Builder() {
+        }
+
+        /** Sets the engines to route to (required). */
+        public Builder registry(EngineRegistry r) {
+            this.registry = Objects.requireNonNull(r, "registry");
+            return this;
+        }
+
+        /** Sets the text pipeline (default: {@code TextPipeline.builder().build()}). */
+        public Builder pipeline(TextPipeline p) {
+            this.pipeline = Objects.requireNonNull(p, "pipeline");
+            return this;
+        }
+
+        /** Sets the longest input accepted, in characters (default 100000). */
+        public Builder maxInputChars(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxInputChars: " + n + " (expected: >= 1)");
+            }
+            this.maxInputChars = n;
+            return this;
+        }
+
+        /** Sets the deadline of requests that do not set their own (default 10 minutes). */
+        public Builder defaultTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("defaultTimeout: " + d + " (expected: > 0)");
+            }
+            this.defaultTimeout = d;
+            return this;
+        }
+
+        /** Sets how many chunks of one request may be queued or running at once (default 2). */
+        public Builder lookahead(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("lookahead: " + n + " (expected: >= 1)");
+            }
+            this.lookahead = n;
+            return this;
+        }
+
+        /** Sets how many requests per engine worker may be in progress before new ones get 'overloaded'. */
+        public Builder maxPendingPerWorker(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxPendingPerWorker: " + n + " (expected: >= 1)");
+            }
+            this.maxPendingPerWorker = n;
+            return this;
+        }
+
+        /** Sets the nanosecond clock used for deadlines and timings (default {@link System#nanoTime()}). */
+        public Builder ticker(LongSupplier t) {
+            this.ticker = Objects.requireNonNull(t, "ticker");
+            return this;
+        }
+
+        /** Builds the synthesizer; it owns the registry and closes it on {@link #close()}. */
+        public Synthesizer build() {
+            return new Synthesizer(this);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/** Chorus runtime: engine registry, voice routing, the synthesis scheduler and the synthesis facade. */
+module dev.chorus.runtime {
+    requires transitive dev.chorus.api;
+    requires transitive dev.chorus.text;
+    requires transitive dev.chorus.audio;
+
+    exports dev.chorus.runtime;
+
+    uses dev.chorus.tts.spi.TtsEngineProvider;
+}

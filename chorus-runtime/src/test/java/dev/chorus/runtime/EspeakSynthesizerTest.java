@@ -1,0 +1,87 @@
+package dev.chorus.runtime;
+
+import dev.chorus.audio.Wav;
+import dev.chorus.audio.WavFiles;
+import dev.chorus.testing.Pcm;
+import dev.chorus.tts.AudioEncoding;
+import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.spi.SynthesisEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The whole runtime path over the real eSpeak NG engine: chunking, scheduling, ordering, resampling, WAV. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EspeakSynthesizerTest {
+
+    private static final String TEXT = "Dr. Smith went to Washington. She arrived at noon, tired but happy. "
+            + "The meeting lasted three hours. Everyone agreed on the plan.";
+
+    private Synthesizer synth;
+
+    @BeforeAll
+    void open() {
+        EngineRegistry registry = EngineRegistry.builder().enabledEngines(Set.of("espeak")).workers("espeak", 2)
+                .defaultVoice("espeak:en-us").build();
+        assumeTrue(registry.engines().containsKey("espeak"), "espeak engine unavailable: SKIPPED");
+        synth = Synthesizer.builder().registry(registry).build();
+    }
+
+    @AfterAll
+    void close() {
+        if (synth != null) {
+            synth.close();
+        }
+    }
+
+    @Test
+    void streamedAudioEqualsTheChunksSpokenOneByOneInOrder() throws Exception {
+        RecordingListener l = new RecordingListener();
+        SynthesisSummary s = synth.start(SynthesisRequest.of(TEXT, "espeak:en-us"), l).completion()
+                .get(60, TimeUnit.SECONDS);
+        assertThat(s.chunks()).isEqualTo(4);
+
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (String sentence : List.of("Dr. Smith went to Washington.", "She arrived at noon, tired but happy.",
+                "The meeting lasted three hours.", "Everyone agreed on the plan.")) {
+            Pcm.Collector one = new Pcm.Collector();
+            synth.registry().voice("espeak:en-us").synthesize(sentence, SynthesisOptions.defaults(), one);
+            expected.writeBytes(Pcm.toBytes(one.samples()));
+        }
+        short[] actual = new short[l.samples.size()];
+        for (int i = 0; i < actual.length; i++) {
+            actual[i] = l.samples.get(i);
+        }
+        byte[] e = expected.toByteArray();
+        assertThat(actual).isEqualTo(Pcm.fromBytes(e, 0, e.length));
+        assertThat(Pcm.rms(actual)).isGreaterThan(0.02);
+
+        List<SynthesisEvent.Word> words = l.events.stream().filter(SynthesisEvent.Word.class::isInstance)
+                .map(SynthesisEvent.Word.class::cast).toList();
+        assertThat(words).extracting(w -> TEXT.substring(w.textOffset(), w.textOffset() + w.textLength()))
+                .startsWith("Dr.", "Smith", "went").contains("Washington", "Everyone").endsWith("plan");
+    }
+
+    @Test
+    void writesAWavAtTheRequestedRate() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SynthesisSummary s = synth.synthesize(new SynthesisRequest(TEXT, "espeak:en-us", null, AudioEncoding.WAV,
+                48_000, null), out, null);
+        Wav wav = WavFiles.read(out.toByteArray());
+        assertThat(wav.sampleRate()).isEqualTo(48_000);
+        assertThat(wav.samples().length).isEqualTo((int) s.samples());
+        assertThat(wav.seconds()).isBetween(6.0, 14.0);
+        assertThat(Pcm.rms(wav.samples())).isGreaterThan(0.02);
+        assertThat(s.timeToFirstAudio()).isLessThan(s.total());
+    }
+}
