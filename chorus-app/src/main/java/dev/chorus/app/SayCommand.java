@@ -1,0 +1,190 @@
+package dev.chorus.app;
+
+import dev.chorus.audio.WavFiles;
+import dev.chorus.runtime.SynthesisListener;
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.runtime.Synthesizer;
+import dev.chorus.tts.AudioEncoding;
+import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.VoiceInfo;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code chorus say}: speaks text into an audio file or stdout. */
+@Command(name = "say", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Speak text into an audio file (or stdout with -o -).",
+        footer = {"", "Exit status: 0 ok, 1 synthesis failed, 2 bad input, 3 unknown voice, 4 engine unavailable,"
+                + " 5 file error."})
+final class SayCommand implements Callable<Integer> {
+
+    /** Inputs longer than this many characters show a progress bar on a terminal. */
+    private static final int PROGRESS_THRESHOLD = 400;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Text to speak (words are joined with spaces).")
+    List<String> words;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the text from FILE ('-' = stdin).")
+    String file;
+
+    @Option(names = {"-v", "--voice"}, paramLabel = "VOICE",
+            description = "Voice id, e.g. hmm:cmu-slt-hsmm (default) or espeak:en-us; see 'chorus voices'.")
+    String voice;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+            description = "Where to write the audio ('-' = stdout).")
+    String output;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "wav or pcm (16-bit little-endian mono). Default: from the file name, else wav.")
+    String format;
+
+    @Option(names = "--sample-rate", paramLabel = "HZ", defaultValue = "0",
+            description = "Output sample rate: 8000, 11025, 16000, 22050, 24000, 32000, 44100 or 48000."
+                    + " Default: the voice's own rate.")
+    int sampleRate;
+
+    @Option(names = "--speed", paramLabel = "X", defaultValue = "1.0",
+            description = "Speaking rate, 0.25 to 4.0 (default 1.0).")
+    double speed;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        String text = readText();
+        AudioEncoding encoding = encoding();
+        SynthesisRequest request = new SynthesisRequest(text, voice,
+                new SynthesisOptions(speed, null), encoding, sampleRate, null);
+        PrintWriter err = spec.commandLine().getErr();
+        try (Synthesizer synth = Synthesizer.builder().registry(Engines.forVoice(voice)).build()) {
+            SynthesisSummary summary = "-".equals(output) ? toStdout(synth, request, text)
+                    : toFile(synth, request, text, Path.of(output));
+            if (!quiet) {
+                err.printf(Locale.ROOT, "chorus: %s: %.2f s of audio at %d Hz (%s, %d characters) in %.2f s,"
+                                + " first audio after %.2f s%n",
+                        "-".equals(output) ? "stdout" : output, summary.audioSeconds(), summary.sampleRate(),
+                        summary.voice(), summary.characters(), summary.total().toMillis() / 1000.0,
+                        summary.timeToFirstAudio().toMillis() / 1000.0);
+                err.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private SynthesisSummary toStdout(Synthesizer synth, SynthesisRequest request, String text) throws IOException {
+        OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
+        SynthesisSummary s = synth.synthesize(request, out, progress(text));
+        out.flush();
+        return s;
+    }
+
+    /** Writes to a temporary file beside the target and moves it into place, so a failure leaves no half file. */
+    private SynthesisSummary toFile(Synthesizer synth, SynthesisRequest request, String text, Path target)
+            throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        // Not createTempFile: its owner-only permissions would stick to the output; this name honours the umask.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        try {
+            SynthesisSummary s;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                s = synth.synthesize(request, out, progress(text));
+            }
+            if (request.encoding() == AudioEncoding.WAV) {
+                // The encoder streams, so its header says "length unknown"; a file can carry the real lengths.
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(WavFiles.header(s.sampleRate(), s.samples())), 0);
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return s;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private String readText() throws IOException {
+        boolean hasWords = words != null && !words.isEmpty();
+        if (hasWords && file != null) {
+            throw new InvalidInputException("input", "give the text either as arguments or with --file, not both");
+        }
+        if (hasWords) {
+            return String.join(" ", words);
+        }
+        if (file != null && !"-".equals(file)) {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        }
+        if (file == null && System.console() != null && System.console().isTerminal()) {
+            throw new InvalidInputException("input", "no text: give it as arguments, with --file FILE, or on stdin");
+        }
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private AudioEncoding encoding() {
+        if (format != null) {
+            return AudioEncoding.parse(format);
+        }
+        String name = output.toLowerCase(Locale.ROOT);
+        return name.endsWith(".pcm") || name.endsWith(".raw") ? AudioEncoding.PCM : AudioEncoding.WAV;
+    }
+
+    /** Returns a progress bar listener for long input on a terminal, else {@code null}. */
+    private SynthesisListener progress(String text) {
+        if (quiet || text.length() < PROGRESS_THRESHOLD || System.console() == null
+                || !System.console().isTerminal()) {
+            return null;
+        }
+        return new SynthesisListener() {
+            private ProgressBar bar;
+
+            @Override
+            public void onStart(VoiceInfo v, int rate, int chunks) {
+                bar = new ProgressBarBuilder().setTaskName("Speaking").setInitialMax(chunks).setUnit(" chunks", 1)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            }
+
+            @Override
+            public void onAudio(short[] samples, int offset, int length) {
+            }
+
+            @Override
+            public void onChunkDone(int index, int chunks) {
+                bar.stepTo(index + 1);
+            }
+
+            @Override
+            public void onComplete(SynthesisSummary summary) {
+                bar.close();
+            }
+        };
+    }
+
+}

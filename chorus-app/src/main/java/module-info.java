@@ -1,0 +1,11 @@
+/** The chorus program: CLI commands over the runtime and the engines. */
+module dev.chorus.app {
+    requires dev.chorus.runtime;
+    requires info.picocli;
+    requires me.tongfei.progressbar;
+    requires java.logging;
+
+    uses dev.chorus.tts.spi.TtsEngineProvider;
+
+    opens dev.chorus.app to info.picocli;
+}

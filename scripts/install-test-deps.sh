@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use, only those that are missing. Safe to run again.
+#   libespeak-ng1, espeak-ng-data: the espeak engine (its tests are skipped without them)
+#   espeak-ng: the command-line program, for the in-process vs per-request benchmark
+#   sox, ffmpeg: real decoders that check the audio Chorus writes
+set -euo pipefail
+
+packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "chorus: installing test packages: ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo -n)
+else
+  echo "chorus: cannot install ${missing[*]}: not root and no sudo; install them and rerun" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
