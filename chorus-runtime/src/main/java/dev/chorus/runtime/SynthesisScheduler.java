@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,22 +21,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * chunk index): the first chunk of any request jumps ahead of later chunks, which keeps time to first audio low
  * under load, and older requests otherwise finish first. Admission is bounded per engine by the number of
  * requests in progress; each request keeps only a small window of chunks queued (see {@code Synthesizer}), so
- * the queue is bounded too and nothing admitted is dropped.
+ * the queue is bounded too and nothing admitted is dropped. A request that finds its engine full may wait a
+ * bounded time for a slot (first come, first served) before it is refused; the default is not to wait.
  */
 public final class SynthesisScheduler implements AutoCloseable {
 
     private final Map<String, EnginePool> pools = new ConcurrentHashMap<>();
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
     private final int maxPendingPerWorker;
+    private final Duration admissionWait;
     private final AtomicLong sequence = new AtomicLong();
 
     /**
-     * Creates a scheduler that admits at most {@code maxPendingPerWorker} requests per engine worker.
+     * Creates a scheduler that admits at most {@code maxPendingPerWorker} requests per engine worker and refuses
+     * the rest at once.
      */
     public SynthesisScheduler(int maxPendingPerWorker) {
+        this(maxPendingPerWorker, Duration.ZERO);
+    }
+
+    /**
+     * Creates a scheduler that admits at most {@code maxPendingPerWorker} requests per engine worker; a request
+     * beyond that waits up to {@code admissionWait} for a slot before it is refused.
+     */
+    public SynthesisScheduler(int maxPendingPerWorker, Duration admissionWait) {
         if (maxPendingPerWorker < 1) {
             throw new IllegalArgumentException("maxPendingPerWorker: " + maxPendingPerWorker + " (expected: >= 1)");
         }
+        if (admissionWait == null || admissionWait.isNegative()) {
+            throw new IllegalArgumentException("admissionWait: " + admissionWait + " (expected: >= 0)");
+        }
         this.maxPendingPerWorker = maxPendingPerWorker;
+        this.admissionWait = admissionWait;
     }
 
     /** Creates the pool for an engine with {@code workers} threads; call once per engine before use. */
@@ -51,27 +69,35 @@ public final class SynthesisScheduler implements AutoCloseable {
     }
 
     /**
-     * Admits one request on an engine, or refuses it when the engine already has its maximum in progress.
+     * Admits one request on an engine; when the engine already has its maximum in progress, waits up to the
+     * admission wait for a slot (blocking the caller), then refuses it.
      *
-     * @throws OverloadedException when the engine is full
+     * @throws OverloadedException when the engine stays full
      */
     void admit(String engineId) {
         EnginePool p = pool(engineId);
-        while (true) {
-            int n = p.pending.get();
-            if (n >= p.maxPending) {
-                throw new OverloadedException("engine '" + engineId + "' is busy: " + n
-                        + " requests in progress (limit " + p.maxPending + "); retry shortly", Duration.ofSeconds(1));
+        if (p.slots.tryAcquire()) {
+            return;
+        }
+        boolean admitted = false;
+        if (admissionWait.isPositive()) {
+            try {
+                admitted = p.slots.tryAcquire(admissionWait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            if (p.pending.compareAndSet(n, n + 1)) {
-                return;
-            }
+        }
+        if (!admitted) {
+            String waited = admissionWait.isPositive()
+                    ? ", and no slot freed within " + admissionWait.toMillis() + " ms" : "";
+            throw new OverloadedException("engine '" + engineId + "' is busy: " + p.pending()
+                    + " requests in progress (limit " + p.maxPending + ")" + waited + "; retry shortly", RETRY_AFTER);
         }
     }
 
     /** Releases an admission taken with {@link #admit}. */
     void release(String engineId) {
-        pool(engineId).pending.decrementAndGet();
+        pool(engineId).slots.release();
     }
 
     /** Queues a chunk task on its engine's pool. */
@@ -91,7 +117,7 @@ public final class SynthesisScheduler implements AutoCloseable {
 
     /** Returns the number of admitted, unfinished requests on an engine. */
     public int pendingRequests(String engineId) {
-        return pool(engineId).pending.get();
+        return pool(engineId).pending();
     }
 
     private EnginePool pool(String engineId) {
@@ -139,12 +165,14 @@ public final class SynthesisScheduler implements AutoCloseable {
 
     private static final class EnginePool {
         final ThreadPoolExecutor executor;
-        final AtomicInteger pending = new AtomicInteger();
+        final Semaphore slots;
         final AtomicInteger running = new AtomicInteger();
         final int maxPending;
 
         EnginePool(String engineId, int workers, int maxPending) {
             this.maxPending = maxPending;
+            // Fair, so requests that wait for a slot are admitted in arrival order.
+            this.slots = new Semaphore(maxPending, true);
             AtomicInteger n = new AtomicInteger();
             ThreadFactory threads = r -> Thread.ofPlatform().daemon().name("chorus-" + engineId + "-" + n.incrementAndGet())
                     .unstarted(r);
@@ -162,6 +190,10 @@ public final class SynthesisScheduler implements AutoCloseable {
             };
             // Start every worker now so each task goes through the priority queue rather than to a new thread.
             executor.prestartAllCoreThreads();
+        }
+
+        int pending() {
+            return maxPending - slots.availablePermits();
         }
     }
 }

@@ -52,7 +52,7 @@ public final class Synthesizer implements AutoCloseable {
         this.defaultTimeout = b.defaultTimeout;
         this.lookahead = b.lookahead;
         this.ticker = b.ticker;
-        this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker);
+        this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait);
         registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("chorus-deadlines").unstarted(r));
@@ -74,7 +74,8 @@ public final class Synthesizer implements AutoCloseable {
     }
 
     /**
-     * Starts a synthesis and returns at once; audio reaches {@code listener} as it is made.
+     * Starts a synthesis and returns once it is admitted (at once, unless its engine is full and an admission
+     * wait is set); audio reaches {@code listener} as it is made.
      *
      * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
      */
@@ -236,6 +237,7 @@ public final class Synthesizer implements AutoCloseable {
         private Duration defaultTimeout = Duration.ofMinutes(10);
         private int lookahead = 2;
         private int maxPendingPerWorker = 32;
+        private Duration admissionWait = Duration.ZERO;
         private LongSupplier ticker = System::nanoTime;
 
         private Builder() {
@@ -286,6 +288,18 @@ public final class Synthesizer implements AutoCloseable {
                 throw new IllegalArgumentException("maxPendingPerWorker: " + n + " (expected: >= 1)");
             }
             this.maxPendingPerWorker = n;
+            return this;
+        }
+
+        /**
+         * Sets how long a request that finds its engine full waits for a slot before it gets 'overloaded'
+         * (default zero: refused at once). The wait blocks the thread that calls {@link Synthesizer#start}.
+         */
+        public Builder admissionWait(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("admissionWait: " + d + " (expected: >= 0)");
+            }
+            this.admissionWait = d;
             return this;
         }
 

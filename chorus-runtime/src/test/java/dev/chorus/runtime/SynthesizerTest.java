@@ -153,6 +153,29 @@ class SynthesizerTest {
     }
 
     @Test
+    void waitsABoundedTimeForASlotBeforeRefusing() throws Exception {
+        synth.close();
+        EngineRegistry registry = EngineRegistry.builder().providers(List.of(new StepEngineProvider()))
+                .workers("step", 1).defaultVoice("step:fast").build();
+        synth = Synthesizer.builder().registry(registry).maxPendingPerWorker(1)
+                .admissionWait(Duration.ofMillis(300)).build();
+        StepEngineProvider.WORD_MILLIS.put("slow", 40L);
+        SynthesisHandle first = synth.start(request("One two.", "step:slow"), new RecordingListener());
+        // The first request ends within the wait, so the second gets its slot instead of an error.
+        SynthesisHandle second = synth.start(request("Two.", "step:slow"), new RecordingListener());
+        assertThat(first.completion()).isDone();
+        assertThat(second.completion().get(5, TimeUnit.SECONDS).chunks()).isEqualTo(1);
+
+        synth.start(request("One two three four five six seven eight nine ten eleven twelve.", "step:slow"),
+                new RecordingListener());
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> synth.start(request("Late.", "step:slow"), new RecordingListener()))
+                .isInstanceOf(OverloadedException.class).hasMessageContaining("within 300 ms");
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(290).toNanos());
+        assertThat(synth.scheduler().pendingRequests("step")).isEqualTo(1);
+    }
+
+    @Test
     void rejectsBadInputBeforeDoingAnyWork() {
         assertThatThrownBy(() -> synth.start(request("   ", null), new RecordingListener()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("empty");
