@@ -1,6 +1,8 @@
 /** The chorus program: CLI commands over the runtime and the engines. */
 module dev.chorus.app {
     requires dev.chorus.runtime;
+    requires dev.chorus.server;
+    requires org.snakeyaml.engine;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires java.logging;

@@ -1,0 +1,113 @@
+package dev.chorus.app;
+
+import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.runtime.Synthesizer;
+import dev.chorus.server.ChorusServer;
+import dev.chorus.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+
+/** {@code chorus serve}: runs the server until the process is told to stop, then drains in-flight requests. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve the OpenAI-compatible speech API, the Chorus REST and gRPC APIs on one port.",
+        footer = {"", "Settings: defaults, then --config FILE, then CHORUS_* variables, then flags;",
+                "every setting is listed in docs/configuration.md.",
+                "SIGTERM or Ctrl-C drains in-flight requests, then stops.",
+                "Exit status: 0 stopped, 2 bad setting, 3 default voice not installed,",
+                "4 engine unavailable, 5 port or file error."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "YAML settings file (default: $CHORUS_CONFIG, if set).")
+    Path config;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port to listen on (default 8080).")
+    Integer port;
+
+    @Option(names = "--print-config", description = "Print the settings in effect, with their sources, and exit.")
+    boolean printConfig;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, String> env = System.getenv();
+        Path file = config != null ? config : env.containsKey("CHORUS_CONFIG") ? Path.of(env.get("CHORUS_CONFIG"))
+                : null;
+        Map<String, String> flags = new LinkedHashMap<>();
+        if (host != null) {
+            flags.put("server.host", host);
+        }
+        if (port != null) {
+            flags.put("server.port", port.toString());
+        }
+        ServeSettings settings = ServeSettings.load(file, env, flags);
+        ServerConfig serverConfig = settings.serverConfig();
+        if (printConfig) {
+            settings.describe().forEach(spec.commandLine().getOut()::println);
+            return ExitCodes.OK;
+        }
+        long t0 = System.nanoTime();
+        EngineRegistry registry = settings.registry().build();
+        Synthesizer synthesizer = settings.synthesizer(registry).build();
+        long engines = System.nanoTime();
+        ChorusServer server;
+        try {
+            server = ChorusServer.create(synthesizer, serverConfig).start();
+        } catch (CompletionException e) {
+            synthesizer.close();
+            // Netty's native transport reports a busy port as its own IOException, not a BindException.
+            if (e.getCause() instanceof IOException bind) {
+                throw new IOException("cannot listen on " + serverConfig.host() + ":" + serverConfig.port() + ": "
+                        + bind.getMessage() + " (choose another with --port or CHORUS_PORT)", bind);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            synthesizer.close();
+            throw e;
+        }
+        err.printf(Locale.ROOT, "chorus: listening on http://%s:%d (HTTP/1.1, h2c, gRPC); engines: %s%s"
+                        + " (opened in %.1f s, server started in %.1f s)%n",
+                serverConfig.host(), server.port(), registry.engines().keySet(),
+                registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
+                (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
+        err.flush();
+        server.whenReady().whenComplete((ok, failure) -> {
+            if (failure == null) {
+                err.printf(Locale.ROOT, "chorus: ready after %.1f s (default voice %s)%n",
+                        (System.nanoTime() - t0) / 1e9, registry.defaultVoice());
+            } else {
+                err.println("chorus: not ready: " + failure.getMessage());
+            }
+            err.flush();
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("chorus-shutdown").unstarted(() -> {
+            err.println("chorus: shutting down; draining in-flight requests for up to "
+                    + serverConfig.shutdownTimeout().toSeconds() + " s");
+            err.flush();
+            server.stop();
+            synthesizer.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

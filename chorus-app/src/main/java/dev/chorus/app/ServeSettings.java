@@ -1,0 +1,257 @@
+package dev.chorus.app;
+
+import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.runtime.Synthesizer;
+import dev.chorus.server.ServerConfig;
+import dev.chorus.tts.InvalidInputException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The settings of {@code chorus serve}, resolved in order: defaults, then the YAML file, then environment
+ * variables, then command-line flags (each later source wins). Every setting, its default and its environment
+ * variable are listed in {@link #FIXED} and in docs/configuration.md; engine workers, engine settings and voice
+ * aliases are open-ended keys with their own patterns.
+ */
+final class ServeSettings {
+
+    /** One fixed setting: its YAML key, environment variable, default and meaning. */
+    record Setting(String key, String env, String defaultValue, String description) {
+    }
+
+    static final List<Setting> FIXED = List.of(
+            new Setting("server.host", "CHORUS_HOST", "127.0.0.1", "address to listen on (0.0.0.0: every interface)"),
+            new Setting("server.port", "CHORUS_PORT", "8080", "port for HTTP/1.1, h2c and gRPC (0: any free port)"),
+            new Setting("server.max-request-bytes", "CHORUS_MAX_REQUEST_BYTES", "1MiB", "largest request body"),
+            new Setting("server.shutdown-quiet-period", "CHORUS_SHUTDOWN_QUIET_PERIOD", "1s",
+                    "on shutdown, how long the server must be idle before it stops early"),
+            new Setting("server.shutdown-timeout", "CHORUS_SHUTDOWN_TIMEOUT", "30s",
+                    "on shutdown, the longest time in-flight requests and streams get to finish"),
+            new Setting("server.warm-up", "CHORUS_WARM_UP", "true",
+                    "speak a phrase with the default voice before reporting ready"),
+            new Setting("limits.max-input-chars", "CHORUS_MAX_INPUT_CHARS", "4096",
+                    "longest input text, in characters"),
+            new Setting("limits.request-timeout", "CHORUS_REQUEST_TIMEOUT", "5m", "deadline of one synthesis"),
+            new Setting("limits.max-pending-per-worker", "CHORUS_MAX_PENDING_PER_WORKER", "4",
+                    "requests admitted per engine worker (running or queued) before new ones wait"),
+            new Setting("limits.admission-wait", "CHORUS_ADMISSION_WAIT", "2s",
+                    "how long a request beyond that waits for a slot before 503 with Retry-After"),
+            new Setting("engines.enabled", "CHORUS_ENGINES", "(all installed)",
+                    "engine ids to open, comma-separated"),
+            new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", Engines.DEFAULT_VOICE,
+                    "voice used when a request names none"),
+            new Setting("engines.workers", "CHORUS_WORKERS", "(CPU count)",
+                    "concurrent syntheses per engine, unless engines.<id>.workers says otherwise"));
+
+    /** Engine settings that also have an environment variable (other engine settings come from YAML only). */
+    private static final Map<String, String> ENGINE_SETTING_ENV = Map.of(
+            "CHORUS_ESPEAK_LIBRARY", "engines.espeak.library",
+            "CHORUS_ESPEAK_DATA", "engines.espeak.data",
+            "CHORUS_ESPEAK_ISOLATION", "engines.espeak.isolation",
+            "CHORUS_HMM_LIB_DIR", "engines.hmm.lib.dir");
+
+    private static final Pattern ENGINE_KEY = Pattern.compile("engines\\.([a-z0-9_-]+)\\.(.+)");
+    private static final Pattern VOICE_KEY = Pattern.compile("openai\\.voices\\.([a-z0-9_-]+)");
+    private static final Pattern WORKERS_ENV = Pattern.compile("CHORUS_([A-Z0-9]+)_WORKERS");
+    private static final Pattern VOICE_ENV = Pattern.compile("CHORUS_OPENAI_VOICE_([A-Z0-9_]+)");
+
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    private ServeSettings() {
+        for (Setting s : FIXED) {
+            if (!s.defaultValue().startsWith("(")) {
+                put(s.key(), s.defaultValue(), "default");
+            }
+        }
+    }
+
+    /**
+     * Resolves the settings from a YAML file (may be {@code null}), the environment and flags (key to value).
+     *
+     * @throws InvalidInputException naming the key and its source when a setting is unknown or malformed
+     */
+    static ServeSettings load(Path file, Map<String, String> env, Map<String, String> flags) throws IOException {
+        ServeSettings s = new ServeSettings();
+        if (file != null) {
+            ConfigFile.read(file).forEach((k, v) -> s.put(checkKey(k, file.toString()), v, file.toString()));
+        }
+        for (Setting f : FIXED) {
+            if (env.containsKey(f.env())) {
+                s.put(f.key(), env.get(f.env()), f.env());
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            Matcher w = WORKERS_ENV.matcher(e.getKey());
+            Matcher v = VOICE_ENV.matcher(e.getKey());
+            if (ENGINE_SETTING_ENV.containsKey(e.getKey())) {
+                s.put(ENGINE_SETTING_ENV.get(e.getKey()), e.getValue(), e.getKey());
+            } else if (w.matches()) {
+                s.put("engines." + w.group(1).toLowerCase(Locale.ROOT) + ".workers", e.getValue(), e.getKey());
+            } else if (v.matches()) {
+                s.put("openai.voices." + v.group(1).toLowerCase(Locale.ROOT), SettingValues.list(e.getValue()),
+                        e.getKey());
+            }
+        }
+        flags.forEach((k, v) -> s.put(k, v, "--" + k.substring(k.indexOf('.') + 1)));
+        return s;
+    }
+
+    private static String checkKey(String key, String source) {
+        if (FIXED.stream().anyMatch(f -> f.key().equals(key)) || VOICE_KEY.matcher(key).matches()
+                || (ENGINE_KEY.matcher(key).matches() && !key.equals("engines.default-voice"))) {
+            return key;
+        }
+        String closest = FIXED.stream().map(Setting::key)
+                .min(Comparator.comparingInt(k -> distance(k, key))).orElseThrow();
+        throw new InvalidInputException(key, source + ": unknown setting '" + key + "' (did you mean '" + closest
+                + "'? every setting is listed in docs/configuration.md)");
+    }
+
+    private void put(String key, Object value, String source) {
+        values.put(key, value);
+        sources.put(key, source);
+    }
+
+    private String string(String key) {
+        Object v = values.get(key);
+        return v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : (String) v;
+    }
+
+    /** Returns the engine registry these settings describe (not yet opened). */
+    EngineRegistry.Builder registry() {
+        EngineRegistry.Builder b = EngineRegistry.builder();
+        String voice = string("engines.default-voice");
+        if (values.containsKey("engines.enabled")) {
+            Object v = values.get("engines.enabled");
+            List<String> ids = v instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                    : SettingValues.list((String) v);
+            b.enabledEngines(Set.copyOf(ids));
+            if ("default".equals(sources.get("engines.default-voice"))
+                    && !ids.contains(voice.substring(0, voice.indexOf(':')))) {
+                voice = null; // The built-in default's engine is off: take the first voice of the open engines.
+            }
+        }
+        String defaultVoice = voice;
+        guard("engines.default-voice", () -> b.defaultVoice(defaultVoice));
+        if (values.containsKey("engines.workers")) {
+            guard("engines.workers", () -> b.defaultWorkers(SettingValues.integer(label("engines.workers"),
+                    string("engines.workers"))));
+        }
+        for (String key : values.keySet()) {
+            Matcher m = ENGINE_KEY.matcher(key);
+            if (!m.matches() || key.equals("engines.default-voice") || key.equals("engines.enabled")
+                    || key.equals("engines.workers")) {
+                continue;
+            }
+            if (m.group(2).equals("workers")) {
+                guard(key, () -> b.workers(m.group(1), SettingValues.integer(label(key), string(key))));
+            } else {
+                b.setting(m.group(1) + "." + m.group(2), string(key));
+            }
+        }
+        return b;
+    }
+
+    /** Applies the synthesis limits to a synthesizer builder. */
+    Synthesizer.Builder synthesizer(EngineRegistry registry) {
+        Synthesizer.Builder b = Synthesizer.builder().registry(registry);
+        guard("limits.request-timeout", () -> b.defaultTimeout(duration("limits.request-timeout")));
+        guard("limits.max-pending-per-worker", () -> b.maxPendingPerWorker(SettingValues.integer(
+                label("limits.max-pending-per-worker"), string("limits.max-pending-per-worker"))));
+        guard("limits.admission-wait", () -> b.admissionWait(duration("limits.admission-wait")));
+        guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
+        return b;
+    }
+
+    /** Returns the server's configuration. */
+    ServerConfig serverConfig() {
+        ServerConfig.Builder b = ServerConfig.builder();
+        guard("server.host", () -> b.host(string("server.host")));
+        guard("server.port", () -> b.port(SettingValues.integer(label("server.port"), string("server.port"))));
+        guard("server.max-request-bytes", () -> b.maxRequestBytes(
+                SettingValues.bytes(label("server.max-request-bytes"), string("server.max-request-bytes"))));
+        guard("server.shutdown-quiet-period", () -> b.shutdownQuietPeriod(duration("server.shutdown-quiet-period")));
+        guard("server.shutdown-timeout", () -> b.shutdownTimeout(duration("server.shutdown-timeout")));
+        guard("server.warm-up", () -> b.warmUp(SettingValues.bool(label("server.warm-up"), string("server.warm-up"))));
+        guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
+        guard("limits.request-timeout", () -> b.requestTimeout(duration("limits.request-timeout")));
+        for (String key : values.keySet()) {
+            Matcher m = VOICE_KEY.matcher(key);
+            if (m.matches()) {
+                Object v = values.get(key);
+                List<String> ids = v instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                        : SettingValues.list((String) v);
+                guard(key, () -> b.voiceAlias(m.group(1), ids));
+            }
+        }
+        return guard("server", b::build);
+    }
+
+    /** Returns every setting in effect with where it came from, one per line, for {@code --print-config}. */
+    List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Setting f : FIXED) {
+            seen.add(f.key());
+            lines.add(f.key() + ": " + (values.containsKey(f.key()) ? string(f.key()) : f.defaultValue())
+                    + "  # " + sources.getOrDefault(f.key(), "default"));
+        }
+        values.keySet().stream().filter(k -> !seen.contains(k)).sorted()
+                .forEach(k -> lines.add(k + ": " + string(k) + "  # " + sources.get(k)));
+        return lines;
+    }
+
+    private int maxInputChars() {
+        return SettingValues.integer(label("limits.max-input-chars"), string("limits.max-input-chars"));
+    }
+
+    private java.time.Duration duration(String key) {
+        return SettingValues.duration(label(key), string(key));
+    }
+
+    /** Returns the key with its source, so messages say where to fix a value. */
+    private String label(String key) {
+        return key + " (from " + sources.getOrDefault(key, "default") + ")";
+    }
+
+    /** Runs a builder call and turns its IllegalArgumentException into a bad-input error naming the source. */
+    private <T> T guard(String key, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(key, e.getMessage() + " (setting " + key + ", from "
+                    + sources.getOrDefault(key, "default") + ")");
+        }
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1),
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

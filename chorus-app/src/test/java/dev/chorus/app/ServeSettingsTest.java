@@ -1,0 +1,117 @@
+package dev.chorus.app;
+
+import dev.chorus.server.ServerConfig;
+import dev.chorus.tts.InvalidInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** How {@code chorus serve} resolves its settings: defaults, YAML, environment, flags, and the errors it gives. */
+class ServeSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws Exception {
+        Path f = dir.resolve("chorus.yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void defaultsMatchTheDocumentedOnes() throws Exception {
+        ServerConfig c = ServeSettings.load(null, Map.of(), Map.of()).serverConfig();
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.maxInputChars()).isEqualTo(4096);
+        assertThat(c.maxRequestBytes()).isEqualTo(1 << 20);
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.voiceAliases()).containsOnlyKeys(ServerConfig.OPENAI_VOICES);
+    }
+
+    @Test
+    void yamlThenEnvironmentThenFlags() throws Exception {
+        Path f = yaml("""
+                server:
+                  host: 0.0.0.0
+                  port: 9000
+                  shutdown-timeout: 45s
+                limits.max-input-chars: 8000
+                openai:
+                  voices:
+                    alloy: [espeak:en-us, hmm:cmu-slt-hsmm]
+                    narrator: espeak:en-gb
+                """);
+        ServeSettings s = ServeSettings.load(f, Map.of("CHORUS_PORT", "9100", "CHORUS_REQUEST_TIMEOUT", "90s",
+                "CHORUS_OPENAI_VOICE_NOVA", "espeak:en-029"), Map.of("server.port", "9200"));
+        ServerConfig c = s.serverConfig();
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(9200);
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.maxInputChars()).isEqualTo(8000);
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.voiceAliases().get("alloy")).containsExactly("espeak:en-us", "hmm:cmu-slt-hsmm");
+        assertThat(c.voiceAliases().get("narrator")).containsExactly("espeak:en-gb");
+        assertThat(c.voiceAliases().get("nova")).containsExactly("espeak:en-029");
+        assertThat(s.describe()).contains("server.port: 9200  # --port", "server.host: 0.0.0.0  # " + f,
+                "limits.request-timeout: 90s  # CHORUS_REQUEST_TIMEOUT");
+    }
+
+    @Test
+    void engineWorkersAndSettings() throws Exception {
+        Path f = yaml("""
+                engines:
+                  enabled: [espeak]
+                  workers: 3
+                  espeak:
+                    workers: 2
+                    isolation: lock
+                """);
+        ServeSettings s = ServeSettings.load(f, Map.of("CHORUS_HMM_WORKERS", "1"), Map.of());
+        assertThat(s.describe()).contains("engines.espeak.workers: 2  # " + f,
+                "engines.hmm.workers: 1  # CHORUS_HMM_WORKERS",
+                "engines.espeak.isolation: lock  # " + f, "engines.enabled: espeak  # " + f);
+        s.registry(); // builds without complaint
+    }
+
+    @Test
+    void unknownKeysSuggestTheClosestSetting() throws Exception {
+        Path f = yaml("server:\n  prot: 8080\n");
+        assertThatThrownBy(() -> ServeSettings.load(f, Map.of(), Map.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("unknown setting 'server.prot'").hasMessageContaining("'server.port'");
+    }
+
+    @Test
+    void badValuesNameTheSettingAndItsSource() throws Exception {
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_PORT", "70000"), Map.of()).serverConfig())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("port: 70000 (expected: 0 to 65535) (setting server.port, from CHORUS_PORT)");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_SHUTDOWN_TIMEOUT", "soon"), Map.of())
+                .serverConfig())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("server.shutdown-timeout")
+                .hasMessageContaining("CHORUS_SHUTDOWN_TIMEOUT").hasMessageContaining("30s");
+        assertThatThrownBy(() -> ServeSettings.load(yaml("- a\n- b\n"), Map.of(), Map.of()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("map of settings");
+    }
+
+    @Test
+    void durationsAndSizes() {
+        assertThat(SettingValues.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(SettingValues.duration("x", "2")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(SettingValues.duration("x", "5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SettingValues.duration("x", "PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(SettingValues.bytes("x", "1MiB")).isEqualTo(1 << 20);
+        assertThat(SettingValues.bytes("x", "64KiB")).isEqualTo(65_536);
+        assertThat(SettingValues.list(" a, b ,,c")).isEqualTo(List.of("a", "b", "c"));
+    }
+}

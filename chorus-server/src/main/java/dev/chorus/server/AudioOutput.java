@@ -1,0 +1,34 @@
+package dev.chorus.server;
+
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.spi.SynthesisEvent;
+
+/**
+ * Where one request's encoded audio goes: an HTTP body, an SSE stream or a gRPC stream. Calls come from engine
+ * threads, one at a time and in order; a method that throws cancels the synthesis (that is how a writer reports
+ * that its client went away). Exactly one of {@link #complete} and {@link #error} comes last.
+ */
+interface AudioOutput {
+
+    /** Receives the voice and output rate before any audio. */
+    default void start(VoiceInfo voice, int sampleRate) {
+    }
+
+    /**
+     * Receives the next encoded bytes; {@code firstSample} is the position of their first sample in the audio.
+     * The array is owned by the callee from now on.
+     */
+    void audio(byte[] bytes, long firstSample);
+
+    /** Receives a timing event, with sample offsets into the output audio. */
+    default void event(SynthesisEvent event) {
+    }
+
+    /** Receives the last encoded bytes (a trailer, possibly empty) and the totals. */
+    void complete(byte[] tail, SynthesisSummary summary);
+
+    /** Receives the error that ended the synthesis. */
+    void error(ChorusException error);
+}

@@ -1,0 +1,117 @@
+package dev.chorus.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.annotation.Default;
+import com.linecorp.armeria.server.annotation.Description;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import dev.chorus.tts.Gender;
+import dev.chorus.tts.VoiceInfo;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The read-only catalog routes: models, OpenAI-style voice names, and Chorus's voice list with filters. */
+final class CatalogService {
+
+    private final VoiceCatalog catalog;
+
+    CatalogService(VoiceCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Lists the model names {@code /v1/audio/speech} accepts, in OpenAI's list shape. */
+    @Get("/v1/models")
+    @Description("Lists the accepted model names: OpenAI's TTS models and the engine ids.")
+    public HttpResponse models() {
+        ObjectNode root = list();
+        ArrayNode data = root.putArray("data");
+        for (String id : catalog.models()) {
+            data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "chorus");
+        }
+        return HttpResponse.ofJson(root);
+    }
+
+    /**
+     * Lists the voice names clients may send: aliases first, then voice ids. Answers in both shapes clients
+     * look for: {@code data} (objects) and {@code voices} (plain names).
+     */
+    @Get("/v1/audio/voices")
+    @Description("Lists the voice names to send as 'voice': OpenAI names (aliases) and Chorus voice ids.")
+    public HttpResponse audioVoices(
+            @Param("model") @Default("") @Description("Only voices this model can use.") String model) {
+        ObjectNode root = list();
+        ArrayNode data = root.putArray("data");
+        ArrayNode names = root.putArray("voices");
+        String engine = engineFilter(model);
+        for (Map.Entry<String, VoiceInfo> a : catalog.aliases().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey()).toList()) {
+            if (engine == null || a.getValue().engine().equals(engine)) {
+                data.addObject().put("id", a.getKey()).put("name", a.getKey()).put("voice", a.getValue().id())
+                        .put("language", a.getValue().language());
+                names.add(a.getKey());
+            }
+        }
+        for (VoiceInfo v : catalog.voices(null, engine)) {
+            data.addObject().put("id", v.id()).put("name", v.displayName()).put("voice", v.id())
+                    .put("language", v.language());
+            names.add(v.id());
+        }
+        return HttpResponse.ofJson(root);
+    }
+
+    /** Lists installed voices with their details, filtered by language prefix, engine and gender. */
+    @Get("/v1/voices")
+    @Description("Lists installed voices with language, gender, engine, sample rate, version and streaming support.")
+    public HttpResponse voices(
+            @Param("language") @Default("") @Description("BCP-47 prefix: 'en' matches en-US and en-GB.")
+            String language,
+            @Param("engine") @Default("") @Description("Engine id, e.g. 'espeak'.") String engine,
+            @Param("gender") @Default("") @Description("female, male or neutral.") String gender) {
+        Gender g = gender(gender);
+        ObjectNode root = list();
+        ArrayNode data = root.putArray("data");
+        for (VoiceInfo v : catalog.voices(language, engine)) {
+            if (g != null && v.gender() != g) {
+                continue;
+            }
+            ObjectNode o = data.addObject();
+            o.put("id", v.id()).put("object", "voice").put("name", v.displayName()).put("language", v.language())
+                    .put("gender", v.gender().name().toLowerCase(Locale.ROOT)).put("engine", v.engine())
+                    .put("sample_rate", v.sampleRate()).put("version", v.version()).put("streaming", v.streaming());
+            ArrayNode aliases = o.putArray("aliases");
+            catalog.aliasesOf(v.id()).forEach(aliases::add);
+        }
+        return HttpResponse.ofJson(root);
+    }
+
+    private String engineFilter(String model) {
+        if (model == null || model.isBlank() || VoiceCatalog.OPENAI_MODELS.contains(model.trim())) {
+            return null;
+        }
+        if (!catalog.models().contains(model.trim())) {
+            throw new ApiException(404, "model_not_found", "model", "model: '" + model + "' does not exist "
+                    + "(expected one of: " + String.join(", ", catalog.models()) + ")");
+        }
+        return model.trim();
+    }
+
+    private static Gender gender(String g) {
+        if (g == null || g.isBlank()) {
+            return null;
+        }
+        Gender parsed = Gender.parse(g);
+        if (parsed == Gender.UNKNOWN && !g.trim().equalsIgnoreCase("unknown")) {
+            throw ApiException.badRequest("invalid_value", "gender", "gender: '" + g
+                    + "' (expected: female, male, neutral or unknown)");
+        }
+        return parsed;
+    }
+
+    private static ObjectNode list() {
+        return JsonNodeFactory.instance.objectNode().put("object", "list");
+    }
+}

@@ -1,0 +1,151 @@
+package dev.chorus.server;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerListener;
+import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.chorus.proto.tts.v1.SynthesizeRequest;
+import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.proto.tts.v1.TtsProto;
+import dev.chorus.runtime.Synthesizer;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Chorus server: one port that speaks HTTP/1.1, HTTP/2 cleartext (h2c) and gRPC, serving the OpenAI-compatible
+ * speech API, the voice catalog, {@code chorus.tts.v1.TextToSpeech} (with HTTP/JSON transcoding and reflection),
+ * {@code /openapi.json}, {@code /docs}, {@code /healthz} and {@code /readyz}.
+ *
+ * <p>Request threads never synthesize: the {@link Synthesizer}'s engine pools do, and audio is written from
+ * there as it is made. The caller owns the synthesizer and closes it after {@link #stop()}.
+ */
+public final class ChorusServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ChorusServer.class.getName());
+
+    /** Extra time Armeria allows a request beyond the synthesis deadline, so the deadline's own error wins. */
+    private static final Duration TIMEOUT_MARGIN = Duration.ofSeconds(10);
+
+    private final Server server;
+    private final Synthesizer synthesizer;
+    private final ServerConfig config;
+    private final VoiceCatalog catalog;
+    private final Readiness readiness = new Readiness();
+
+    private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
+        this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
+        this.config = Objects.requireNonNull(config, "config");
+        this.catalog = new VoiceCatalog(synthesizer.registry(), config.voiceAliases());
+        this.server = build();
+    }
+
+    /** Creates a server over {@code synthesizer}; nothing listens until {@link #start()}. */
+    public static ChorusServer create(Synthesizer synthesizer, ServerConfig config) {
+        return new ChorusServer(synthesizer, config);
+    }
+
+    private Server build() {
+        ServerBuilder sb = Server.builder()
+                .http(new InetSocketAddress(config.host(), config.port()))
+                .requestTimeout(config.requestTimeout().plus(TIMEOUT_MARGIN))
+                .maxRequestLength(config.maxRequestBytes())
+                .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
+                .errorHandler(new JsonErrorHandler(config.maxRequestBytes()))
+                // One registry per server, so several servers in one JVM (tests) do not collide on meter names.
+                .meterRegistry(new SimpleMeterRegistry())
+                .serverListener(ServerListener.builder().whenStopping(s -> readiness.draining()).build());
+        sb.annotatedService(new SpeechService(synthesizer, catalog, config));
+        sb.annotatedService(new CatalogService(catalog));
+        sb.annotatedService(new HealthService(synthesizer, readiness));
+        String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
+                version());
+        sb.route().get("/openapi.json")
+                .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
+        sb.service(GrpcService.builder()
+                .addService(new TextToSpeechService(synthesizer, catalog, config))
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .enableHttpJsonTranscoding(true)
+                // Proto field names (sample_rate), like every other JSON route of this server.
+                .jsonMarshallerFactory(sd -> GrpcJsonMarshaller.builder()
+                        .jsonMarshallerCustomizer(m -> m.preservingProtoFieldNames(true)).build(sd))
+                .useBlockingTaskExecutor(true)
+                .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()))
+                .build());
+        sb.serviceUnder("/docs", DocService.builder()
+                .exampleRequests(TextToSpeechGrpc.SERVICE_NAME, "Synthesize", SynthesizeRequest.newBuilder()
+                        .setText("Hello from Chorus.").setVoice("alloy").build())
+                .build());
+        return sb.build();
+    }
+
+    /**
+     * Binds the port and starts warming the voices; returns once the port answers. {@code /readyz} turns 200
+     * when warm-up is done (see {@link #whenReady()}).
+     */
+    public ChorusServer start() {
+        server.start().join();
+        long t0 = System.nanoTime();
+        readiness.warmUp(synthesizer, catalog.aliases().values(), config.warmUp());
+        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} (HTTP/1.1, h2c, gRPC)", config.host(),
+                port());
+        readiness.whenReady().thenRun(() -> LOG.log(System.Logger.Level.INFO,
+                "ready: {0} ms after the port opened, {1} ms after the process started",
+                (System.nanoTime() - t0) / 1_000_000, sinceProcessStart().toMillis()));
+        return this;
+    }
+
+    /** Returns the port the server listens on (the chosen one when configured as 0). */
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    /** Returns a future completed once the default voice is loaded and warm, or failed if it could not be. */
+    public CompletableFuture<Void> whenReady() {
+        return readiness.whenReady();
+    }
+
+    /** Tells whether {@code /readyz} answers 200. */
+    public boolean isReady() {
+        return readiness.state() == Readiness.State.READY;
+    }
+
+    /**
+     * Stops gracefully: reports not-ready, stops accepting requests, lets in-flight requests and streams finish
+     * within the shutdown timeout, then closes the port. Blocks until done.
+     */
+    public void stop() {
+        readiness.draining();
+        server.stop().join();
+    }
+
+    /** Stops the server gracefully, as {@link #stop()} does. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Returns the Armeria server, for tests that inspect its routes. */
+    Server armeria() {
+        return server;
+    }
+
+    private static Duration sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, java.time.Instant.now())).orElse(Duration.ZERO);
+    }
+
+    private static String version() {
+        String v = ChorusServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.chorus.server;
+
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.DeadlineExceededException;
+import dev.chorus.tts.EngineUnavailableException;
+import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.OverloadedException;
+import dev.chorus.tts.SynthesisCancelledException;
+import dev.chorus.tts.SynthesisException;
+import dev.chorus.tts.VoiceNotFoundException;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/** Maps Chorus errors to gRPC statuses; the description is the user-facing message, never a stack trace. */
+final class GrpcErrors {
+
+    /** Trailer that tells a refused client when to retry, in whole seconds (as HTTP's Retry-After). */
+    static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
+
+    private GrpcErrors() {
+    }
+
+    /** Returns the exception to pass to {@code StreamObserver.onError} for {@code error}. */
+    static StatusRuntimeException toStatus(Throwable error) {
+        Throwable t = ApiErrors.unwrap(error);
+        Metadata trailers = new Metadata();
+        Status status = switch (t) {
+            case ChorusException c -> of(c, trailers);
+            case ApiException a -> (a.status() == 404 ? Status.NOT_FOUND : Status.INVALID_ARGUMENT)
+                    .withDescription(a.getMessage());
+            case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+            default -> {
+                ApiErrors.of(t); // logs it
+                yield Status.INTERNAL.withDescription("internal error: " + t.getClass().getSimpleName()
+                        + " (see the server log)");
+            }
+        };
+        return status.asRuntimeException(trailers);
+    }
+
+    private static Status of(ChorusException c, Metadata trailers) {
+        Status s = switch (c) {
+            case InvalidInputException e -> Status.INVALID_ARGUMENT;
+            case VoiceNotFoundException e -> Status.NOT_FOUND;
+            case OverloadedException e -> {
+                trailers.put(RETRY_AFTER, Long.toString(ApiErrors.of(e).retryAfterSeconds()));
+                yield Status.RESOURCE_EXHAUSTED;
+            }
+            case EngineUnavailableException e -> Status.UNAVAILABLE;
+            case DeadlineExceededException e -> Status.DEADLINE_EXCEEDED;
+            case SynthesisCancelledException e -> Status.CANCELLED;
+            case SynthesisException e -> {
+                ApiErrors.of(e); // logs it
+                yield Status.INTERNAL;
+            }
+        };
+        return s.withDescription(c.getMessage());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.chorus.server;
+
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpResponseWriter;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.util.TimeoutMode;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.VoiceInfo;
+
+import java.time.Duration;
+
+/**
+ * Streams a synthesis as an HTTP response body. The status line and headers wait for the first audio, so an
+ * error before it (an engine failure, the deadline) is still an ordinary JSON error with its status; after it, an
+ * error ends the stream in the way the subclass defines. Subclasses frame the bytes (raw audio or SSE events).
+ */
+abstract class HttpAudioStream implements AudioOutput {
+
+    /** Time a client gets, beyond the audio's own length, to read what is left once synthesis is done. */
+    private static final Duration DRAIN_MARGIN = Duration.ofSeconds(60);
+
+    private final HttpResponseWriter writer = HttpResponse.streaming();
+    private final ServiceRequestContext ctx;
+    private VoiceInfo voice;
+    private int sampleRate;
+    private boolean started;
+
+    HttpAudioStream(ServiceRequestContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Returns the response to hand to Armeria. */
+    final HttpResponse response() {
+        return writer;
+    }
+
+    /** Returns the content type of the body. */
+    abstract MediaType contentType();
+
+    /** Writes the frame(s) for a run of encoded audio. */
+    abstract void writeAudio(byte[] bytes);
+
+    /** Writes the frames that end a successful stream (not counting the final encoded bytes). */
+    abstract void writeEnd(SynthesisSummary summary);
+
+    /** Ends a stream that already sent audio after {@code error}. */
+    abstract void writeError(ChorusException error);
+
+    @Override
+    public final void start(VoiceInfo v, int rate) {
+        this.voice = v;
+        this.sampleRate = rate;
+    }
+
+    @Override
+    public final void audio(byte[] bytes, long firstSample) {
+        startIfNeeded();
+        writeAudio(bytes);
+    }
+
+    @Override
+    public final void complete(byte[] tail, SynthesisSummary summary) {
+        startIfNeeded();
+        if (tail.length > 0) {
+            writeAudio(tail);
+        }
+        writeEnd(summary);
+        // Everything is queued now; give a slow reader the audio's own length plus a margin to take it.
+        ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW,
+                Duration.ofMillis((long) (summary.audioSeconds() * 1000)).plus(DRAIN_MARGIN));
+        writer.close();
+    }
+
+    @Override
+    public final void error(ChorusException error) {
+        if (!writer.isOpen()) {
+            return;
+        }
+        if (!started) {
+            writer.close(ApiErrors.of(error).toResponse());
+        } else {
+            writeError(error);
+        }
+    }
+
+    /** Writes one piece of the body; throws when the client has gone, which cancels the synthesis. */
+    final void write(HttpData data) {
+        if (!writer.tryWrite(data)) {
+            throw new IllegalStateException("the client closed the response stream");
+        }
+    }
+
+    /** Aborts the response, so the client sees a stream that ended early rather than a complete one. */
+    final void abort(Throwable cause) {
+        writer.close(cause);
+    }
+
+    /** Closes the response normally. */
+    final void close() {
+        writer.close();
+    }
+
+    private void startIfNeeded() {
+        if (started) {
+            return;
+        }
+        started = true;
+        ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.OK)
+                .contentType(contentType())
+                .set("x-chorus-voice", voice.id())
+                .setInt("x-chorus-sample-rate", sampleRate)
+                .build();
+        if (!writer.tryWrite(headers)) {
+            throw new IllegalStateException("the client closed the response stream");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.chorus.server;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The settings of a {@link ChorusServer}: where it listens, its request limits, how it shuts down and how OpenAI
+ * voice names map to installed voices. Immutable; build one with {@link #builder()}.
+ */
+public final class ServerConfig {
+
+    /** The OpenAI voice names every server accepts, in OpenAI's order. */
+    public static final List<String> OPENAI_VOICES = List.of("alloy", "ash", "ballad", "coral", "echo", "fable",
+            "onyx", "nova", "sage", "shimmer", "verse");
+
+    private final String host;
+    private final int port;
+    private final int maxInputChars;
+    private final long maxRequestBytes;
+    private final Duration requestTimeout;
+    private final Duration shutdownQuietPeriod;
+    private final Duration shutdownTimeout;
+    private final Map<String, List<String>> voiceAliases;
+    private final boolean warmUp;
+
+    private ServerConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.maxInputChars = b.maxInputChars;
+        this.maxRequestBytes = b.maxRequestBytes;
+        this.requestTimeout = b.requestTimeout;
+        this.shutdownQuietPeriod = b.shutdownQuietPeriod;
+        this.shutdownTimeout = b.shutdownTimeout;
+        Map<String, List<String>> aliases = new LinkedHashMap<>(defaultVoiceAliases());
+        aliases.putAll(b.voiceAliases);
+        this.voiceAliases = Map.copyOf(aliases);
+        this.warmUp = b.warmUp;
+    }
+
+    /** Returns a builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a configuration with every default. */
+    public static ServerConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Returns the default mapping of OpenAI voice names to candidate voices: the first installed candidate wins,
+     * and the default voice stands in when none is installed, so every name works out of the box.
+     */
+    public static Map<String, List<String>> defaultVoiceAliases() {
+        String hmm = "hmm:cmu-slt-hsmm";
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("alloy", List.of(hmm));
+        m.put("ash", List.of("espeak:en-us", hmm));
+        m.put("ballad", List.of("espeak:en-gb-scotland", hmm));
+        m.put("coral", List.of(hmm));
+        m.put("echo", List.of("espeak:en-us-nyc", "espeak:en-us", hmm));
+        m.put("fable", List.of("espeak:en-gb-x-rp", "espeak:en-gb", hmm));
+        m.put("onyx", List.of("espeak:en-gb", hmm));
+        m.put("nova", List.of(hmm));
+        m.put("sage", List.of(hmm));
+        m.put("shimmer", List.of(hmm));
+        m.put("verse", List.of("espeak:en-029", "espeak:en-us", hmm));
+        return m;
+    }
+
+    /** Returns the address to listen on. */
+    public String host() {
+        return host;
+    }
+
+    /** Returns the port to listen on; 0 picks a free one. */
+    public int port() {
+        return port;
+    }
+
+    /** Returns the longest input text a request may carry, in characters. */
+    public int maxInputChars() {
+        return maxInputChars;
+    }
+
+    /** Returns the largest request body accepted, in bytes. */
+    public long maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    /** Returns how long one synthesis may take before it fails with 'deadline exceeded'. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Returns how long shutdown waits for the server to be idle before it stops. */
+    public Duration shutdownQuietPeriod() {
+        return shutdownQuietPeriod;
+    }
+
+    /** Returns the longest time shutdown lets in-flight requests and streams finish. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** Returns the OpenAI (or other) voice names and their candidate voice ids, in order of preference. */
+    public Map<String, List<String>> voiceAliases() {
+        return voiceAliases;
+    }
+
+    /** Returns whether start-up synthesizes a phrase with the default voice before reporting ready. */
+    public boolean warmUp() {
+        return warmUp;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
+                + ", maxRequestBytes=" + maxRequestBytes + ", requestTimeout=" + requestTimeout
+                + ", shutdownQuietPeriod=" + shutdownQuietPeriod + ", shutdownTimeout=" + shutdownTimeout
+                + ", warmUp=" + warmUp + "]";
+    }
+
+    /** Collects {@link ServerConfig} settings; every setter checks its value and names it when it is wrong. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private int maxInputChars = 4096;
+        private long maxRequestBytes = 1 << 20;
+        private Duration requestTimeout = Duration.ofMinutes(5);
+        private Duration shutdownQuietPeriod = Duration.ofSeconds(1);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private final Map<String, List<String>> voiceAliases = new LinkedHashMap<>();
+        private boolean warmUp = true;
+
+        private Builder() {
+        }
+
+        /** Sets the address to listen on (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */
+        public Builder host(String h) {
+            if (h == null || h.isBlank()) {
+                throw new IllegalArgumentException("host: '" + h + "' (expected: an address or host name)");
+            }
+            this.host = h.trim();
+            return this;
+        }
+
+        /** Sets the port (default 8080; 0 picks a free one). */
+        public Builder port(int p) {
+            if (p < 0 || p > 65_535) {
+                throw new IllegalArgumentException("port: " + p + " (expected: 0 to 65535)");
+            }
+            this.port = p;
+            return this;
+        }
+
+        /** Sets the longest input text accepted, in characters (default 4096). */
+        public Builder maxInputChars(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxInputChars: " + n + " (expected: >= 1)");
+            }
+            this.maxInputChars = n;
+            return this;
+        }
+
+        /** Sets the largest request body accepted, in bytes (default 1 MiB). */
+        public Builder maxRequestBytes(long n) {
+            if (n < 1024) {
+                throw new IllegalArgumentException("maxRequestBytes: " + n + " (expected: >= 1024)");
+            }
+            this.maxRequestBytes = n;
+            return this;
+        }
+
+        /** Sets how long one synthesis may take (default 5 minutes). */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = positive("requestTimeout", d);
+            return this;
+        }
+
+        /** Sets how long shutdown waits for the server to be idle (default 1 second). */
+        public Builder shutdownQuietPeriod(Duration d) {
+            Objects.requireNonNull(d, "shutdownQuietPeriod");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("shutdownQuietPeriod: " + d + " (expected: >= 0)");
+            }
+            this.shutdownQuietPeriod = d;
+            return this;
+        }
+
+        /** Sets the longest time shutdown lets in-flight requests finish (default 30 seconds). */
+        public Builder shutdownTimeout(Duration d) {
+            this.shutdownTimeout = positive("shutdownTimeout", d);
+            return this;
+        }
+
+        /**
+         * Maps a voice name (an OpenAI name such as {@code alloy}, or a new one) to candidate voice ids; the first
+         * installed one is used. Replaces the default candidates for that name.
+         */
+        public Builder voiceAlias(String name, List<String> voiceIds) {
+            String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+            if (n.isEmpty() || n.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("voice alias: '" + name
+                        + "' (expected: a name without ':', such as 'alloy')");
+            }
+            if (voiceIds == null || voiceIds.isEmpty() || voiceIds.stream().anyMatch(v -> v == null || v.isBlank())) {
+                throw new IllegalArgumentException("voice alias '" + n + "': " + voiceIds
+                        + " (expected: one or more voice ids such as 'espeak:en-us')");
+            }
+            voiceAliases.put(n, voiceIds.stream().map(String::trim).toList());
+            return this;
+        }
+
+        /** Sets whether start-up warms the default voice before reporting ready (default true). */
+        public Builder warmUp(boolean on) {
+            this.warmUp = on;
+            return this;
+        }
+
+        /** Builds the configuration. */
+        public ServerConfig build() {
+            if (shutdownQuietPeriod.compareTo(shutdownTimeout) > 0) {
+                throw new IllegalArgumentException("shutdownQuietPeriod: " + shutdownQuietPeriod
+                        + " (expected: <= shutdownTimeout, " + shutdownTimeout + ")");
+            }
+            return new ServerConfig(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.chorus.server;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.util.TimeoutMode;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Description;
+import com.linecorp.armeria.server.annotation.Post;
+import dev.chorus.runtime.SynthesisHandle;
+import dev.chorus.runtime.Synthesizer;
+import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.VoiceInfo;
+
+import java.time.Duration;
+
+/**
+ * {@code POST /v1/audio/speech}, OpenAI's speech route: streams the audio (or SSE events) as each sentence is
+ * made. Runs on the blocking task executor because admission may wait for an engine slot and a voice may load
+ * on first use; the synthesis itself runs on the engines' own threads.
+ */
+final class SpeechService {
+
+    /** Extra time Armeria allows beyond the synthesis deadline, so the deadline's own 504 wins the race. */
+    private static final Duration TIMEOUT_MARGIN = Duration.ofSeconds(10);
+
+    private final Synthesizer synthesizer;
+    private final VoiceCatalog catalog;
+    private final ServerConfig config;
+
+    SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config) {
+        this.synthesizer = synthesizer;
+        this.catalog = catalog;
+        this.config = config;
+    }
+
+    /** Speaks {@code input} with {@code voice}; see docs/api.md for every field. */
+    @Post("/v1/audio/speech")
+    @Blocking
+    @Description("Speaks the input text (OpenAI-compatible): streams WAV or PCM bytes, or SSE events.")
+    public HttpResponse speech(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        try {
+            SpeechRequest r = SpeechRequest.parse(request.contentUtf8(), config.maxInputChars());
+            VoiceInfo voice = catalog.resolve(r.model(), r.voice());
+            SynthesisRequest synthesis = new SynthesisRequest(r.input(), voice.id(),
+                    new SynthesisOptions(r.speed(), r.language()), r.format(), r.sampleRate(),
+                    config.requestTimeout());
+            HttpAudioStream stream = r.sse() ? new SseAudioStream(ctx) : new RawAudioStream(ctx, r.format());
+            ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
+            SynthesisHandle handle = synthesizer.start(synthesis, new EncodingListener(r.format(), stream));
+            cancelWhenClientLeaves(ctx, stream, handle);
+            return stream.response();
+        } catch (RuntimeException e) {
+            return ApiErrors.of(e).toResponse().toHttpResponse();
+        }
+    }
+
+    /** Stops the engine work when the client disconnects or the response is aborted, not only the socket. */
+    static void cancelWhenClientLeaves(ServiceRequestContext ctx, HttpAudioStream stream, SynthesisHandle handle) {
+        ctx.whenRequestCancelling().thenRun(handle::cancel);
+        stream.response().whenComplete().whenComplete((ok, error) -> {
+            if (error != null) {
+                handle.cancel();
+            }
+        });
+    }
+}

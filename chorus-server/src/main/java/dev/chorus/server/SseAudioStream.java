@@ -1,0 +1,73 @@
+package dev.chorus.server;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.tts.ChorusException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The {@code stream_format: sse} body, in OpenAI's shapes: one {@code speech.audio.delta} event per run of audio
+ * (base64 of the encoded bytes), then {@code speech.audio.done} with usage. Each event is a single
+ * {@code data:} line holding a JSON object whose {@code type} names the event. An error after the first event
+ * sends {@code {"type":"error","error":{...}}} and ends the stream.
+ *
+ * <p>Usage: Chorus has no tokens, so {@code input_tokens} counts the characters spoken and {@code output_tokens}
+ * the audio's 20 ms frames.
+ */
+final class SseAudioStream extends HttpAudioStream {
+
+    private static final MediaType EVENT_STREAM = MediaType.parse("text/event-stream; charset=utf-8");
+
+    SseAudioStream(ServiceRequestContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    MediaType contentType() {
+        return EVENT_STREAM;
+    }
+
+    @Override
+    void writeAudio(byte[] bytes) {
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        e.put("type", "speech.audio.delta");
+        e.put("audio", Base64.getEncoder().encodeToString(bytes));
+        send(e);
+    }
+
+    @Override
+    void writeEnd(SynthesisSummary summary) {
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        e.put("type", "speech.audio.done");
+        ObjectNode usage = e.putObject("usage");
+        long in = summary.characters();
+        long out = (long) Math.ceil(summary.audioSeconds() * 50);
+        usage.put("input_tokens", in);
+        usage.put("output_tokens", out);
+        usage.put("total_tokens", in + out);
+        send(e);
+    }
+
+    @Override
+    void writeError(ChorusException error) {
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        e.put("type", "error");
+        e.set("error", ApiErrors.of(error).body().get("error"));
+        try {
+            send(e);
+        } catch (IllegalStateException clientGone) {
+            return;
+        }
+        close();
+    }
+
+    private void send(ObjectNode event) {
+        write(HttpData.of(StandardCharsets.UTF_8, "data: " + event + "\n\n"));
+    }
+}

@@ -1,0 +1,177 @@
+package dev.chorus.server;
+
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.chorus.audio.WavFiles;
+import dev.chorus.proto.tts.v1.AudioChunk;
+import dev.chorus.proto.tts.v1.ListVoicesRequest;
+import dev.chorus.proto.tts.v1.ListVoicesResponse;
+import dev.chorus.proto.tts.v1.StreamEnd;
+import dev.chorus.proto.tts.v1.StreamStart;
+import dev.chorus.proto.tts.v1.StreamingSynthesizeResponse;
+import dev.chorus.proto.tts.v1.SynthesizeRequest;
+import dev.chorus.proto.tts.v1.SynthesizeResponse;
+import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.runtime.Synthesizer;
+import dev.chorus.tts.AudioEncoding;
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.spi.SynthesisEvent;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+
+/**
+ * The gRPC service {@code chorus.tts.v1.TextToSpeech}. Its methods run on the blocking task executor (admission
+ * may wait for a slot); audio is produced on the engines' threads and sent from there. A cancelled call cancels
+ * its synthesis.
+ */
+final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
+
+    private final Synthesizer synthesizer;
+    private final VoiceCatalog catalog;
+    private final ServerConfig config;
+
+    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config) {
+        this.synthesizer = synthesizer;
+        this.catalog = catalog;
+        this.config = config;
+    }
+
+    @Override
+    public void synthesize(SynthesizeRequest request, StreamObserver<SynthesizeResponse> observer) {
+        Cancellation cancellation = onCancel(observer);
+        try {
+            VoiceInfo voice = catalog.resolve(request.getVoice());
+            SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
+            ByteArrayOutputStream audio = new ByteArrayOutputStream();
+            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(), new AudioOutput() {
+                @Override
+                public void audio(byte[] bytes, long firstSample) {
+                    audio.writeBytes(bytes);
+                }
+
+                @Override
+                public void complete(byte[] tail, SynthesisSummary summary) {
+                    audio.writeBytes(tail);
+                    byte[] all = audio.toByteArray();
+                    if (r.encoding() == AudioEncoding.WAV && all.length >= 44) {
+                        // The whole audio is known now, so the header can carry its real lengths.
+                        System.arraycopy(WavFiles.header(summary.sampleRate(), summary.samples()), 0, all, 0, 44);
+                    }
+                    observer.onNext(SynthesizeResponse.newBuilder().setAudio(ProtoMapping.bytes(all))
+                            .setFormat(ProtoMapping.format(r.encoding())).setSampleRate(summary.sampleRate())
+                            .setVoice(summary.voice()).setDurationSeconds(summary.audioSeconds()).build());
+                    observer.onCompleted();
+                }
+
+                @Override
+                public void error(ChorusException error) {
+                    observer.onError(GrpcErrors.toStatus(error));
+                }
+            })));
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void streamingSynthesize(SynthesizeRequest request, StreamObserver<StreamingSynthesizeResponse> observer) {
+        Cancellation cancellation = onCancel(observer);
+        try {
+            VoiceInfo voice = catalog.resolve(request.getVoice());
+            SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
+            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(),
+                    new StreamOutput(observer, r.encoding(), request.getWordTimings()))));
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void listVoices(ListVoicesRequest request, StreamObserver<ListVoicesResponse> observer) {
+        ListVoicesResponse.Builder b = ListVoicesResponse.newBuilder();
+        for (VoiceInfo v : catalog.voices(request.getLanguage(), request.getEngine())) {
+            b.addVoices(ProtoMapping.voice(v, catalog.aliasesOf(v.id())));
+        }
+        observer.onNext(b.build());
+        observer.onCompleted();
+    }
+
+    /** Returns the synthesis deadline: the server's, or the client's gRPC deadline when that is sooner. */
+    private Duration timeout() {
+        Duration limit = config.requestTimeout();
+        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+        if (ctx != null && ctx.requestTimeoutMillis() > 0) {
+            Duration client = Duration.ofMillis(ctx.requestTimeoutMillis());
+            return client.compareTo(limit) < 0 ? client : limit;
+        }
+        return limit;
+    }
+
+    private static Cancellation onCancel(StreamObserver<?> observer) {
+        Cancellation c = new Cancellation();
+        if (observer instanceof ServerCallStreamObserver<?> call) {
+            call.setOnCancelHandler(c::cancel);
+        }
+        return c;
+    }
+
+    /** Sends a synthesis as a stream: start, audio chunks and timing events in order, then end. */
+    private static final class StreamOutput implements AudioOutput {
+        private final StreamObserver<StreamingSynthesizeResponse> observer;
+        private final AudioEncoding encoding;
+        private final boolean wordTimings;
+        private int rate;
+
+        StreamOutput(StreamObserver<StreamingSynthesizeResponse> observer, AudioEncoding encoding,
+                     boolean wordTimings) {
+            this.observer = observer;
+            this.encoding = encoding;
+            this.wordTimings = wordTimings;
+        }
+
+        @Override
+        public void start(VoiceInfo voice, int sampleRate) {
+            rate = sampleRate;
+            observer.onNext(StreamingSynthesizeResponse.newBuilder().setStart(StreamStart.newBuilder()
+                    .setVoice(voice.id()).setFormat(ProtoMapping.format(encoding)).setSampleRate(sampleRate))
+                    .build());
+        }
+
+        @Override
+        public void audio(byte[] bytes, long firstSample) {
+            observer.onNext(StreamingSynthesizeResponse.newBuilder().setAudio(AudioChunk.newBuilder()
+                    .setData(ProtoMapping.bytes(bytes)).setSampleOffset(firstSample)).build());
+        }
+
+        @Override
+        public void event(SynthesisEvent event) {
+            if (event instanceof SynthesisEvent.Word && !wordTimings) {
+                return;
+            }
+            observer.onNext(StreamingSynthesizeResponse.newBuilder()
+                    .setTiming(ProtoMapping.timing(event, rate)).build());
+        }
+
+        @Override
+        public void complete(byte[] tail, SynthesisSummary summary) {
+            if (tail.length > 0) {
+                audio(tail, summary.samples());
+            }
+            observer.onNext(StreamingSynthesizeResponse.newBuilder().setEnd(StreamEnd.newBuilder()
+                    .setSamples(summary.samples()).setDurationSeconds(summary.audioSeconds())
+                    .setCharacters(summary.characters())
+                    .setTimeToFirstAudioSeconds(summary.timeToFirstAudio().toNanos() / 1e9)).build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void error(ChorusException error) {
+            observer.onError(GrpcErrors.toStatus(error));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.chorus.server;
+
+import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.VoiceNotFoundException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Routes the voice and model names clients send to installed voices: Chorus voice ids, an engine's own voice
+ * names, and aliases such as OpenAI's {@code alloy}. Each alias is fixed at start-up to its first installed
+ * candidate, or to the default voice when none is installed, so an alias never fails.
+ */
+final class VoiceCatalog {
+
+    /** OpenAI model names, accepted with any voice. */
+    static final List<String> OPENAI_MODELS = List.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
+
+    private static final System.Logger LOG = System.getLogger(VoiceCatalog.class.getName());
+
+    private final EngineRegistry registry;
+    private final Map<String, VoiceInfo> aliases;
+
+    VoiceCatalog(EngineRegistry registry, Map<String, List<String>> candidates) {
+        this.registry = registry;
+        Map<String, VoiceInfo> chosen = new LinkedHashMap<>();
+        candidates.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            VoiceInfo v = firstInstalled(e.getValue());
+            if (v == null) {
+                v = registry.resolve(null);
+                LOG.log(System.Logger.Level.INFO, "voice alias ''{0}'': none of {1} is installed; using the "
+                        + "default voice {2}", e.getKey(), e.getValue(), v.id());
+            }
+            chosen.put(e.getKey(), v);
+        });
+        this.aliases = Map.copyOf(chosen);
+    }
+
+    private VoiceInfo firstInstalled(List<String> ids) {
+        for (String id : ids) {
+            try {
+                return registry.resolve(id);
+            } catch (RuntimeException notInstalled) {
+                // Try the next candidate.
+            }
+        }
+        return null;
+    }
+
+    /** Returns the alias names and the voices they stand for. */
+    Map<String, VoiceInfo> aliases() {
+        return aliases;
+    }
+
+    /** Returns the alias names that stand for {@code voiceId}, sorted. */
+    List<String> aliasesOf(String voiceId) {
+        return aliases.entrySet().stream().filter(e -> e.getValue().id().equals(voiceId)).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+
+    /** Returns the model ids clients may send: OpenAI's names, then the open engines' ids. */
+    List<String> models() {
+        List<String> all = new ArrayList<>(OPENAI_MODELS);
+        all.addAll(registry.engines().keySet());
+        return all;
+    }
+
+    /** Returns every voice whose language starts with {@code language} and whose engine is {@code engine}. */
+    List<VoiceInfo> voices(String language, String engine) {
+        return registry.voices().stream()
+                .filter(v -> engine == null || engine.isBlank() || v.engine().equalsIgnoreCase(engine.trim()))
+                .filter(v -> language == null || language.isBlank() || languageMatches(v.language(), language))
+                .toList();
+    }
+
+    /** Tells whether a BCP-47 tag equals {@code prefix} or extends it at a subtag boundary, ignoring case. */
+    static boolean languageMatches(String tag, String prefix) {
+        String t = tag.toLowerCase(Locale.ROOT).replace('_', '-');
+        String p = prefix.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        return t.equals(p) || t.startsWith(p + "-");
+    }
+
+    /** Resolves a voice name with no model constraint; see {@link #resolve(String, String)}. */
+    VoiceInfo resolve(String voice) {
+        return resolve(null, voice);
+    }
+
+    /**
+     * Resolves what a client asked for to an installed voice. {@code model} may be {@code null}, an OpenAI model
+     * (any voice) or an engine id (the voice must be that engine's; a bare name is looked up in that engine).
+     * A blank voice means the default voice, or the engine's first voice when the model names another engine.
+     *
+     * @throws ApiException 404 for an unknown model; 400 when the voice belongs to another engine than the model
+     * @throws VoiceNotFoundException when no voice has that name
+     */
+    VoiceInfo resolve(String model, String voice) {
+        String engine = engineOf(model);
+        String v = voice == null ? "" : voice.trim();
+        VoiceInfo info;
+        if (v.isEmpty()) {
+            info = engine == null ? registry.resolve(null) : defaultOf(engine);
+        } else if (aliases.containsKey(v.toLowerCase(Locale.ROOT))) {
+            info = aliases.get(v.toLowerCase(Locale.ROOT));
+        } else if (engine != null && v.indexOf(':') < 0 && registry.voices().stream()
+                .anyMatch(x -> x.id().equals(engine + ":" + v))) {
+            info = registry.resolve(engine + ":" + v);
+        } else {
+            info = registry.resolve(v);
+        }
+        if (engine != null && !info.engine().equals(engine)) {
+            throw ApiException.badRequest("voice_model_mismatch", "voice", "voice: '" + v + "' is "
+                    + info.id() + " of engine '" + info.engine() + "' (expected: a voice of engine '" + engine
+                    + "', the model; or use model 'tts-1' for any voice)");
+        }
+        return info;
+    }
+
+    private String engineOf(String model) {
+        if (model == null || model.isBlank()) {
+            return null;
+        }
+        String m = model.trim();
+        if (OPENAI_MODELS.contains(m.toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        if (registry.engines().containsKey(m)) {
+            return m;
+        }
+        throw new ApiException(404, "model_not_found", "model", "model: '" + model + "' does not exist (expected "
+                + "one of: " + String.join(", ", models()) + ")");
+    }
+
+    private VoiceInfo defaultOf(String engine) {
+        VoiceInfo dflt = registry.resolve(null);
+        if (dflt.engine().equals(engine)) {
+            return dflt;
+        }
+        // Prefer the default voice's language, then its primary language, so 'espeak' alone speaks English here.
+        List<VoiceInfo> own = registry.voices().stream().filter(x -> x.engine().equals(engine)).toList();
+        String primary = dflt.locale().getLanguage();
+        return own.stream().filter(x -> x.language().equalsIgnoreCase(dflt.language())).findFirst()
+                .or(() -> own.stream().filter(x -> languageMatches(x.language(), primary)).findFirst())
+                .or(() -> own.stream().findFirst())
+                .orElseThrow(() -> new VoiceNotFoundException(engine + ":(any)", List.of()));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.chorus.server;
+
+import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.VoiceNotFoundException;
+import dev.chorus.tts.spi.AudioSink;
+import dev.chorus.tts.spi.ChunkText;
+import dev.chorus.tts.spi.EngineContext;
+import dev.chorus.tts.spi.SynthesisEvent;
+import dev.chorus.tts.spi.TtsEngine;
+import dev.chorus.tts.spi.TtsEngineProvider;
+import dev.chorus.tts.spi.Voice;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test engine whose pace the tests control: every word takes {@value #WORD_MILLIS} ms and gives 100 ms of a
+ * 440 Hz tone at 16 kHz. It counts the chunks it starts, finishes and stops, so a test can tell that a
+ * disconnect stopped the engine, not only the socket.
+ */
+final class PacedEngineProvider implements TtsEngineProvider {
+
+    static final int RATE = 16_000;
+    static final long WORD_MILLIS = 25;
+    static final AtomicInteger STARTED = new AtomicInteger();
+    static final AtomicInteger FINISHED = new AtomicInteger();
+    static final AtomicInteger STOPPED = new AtomicInteger();
+
+    static void reset() {
+        STARTED.set(0);
+        FINISHED.set(0);
+        STOPPED.set(0);
+    }
+
+    @Override
+    public String id() {
+        return "paced";
+    }
+
+    @Override
+    public TtsEngine open(EngineContext context) {
+        VoiceInfo info = new VoiceInfo("paced:tone", "Tone", "en-US", null, RATE, "paced", "1", true);
+        return new TtsEngine() {
+            @Override
+            public String id() {
+                return "paced";
+            }
+
+            @Override
+            public String description() {
+                return "paced test tone";
+            }
+
+            @Override
+            public List<VoiceInfo> voices() {
+                return List.of(info);
+            }
+
+            @Override
+            public Voice load(String voiceId) {
+                if (!voiceId.equals(info.id())) {
+                    throw new VoiceNotFoundException(voiceId, List.of());
+                }
+                return new ToneVoice(info);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private record ToneVoice(VoiceInfo info) implements Voice {
+        @Override
+        public boolean synthesize(String text, SynthesisOptions options, AudioSink sink) {
+            ChunkText.validate(text);
+            STARTED.incrementAndGet();
+            short[] block = new short[RATE / 10];
+            for (int i = 0; i < block.length; i++) {
+                block[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / RATE));
+            }
+            String[] words = text.trim().split("\\s+");
+            long offset = 0;
+            for (String w : words) {
+                try {
+                    Thread.sleep(WORD_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    STOPPED.incrementAndGet();
+                    return false;
+                }
+                if (sink.onEvent(new SynthesisEvent.Word(Math.max(0, text.indexOf(w)), w.length(), offset))
+                        == AudioSink.Action.STOP
+                        || sink.onAudio(Arrays.copyOf(block, block.length), 0, block.length) == AudioSink.Action.STOP) {
+                    STOPPED.incrementAndGet();
+                    return false;
+                }
+                offset += block.length;
+            }
+            FINISHED.incrementAndGet();
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
