@@ -3,6 +3,7 @@ package dev.chorus.app;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.runtime.EditDistance;
 import dev.chorus.tts.InvalidInputException;
 
 import java.io.IOException;
@@ -114,7 +115,7 @@ final class ServeSettings {
             return key;
         }
         String closest = FIXED.stream().map(Setting::key)
-                .min(Comparator.comparingInt(k -> distance(k, key))).orElseThrow();
+                .min(Comparator.comparingInt(k -> EditDistance.between(k, key))).orElseThrow();
         throw new InvalidInputException(key, source + ": unknown setting '" + key + "' (did you mean '" + closest
                 + "'? every setting is listed in docs/configuration.md)");
     }
@@ -234,24 +235,5 @@ final class ServeSettings {
             throw new InvalidInputException(key, e.getMessage() + " (setting " + key + ", from "
                     + sources.getOrDefault(key, "default") + ")");
         }
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1),
-                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

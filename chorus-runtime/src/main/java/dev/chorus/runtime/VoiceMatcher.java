@@ -30,32 +30,12 @@ final class VoiceMatcher {
         if (idLocal.startsWith(wantedLocal) || wantedLocal.startsWith(idLocal)) {
             return Math.min(1, Math.abs(idLocal.length() - wantedLocal.length()));
         }
-        return Math.min(distance(wanted, id), distance(wantedLocal, idLocal));
+        return Math.min(EditDistance.between(wanted, id), EditDistance.between(wantedLocal, idLocal));
     }
 
     private static String local(String id) {
         int colon = id.indexOf(':');
         return colon < 0 ? id : id.substring(colon + 1);
-    }
-
-    /** Levenshtein distance; ids are short, so the quadratic table is fine. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private record Scored(String id, int score) {
