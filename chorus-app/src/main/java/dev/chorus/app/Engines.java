@@ -7,15 +7,12 @@ import java.util.Set;
 /** Opens the engines a command needs: only the voice's engine when the voice names one, as start-up costs. */
 final class Engines {
 
-    /** The voice used when none is given. */
-    static final String DEFAULT_VOICE = "hmm:cmu-slt-hsmm";
-
     private Engines() {
     }
 
     static EngineRegistry forVoice(String voice) {
-        String id = voice == null || voice.isBlank() ? DEFAULT_VOICE : voice.trim();
-        EngineRegistry.Builder b = EngineRegistry.builder().defaultVoice(DEFAULT_VOICE);
+        String id = voice == null || voice.isBlank() ? EngineRegistry.DEFAULT_VOICE : voice.trim();
+        EngineRegistry.Builder b = EngineRegistry.builder();
         int colon = id.indexOf(':');
         if (colon > 0) {
             b.enabledEngines(Set.of(id.substring(0, colon)));
@@ -24,12 +21,12 @@ final class Engines {
         if (registry.engines().isEmpty() && colon > 0 && registry.unavailable().isEmpty()) {
             // An unknown engine prefix: open everything so the error can suggest real voices.
             registry.close();
-            return EngineRegistry.builder().defaultVoice(DEFAULT_VOICE).build();
+            return all();
         }
         return registry;
     }
 
     static EngineRegistry all() {
-        return EngineRegistry.builder().defaultVoice(DEFAULT_VOICE).build();
+        return EngineRegistry.builder().build();
     }
 }

@@ -50,7 +50,7 @@ final class ServeSettings {
                     "how long a request beyond that waits for a slot before 503 with Retry-After"),
             new Setting("engines.enabled", "CHORUS_ENGINES", "(all installed)",
                     "engine ids to open, comma-separated"),
-            new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", Engines.DEFAULT_VOICE,
+            new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", EngineRegistry.DEFAULT_VOICE,
                     "voice used when a request names none"),
             new Setting("engines.workers", "CHORUS_WORKERS", "(CPU count)",
                     "concurrent syntheses per engine, unless engines.<id>.workers says otherwise"));

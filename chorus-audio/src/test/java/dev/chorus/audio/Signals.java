@@ -82,6 +82,15 @@ public final class Signals {
      * fit of a sine and cosine at that frequency (exact for a pure tone, whatever the number of cycles).
      */
     public static double amplitudeAt(double[] x, int sampleRate, double frequency, int from, int to) {
+        double[] ab = fitTone(x, sampleRate, frequency, from, to);
+        return Math.hypot(ab[0], ab[1]);
+    }
+
+    /**
+     * Returns {@code {a, b}} such that {@code a·cos(wi) + b·sin(wi)}, with {@code w = 2π·frequency/sampleRate},
+     * is the least-squares fit of {@code x[from, to)} at that frequency.
+     */
+    public static double[] fitTone(double[] x, int sampleRate, double frequency, int from, int to) {
         double w = 2 * Math.PI * frequency / sampleRate;
         double cc = 0;
         double ss = 0;
@@ -98,9 +107,7 @@ public final class Signals {
             ys += x[i] * s;
         }
         double det = cc * ss - cs * cs;
-        double a = (yc * ss - ys * cs) / det;
-        double b = (ys * cc - yc * cs) / det;
-        return Math.hypot(a, b);
+        return new double[] {(yc * ss - ys * cs) / det, (ys * cc - yc * cs) / det};
     }
 
     /**

@@ -29,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EngineRegistry implements AutoCloseable {
 
+    /** The voice used when a request names none and no other default is configured. */
+    public static final String DEFAULT_VOICE = "hmm:cmu-slt-hsmm";
+
     private static final System.Logger LOG = System.getLogger(EngineRegistry.class.getName());
 
     private final Map<String, TtsEngine> engines;
@@ -187,7 +190,7 @@ public final class EngineRegistry implements AutoCloseable {
         private final Map<String, Integer> workers = new HashMap<>();
         private int defaultWorkers = Math.max(1, Runtime.getRuntime().availableProcessors());
         private final Map<String, String> settings = new HashMap<>();
-        private String defaultVoice = "hmm:cmu-slt-hsmm";
+        private String defaultVoice = DEFAULT_VOICE;
 
         private Builder() {
         }

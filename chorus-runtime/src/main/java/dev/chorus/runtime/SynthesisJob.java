@@ -26,8 +26,9 @@ import java.util.function.LongSupplier;
  * <p>Design: every piece of audio an engine produces goes through {@link #piece}. If its chunk is the one being
  * delivered, the piece goes straight to the listener (so the first sentence streams while it is synthesized);
  * otherwise it is kept in that chunk's buffer until every earlier chunk is done. All delivery happens under this
- * object's monitor, so the listener sees one call at a time. Cancellation, failure and the deadline set
- * {@link #ended}, which every running sink reads to tell its engine to stop.
+ * object's monitor, so the listener sees one call at a time. Cancellation, failure and the deadline (a timer the
+ * {@code Synthesizer} schedules, which calls {@link #expire}) set {@link #ended}, which every running sink reads
+ * to tell its engine to stop.
  */
 final class SynthesisJob implements SynthesisHandle {
 
@@ -44,7 +45,7 @@ final class SynthesisJob implements SynthesisHandle {
     private final int lookahead;
     private final LongSupplier ticker;
     private final long startNanos;
-    private final long deadlineNanos;
+    private final Duration timeout;
     private final long sequence;
     private final ChunkState[] states;
     private final CompletableFuture<SynthesisSummary> completion = new CompletableFuture<>();
@@ -70,7 +71,7 @@ final class SynthesisJob implements SynthesisHandle {
         this.lookahead = lookahead;
         this.ticker = ticker;
         this.startNanos = ticker.getAsLong();
-        this.deadlineNanos = startNanos + timeout.toNanos();
+        this.timeout = timeout;
         this.sequence = scheduler.nextSequence();
         this.states = new ChunkState[this.chunks.size()];
         for (int i = 0; i < states.length; i++) {
@@ -85,19 +86,15 @@ final class SynthesisJob implements SynthesisHandle {
         submitMore();
     }
 
-    long deadlineNanos() {
-        return deadlineNanos;
-    }
-
     @Override
     public void cancel() {
         fail(new SynthesisCancelledException("synthesis cancelled"));
     }
 
-    /** Fails the job if it is still running at its deadline. */
+    /** Fails the job if it is still running; called by the deadline timer. */
     void expire() {
         fail(new DeadlineExceededException("synthesis did not finish within its deadline of "
-                + Duration.ofNanos(deadlineNanos - startNanos).toMillis() + " ms"));
+                + timeout.toMillis() + " ms"));
     }
 
     @Override
@@ -119,10 +116,6 @@ final class SynthesisJob implements SynthesisHandle {
 
     private void runChunk(int index) {
         if (ended) {
-            return;
-        }
-        if (ticker.getAsLong() > deadlineNanos) {
-            expire();
             return;
         }
         AudioSink sink = new AudioSink() {
@@ -153,10 +146,6 @@ final class SynthesisJob implements SynthesisHandle {
 
     private synchronized AudioSink.Action piece(int index, short[] audio, SynthesisEvent event) {
         if (ended) {
-            return AudioSink.Action.STOP;
-        }
-        if (ticker.getAsLong() > deadlineNanos) {
-            expire();
             return AudioSink.Action.STOP;
         }
         ChunkState s = states[index];

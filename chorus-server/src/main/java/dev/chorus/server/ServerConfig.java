@@ -1,5 +1,7 @@
 package dev.chorus.server;
 
+import dev.chorus.runtime.EngineRegistry;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,7 @@ public final class ServerConfig {
      * and the default voice stands in when none is installed, so every name works out of the box.
      */
     public static Map<String, List<String>> defaultVoiceAliases() {
-        String hmm = "hmm:cmu-slt-hsmm";
+        String hmm = EngineRegistry.DEFAULT_VOICE;
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("alloy", List.of(hmm));
         m.put("ash", List.of("espeak:en-us", hmm));

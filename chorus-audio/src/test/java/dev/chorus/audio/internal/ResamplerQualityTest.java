@@ -69,27 +69,11 @@ class ResamplerQualityTest {
     private static double residualRms(double[] y, int rate, double f, double amplitude, int from, int to) {
         double[] residual = y.clone();
         if (amplitude > 0) {
+            // Refit the phase too, then subtract the fitted tone.
             double w = 2 * Math.PI * f / rate;
-            // Refit the phase too: least squares on sin and cos, then subtract.
-            double sc = 0;
-            double ss = 0;
-            double cc = 0;
-            double ys = 0;
-            double yc = 0;
+            double[] ab = Signals.fitTone(y, rate, f, from, to);
             for (int i = from; i < to; i++) {
-                double s = Math.sin(w * i);
-                double c = Math.cos(w * i);
-                sc += s * c;
-                ss += s * s;
-                cc += c * c;
-                ys += y[i] * s;
-                yc += y[i] * c;
-            }
-            double det = ss * cc - sc * sc;
-            double a = (ys * cc - yc * sc) / det;
-            double b = (yc * ss - ys * sc) / det;
-            for (int i = from; i < to; i++) {
-                residual[i] -= a * Math.sin(w * i) + b * Math.cos(w * i);
+                residual[i] -= ab[0] * Math.cos(w * i) + ab[1] * Math.sin(w * i);
             }
         }
         return Signals.rms(residual, from, to);
