@@ -2,10 +2,10 @@
 # Installs the Debian packages the tests use, only those that are missing. Safe to run again.
 #   libespeak-ng1, espeak-ng-data: the espeak engine (its tests are skipped without them)
 #   espeak-ng: the command-line program, for the in-process vs per-request benchmark
-#   sox, ffmpeg: real decoders that check the audio Chorus writes
+#   sox, ffmpeg, opus-tools, mpg123, flac: real decoders that check the audio Chorus writes
 set -euo pipefail
 
-packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg)
+packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

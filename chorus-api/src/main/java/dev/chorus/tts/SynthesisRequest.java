@@ -12,20 +12,33 @@ import java.util.Objects;
  * @param encoding   the output encoding
  * @param sampleRate the output sample rate in Hz, or 0 for the voice's native rate
  * @param timeout    how long the whole synthesis may take, or {@code null} for the runtime's default
+ * @param textOptions how the text is read (plain or SSML, normalization, lexicon)
  */
 public record SynthesisRequest(String text, String voice, SynthesisOptions options, AudioEncoding encoding,
-                               int sampleRate, Duration timeout) {
+                               int sampleRate, Duration timeout, TextOptions textOptions) {
 
     public SynthesisRequest {
         Objects.requireNonNull(text, "text");
         options = options == null ? SynthesisOptions.defaults() : options;
         encoding = encoding == null ? AudioEncoding.WAV : encoding;
+        textOptions = textOptions == null ? TextOptions.defaults() : textOptions;
         if (sampleRate < 0) {
             throw new InvalidInputException("sample_rate", "sample_rate: " + sampleRate + " (expected: >= 0)");
         }
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new InvalidInputException("timeout", "timeout: " + timeout + " (expected: > 0)");
         }
+    }
+
+    /** A request with the default text options. */
+    public SynthesisRequest(String text, String voice, SynthesisOptions options, AudioEncoding encoding,
+                            int sampleRate, Duration timeout) {
+        this(text, voice, options, encoding, sampleRate, timeout, null);
+    }
+
+    /** Returns a copy with the given text options. */
+    public SynthesisRequest withTextOptions(TextOptions t) {
+        return new SynthesisRequest(text, voice, options, encoding, sampleRate, timeout, t);
     }
 
     /** Returns a request for {@code text} on {@code voice} with every other setting at its default. */

@@ -1,12 +1,10 @@
 package dev.chorus.runtime;
 
 import dev.chorus.audio.Resampler;
-import dev.chorus.text.TextChunk;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.DeadlineExceededException;
 import dev.chorus.tts.SynthesisCancelledException;
 import dev.chorus.tts.SynthesisException;
-import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.SynthesisEvent;
@@ -16,74 +14,93 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * One request in progress: submits its chunks to the engine's pool a few at a time, and hands audio to the
- * listener in text order.
+ * One request in progress: runs its plan's speech pieces on the engines' pools a few at a time, and hands audio
+ * and timings to the listener in plan order.
  *
- * <p>Design: every piece of audio an engine produces goes through {@link #piece}. If its chunk is the one being
- * delivered, the piece goes straight to the listener (so the first sentence streams while it is synthesized);
- * otherwise it is kept in that chunk's buffer until every earlier chunk is done. All delivery happens under this
- * object's monitor, so the listener sees one call at a time. Cancellation, failure and the deadline (a timer the
- * {@code Synthesizer} schedules, which calls {@link #expire}) set {@link #ended}, which every running sink reads
- * to tell its engine to stop.
+ * <p>Design: every piece of audio an engine produces goes through {@link #piece}. If its piece is the one being
+ * delivered, the audio goes straight to the listener (so the first sentence streams while it is synthesized);
+ * otherwise it is kept in that piece's buffer until every earlier piece is done. Silences and marks need no
+ * engine: they are produced when delivery reaches them. All delivery happens under this object's monitor, so the
+ * listener sees one call at a time. Cancellation, failure and the deadline (a timer the {@code Synthesizer}
+ * schedules, which calls {@link #expire}) set {@link #ended}, which every running sink reads to tell its engine to
+ * stop. Pitch and volume are applied on the worker thread, resampling to the output rate at delivery.
  */
 final class SynthesisJob implements SynthesisHandle {
 
     private static final System.Logger LOG = System.getLogger(SynthesisJob.class.getName());
 
+    /** What counts as one word when timings are estimated: a run of letters and digits, or one Han character. */
+    private static final Pattern WORD = Pattern.compile("\\p{IsHan}|[\\p{L}\\p{N}&&[^\\p{IsHan}]][\\p{L}\\p{N}\\p{M}'’.-]*");
+
     private final SynthesisScheduler scheduler;
-    private final Voice voice;
-    private final VoiceInfo info;
-    private final SynthesisOptions options;
-    private final List<TextChunk> chunks;
+    private final EngineRegistry registry;
+    private final VoiceInfo primary;
+    private final Map<String, Voice> voices;
+    private final List<Piece> pieces;
     private final SynthesisListener listener;
-    private final Resampler resampler;
     private final int outRate;
     private final int lookahead;
     private final LongSupplier ticker;
     private final long startNanos;
     private final Duration timeout;
     private final long sequence;
-    private final ChunkState[] states;
+    private final PieceState[] states;
     private final CompletableFuture<SynthesisSummary> completion = new CompletableFuture<>();
     private final int characters;
 
     private volatile boolean ended;
     private int delivering;
     private int submitted;
-    private long voiceSamplesBefore;
+    private long plannedOut;
     private long outSamples;
     private long firstAudioNanos = -1;
+    private Resampler resampler;
+    private int resamplerRate;
 
-    SynthesisJob(SynthesisScheduler scheduler, Voice voice, SynthesisOptions options, List<TextChunk> chunks,
-                 SynthesisListener listener, int outRate, int lookahead, LongSupplier ticker, Duration timeout) {
+    /**
+     * @param voices the voices the plan's speech pieces use, by id, each acquired from {@code registry} for this
+     *               job, which releases them when it ends
+     */
+    SynthesisJob(SynthesisScheduler scheduler, EngineRegistry registry, VoiceInfo primary, Map<String, Voice> voices,
+                 List<Piece> pieces, SynthesisListener listener, int outRate, int lookahead, LongSupplier ticker,
+                 Duration timeout) {
         this.scheduler = scheduler;
-        this.voice = voice;
-        this.info = voice.info();
-        this.options = options;
-        this.chunks = List.copyOf(chunks);
+        this.registry = registry;
+        this.primary = primary;
+        this.voices = Map.copyOf(voices);
+        this.pieces = List.copyOf(pieces);
         this.listener = listener;
         this.outRate = outRate;
-        this.resampler = outRate == info.sampleRate() ? null : Resampler.create(info.sampleRate(), outRate);
         this.lookahead = lookahead;
         this.ticker = ticker;
         this.startNanos = ticker.getAsLong();
         this.timeout = timeout;
         this.sequence = scheduler.nextSequence();
-        this.states = new ChunkState[this.chunks.size()];
+        this.states = new PieceState[this.pieces.size()];
+        int chars = 0;
         for (int i = 0; i < states.length; i++) {
-            states[i] = new ChunkState();
+            states[i] = new PieceState();
+            if (this.pieces.get(i) instanceof Piece.Speech s) {
+                chars += s.text().length();
+            } else {
+                states[i].complete = true;
+            }
         }
-        this.characters = this.chunks.stream().mapToInt(c -> c.text().length()).sum();
+        this.characters = chars;
     }
 
-    /** Starts the first chunks; the caller has already been admitted on the engine. */
+    /** Starts the first pieces; the caller has already been admitted on the primary voice's engine. */
     synchronized void start() {
-        call(() -> listener.onStart(info, outRate, chunks.size()));
-        submitMore();
+        call(() -> listener.onStart(primary, outRate, pieces.size()));
+        begin(0);
+        advance();
     }
 
     @Override
@@ -103,25 +120,30 @@ final class SynthesisJob implements SynthesisHandle {
     }
 
     private void submitMore() {
-        while (!ended && submitted < chunks.size() && submitted < delivering + lookahead) {
+        while (!ended && submitted < pieces.size() && submitted < delivering + lookahead) {
             int index = submitted++;
-            scheduler.execute(info.engine(), new SynthesisScheduler.ChunkTask(sequence, index) {
-                @Override
-                public void run() {
-                    runChunk(index);
-                }
-            });
+            if (pieces.get(index) instanceof Piece.Speech s) {
+                scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(sequence, index) {
+                    @Override
+                    public void run() {
+                        runPiece(index, s);
+                    }
+                });
+            }
         }
     }
 
-    private void runChunk(int index) {
+    private void runPiece(int index, Piece.Speech speech) {
         if (ended) {
             return;
         }
+        Voice voice = voices.get(speech.voice().id());
+        AudioEffects effects = AudioEffects.create(speech.options(), speech.voice().sampleRate());
         AudioSink sink = new AudioSink() {
             @Override
             public Action onAudio(short[] samples, int offset, int length) {
-                return piece(index, Arrays.copyOfRange(samples, offset, offset + length), null);
+                short[] copy = Arrays.copyOfRange(samples, offset, offset + length);
+                return piece(index, effects == null ? copy : effects.process(copy), null);
             }
 
             @Override
@@ -130,17 +152,23 @@ final class SynthesisJob implements SynthesisHandle {
             }
         };
         try {
-            boolean complete = voice.synthesize(chunks.get(index).text(), options, sink);
+            boolean complete = speech.ipa() != null && voice.supportsPhonemes()
+                    ? voice.synthesizePhonemes(speech.ipa(), speech.options(), sink)
+                    : voice.synthesize(speech.text(), speech.options(), sink);
+            if (complete && effects != null) {
+                piece(index, effects.flush(), null);
+            }
             if (complete) {
-                chunkDone(index);
+                pieceDone(index);
             } else if (!ended) {
-                fail(new SynthesisException("engine '" + info.engine() + "' stopped chunk " + index + " early"));
+                fail(new SynthesisException("engine '" + speech.voice().engine() + "' stopped piece " + index
+                        + " early"));
             }
         } catch (ChorusException e) {
             fail(e);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "engine " + info.engine() + " failed on chunk " + index, e);
-            fail(new SynthesisException("engine '" + info.engine() + "' failed: " + e.getMessage(), e));
+            LOG.log(System.Logger.Level.ERROR, "engine " + speech.voice().engine() + " failed on piece " + index, e);
+            fail(new SynthesisException("engine '" + speech.voice().engine() + "' failed: " + e.getMessage(), e));
         }
     }
 
@@ -148,7 +176,10 @@ final class SynthesisJob implements SynthesisHandle {
         if (ended) {
             return AudioSink.Action.STOP;
         }
-        ChunkState s = states[index];
+        PieceState s = states[index];
+        if (event instanceof SynthesisEvent.Word) {
+            s.sawWord = true;
+        }
         if (index == delivering) {
             emit(index, audio, event);
         } else {
@@ -160,43 +191,137 @@ final class SynthesisJob implements SynthesisHandle {
         return ended ? AudioSink.Action.STOP : AudioSink.Action.CONTINUE;
     }
 
-    private synchronized void chunkDone(int index) {
+    private synchronized void pieceDone(int index) {
         if (ended) {
             return;
         }
         states[index].complete = true;
-        while (!ended && delivering < chunks.size() && states[delivering].complete) {
+        advance();
+    }
+
+    /** Delivers every finished piece at the head of the plan, then submits more work or finishes. */
+    private void advance() {
+        while (!ended && delivering < pieces.size() && states[delivering].complete) {
             int done = delivering;
-            voiceSamplesBefore += states[done].voiceSamples;
-            states[done].pending.clear();
-            call(() -> listener.onChunkDone(done, chunks.size()));
+            end(done);
+            call(() -> listener.onChunkDone(done, pieces.size()));
             delivering++;
-            if (delivering < chunks.size()) {
-                for (Object item : states[delivering].pending) {
-                    emit(delivering, item instanceof short[] a ? a : null,
-                            item instanceof SynthesisEvent e ? e : null);
-                }
-                states[delivering].pending.clear();
+            if (delivering < pieces.size()) {
+                begin(delivering);
             }
         }
         if (ended) {
             return;
         }
-        if (delivering == chunks.size()) {
+        if (delivering == pieces.size()) {
             finish();
         } else {
             submitMore();
         }
     }
 
-    private void emit(int index, short[] audio, SynthesisEvent event) {
-        if (audio != null) {
-            short[] out = resampler == null ? audio : resampler.process(audio, 0, audio.length);
-            deliverAudio(out);
-        } else if (event != null) {
-            SynthesisEvent shifted = shift(event, chunks.get(index).start(), voiceSamplesBefore);
-            call(() -> listener.onEvent(shifted));
+    /** Starts delivering piece {@code index}: its sentence timing, its silence or mark, and what it buffered. */
+    private void begin(int index) {
+        if (index >= pieces.size()) {
+            return;
         }
+        PieceState s = states[index];
+        s.startOut = plannedOut;
+        switch (pieces.get(index)) {
+            case Piece.Speech sp -> {
+                if (sp.sentenceStart()) {
+                    timing(Timing.at(Timing.Kind.SENTENCE, sp.text(), sp.sourceStart(0), sp.sourceEnd(sp.text().length()),
+                            s.startOut, outRate, false));
+                }
+                for (Object item : s.pending) {
+                    emit(index, item instanceof short[] a ? a : null, item instanceof SynthesisEvent e ? e : null);
+                }
+                s.pending.clear();
+            }
+            case Piece.Silence si -> {
+                flushResampler();
+                long n = si.millis() * outRate / 1000;
+                short[] zeros = new short[(int) Math.min(n, outRate)];
+                for (long left = n; left > 0 && !ended; left -= zeros.length) {
+                    deliverAudio(left >= zeros.length ? zeros : Arrays.copyOf(zeros, (int) left));
+                }
+                s.outLength = n;
+            }
+            case Piece.Mark m -> timing(Timing.at(Timing.Kind.MARK, m.name(), m.sourceOffset(), m.sourceOffset(),
+                    s.startOut, outRate, false));
+        }
+    }
+
+    /** Ends delivery of piece {@code index}: estimated word timings if the engine gave none, the plan clock. */
+    private void end(int index) {
+        PieceState s = states[index];
+        if (pieces.get(index) instanceof Piece.Speech sp) {
+            s.outLength = toOut(s.voiceSamples, sp.voice().sampleRate());
+            if (!s.sawWord) {
+                estimateWords(sp, s);
+            }
+        }
+        plannedOut = s.startOut + s.outLength;
+        s.pending.clear();
+    }
+
+    private void estimateWords(Piece.Speech sp, PieceState s) {
+        List<int[]> words = new ArrayList<>();
+        Matcher m = WORD.matcher(sp.text());
+        int weight = 0;
+        while (m.find()) {
+            words.add(new int[] {m.start(), m.end()});
+            weight += m.end() - m.start() + 1;
+        }
+        int before = 0;
+        for (int[] w : words) {
+            long at = s.startOut + (weight == 0 ? 0 : s.outLength * before / weight);
+            timing(Timing.at(Timing.Kind.WORD, sp.text().substring(w[0], w[1]), sp.sourceStart(w[0]),
+                    sp.sourceEnd(w[1]), at, outRate, true));
+            before += w[1] - w[0] + 1;
+        }
+    }
+
+    private void emit(int index, short[] audio, SynthesisEvent event) {
+        Piece.Speech sp = (Piece.Speech) pieces.get(index);
+        int rate = sp.voice().sampleRate();
+        if (audio != null) {
+            if (resamplerRate != rate) {
+                flushResampler();
+                resamplerRate = rate;
+                resampler = rate == outRate ? null : Resampler.create(rate, outRate);
+            }
+            deliverAudio(resampler == null ? audio : resampler.process(audio, 0, audio.length));
+            return;
+        }
+        long at = states[index].startOut + toOut(event.sampleOffset(), rate);
+        switch (event) {
+            case SynthesisEvent.Word w -> {
+                int start = Math.clamp(w.textOffset(), 0, sp.text().length());
+                int end = Math.clamp((long) w.textOffset() + w.textLength(), start, sp.text().length());
+                if (end > start) {
+                    timing(Timing.at(Timing.Kind.WORD, sp.text().substring(start, end), sp.sourceStart(start),
+                            sp.sourceEnd(end), at, outRate, false));
+                }
+            }
+            case SynthesisEvent.Mark mk -> timing(Timing.at(Timing.Kind.MARK, mk.name(), sp.sourceStart(0),
+                    sp.sourceStart(0), at, outRate, false));
+            case SynthesisEvent.Sentence ignored -> {
+                // The plan reports sentences itself, with offsets into the input.
+            }
+        }
+    }
+
+    private void flushResampler() {
+        if (resampler != null) {
+            deliverAudio(resampler.flush());
+        }
+        resampler = null;
+        resamplerRate = 0;
+    }
+
+    private void timing(Timing t) {
+        call(() -> listener.onTiming(t));
     }
 
     private void deliverAudio(short[] out) {
@@ -210,31 +335,19 @@ final class SynthesisJob implements SynthesisHandle {
         call(() -> listener.onAudio(out, 0, out.length));
     }
 
-    private SynthesisEvent shift(SynthesisEvent e, int textBase, long sampleBase) {
-        return switch (e) {
-            case SynthesisEvent.Word w -> new SynthesisEvent.Word(textBase + w.textOffset(), w.textLength(),
-                    toOut(sampleBase + w.sampleOffset()));
-            case SynthesisEvent.Sentence s -> new SynthesisEvent.Sentence(textBase + s.textOffset(),
-                    toOut(sampleBase + s.sampleOffset()));
-            case SynthesisEvent.Mark m -> new SynthesisEvent.Mark(m.name(), toOut(sampleBase + m.sampleOffset()));
-        };
-    }
-
-    private long toOut(long voiceSample) {
-        return Math.round(voiceSample * (double) outRate / info.sampleRate());
+    private long toOut(long voiceSample, int rate) {
+        return Math.round(voiceSample * (double) outRate / rate);
     }
 
     private void finish() {
-        if (resampler != null) {
-            deliverAudio(resampler.flush());
-        }
+        flushResampler();
         if (ended) {
             return;
         }
         ended = true;
-        scheduler.release(info.engine());
+        releaseAll();
         long now = ticker.getAsLong();
-        SynthesisSummary summary = new SynthesisSummary(info.id(), outRate, outSamples, characters, chunks.size(),
+        SynthesisSummary summary = new SynthesisSummary(primary.id(), outRate, outSamples, characters, pieces.size(),
                 Duration.ofNanos(firstAudioNanos < 0 ? now - startNanos : firstAudioNanos - startNanos),
                 Duration.ofNanos(now - startNanos));
         try {
@@ -251,13 +364,18 @@ final class SynthesisJob implements SynthesisHandle {
             return;
         }
         ended = true;
-        scheduler.release(info.engine());
+        releaseAll();
         try {
             listener.onError(error);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "listener failed in onError", e);
         }
         completion.completeExceptionally(error);
+    }
+
+    private void releaseAll() {
+        scheduler.release(primary.engine());
+        voices.values().forEach(registry::release);
     }
 
     /** Runs a listener callback; a callback that throws cancels the request. */
@@ -272,9 +390,12 @@ final class SynthesisJob implements SynthesisHandle {
         }
     }
 
-    private static final class ChunkState {
+    private static final class PieceState {
         final List<Object> pending = new ArrayList<>();
         long voiceSamples;
+        long startOut;
+        long outLength;
         boolean complete;
+        boolean sawWord;
     }
 }

@@ -2,7 +2,6 @@ package dev.chorus.runtime;
 
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.spi.SynthesisEvent;
 
 /**
  * Receives one request's audio in text order, at the requested sample rate, as soon as each piece is ready.
@@ -22,13 +21,16 @@ public interface SynthesisListener {
     void onAudio(short[] samples, int offset, int length);
 
     /**
-     * Receives a timing event; text offsets index the normalized text, sample offsets count output samples from
-     * the start of the request's audio.
+     * Receives a word, sentence or mark timing, in order of its position in the audio for each kind (estimated
+     * word timings of a sentence come after its audio); text offsets point into the request's input.
      */
-    default void onEvent(SynthesisEvent event) {
+    default void onTiming(Timing timing) {
     }
 
-    /** Called after chunk {@code index} (0-based) of {@code chunks} has been fully delivered. */
+    /**
+     * Called after piece {@code index} (0-based) of {@code chunks} of the request's plan (sentences, pauses and
+     * marks) has been fully delivered: a good moment to flush encoded audio.
+     */
     default void onChunkDone(int index, int chunks) {
     }
 

@@ -1,8 +1,6 @@
 package dev.chorus.runtime;
 
 import dev.chorus.audio.AudioEncoder;
-import dev.chorus.text.PreparedText;
-import dev.chorus.text.TextChunk;
 import dev.chorus.text.TextPipeline;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.InvalidInputException;
@@ -15,8 +13,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -39,6 +37,7 @@ public final class Synthesizer implements AutoCloseable {
     private final EngineRegistry registry;
     private final TextPipeline pipeline;
     private final SynthesisScheduler scheduler;
+    private final Planner planner;
     private final int maxInputChars;
     private final Duration defaultTimeout;
     private final int lookahead;
@@ -52,6 +51,7 @@ public final class Synthesizer implements AutoCloseable {
         this.defaultTimeout = b.defaultTimeout;
         this.lookahead = b.lookahead;
         this.ticker = b.ticker;
+        this.planner = new Planner(registry, pipeline);
         this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait);
         registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
         this.timer = Executors.newSingleThreadScheduledExecutor(
@@ -82,21 +82,25 @@ public final class Synthesizer implements AutoCloseable {
     public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
-        String text = checkText(request.text());
-        Voice voice = registry.voice(request.voice());
-        VoiceInfo info = voice.info();
-        int rate = request.sampleRate() == 0 ? info.sampleRate() : checkRate(request.sampleRate());
-        Locale locale = request.options().language() != null
-                ? Locale.forLanguageTag(request.options().language()) : info.locale();
-        List<TextChunk> chunks = speakable(pipeline.prepare(text, locale));
+        checkText(request.text());
+        Planner.Plan plan = planner.plan(request);
+        VoiceInfo info = plan.voice();
+        int rate = outputRate(request, info);
         Duration timeout = request.timeout() != null ? request.timeout() : defaultTimeout;
         scheduler.admit(info.engine());
+        Map<String, Voice> voices = new HashMap<>();
         SynthesisJob job;
         try {
-            job = new SynthesisJob(scheduler, voice, request.options(), chunks, listener, rate, lookahead, ticker,
-                    timeout);
+            for (Piece p : plan.pieces()) {
+                if (p instanceof Piece.Speech s && !voices.containsKey(s.voice().id())) {
+                    voices.put(s.voice().id(), registry.acquire(s.voice()));
+                }
+            }
+            job = new SynthesisJob(scheduler, registry, info, voices, plan.pieces(), listener, rate, lookahead,
+                    ticker, timeout);
         } catch (RuntimeException e) {
             scheduler.release(info.engine());
+            voices.values().forEach(registry::release);
             throw e;
         }
         ScheduledFuture<?> expiry = timer.schedule(job::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -148,23 +152,14 @@ public final class Synthesizer implements AutoCloseable {
         return text;
     }
 
-    private static int checkRate(int rate) {
-        if (!SAMPLE_RATES.contains(rate)) {
+    /** Returns the rate to deliver audio at: the requested one, or the voice's own; checked for the format. */
+    private static int outputRate(SynthesisRequest request, VoiceInfo voice) {
+        int rate = request.sampleRate();
+        if (rate != 0 && !SAMPLE_RATES.contains(rate)) {
             throw new InvalidInputException("sample_rate", "sample_rate: " + rate + " (expected one of: "
                     + SAMPLE_RATES.stream().sorted().toList() + ")");
         }
-        return rate;
-    }
-
-    /** Drops chunks with nothing to say (only punctuation or symbols), which some engines reject. */
-    private static List<TextChunk> speakable(PreparedText prepared) {
-        List<TextChunk> chunks = prepared.chunks().stream()
-                .filter(c -> c.text().codePoints().anyMatch(Character::isLetterOrDigit))
-                .toList();
-        if (chunks.isEmpty()) {
-            throw new InvalidInputException("input", "input: nothing to speak (expected: at least one word)");
-        }
-        return chunks;
+        return rate == 0 ? voice.sampleRate() : rate;
     }
 
     /** Stops the scheduler and closes the engines. */
@@ -204,6 +199,13 @@ public final class Synthesizer implements AutoCloseable {
             } catch (IOException e) {
                 writeError = new UncheckedIOException(e);
                 throw writeError;
+            }
+        }
+
+        @Override
+        public void onTiming(Timing timing) {
+            if (progress != null) {
+                progress.onTiming(timing);
             }
         }
 

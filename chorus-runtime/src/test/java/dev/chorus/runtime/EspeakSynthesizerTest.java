@@ -6,7 +6,6 @@ import dev.chorus.testing.Pcm;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.SynthesisRequest;
-import dev.chorus.tts.spi.SynthesisEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,9 +65,8 @@ class EspeakSynthesizerTest {
         assertThat(actual).isEqualTo(Pcm.fromBytes(e, 0, e.length));
         assertThat(Pcm.rms(actual)).isGreaterThan(0.02);
 
-        List<SynthesisEvent.Word> words = l.events.stream().filter(SynthesisEvent.Word.class::isInstance)
-                .map(SynthesisEvent.Word.class::cast).toList();
-        assertThat(words).extracting(w -> TEXT.substring(w.textOffset(), w.textOffset() + w.textLength()))
+        List<Timing> words = l.timings(Timing.Kind.WORD);
+        assertThat(words).extracting(w -> TEXT.substring(w.sourceStart(), w.sourceEnd()))
                 .startsWith("Dr", "Smith", "went").contains("Washington", "happy", "Everyone").endsWith("plan");
     }
 

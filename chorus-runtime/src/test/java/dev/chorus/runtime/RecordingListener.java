@@ -1,7 +1,6 @@
 package dev.chorus.runtime;
 
 import dev.chorus.tts.ChorusException;
-import dev.chorus.tts.spi.SynthesisEvent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 /** Keeps everything a synthesis delivers, and checks that callbacks never overlap. */
 final class RecordingListener implements SynthesisListener {
     final List<Short> samples = new ArrayList<>();
-    final List<SynthesisEvent> events = new ArrayList<>();
+    final List<Timing> events = new ArrayList<>();
     final List<Integer> chunksDone = new ArrayList<>();
     final CountDownLatch firstAudio = new CountDownLatch(1);
     volatile ChorusException error;
@@ -29,7 +28,7 @@ final class RecordingListener implements SynthesisListener {
     }
 
     @Override
-    public void onEvent(SynthesisEvent event) {
+    public void onTiming(Timing event) {
         enter();
         events.add(event);
         inside = false;
@@ -55,6 +54,11 @@ final class RecordingListener implements SynthesisListener {
             overlapped = true;
         }
         inside = true;
+    }
+
+    /** Returns the timings of one kind, in order. */
+    List<Timing> timings(Timing.Kind kind) {
+        return events.stream().filter(t -> t.kind() == kind).toList();
     }
 
     /** Returns the distinct constant levels of the audio in order, collapsing runs. */

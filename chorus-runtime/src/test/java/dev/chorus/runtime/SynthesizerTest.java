@@ -6,7 +6,6 @@ import dev.chorus.tts.OverloadedException;
 import dev.chorus.tts.SynthesisCancelledException;
 import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.VoiceNotFoundException;
-import dev.chorus.tts.spi.SynthesisEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,10 +66,14 @@ class SynthesizerTest {
         String text = "Hello there. General Kenobi.";
         RecordingListener l = new RecordingListener();
         synth.start(request(text, null), l).completion().get(10, TimeUnit.SECONDS);
-        List<SynthesisEvent.Word> words = l.events.stream().map(SynthesisEvent.Word.class::cast).toList();
-        assertThat(words).extracting(w -> text.substring(w.textOffset(), w.textOffset() + w.textLength()))
+        List<Timing> words = l.timings(Timing.Kind.WORD);
+        assertThat(words).extracting(w -> text.substring(w.sourceStart(), w.sourceEnd()))
                 .containsExactly("Hello", "there.", "General", "Kenobi.");
-        assertThat(words).extracting(SynthesisEvent.Word::sampleOffset).containsExactly(0L, 160L, 320L, 480L);
+        assertThat(words).extracting(Timing::sampleOffset).containsExactly(0L, 160L, 320L, 480L);
+        assertThat(words).allMatch(w -> !w.estimated());
+        assertThat(l.timings(Timing.Kind.SENTENCE)).extracting(t -> text.substring(t.sourceStart(), t.sourceEnd()))
+                .containsExactly("Hello there.", "General Kenobi.");
+        assertThat(l.timings(Timing.Kind.SENTENCE)).extracting(Timing::sampleOffset).containsExactly(0L, 320L);
     }
 
     @Test

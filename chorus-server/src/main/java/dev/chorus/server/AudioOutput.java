@@ -3,7 +3,7 @@ package dev.chorus.server;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.spi.SynthesisEvent;
+import dev.chorus.runtime.Timing;
 
 /**
  * Where one request's encoded audio goes: an HTTP body, an SSE stream or a gRPC stream. Calls come from engine
@@ -23,7 +23,7 @@ interface AudioOutput {
     void audio(byte[] bytes, long firstSample);
 
     /** Receives a timing event, with sample offsets into the output audio. */
-    default void event(SynthesisEvent event) {
+    default void event(Timing event) {
     }
 
     /** Receives the last encoded bytes (a trailer, possibly empty) and the totals. */

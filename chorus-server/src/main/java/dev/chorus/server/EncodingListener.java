@@ -6,7 +6,7 @@ import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.spi.SynthesisEvent;
+import dev.chorus.runtime.Timing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +50,7 @@ final class EncodingListener implements SynthesisListener {
     }
 
     @Override
-    public void onEvent(SynthesisEvent event) {
+    public void onTiming(Timing event) {
         output.event(event);
     }
 

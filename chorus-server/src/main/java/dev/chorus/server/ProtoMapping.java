@@ -12,7 +12,7 @@ import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.spi.SynthesisEvent;
+import dev.chorus.runtime.Timing;
 
 import java.time.Duration;
 import java.util.List;
@@ -73,17 +73,15 @@ final class ProtoMapping {
         };
     }
 
-    /** Returns the proto form of a timing event, with times at {@code sampleRate}. */
-    static TimingEvent timing(SynthesisEvent e, int sampleRate) {
-        TimingEvent.Builder b = TimingEvent.newBuilder().setSampleOffset(e.sampleOffset())
-                .setTimeSeconds(e.sampleOffset() / (double) sampleRate);
-        return switch (e) {
-            case SynthesisEvent.Sentence s -> b.setKind(TimingEvent.Kind.KIND_SENTENCE).setTextOffset(s.textOffset())
-                    .build();
-            case SynthesisEvent.Word w -> b.setKind(TimingEvent.Kind.KIND_WORD).setTextOffset(w.textOffset())
-                    .setTextLength(w.textLength()).build();
-            case SynthesisEvent.Mark m -> b.setKind(TimingEvent.Kind.KIND_MARK).setTextOffset(-1)
-                    .setMarkName(m.name()).build();
+    /** Returns the proto form of a timing, with times at {@code sampleRate}. */
+    static TimingEvent timing(Timing t, int sampleRate) {
+        TimingEvent.Builder b = TimingEvent.newBuilder().setSampleOffset(t.sampleOffset())
+                .setTimeSeconds(t.sampleOffset() / (double) sampleRate).setTextOffset(t.sourceStart())
+                .setTextLength(t.sourceEnd() - t.sourceStart()).setText(t.text()).setEstimated(t.estimated());
+        return switch (t.kind()) {
+            case SENTENCE -> b.setKind(TimingEvent.Kind.KIND_SENTENCE).build();
+            case WORD -> b.setKind(TimingEvent.Kind.KIND_WORD).build();
+            case MARK -> b.setKind(TimingEvent.Kind.KIND_MARK).setMarkName(t.text()).build();
         };
     }
 

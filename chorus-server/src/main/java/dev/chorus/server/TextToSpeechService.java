@@ -17,7 +17,7 @@ import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.spi.SynthesisEvent;
+import dev.chorus.runtime.Timing;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -149,8 +149,8 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         }
 
         @Override
-        public void event(SynthesisEvent event) {
-            if (event instanceof SynthesisEvent.Word && !wordTimings) {
+        public void event(Timing event) {
+            if (event.kind() == Timing.Kind.WORD && !wordTimings) {
                 return;
             }
             observer.onNext(StreamingSynthesizeResponse.newBuilder()

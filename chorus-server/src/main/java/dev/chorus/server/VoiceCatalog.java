@@ -5,15 +5,18 @@ import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Routes the voice and model names clients send to installed voices: Chorus voice ids, an engine's own voice
- * names, and aliases such as OpenAI's {@code alloy}. Each alias is fixed at start-up to its first installed
- * candidate, or to the default voice when none is installed, so an alias never fails.
+ * names, and aliases such as OpenAI's {@code alloy}. Each alias stands for its first installed candidate that
+ * has not failed to load, looked up on every request (voices come and go), or for the default voice when none
+ * is installed, so an alias never fails.
  */
 final class VoiceCatalog {
 
@@ -23,42 +26,45 @@ final class VoiceCatalog {
     private static final System.Logger LOG = System.getLogger(VoiceCatalog.class.getName());
 
     private final EngineRegistry registry;
-    private final Map<String, VoiceInfo> aliases;
+    private final Map<String, List<String>> candidates;
 
     VoiceCatalog(EngineRegistry registry, Map<String, List<String>> candidates) {
         this.registry = registry;
-        Map<String, VoiceInfo> chosen = new LinkedHashMap<>();
-        candidates.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            VoiceInfo v = firstInstalled(e.getValue());
-            if (v == null) {
-                v = registry.resolve(null);
-                LOG.log(System.Logger.Level.INFO, "voice alias ''{0}'': none of {1} is installed; using the "
-                        + "default voice {2}", e.getKey(), e.getValue(), v.id());
-            }
-            chosen.put(e.getKey(), v);
-        });
-        this.aliases = Map.copyOf(chosen);
+        Map<String, List<String>> sorted = new TreeMap<>();
+        candidates.forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        this.candidates = Collections.unmodifiableMap(sorted);
+        aliases().forEach((name, v) -> LOG.log(System.Logger.Level.DEBUG, "voice alias ''{0}'' -> {1}", name, v.id()));
     }
 
-    private VoiceInfo firstInstalled(List<String> ids) {
-        for (String id : ids) {
+    private VoiceInfo aliasTarget(String name) {
+        List<String> chain = candidates.get(name);
+        if (chain == null) {
+            return null;
+        }
+        Map<String, String> failed = registry.failures();
+        for (String id : chain) {
             try {
-                return registry.resolve(id);
+                VoiceInfo v = registry.resolve(id);
+                if (!failed.containsKey(v.id())) {
+                    return v;
+                }
             } catch (RuntimeException notInstalled) {
                 // Try the next candidate.
             }
         }
-        return null;
+        return registry.resolve(null);
     }
 
-    /** Returns the alias names and the voices they stand for. */
+    /** Returns the alias names and the voices they stand for now. */
     Map<String, VoiceInfo> aliases() {
-        return aliases;
+        Map<String, VoiceInfo> now = new LinkedHashMap<>();
+        candidates.keySet().forEach(name -> now.put(name, aliasTarget(name)));
+        return now;
     }
 
     /** Returns the alias names that stand for {@code voiceId}, sorted. */
     List<String> aliasesOf(String voiceId) {
-        return aliases.entrySet().stream().filter(e -> e.getValue().id().equals(voiceId)).map(Map.Entry::getKey)
+        return aliases().entrySet().stream().filter(e -> e.getValue().id().equals(voiceId)).map(Map.Entry::getKey)
                 .sorted().toList();
     }
 
@@ -77,11 +83,8 @@ final class VoiceCatalog {
                 .toList();
     }
 
-    /** Tells whether a BCP-47 tag equals {@code prefix} or extends it at a subtag boundary, ignoring case. */
     static boolean languageMatches(String tag, String prefix) {
-        String t = tag.toLowerCase(Locale.ROOT).replace('_', '-');
-        String p = prefix.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        return t.equals(p) || t.startsWith(p + "-");
+        return EngineRegistry.languageMatches(tag, prefix);
     }
 
     /** Resolves a voice name with no model constraint; see {@link #resolve(String, String)}. */
@@ -103,8 +106,8 @@ final class VoiceCatalog {
         VoiceInfo info;
         if (v.isEmpty()) {
             info = engine == null ? registry.resolve(null) : defaultOf(engine);
-        } else if (aliases.containsKey(v.toLowerCase(Locale.ROOT))) {
-            info = aliases.get(v.toLowerCase(Locale.ROOT));
+        } else if (candidates.containsKey(v.toLowerCase(Locale.ROOT))) {
+            info = aliasTarget(v.toLowerCase(Locale.ROOT));
         } else if (engine != null && v.indexOf(':') < 0 && registry.voices().stream()
                 .anyMatch(x -> x.id().equals(engine + ":" + v))) {
             info = registry.resolve(engine + ":" + v);

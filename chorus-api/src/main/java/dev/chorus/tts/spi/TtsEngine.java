@@ -4,6 +4,7 @@ import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,32 @@ public interface TtsEngine extends AutoCloseable {
      * @throws VoiceNotFoundException if this engine has no such voice
      */
     Voice load(String voiceId);
+
+    /**
+     * Registers a callback run after {@link #voices()} changed: a voice was added, replaced by a new version or
+     * removed. Engines whose voices never change may ignore it. The callback may run on any thread and must not
+     * block for long.
+     */
+    default void addVoicesListener(Runnable listener) {
+    }
+
+    /**
+     * Rereads the voices from their source now (for engines that load voices from files), so that a changed voice
+     * becomes a new version at once instead of at the next scan.
+     *
+     * @param voiceId a voice to reload, or {@code null} for all
+     * @throws VoiceNotFoundException if {@code voiceId} names no voice of this engine
+     */
+    default void reload(String voiceId) {
+    }
+
+    /**
+     * Returns the voices that exist but could not be loaded, each with the reason (for catalogs and health). The
+     * key is the voice id the voice would have had.
+     */
+    default Map<String, String> failures() {
+        return Map.of();
+    }
 
     /** Returns this engine's phonemizer, if it can turn text into IPA phonemes. */
     default Optional<Phonemizer> phonemizer() {

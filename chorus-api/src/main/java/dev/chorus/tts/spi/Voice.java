@@ -24,6 +24,39 @@ public interface Voice extends AutoCloseable {
      */
     boolean synthesize(String text, SynthesisOptions options, AudioSink sink);
 
+    /**
+     * Whether {@link #synthesizePhonemes} works: the voice speaks IPA phonemes given directly (for SSML
+     * {@code <phoneme>} and lexicon entries with phonemes).
+     */
+    default boolean supportsPhonemes() {
+        return false;
+    }
+
+    /**
+     * Synthesizes IPA phonemes (words separated by spaces, stress marks allowed) as one clause, like
+     * {@link #synthesize}.
+     *
+     * @throws UnsupportedOperationException if {@link #supportsPhonemes()} is {@code false}
+     */
+    default boolean synthesizePhonemes(String ipa, SynthesisOptions options, AudioSink sink) {
+        throw new UnsupportedOperationException(info().id() + " does not take phonemes");
+    }
+
+    /**
+     * Marks the start of one request that will call {@link #synthesize} one or more times: the voice stays usable
+     * until the matching {@link #release()}, even if it is replaced or removed meanwhile (it then unloads after the
+     * last release).
+     *
+     * @return {@code false} if the voice was already unloaded; the caller must look it up again
+     */
+    default boolean retain() {
+        return true;
+    }
+
+    /** Ends a use begun by a successful {@link #retain()}. */
+    default void release() {
+    }
+
     /** Unloads the voice. Syntheses still running finish first or fail cleanly. Idempotent. */
     @Override
     void close();
