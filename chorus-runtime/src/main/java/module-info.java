@@ -3,6 +3,7 @@ module dev.chorus.runtime {
     requires transitive dev.chorus.api;
     requires transitive dev.chorus.text;
     requires transitive dev.chorus.audio;
+    requires transitive dev.chorus.ssml;
 
     exports dev.chorus.runtime;
 

@@ -1,5 +1,6 @@
 package dev.chorus.app;
 
+import dev.chorus.audio.EncoderOptions;
 import dev.chorus.audio.WavFiles;
 import dev.chorus.runtime.SynthesisListener;
 import dev.chorus.runtime.SynthesisSummary;
@@ -8,6 +9,8 @@ import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.TextOptions;
+import dev.chorus.ssml.SsmlParser;
 import dev.chorus.tts.VoiceInfo;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -62,17 +65,44 @@ final class SayCommand implements Callable<Integer> {
     String output;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "wav or pcm (16-bit little-endian mono). Default: from the file name, else wav.")
+            description = "wav, pcm (16-bit little-endian mono), mp3, opus, flac, aac (needs ffmpeg), mulaw, alaw,"
+                    + " wav_mulaw or wav_alaw. Default: from the file name, else wav.")
     String format;
 
     @Option(names = "--sample-rate", paramLabel = "HZ", defaultValue = "0",
-            description = "Output sample rate: 8000, 11025, 16000, 22050, 24000, 32000, 44100 or 48000."
+            description = "Output sample rate: 8000, 11025, 16000, 22050, 24000, 32000, 44100 or 48000 (G.711: 8000)."
                     + " Default: the voice's own rate.")
     int sampleRate;
 
     @Option(names = "--speed", paramLabel = "X", defaultValue = "1.0",
             description = "Speaking rate, 0.25 to 4.0 (default 1.0).")
     double speed;
+
+    @Option(names = "--pitch", paramLabel = "SEMITONES", defaultValue = "0",
+            description = "Pitch change, -12 to 12 semitones (default 0).")
+    double pitch;
+
+    @Option(names = "--volume", paramLabel = "DB", defaultValue = "0",
+            description = "Gain, -60 to 20 dB (default 0); loud audio is limited, never wrapped.")
+    double volume;
+
+    @Option(names = "--ssml", description = "Read the input as SSML (default: SSML when it starts with <speak).")
+    boolean ssml;
+
+    @Option(names = "--plain", description = "Read the input as plain text even if it starts with <speak.")
+    boolean plain;
+
+    @Option(names = "--no-normalize", negatable = false,
+            description = "Do not read numbers, money, dates and abbreviations as words.")
+    boolean noNormalize;
+
+    @Option(names = "--lexicon", paramLabel = "FILE",
+            description = "Custom pronunciations: a YAML lexicon or a W3C PLS file (repeatable).")
+    List<Path> lexicons;
+
+    @Option(names = "--marks", paramLabel = "FILE",
+            description = "Also write speech marks (one JSON object per sentence, word and mark) to FILE.")
+    Path marks;
 
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
@@ -81,12 +111,27 @@ final class SayCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String text = readText();
         AudioEncoding encoding = encoding();
+        if (ssml && plain) {
+            throw new InvalidInputException("input_format", "give --ssml or --plain, not both");
+        }
+        TextOptions.Format inputFormat = ssml ? TextOptions.Format.SSML
+                : plain ? TextOptions.Format.TEXT : TextOptions.Format.AUTO;
         SynthesisRequest request = new SynthesisRequest(text, voice,
-                new SynthesisOptions(speed, null), encoding, sampleRate, null);
+                new SynthesisOptions(speed, null, pitch, volume), encoding, sampleRate, null,
+                new TextOptions(inputFormat, !noNormalize, List.of()));
+        boolean markup = ssml || (!plain && SsmlParser.looksLikeSsml(text));
         PrintWriter err = spec.commandLine().getErr();
-        try (Synthesizer synth = Synthesizer.builder().registry(Engines.forVoice(voice)).build()) {
-            SynthesisSummary summary = "-".equals(output) ? toStdout(synth, request, text)
-                    : toFile(synth, request, text, Path.of(output));
+        Synthesizer.Builder builder = Synthesizer.builder()
+                .registry(markup ? Engines.all() : Engines.forVoice(voice));
+        if (lexicons != null) {
+            for (Path p : lexicons) {
+                builder.lexicon(Lexicons.load(p));
+            }
+        }
+        try (Synthesizer synth = builder.build(); SpeechMarks marksOut = SpeechMarks.open(marks)) {
+            SynthesisSummary summary = "-".equals(output) ? toStdout(synth, request, text, marksOut)
+                    : toFile(synth, request, text, Path.of(output), marksOut);
+            marksOut.commit();
             if (!quiet) {
                 err.printf(Locale.ROOT, "chorus: %s: %.2f s of audio at %d Hz (%s, %d characters) in %.2f s,"
                                 + " first audio after %.2f s%n",
@@ -99,23 +144,25 @@ final class SayCommand implements Callable<Integer> {
         }
     }
 
-    private SynthesisSummary toStdout(Synthesizer synth, SynthesisRequest request, String text) throws IOException {
+    private SynthesisSummary toStdout(Synthesizer synth, SynthesisRequest request, String text, SpeechMarks marksOut)
+            throws IOException {
         OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
-        SynthesisSummary s = synth.synthesize(request, out, progress(text));
+        SynthesisSummary s = synth.synthesize(request, EncoderOptions.defaults(), out,
+                marksOut.wrap(progress(text)));
         out.flush();
         return s;
     }
 
     /** Writes to a temporary file beside the target and moves it into place, so a failure leaves no half file. */
-    private SynthesisSummary toFile(Synthesizer synth, SynthesisRequest request, String text, Path target)
-            throws IOException {
+    private SynthesisSummary toFile(Synthesizer synth, SynthesisRequest request, String text, Path target,
+                                    SpeechMarks marksOut) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         // Not createTempFile: its owner-only permissions would stick to the output; this name honours the umask.
         Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
         try {
             SynthesisSummary s;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                s = synth.synthesize(request, out, progress(text));
+                s = synth.synthesize(request, EncoderOptions.defaults(), out, marksOut.wrap(progress(text)));
             }
             if (request.encoding() == AudioEncoding.WAV) {
                 // The encoder streams, so its header says "length unknown"; a file can carry the real lengths.
@@ -152,7 +199,18 @@ final class SayCommand implements Callable<Integer> {
             return AudioEncoding.parse(format);
         }
         String name = output.toLowerCase(Locale.ROOT);
-        return name.endsWith(".pcm") || name.endsWith(".raw") ? AudioEncoding.PCM : AudioEncoding.WAV;
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1);
+        return switch (ext) {
+            case "pcm", "raw" -> AudioEncoding.PCM;
+            case "mp3" -> AudioEncoding.MP3;
+            case "opus", "ogg", "oga" -> AudioEncoding.OPUS;
+            case "flac" -> AudioEncoding.FLAC;
+            case "aac" -> AudioEncoding.AAC;
+            case "ulaw", "mulaw", "ul" -> AudioEncoding.MULAW;
+            case "alaw", "al" -> AudioEncoding.ALAW;
+            default -> AudioEncoding.WAV;
+        };
     }
 
     /** Returns a progress bar listener for long input on a terminal, else {@code null}. */

@@ -1,5 +1,6 @@
 package dev.chorus.app;
 
+import dev.chorus.audio.EncoderOptions;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ServerConfig;
@@ -52,6 +53,14 @@ final class ServeSettings {
                     "engine ids to open, comma-separated"),
             new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", EngineRegistry.DEFAULT_VOICE,
                     "voice used when a request names none"),
+            new Setting("admin.key", "CHORUS_ADMIN_KEY", "(none: admin routes off)",
+                    "bearer key for /admin/voices routes (load, unload, reload); at least 16 characters"),
+            new Setting("text.lexicons", "CHORUS_LEXICONS", "(none)",
+                    "lexicon files (YAML or W3C PLS) applied to every request, comma-separated"),
+            new Setting("audio.mp3-bitrate", "CHORUS_MP3_BITRATE", "(by sample rate)", "MP3 bitrate in kbps (CBR)"),
+            new Setting("audio.opus-bitrate", "CHORUS_OPUS_BITRATE", "(encoder default)", "Opus bitrate in kbps"),
+            new Setting("audio.aac-bitrate", "CHORUS_AAC_BITRATE", "(encoder default)", "AAC bitrate in kbps"),
+            new Setting("audio.ffmpeg", "CHORUS_FFMPEG", "ffmpeg", "the ffmpeg program used to encode AAC"),
             new Setting("engines.workers", "CHORUS_WORKERS", "(CPU count)",
                     "concurrent syntheses per engine, unless engines.<id>.workers says otherwise"));
 
@@ -60,10 +69,14 @@ final class ServeSettings {
             "CHORUS_ESPEAK_LIBRARY", "engines.espeak.library",
             "CHORUS_ESPEAK_DATA", "engines.espeak.data",
             "CHORUS_ESPEAK_ISOLATION", "engines.espeak.isolation",
-            "CHORUS_HMM_LIB_DIR", "engines.hmm.lib.dir");
+            "CHORUS_HMM_LIB_DIR", "engines.hmm.lib.dir",
+            "CHORUS_PIPER_VOICES", "engines.piper.voices",
+            "CHORUS_PIPER_DEVICE", "engines.piper.device");
 
     private static final Pattern ENGINE_KEY = Pattern.compile("engines\\.([a-z0-9_-]+)\\.(.+)");
     private static final Pattern VOICE_KEY = Pattern.compile("openai\\.voices\\.([a-z0-9_-]+)");
+    private static final Pattern ALIAS_KEY = Pattern.compile("voices\\.aliases\\.([A-Za-z0-9_.-]+)");
+    private static final Pattern LANGUAGE_KEY = Pattern.compile("voices\\.languages\\.([A-Za-z0-9_-]+)");
     private static final Pattern WORKERS_ENV = Pattern.compile("CHORUS_([A-Z0-9]+)_WORKERS");
     private static final Pattern VOICE_ENV = Pattern.compile("CHORUS_OPENAI_VOICE_([A-Z0-9_]+)");
 
@@ -111,6 +124,7 @@ final class ServeSettings {
 
     private static String checkKey(String key, String source) {
         if (FIXED.stream().anyMatch(f -> f.key().equals(key)) || VOICE_KEY.matcher(key).matches()
+                || ALIAS_KEY.matcher(key).matches() || LANGUAGE_KEY.matcher(key).matches()
                 || (ENGINE_KEY.matcher(key).matches() && !key.equals("engines.default-voice"))) {
             return key;
         }
@@ -162,6 +176,15 @@ final class ServeSettings {
                 b.setting(m.group(1) + "." + m.group(2), string(key));
             }
         }
+        for (String key : values.keySet()) {
+            Matcher a = ALIAS_KEY.matcher(key);
+            Matcher l = LANGUAGE_KEY.matcher(key);
+            if (a.matches()) {
+                guard(key, () -> b.alias(a.group(1), list(key)));
+            } else if (l.matches()) {
+                guard(key, () -> b.languageDefault(l.group(1), list(key)));
+            }
+        }
         return b;
     }
 
@@ -173,7 +196,41 @@ final class ServeSettings {
                 label("limits.max-pending-per-worker"), string("limits.max-pending-per-worker"))));
         guard("limits.admission-wait", () -> b.admissionWait(duration("limits.admission-wait")));
         guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
+        if (values.containsKey("text.lexicons")) {
+            for (String f : list("text.lexicons")) {
+                guard("text.lexicons", () -> b.lexicon(Lexicons.load(Path.of(f))));
+            }
+        }
         return b;
+    }
+
+    private List<String> list(String key) {
+        Object v = values.get(key);
+        return v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : SettingValues.list((String) v);
+    }
+
+    /** Returns the encoder settings. */
+    EncoderOptions encoderOptions() {
+        EncoderOptions o = EncoderOptions.defaults();
+        if (values.containsKey("audio.mp3-bitrate")) {
+            int kbps = SettingValues.integer(label("audio.mp3-bitrate"), string("audio.mp3-bitrate"));
+            o = guard("audio.mp3-bitrate", () -> EncoderOptions.defaults().withMp3BitrateKbps(kbps));
+        }
+        if (values.containsKey("audio.opus-bitrate")) {
+            int kbps = SettingValues.integer(label("audio.opus-bitrate"), string("audio.opus-bitrate"));
+            EncoderOptions base = o;
+            o = guard("audio.opus-bitrate", () -> base.withOpusBitrateKbps(kbps));
+        }
+        if (values.containsKey("audio.aac-bitrate")) {
+            int kbps = SettingValues.integer(label("audio.aac-bitrate"), string("audio.aac-bitrate"));
+            EncoderOptions base = o;
+            o = guard("audio.aac-bitrate", () -> base.withAacBitrateKbps(kbps));
+        }
+        if (values.containsKey("audio.ffmpeg")) {
+            EncoderOptions base = o;
+            o = guard("audio.ffmpeg", () -> base.withFfmpegProgram(string("audio.ffmpeg")));
+        }
+        return o;
     }
 
     /** Returns the server's configuration. */
@@ -188,6 +245,10 @@ final class ServeSettings {
         guard("server.warm-up", () -> b.warmUp(SettingValues.bool(label("server.warm-up"), string("server.warm-up"))));
         guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
         guard("limits.request-timeout", () -> b.requestTimeout(duration("limits.request-timeout")));
+        b.encoderOptions(encoderOptions());
+        if (values.containsKey("admin.key")) {
+            guard("admin.key", () -> b.adminKey(string("admin.key")));
+        }
         for (String key : values.keySet()) {
             Matcher m = VOICE_KEY.matcher(key);
             if (m.matches()) {
@@ -206,7 +267,9 @@ final class ServeSettings {
         Set<String> seen = new HashSet<>();
         for (Setting f : FIXED) {
             seen.add(f.key());
-            lines.add(f.key() + ": " + (values.containsKey(f.key()) ? string(f.key()) : f.defaultValue())
+            String shown = !values.containsKey(f.key()) ? f.defaultValue()
+                    : f.key().equals("admin.key") ? "(set, " + string(f.key()).length() + " characters)" : string(f.key());
+            lines.add(f.key() + ": " + shown
                     + "  # " + sources.getOrDefault(f.key(), "default"));
         }
         values.keySet().stream().filter(k -> !seen.contains(k)).sorted()

@@ -33,10 +33,27 @@ final class ExternalProgram {
 
     /** Returns the program named {@code name} from the PATH, or skips the calling test saying it is missing. */
     static ExternalProgram require(String name) {
+        return require(name, switch (name) {
+            case "ffprobe" -> "ffmpeg";
+            case "opusinfo", "opusdec" -> "opus-tools";
+            default -> name;
+        });
+    }
+
+    /**
+     * Returns the program named {@code name} from the PATH, or skips the calling test saying it is missing and
+     * which Debian package has it.
+     */
+    static ExternalProgram require(String name, String debianPackage) {
         Optional<Path> found = find(name);
         assumeTrue(found.isPresent(), name + " is not installed (not on PATH): skipping the check that it decodes"
-                + " our output; install it (for example apt-get install ffmpeg sox) to run it");
+                + " our output; install it (apt-get install " + debianPackage + ") to run it");
         return new ExternalProgram(found.orElseThrow());
+    }
+
+    /** Returns whether a program named {@code name} is on the PATH. */
+    static boolean installed(String name) {
+        return find(name).isPresent();
     }
 
     private static Optional<Path> find(String name) {

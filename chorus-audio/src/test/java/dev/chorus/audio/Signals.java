@@ -143,4 +143,115 @@ public final class Signals {
     public static double db(double ratio) {
         return 20 * Math.log10(ratio);
     }
+
+    /**
+     * Returns {@code seconds} of a speech-like signal at {@code sampleRate}: a buzz of 12 harmonics falling off
+     * at 6 dB per octave, whose fundamental glides from 110 up to 220 and down to 140 Hz, under a syllable-rate
+     * (4 Hz) amplitude envelope with short pauses, plus white noise 40 dB below the peak. The harmonics stay
+     * below 2.7 kHz, so the signal fits every rate from 8000 Hz. Peak about 14000.
+     */
+    public static short[] speechLike(int sampleRate, double seconds, long seed) {
+        int n = (int) Math.round(sampleRate * seconds);
+        short[] out = new short[n];
+        java.util.Random random = new java.util.Random(seed);
+        double phase = 0;
+        for (int i = 0; i < n; i++) {
+            double t = i / (double) sampleRate;
+            double progress = t / seconds;
+            double f0 = progress < 0.5 ? 110 + 220 * progress : 220 - 160 * (progress - 0.5);
+            phase += 2 * Math.PI * f0 / sampleRate;
+            double v = 0;
+            for (int h = 1; h <= 12; h++) {
+                v += Math.sin(h * phase + 0.3 * h * h) / h;
+            }
+            double syllable = Math.sin(Math.PI * ((4 * t) % 1.0));
+            double envelope = 0.15 + 0.85 * syllable * syllable;
+            double onset = Math.min(1, t / 0.02) * Math.min(1, (seconds - t) / 0.02);
+            out[i] = (short) Math.round(onset * (6000 * envelope * v + 140 * random.nextGaussian()));
+        }
+        return out;
+    }
+
+    /**
+     * Returns the lag, from 0 to {@code maxLag}, at which {@code decoded} best matches {@code reference}: the
+     * highest normalised cross-correlation of {@code reference[from, from + length)} with
+     * {@code decoded[from + lag, ...)}.
+     */
+    public static int bestLag(short[] reference, short[] decoded, int from, int length, int maxLag) {
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int lag = 0; lag <= maxLag && from + lag + length <= decoded.length; lag++) {
+            double score = correlation(reference, 0, decoded, lag, from, length);
+            if (score > bestScore) {
+                bestScore = score;
+                best = lag;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Returns the normalised cross-correlation of {@code a[from + aShift, ...)} and {@code b[from + bShift, ...)}
+     * over {@code length} samples: 1 for identical shapes whatever their scale.
+     */
+    public static double correlation(short[] a, int aShift, short[] b, int bShift, int from, int length) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = from; i < from + length; i++) {
+            double x = a[i + aShift];
+            double y = b[i + bShift];
+            ab += x * y;
+            aa += x * x;
+            bb += y * y;
+        }
+        return ab / Math.sqrt(aa * bb + 1e-9);
+    }
+
+    /**
+     * Estimates the fundamental frequency of {@code x[from, to)} from its normalised autocorrelation between 50
+     * and 1000 Hz: the shortest lag within 5% of the best peak (so a subharmonic never wins), refined to a
+     * fraction of a sample by a parabola through its neighbours.
+     */
+    public static double autocorrelationF0(short[] x, int sampleRate, int from, int to) {
+        int minLag = sampleRate / 1000;
+        int maxLag = sampleRate / 50;
+        double[] r = new double[maxLag + 2];
+        double best = 0;
+        for (int lag = minLag - 1; lag <= maxLag + 1; lag++) {
+            r[lag] = correlation(x, 0, x, lag, from, to - from - maxLag - 1);
+            if (lag >= minLag && lag <= maxLag) {
+                best = Math.max(best, r[lag]);
+            }
+        }
+        for (int lag = minLag; lag <= maxLag; lag++) {
+            if (r[lag] >= 0.95 * best && r[lag] >= r[lag - 1] && r[lag] >= r[lag + 1]) {
+                double offset = 0.5 * (r[lag - 1] - r[lag + 1]) / (r[lag - 1] - 2 * r[lag] + r[lag + 1]);
+                return sampleRate / (lag + offset);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Returns the peak absolute value of {@code x}. */
+    public static int peak(short[] x) {
+        int peak = 0;
+        for (short s : x) {
+            peak = Math.max(peak, Math.abs(s));
+        }
+        return peak;
+    }
+
+    /** Returns {@code n} samples of a steady buzz at {@code f0} Hz: 8 harmonics at 1/h, peak about 12000. */
+    public static short[] harmonicTone(double f0, int sampleRate, int n) {
+        short[] out = new short[n];
+        for (int i = 0; i < n; i++) {
+            double v = 0;
+            for (int h = 1; h <= 8; h++) {
+                v += Math.sin(2 * Math.PI * f0 * h * i / sampleRate) / h;
+            }
+            out[i] = (short) Math.round(6000 * v);
+        }
+        return out;
+    }
 }

@@ -345,7 +345,6 @@ final class SynthesisJob implements SynthesisHandle {
             return;
         }
         ended = true;
-        releaseAll();
         long now = ticker.getAsLong();
         SynthesisSummary summary = new SynthesisSummary(primary.id(), outRate, outSamples, characters, pieces.size(),
                 Duration.ofNanos(firstAudioNanos < 0 ? now - startNanos : firstAudioNanos - startNanos),
@@ -356,6 +355,7 @@ final class SynthesisJob implements SynthesisHandle {
             LOG.log(System.Logger.Level.DEBUG, "listener failed in onComplete", e);
         }
         completion.complete(summary);
+        releaseAll();
     }
 
     /** Ends the job with an error, once; later calls do nothing. */
@@ -364,15 +364,16 @@ final class SynthesisJob implements SynthesisHandle {
             return;
         }
         ended = true;
-        releaseAll();
         try {
             listener.onError(error);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "listener failed in onError", e);
         }
         completion.completeExceptionally(error);
+        releaseAll();
     }
 
+    /** Gives back the admission slot and the voices, after the request is complete for everyone watching it. */
     private void releaseAll() {
         scheduler.release(primary.engine());
         voices.values().forEach(registry::release);

@@ -13,6 +13,10 @@ import dev.chorus.tts.VoiceInfo;
  */
 public interface SynthesisListener {
 
+    /** Receives a warning about the request (an SSML element that was ignored, say), before {@link #onStart}. */
+    default void onWarning(String warning) {
+    }
+
     /** Called once before any audio, with the voice, the output sample rate and the number of text chunks. */
     default void onStart(VoiceInfo voice, int sampleRate, int chunks) {
     }

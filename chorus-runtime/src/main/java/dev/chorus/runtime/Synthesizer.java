@@ -1,6 +1,10 @@
 package dev.chorus.runtime;
 
 import dev.chorus.audio.AudioEncoder;
+import dev.chorus.audio.EncoderOptions;
+import dev.chorus.ssml.SsmlLimits;
+import dev.chorus.ssml.SsmlParser;
+import dev.chorus.text.Lexicon;
 import dev.chorus.text.TextPipeline;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.InvalidInputException;
@@ -13,7 +17,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -34,6 +40,8 @@ public final class Synthesizer implements AutoCloseable {
     /** Output sample rates a request may ask for. */
     public static final Set<Integer> SAMPLE_RATES = Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000);
 
+    private static final System.Logger LOG = System.getLogger(Synthesizer.class.getName());
+
     private final EngineRegistry registry;
     private final TextPipeline pipeline;
     private final SynthesisScheduler scheduler;
@@ -46,12 +54,13 @@ public final class Synthesizer implements AutoCloseable {
 
     private Synthesizer(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
-        this.pipeline = b.pipeline != null ? b.pipeline : TextPipeline.builder().build();
+        this.pipeline = b.pipeline != null ? b.pipeline
+                : TextPipeline.builder().lexicon(Lexicon.combine(b.lexicons)).build();
         this.maxInputChars = b.maxInputChars;
         this.defaultTimeout = b.defaultTimeout;
         this.lookahead = b.lookahead;
         this.ticker = b.ticker;
-        this.planner = new Planner(registry, pipeline);
+        this.planner = new Planner(registry, pipeline, new SsmlParser(b.ssmlLimits));
         this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait);
         registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
         this.timer = Executors.newSingleThreadScheduledExecutor(
@@ -105,6 +114,13 @@ public final class Synthesizer implements AutoCloseable {
         }
         ScheduledFuture<?> expiry = timer.schedule(job::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         job.completion().whenComplete((s, e) -> expiry.cancel(false));
+        plan.warnings().forEach(w -> {
+            try {
+                listener.onWarning(w);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "listener failed in onWarning", e);
+            }
+        });
         job.start();
         return job;
     }
@@ -115,7 +131,18 @@ public final class Synthesizer implements AutoCloseable {
      * @throws ChorusException if synthesis fails; {@link UncheckedIOException} if writing fails
      */
     public SynthesisSummary synthesize(SynthesisRequest request, OutputStream out, SynthesisListener progress) {
-        EncodingListener enc = new EncodingListener(request, out, progress);
+        return synthesize(request, EncoderOptions.defaults(), out, progress);
+    }
+
+    /**
+     * Synthesizes a request and writes it to {@code out} with the given encoder settings, flushing after each
+     * sentence; blocks until done.
+     *
+     * @throws ChorusException if synthesis fails; {@link UncheckedIOException} if writing fails
+     */
+    public SynthesisSummary synthesize(SynthesisRequest request, EncoderOptions encoderOptions, OutputStream out,
+                                       SynthesisListener progress) {
+        EncodingListener enc = new EncodingListener(request, encoderOptions, out, progress);
         SynthesisHandle h = start(request, enc);
         try {
             return h.completion().get();
@@ -152,14 +179,17 @@ public final class Synthesizer implements AutoCloseable {
         return text;
     }
 
-    /** Returns the rate to deliver audio at: the requested one, or the voice's own; checked for the format. */
+    /**
+     * Returns the rate to deliver audio at: the requested one, or the format's default for the voice (its own
+     * rate where the format carries it; 8 kHz for G.711).
+     */
     private static int outputRate(SynthesisRequest request, VoiceInfo voice) {
         int rate = request.sampleRate();
         if (rate != 0 && !SAMPLE_RATES.contains(rate)) {
             throw new InvalidInputException("sample_rate", "sample_rate: " + rate + " (expected one of: "
                     + SAMPLE_RATES.stream().sorted().toList() + ")");
         }
-        return rate == 0 ? voice.sampleRate() : rate;
+        return request.encoding().outputRate(rate, voice.sampleRate());
     }
 
     /** Stops the scheduler and closes the engines. */
@@ -173,20 +203,23 @@ public final class Synthesizer implements AutoCloseable {
     /** Encodes audio to a stream as it arrives, forwarding progress to an optional listener. */
     private static final class EncodingListener implements SynthesisListener {
         private final SynthesisRequest request;
+        private final EncoderOptions options;
         private final OutputStream out;
         private final SynthesisListener progress;
         private AudioEncoder encoder;
         volatile UncheckedIOException writeError;
 
-        EncodingListener(SynthesisRequest request, OutputStream out, SynthesisListener progress) {
+        EncodingListener(SynthesisRequest request, EncoderOptions options, OutputStream out,
+                         SynthesisListener progress) {
             this.request = request;
+            this.options = options;
             this.out = out;
             this.progress = progress;
         }
 
         @Override
         public void onStart(VoiceInfo voice, int sampleRate, int chunks) {
-            encoder = AudioEncoder.create(request.encoding(), sampleRate, out);
+            encoder = AudioEncoder.create(request.encoding(), sampleRate, out, options);
             if (progress != null) {
                 progress.onStart(voice, sampleRate, chunks);
             }
@@ -210,9 +243,37 @@ public final class Synthesizer implements AutoCloseable {
         }
 
         @Override
+        public void onWarning(String warning) {
+            if (progress != null) {
+                progress.onWarning(warning);
+            }
+        }
+
+        @Override
         public void onChunkDone(int index, int chunks) {
+            try {
+                encoder.flush();
+                out.flush();
+            } catch (IOException e) {
+                writeError = new UncheckedIOException(e);
+                throw writeError;
+            }
             if (progress != null) {
                 progress.onChunkDone(index, chunks);
+            }
+        }
+
+        @Override
+        public void onError(ChorusException error) {
+            if (encoder != null) {
+                try {
+                    encoder.close();
+                } catch (RuntimeException ignored) {
+                    // The request already failed; an encoder that cannot finish is just dropped.
+                }
+            }
+            if (progress != null) {
+                progress.onError(error);
             }
         }
 
@@ -241,8 +302,22 @@ public final class Synthesizer implements AutoCloseable {
         private int maxPendingPerWorker = 32;
         private Duration admissionWait = Duration.ZERO;
         private LongSupplier ticker = System::nanoTime;
+        private final List<Lexicon> lexicons = new ArrayList<>();
+        private SsmlLimits ssmlLimits = SsmlLimits.defaults();
 
         private Builder() {
+        }
+
+        /** Adds a lexicon applied to every request, after the request's own pronunciations (default: none). */
+        public Builder lexicon(Lexicon lexicon) {
+            lexicons.add(Objects.requireNonNull(lexicon, "lexicon"));
+            return this;
+        }
+
+        /** Sets the SSML limits: document size, depth, elements, break and silence lengths. */
+        public Builder ssmlLimits(SsmlLimits limits) {
+            this.ssmlLimits = Objects.requireNonNull(limits, "ssmlLimits");
+            return this;
         }
 
         /** Sets the engines to route to (required). */

@@ -51,7 +51,8 @@ class EspeakSynthesizerTest {
         assertThat(s.chunks()).isEqualTo(4);
 
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        for (String sentence : List.of("Dr. Smith went to Washington.", "She arrived at noon, tired but happy.",
+        // The title is read out by the text pipeline before the engine sees it.
+        for (String sentence : List.of("Doctor Smith went to Washington.", "She arrived at noon, tired but happy.",
                 "The meeting lasted three hours.", "Everyone agreed on the plan.")) {
             Pcm.Collector one = new Pcm.Collector();
             synth.registry().voice("espeak:en-us").synthesize(sentence, SynthesisOptions.defaults(), one);
@@ -67,7 +68,7 @@ class EspeakSynthesizerTest {
 
         List<Timing> words = l.timings(Timing.Kind.WORD);
         assertThat(words).extracting(w -> TEXT.substring(w.sourceStart(), w.sourceEnd()))
-                .startsWith("Dr", "Smith", "went").contains("Washington", "happy", "Everyone").endsWith("plan");
+                .startsWith("Dr.", "Smith", "went").contains("Washington", "happy", "Everyone").endsWith("plan");
     }
 
     @Test

@@ -22,6 +22,10 @@ interface AudioOutput {
      */
     void audio(byte[] bytes, long firstSample);
 
+    /** Receives a warning about the request (such as an SSML element that was ignored), before any audio. */
+    default void warning(String warning) {
+    }
+
     /** Receives a timing event, with sample offsets into the output audio. */
     default void event(Timing event) {
     }

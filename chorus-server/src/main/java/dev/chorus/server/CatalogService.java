@@ -8,7 +8,10 @@ import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import dev.chorus.audio.AudioEncoders;
+import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.Gender;
+import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
 
 import java.util.Locale;
@@ -18,21 +21,52 @@ import java.util.Map;
 final class CatalogService {
 
     private final VoiceCatalog catalog;
+    private final ServerConfig config;
 
-    CatalogService(VoiceCatalog catalog) {
+    CatalogService(VoiceCatalog catalog, ServerConfig config) {
         this.catalog = catalog;
+        this.config = config;
     }
 
     /** Lists the model names {@code /v1/audio/speech} accepts, in OpenAI's list shape. */
     @Get("/v1/models")
-    @Description("Lists the accepted model names: OpenAI's TTS models and the engine ids.")
+    @Description("Lists the accepted model names (OpenAI's TTS models and the engine ids) with what the server "
+            + "can produce: formats, sample rates, SSML, timings.")
     public HttpResponse models() {
         ObjectNode root = list();
         ArrayNode data = root.putArray("data");
+        ObjectNode caps = capabilities();
         for (String id : catalog.models()) {
-            data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "chorus");
+            data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "chorus")
+                    .set("capabilities", caps);
         }
         return HttpResponse.ofJson(root);
+    }
+
+    /** Describes the formats this server can write now (AAC needs the ffmpeg program) and other features. */
+    private ObjectNode capabilities() {
+        ObjectNode caps = JsonNodeFactory.instance.objectNode();
+        ArrayNode formats = caps.putArray("response_formats");
+        ObjectNode unavailable = caps.putObject("unavailable_formats");
+        ObjectNode rates = caps.putObject("sample_rates");
+        for (AudioEncoding e : AudioEncoding.values()) {
+            if (AudioEncoders.available(e, config.encoderOptions())) {
+                formats.add(e.id());
+                ArrayNode r = rates.putArray(e.id());
+                e.sampleRates().forEach(r::add);
+            } else {
+                unavailable.put(e.id(), AudioEncoders.unavailableReason(e, config.encoderOptions()).orElse("unavailable"));
+            }
+        }
+        formats.add(SpeechRequest.SPEECH_MARKS);
+        caps.putArray("stream_formats").add("audio").add("sse");
+        caps.putArray("input_formats").add("text").add("ssml");
+        caps.put("timings", true);
+        caps.put("speed_min", SynthesisOptions.MIN_SPEED).put("speed_max", SynthesisOptions.MAX_SPEED);
+        caps.put("pitch_min", SynthesisOptions.MIN_PITCH).put("pitch_max", SynthesisOptions.MAX_PITCH);
+        caps.put("volume_min", SynthesisOptions.MIN_VOLUME).put("volume_max", SynthesisOptions.MAX_VOLUME);
+        caps.put("max_input_chars", config.maxInputChars());
+        return caps;
     }
 
     /**
@@ -84,7 +118,14 @@ final class CatalogService {
                     .put("sample_rate", v.sampleRate()).put("version", v.version()).put("streaming", v.streaming());
             ArrayNode aliases = o.putArray("aliases");
             catalog.aliasesOf(v.id()).forEach(aliases::add);
+            String failure = catalog.failures().get(v.id());
+            o.put("status", failure == null ? "ok" : "failed");
+            if (failure != null) {
+                o.put("error", failure);
+            }
         }
+        ArrayNode failed = root.putArray("failed");
+        catalog.failures().forEach((id, reason) -> failed.addObject().put("id", id).put("error", reason));
         return HttpResponse.ofJson(root);
     }
 

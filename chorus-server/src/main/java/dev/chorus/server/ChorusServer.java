@@ -65,8 +65,9 @@ public final class ChorusServer implements AutoCloseable {
                 .meterRegistry(new SimpleMeterRegistry())
                 .serverListener(ServerListener.builder().whenStopping(s -> readiness.draining()).build());
         sb.annotatedService(new SpeechService(synthesizer, catalog, config));
-        sb.annotatedService(new CatalogService(catalog));
+        sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
+        sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
                 version());
         sb.route().get("/openapi.json")

@@ -1,6 +1,7 @@
 package dev.chorus.server;
 
 import dev.chorus.audio.AudioEncoder;
+import dev.chorus.audio.EncoderOptions;
 import dev.chorus.runtime.SynthesisListener;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.tts.AudioEncoding;
@@ -19,19 +20,27 @@ import java.io.UncheckedIOException;
 final class EncodingListener implements SynthesisListener {
 
     private final AudioEncoding encoding;
+    private final EncoderOptions options;
     private final AudioOutput output;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
     private AudioEncoder encoder;
     private long samples;
+    private long pendingFrom;
 
-    EncodingListener(AudioEncoding encoding, AudioOutput output) {
+    EncodingListener(AudioEncoding encoding, EncoderOptions options, AudioOutput output) {
         this.encoding = encoding;
+        this.options = options;
         this.output = output;
     }
 
     @Override
+    public void onWarning(String warning) {
+        output.warning(warning);
+    }
+
+    @Override
     public void onStart(VoiceInfo voice, int sampleRate, int chunks) {
-        encoder = AudioEncoder.create(encoding, sampleRate, buffer);
+        encoder = AudioEncoder.create(encoding, sampleRate, buffer, options);
         output.start(voice, sampleRate);
     }
 
@@ -42,16 +51,32 @@ final class EncodingListener implements SynthesisListener {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long first = samples;
+        if (buffer.size() == 0) {
+            pendingFrom = samples;
+        }
         samples += length;
         if (buffer.size() > 0) {
-            output.audio(drain(), first);
+            output.audio(drain(), pendingFrom);
+            pendingFrom = samples;
         }
     }
 
     @Override
     public void onTiming(Timing event) {
         output.event(event);
+    }
+
+    /** A sentence (or pause) is complete: push out what the encoder holds, so each sentence streams whole. */
+    @Override
+    public void onChunkDone(int index, int chunks) {
+        try {
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (buffer.size() > 0) {
+            output.audio(drain(), pendingFrom);
+        }
     }
 
     @Override
@@ -66,6 +91,13 @@ final class EncodingListener implements SynthesisListener {
 
     @Override
     public void onError(ChorusException error) {
+        if (encoder != null) {
+            try {
+                encoder.close();
+            } catch (RuntimeException ignored) {
+                // The request already failed; an encoder that cannot finish (an ffmpeg process) is just dropped.
+            }
+        }
         output.error(error);
     }
 

@@ -6,13 +6,17 @@ import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.common.util.TimeoutMode;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.runtime.Timing;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Streams a synthesis as an HTTP response body. The status line and headers wait for the first audio, so an
@@ -29,6 +33,7 @@ abstract class HttpAudioStream implements AudioOutput {
     private VoiceInfo voice;
     private int sampleRate;
     private boolean started;
+    private final List<String> warnings = new ArrayList<>();
 
     HttpAudioStream(ServiceRequestContext ctx) {
         this.ctx = ctx;
@@ -50,6 +55,28 @@ abstract class HttpAudioStream implements AudioOutput {
 
     /** Ends a stream that already sent audio after {@code error}. */
     abstract void writeError(ChorusException error);
+
+    /** Writes a timing, if this kind of body carries timings; the default drops it. */
+    void writeTiming(Timing timing) {
+    }
+
+    /** Whether this body carries timings (its headers then go out with the first timing too). */
+    boolean carriesTimings() {
+        return false;
+    }
+
+    @Override
+    public final void warning(String warning) {
+        warnings.add(warning);
+    }
+
+    @Override
+    public final void event(Timing timing) {
+        if (carriesTimings()) {
+            startIfNeeded();
+            writeTiming(timing);
+        }
+    }
 
     @Override
     public final void start(VoiceInfo v, int rate) {
@@ -110,11 +137,15 @@ abstract class HttpAudioStream implements AudioOutput {
             return;
         }
         started = true;
-        ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.OK)
+        ResponseHeadersBuilder b = ResponseHeaders.builder(HttpStatus.OK)
                 .contentType(contentType())
                 .set("x-chorus-voice", voice.id())
-                .setInt("x-chorus-sample-rate", sampleRate)
-                .build();
+                .setInt("x-chorus-sample-rate", sampleRate);
+        if (!warnings.isEmpty()) {
+            // Header values must be one line of visible ASCII; warnings name elements and positions only.
+            b.set("x-chorus-warnings", String.join("; ", warnings).replaceAll("[^\\x20-\\x7e]", "?"));
+        }
+        ResponseHeaders headers = b.build();
         if (!writer.tryWrite(headers)) {
             throw new IllegalStateException("the client closed the response stream");
         }

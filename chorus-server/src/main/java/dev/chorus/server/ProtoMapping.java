@@ -6,15 +6,18 @@ import dev.chorus.proto.tts.v1.AudioFormat;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.TimingEvent;
 import dev.chorus.proto.tts.v1.Voice;
+import dev.chorus.runtime.Timing;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.Gender;
 import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.Pronunciation;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.TextOptions;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.runtime.Timing;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Converts between the gRPC messages of {@code chorus.tts.v1} and the runtime's types. */
@@ -29,14 +32,34 @@ final class ProtoMapping {
      * @throws InvalidInputException naming the field at fault
      */
     static SynthesisRequest toSynthesis(SynthesizeRequest r, VoiceInfo voice, int maxInputChars, Duration timeout) {
-        if (r.getText().length() > maxInputChars) {
-            throw new InvalidInputException("text", "text: " + r.getText().length() + " characters (expected: at most "
+        boolean ssml = !r.getSsml().isEmpty();
+        if (ssml && !r.getText().isEmpty()) {
+            throw new InvalidInputException("ssml", "ssml: set together with text (expected: exactly one of them)");
+        }
+        String input = ssml ? r.getSsml() : r.getText();
+        String field = ssml ? "ssml" : "text";
+        if (input.length() > maxInputChars) {
+            throw new InvalidInputException(field, field + ": " + input.length() + " characters (expected: at most "
                     + maxInputChars + ")");
         }
         double speed = r.getSpeed() == 0f ? 1.0 : r.getSpeed();
         String language = r.getLanguage().isBlank() ? null : r.getLanguage().trim();
-        return new SynthesisRequest(r.getText(), voice.id(), new SynthesisOptions(speed, language),
-                encoding(r.getFormat()), r.getSampleRate(), timeout);
+        TextOptions.Format format = ssml ? TextOptions.Format.SSML
+                : r.getInputFormat().isBlank() ? TextOptions.Format.AUTO : TextOptions.Format.parse(r.getInputFormat());
+        List<Pronunciation> lexicon = new ArrayList<>();
+        for (int i = 0; i < r.getLexiconCount(); i++) {
+            dev.chorus.proto.tts.v1.Pronunciation p = r.getLexicon(i);
+            if (p.getGrapheme().isEmpty() == p.getRegex().isEmpty()) {
+                throw new InvalidInputException("lexicon", "lexicon[" + i + "]: expected exactly one of grapheme and "
+                        + "regex");
+            }
+            lexicon.add(new Pronunciation(p.getGrapheme().isEmpty() ? p.getRegex() : p.getGrapheme(),
+                    !p.getRegex().isEmpty(), p.getAlias().isEmpty() ? null : p.getAlias(),
+                    p.getPhoneme().isEmpty() ? null : p.getPhoneme()));
+        }
+        return new SynthesisRequest(input, voice.id(),
+                new SynthesisOptions(speed, language, r.getPitch(), r.getVolumeDb()), encoding(r.getFormat()),
+                r.getSampleRate(), timeout, new TextOptions(format, !r.getDisableNormalization(), lexicon));
     }
 
     /** Returns the runtime encoding for a proto format; unspecified means WAV. */
@@ -44,8 +67,16 @@ final class ProtoMapping {
         return switch (f) {
             case AUDIO_FORMAT_UNSPECIFIED, AUDIO_FORMAT_WAV -> AudioEncoding.WAV;
             case AUDIO_FORMAT_PCM -> AudioEncoding.PCM;
-            case UNRECOGNIZED -> throw new InvalidInputException("format", "format: unknown value (expected: "
-                    + "AUDIO_FORMAT_WAV or AUDIO_FORMAT_PCM)");
+            case AUDIO_FORMAT_MP3 -> AudioEncoding.MP3;
+            case AUDIO_FORMAT_OPUS -> AudioEncoding.OPUS;
+            case AUDIO_FORMAT_FLAC -> AudioEncoding.FLAC;
+            case AUDIO_FORMAT_AAC -> AudioEncoding.AAC;
+            case AUDIO_FORMAT_MULAW -> AudioEncoding.MULAW;
+            case AUDIO_FORMAT_ALAW -> AudioEncoding.ALAW;
+            case AUDIO_FORMAT_WAV_MULAW -> AudioEncoding.WAV_MULAW;
+            case AUDIO_FORMAT_WAV_ALAW -> AudioEncoding.WAV_ALAW;
+            case UNRECOGNIZED -> throw new InvalidInputException("format", "format: unknown value (expected: one of "
+                    + "the AudioFormat values)");
         };
     }
 
@@ -54,6 +85,14 @@ final class ProtoMapping {
         return switch (e) {
             case WAV -> AudioFormat.AUDIO_FORMAT_WAV;
             case PCM -> AudioFormat.AUDIO_FORMAT_PCM;
+            case MP3 -> AudioFormat.AUDIO_FORMAT_MP3;
+            case OPUS -> AudioFormat.AUDIO_FORMAT_OPUS;
+            case FLAC -> AudioFormat.AUDIO_FORMAT_FLAC;
+            case AAC -> AudioFormat.AUDIO_FORMAT_AAC;
+            case MULAW -> AudioFormat.AUDIO_FORMAT_MULAW;
+            case ALAW -> AudioFormat.AUDIO_FORMAT_ALAW;
+            case WAV_MULAW -> AudioFormat.AUDIO_FORMAT_WAV_MULAW;
+            case WAV_ALAW -> AudioFormat.AUDIO_FORMAT_WAV_ALAW;
         };
     }
 

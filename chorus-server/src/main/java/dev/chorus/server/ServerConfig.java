@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.audio.EncoderOptions;
 import dev.chorus.runtime.EngineRegistry;
 
 import java.time.Duration;
@@ -28,6 +29,8 @@ public final class ServerConfig {
     private final Duration shutdownTimeout;
     private final Map<String, List<String>> voiceAliases;
     private final boolean warmUp;
+    private final EncoderOptions encoderOptions;
+    private final String adminKey;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -41,6 +44,8 @@ public final class ServerConfig {
         aliases.putAll(b.voiceAliases);
         this.voiceAliases = Map.copyOf(aliases);
         this.warmUp = b.warmUp;
+        this.encoderOptions = b.encoderOptions;
+        this.adminKey = b.adminKey;
     }
 
     /** Returns a builder holding the defaults. */
@@ -119,6 +124,16 @@ public final class ServerConfig {
         return warmUp;
     }
 
+    /** Returns the encoder settings (bitrates, the ffmpeg program for AAC). */
+    public EncoderOptions encoderOptions() {
+        return encoderOptions;
+    }
+
+    /** Returns the key that admin routes require as a bearer token, or {@code null} when admin routes are off. */
+    public String adminKey() {
+        return adminKey;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
@@ -138,6 +153,8 @@ public final class ServerConfig {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private final Map<String, List<String>> voiceAliases = new LinkedHashMap<>();
         private boolean warmUp = true;
+        private EncoderOptions encoderOptions = EncoderOptions.defaults();
+        private String adminKey;
 
         private Builder() {
         }
@@ -197,6 +214,25 @@ public final class ServerConfig {
         /** Sets the longest time shutdown lets in-flight requests finish (default 30 seconds). */
         public Builder shutdownTimeout(Duration d) {
             this.shutdownTimeout = positive("shutdownTimeout", d);
+            return this;
+        }
+
+        /** Sets the encoder settings (default {@link EncoderOptions#defaults()}). */
+        public Builder encoderOptions(EncoderOptions o) {
+            this.encoderOptions = Objects.requireNonNull(o, "encoderOptions");
+            return this;
+        }
+
+        /**
+         * Sets the key admin routes ({@code /admin/...}) require as {@code Authorization: Bearer KEY}; without
+         * one, the admin routes answer 404. At least 16 characters.
+         */
+        public Builder adminKey(String key) {
+            if (key != null && key.strip().length() < 16) {
+                throw new IllegalArgumentException("adminKey: " + key.strip().length()
+                        + " characters (expected: at least 16)");
+            }
+            this.adminKey = key == null ? null : key.strip();
             return this;
         }
 

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.tts.AudioEncoding;
+import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.Pronunciation;
 import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.TextOptions;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,12 +24,18 @@ import java.util.Locale;
  * @param sse          whether the audio comes as server-sent events rather than raw bytes
  * @param sampleRate   the output rate (a Chorus extension), 0 for the voice's own
  * @param language     a BCP-47 tag for text normalization (a Chorus extension), or {@code null}
+ * @param pitch        pitch change in semitones (a Chorus extension)
+ * @param volume       gain in dB (a Chorus extension)
+ * @param text         how the input is read: plain or SSML, normalization, lexicon (Chorus extensions)
+ * @param marks        whether the response is speech marks (JSON lines of timings) instead of audio
+ * @param timings      whether an SSE stream also carries {@code speech.timing} events
  */
 record SpeechRequest(String input, String model, String voice, AudioEncoding format, double speed, boolean sse,
-                     int sampleRate, String language) {
+                     int sampleRate, String language, double pitch, double volume, TextOptions text, boolean marks,
+                     boolean timings) {
 
-    /** Formats OpenAI offers that Chorus cannot write yet. */
-    static final List<String> PLANNED_FORMATS = List.of("mp3", "opus", "aac", "flac");
+    /** The {@code response_format} that asks for speech marks instead of audio. */
+    static final String SPEECH_MARKS = "json_marks";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,8 +69,98 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
                     + " characters (expected: at most " + maxInputChars + ")");
         }
         string(root, "instructions"); // Accepted for compatibility and ignored: no Chorus voice takes a style prompt.
-        return new SpeechRequest(input, string(root, "model"), voice(root), format(root), speed(root), sse(root),
-                sampleRate(root), string(root, "language"));
+        String f = string(root, "response_format");
+        boolean marks = f != null && f.trim().equalsIgnoreCase(SPEECH_MARKS);
+        boolean sse = sse(root);
+        if (marks && sse) {
+            throw ApiException.badRequest("invalid_value", "stream_format", "stream_format: 'sse' with "
+                    + "response_format 'json_marks' (expected: stream_format 'audio'; SSE carries timings itself "
+                    + "with \"timings\": true)");
+        }
+        return new SpeechRequest(input, string(root, "model"), voice(root), marks ? AudioEncoding.PCM : format(f),
+                speed(root), sse, sampleRate(root), string(root, "language"),
+                number(root, "pitch", SynthesisOptions.MIN_PITCH, SynthesisOptions.MAX_PITCH, "semitones"),
+                number(root, "volume", SynthesisOptions.MIN_VOLUME, SynthesisOptions.MAX_VOLUME, "dB"),
+                textOptions(root), marks, bool(root, "timings", false));
+    }
+
+    private static TextOptions textOptions(JsonNode root) {
+        String format = string(root, "input_format");
+        TextOptions.Format f = format == null ? TextOptions.Format.AUTO : parseFormat(format);
+        boolean normalize = bool(root, "normalize", true);
+        JsonNode lex = root.get("lexicon");
+        List<Pronunciation> entries = new ArrayList<>();
+        if (lex != null && !lex.isNull()) {
+            if (!lex.isArray()) {
+                throw ApiException.badRequest("invalid_type", "lexicon", "lexicon: " + abbreviate(lex)
+                        + " (expected: an array of {\"grapheme\" or \"regex\", \"alias\" or \"phoneme\"})");
+            }
+            for (int i = 0; i < lex.size(); i++) {
+                entries.add(pronunciation(lex.get(i), "lexicon[" + i + "]"));
+            }
+        }
+        try {
+            return new TextOptions(f, normalize, entries);
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest("invalid_value", e.param(), e.getMessage());
+        }
+    }
+
+    private static TextOptions.Format parseFormat(String format) {
+        try {
+            return TextOptions.Format.parse(format);
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest("invalid_value", "input_format", e.getMessage());
+        }
+    }
+
+    private static Pronunciation pronunciation(JsonNode e, String name) {
+        if (e == null || !e.isObject()) {
+            throw ApiException.badRequest("invalid_type", name, name + ": " + abbreviate(e)
+                    + " (expected: an object with \"grapheme\" or \"regex\", and \"alias\" or \"phoneme\")");
+        }
+        String grapheme = string(e, "grapheme", name + ".grapheme");
+        String regex = string(e, "regex", name + ".regex");
+        if ((grapheme == null) == (regex == null)) {
+            throw ApiException.badRequest("invalid_value", name, name + ": " + abbreviate(e)
+                    + " (expected: exactly one of \"grapheme\" and \"regex\")");
+        }
+        try {
+            return new Pronunciation(grapheme != null ? grapheme : regex, regex != null,
+                    string(e, "alias", name + ".alias"), string(e, "phoneme", name + ".phoneme"));
+        } catch (InvalidInputException ex) {
+            throw ApiException.badRequest("invalid_value", name, name + ": " + ex.getMessage()
+                    .replaceFirst("^lexicon: ", ""));
+        }
+    }
+
+    private static String abbreviate(JsonNode n) {
+        String s = String.valueOf(n);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    private static double number(JsonNode root, String field, double min, double max, String unit) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isNumber() || !(v.doubleValue() >= min && v.doubleValue() <= max)) {
+            throw ApiException.badRequest(v.isNumber() ? "invalid_value" : "invalid_type", field, field + ": "
+                    + abbreviate(v) + " (expected: a number from " + min + " to " + max + " " + unit + ")");
+        }
+        return v.doubleValue();
+    }
+
+    private static boolean bool(JsonNode root, String field, boolean dflt) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest("invalid_type", field, field + ": " + abbreviate(v)
+                    + " (expected: true or false)");
+        }
+        return v.booleanValue();
     }
 
     /** Returns a parser message without its source excerpt, which only repeats the client's own input. */
@@ -84,21 +184,16 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
         return string(root, "voice");
     }
 
-    private static AudioEncoding format(JsonNode root) {
-        String f = string(root, "response_format");
+    private static AudioEncoding format(String f) {
         if (f == null) {
             return AudioEncoding.WAV;
         }
-        String n = f.trim().toLowerCase(Locale.ROOT);
-        if (PLANNED_FORMATS.contains(n)) {
-            throw ApiException.badRequest("unsupported_value", "response_format", "response_format: '" + f
-                    + "' is not supported yet (expected: wav or pcm)");
-        }
         try {
-            return AudioEncoding.parse(n);
-        } catch (RuntimeException e) {
+            return AudioEncoding.parse(f);
+        } catch (InvalidInputException e) {
             throw ApiException.badRequest("invalid_value", "response_format", "response_format: '" + f
-                    + "' (expected: wav or pcm)");
+                    + "' (expected one of: " + java.util.Arrays.stream(AudioEncoding.values()).map(AudioEncoding::id)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ", " + SPEECH_MARKS + ")");
         }
     }
 

@@ -38,17 +38,18 @@ final class SpeechService {
     /** Speaks {@code input} with {@code voice}; see docs/api.md for every field. */
     @Post("/v1/audio/speech")
     @Blocking
-    @Description("Speaks the input text (OpenAI-compatible): streams WAV or PCM bytes, or SSE events.")
+    @Description("Speaks the input text or SSML (OpenAI-compatible): streams audio bytes, SSE events or speech marks.")
     public HttpResponse speech(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         try {
             SpeechRequest r = SpeechRequest.parse(request.contentUtf8(), config.maxInputChars());
             VoiceInfo voice = catalog.resolve(r.model(), r.voice());
             SynthesisRequest synthesis = new SynthesisRequest(r.input(), voice.id(),
-                    new SynthesisOptions(r.speed(), r.language()), r.format(), r.sampleRate(),
-                    config.requestTimeout());
-            HttpAudioStream stream = r.sse() ? new SseAudioStream(ctx) : new RawAudioStream(ctx, r.format());
+                    new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
+                    r.sampleRate(), config.requestTimeout(), r.text());
+            HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
+                    : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
-            SynthesisHandle handle = synthesizer.start(synthesis, new EncodingListener(r.format(), stream));
+            SynthesisHandle handle = synthesizer.start(synthesis, new EncodingListener(r.format(), config.encoderOptions(), stream));
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.runtime.Timing;
 import dev.chorus.tts.ChorusException;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,8 @@ import java.util.Base64;
 
 /**
  * The {@code stream_format: sse} body, in OpenAI's shapes: one {@code speech.audio.delta} event per run of audio
- * (base64 of the encoded bytes), then {@code speech.audio.done} with usage. Each event is a single
+ * (base64 of the encoded bytes), then {@code speech.audio.done} with usage; on request, {@code speech.timing}
+ * events (Chorus's own) for sentences, words and marks, each before or soon after the audio it points into. Each event is a single
  * {@code data:} line holding a JSON object whose {@code type} names the event. An error after the first event
  * sends {@code {"type":"error","error":{...}}} and ends the stream.
  *
@@ -24,13 +26,31 @@ final class SseAudioStream extends HttpAudioStream {
 
     private static final MediaType EVENT_STREAM = MediaType.parse("text/event-stream; charset=utf-8");
 
-    SseAudioStream(ServiceRequestContext ctx) {
+    private final boolean timings;
+
+    /** A stream that carries {@code speech.timing} events too when {@code timings} is set. */
+    SseAudioStream(ServiceRequestContext ctx, boolean timings) {
         super(ctx);
+        this.timings = timings;
     }
 
     @Override
     MediaType contentType() {
         return EVENT_STREAM;
+    }
+
+    @Override
+    boolean carriesTimings() {
+        return timings;
+    }
+
+    @Override
+    void writeTiming(Timing t) {
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        e.put("type", "speech.timing");
+        SpeechMarksStream.fill(e, t);
+        e.put("sample_offset", t.sampleOffset());
+        send(e);
     }
 
     @Override

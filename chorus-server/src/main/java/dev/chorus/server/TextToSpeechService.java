@@ -48,7 +48,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
             VoiceInfo voice = catalog.resolve(request.getVoice());
             SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
             ByteArrayOutputStream audio = new ByteArrayOutputStream();
-            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(), new AudioOutput() {
+            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), new AudioOutput() {
                 @Override
                 public void audio(byte[] bytes, long firstSample) {
                     audio.writeBytes(bytes);
@@ -84,7 +84,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         try {
             VoiceInfo voice = catalog.resolve(request.getVoice());
             SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
-            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(),
+            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(),
                     new StreamOutput(observer, r.encoding(), request.getWordTimings()))));
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));

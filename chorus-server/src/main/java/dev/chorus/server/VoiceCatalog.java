@@ -55,6 +55,11 @@ final class VoiceCatalog {
         return registry.resolve(null);
     }
 
+    /** Returns the voices that failed to load, with the reasons. */
+    Map<String, String> failures() {
+        return registry.failures();
+    }
+
     /** Returns the alias names and the voices they stand for now. */
     Map<String, VoiceInfo> aliases() {
         Map<String, VoiceInfo> now = new LinkedHashMap<>();

@@ -81,14 +81,20 @@ class ErrorShapesTest {
     }
 
     @Test
-    void formatsNotWrittenYetAndUnknownOnes() throws Exception {
-        for (String f : new String[] {"mp3", "opus", "aac", "flac"}) {
-            JsonNode e = error(speech("{\"input\":\"Hello.\",\"response_format\":\"" + f + "\"}"), 400);
-            assertThat(e.get("param").asText()).isEqualTo("response_format");
-            assertThat(e.get("message").asText()).contains("'" + f + "' is not supported yet");
-        }
+    void unknownFormatsAndRatesAFormatCannotCarry() throws Exception {
         JsonNode e = error(speech("{\"input\":\"Hello.\",\"response_format\":\"ogg\"}"), 400);
-        assertThat(e.get("message").asText()).isEqualTo("response_format: 'ogg' (expected: wav or pcm)");
+        assertThat(e.get("param").asText()).isEqualTo("response_format");
+        assertThat(e.get("message").asText()).startsWith("response_format: 'ogg' (expected one of: wav, pcm, mp3")
+                .contains("json_marks");
+        e = error(speech("{\"input\":\"Hello.\",\"response_format\":\"mulaw\",\"sample_rate\":16000}"), 400);
+        assertThat(e.get("param").asText()).isEqualTo("sample_rate");
+        assertThat(e.get("message").asText()).contains("16000").contains("mulaw").contains("8000");
+        e = error(speech("{\"input\":\"Hello.\",\"pitch\":13}"), 400);
+        assertThat(e.get("param").asText()).isEqualTo("pitch");
+        e = error(speech("{\"input\":\"<speak>Hi <break time='30s'/></speak>\"}"), 400);
+        assertThat(e.get("message").asText()).contains("line 1, column");
+        e = error(speech("{\"input\":\"Hi\",\"lexicon\":[{\"regex\":\"(\",\"alias\":\"x\"}]}"), 400);
+        assertThat(e.get("param").asText()).isEqualTo("lexicon");
     }
 
     @Test

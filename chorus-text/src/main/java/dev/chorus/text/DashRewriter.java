@@ -11,16 +11,18 @@ final class DashRewriter {
     private DashRewriter() {
     }
 
-    static String rewrite(String s) {
+    static MappedText rewrite(MappedText in) {
+        String s = in.text();
         if (!containsDash(s)) {
-            return s;
+            return in;
         }
-        StringBuilder out = new StringBuilder(s.length());
+        MappedText.Builder out = new MappedText.Builder(in.source(), s.length());
         int i = 0;
         while (i < s.length()) {
             int runEnd = dashRunEnd(s, i);
             if (runEnd == i) {
-                out.append(s.charAt(i++));
+                out.copy(in, i, i + 1);
+                i++;
                 continue;
             }
             boolean spaceBefore = i > 0 && s.charAt(i - 1) == ' ';
@@ -29,17 +31,20 @@ final class DashRewriter {
             int next = codePointAt(s, spaceAfter ? runEnd + 1 : runEnd);
             String replacement = replacement(s, i, runEnd, prev, next, spaceBefore, spaceAfter);
             if (replacement == null) {
-                out.append(s, i, runEnd);
+                out.copy(in, i, runEnd);
                 i = runEnd;
                 continue;
             }
-            if (spaceBefore && !out.isEmpty() && out.charAt(out.length() - 1) == ' ') {
+            int from = i;
+            if (spaceBefore && !out.isEmpty() && out.lastChar() == ' ') {
                 out.setLength(out.length() - 1);
+                from = i - 1;
             }
-            out.append(replacement);
-            i = spaceAfter ? runEnd + 1 : runEnd;
+            int to = spaceAfter ? runEnd + 1 : runEnd;
+            out.replace(in, from, to, replacement);
+            i = to;
         }
-        return out.toString();
+        return out.build();
     }
 
     /** Returns what replaces the dash run {@code [start, end)}, or {@code null} to keep it. */

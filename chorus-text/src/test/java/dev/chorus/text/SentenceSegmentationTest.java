@@ -10,15 +10,51 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Sentences short enough to be one chunk each: what is tested here is where sentences end. */
+/**
+ * Sentences short enough to be one chunk each: what is tested here is where sentences end. Most tests turn the
+ * rewriting into words off, so that the abbreviations the sentence rules must cope with stay in the text.
+ */
 class SentenceSegmentationTest {
+
+    private static final PrepareOptions AS_WRITTEN = PrepareOptions.DEFAULT.withNormalize(false);
 
     private final TextPipeline pipeline = TextPipeline.builder().build();
 
     private List<String> chunks(String text, Locale locale) {
-        PreparedText prepared = pipeline.prepare(text, locale);
+        return chunks(text, locale, AS_WRITTEN);
+    }
+
+    private List<String> chunks(String text, Locale locale, PrepareOptions options) {
+        PreparedText prepared = pipeline.prepare(text, locale, options);
         assertWellFormed(prepared, pipeline.maxChunkChars(), pipeline.firstChunkMaxChars());
         return texts(prepared);
+    }
+
+    @Test
+    void keepsSentencesWholeOnceAbbreviationsAndNumbersAreReadOut() {
+        assertThat(chunks("Dr. Smith arrived. He sat.", Locale.ENGLISH, PrepareOptions.DEFAULT))
+                .containsExactly("Doctor Smith arrived.", "He sat.");
+        assertThat(chunks("We saw Mr. Smith at 9 a.m. on Main St. Then we left.", Locale.US,
+                PrepareOptions.DEFAULT))
+                .containsExactly("We saw Mister Smith at nine a m on Main Street.", "Then we left.");
+        assertThat(chunks("Pi is about 3.14. The U.S. Army has 1.5 million people. It cost $5.20.", Locale.US,
+                PrepareOptions.DEFAULT))
+                .containsExactly("Pi is about three point one four.",
+                        "The U S Army has one point five million people.",
+                        "It cost five dollars and twenty cents.");
+        assertThat(chunks("Use a tool, e.g. this one, i.e. the best. Then stop.", Locale.ENGLISH,
+                PrepareOptions.DEFAULT))
+                .containsExactly("Use a tool, for example this one, that is the best.", "Then stop.");
+        assertThat(chunks("我有2个苹果。它们花了5.20元！好的", Locale.CHINESE, PrepareOptions.DEFAULT))
+                .containsExactly("我有两个苹果。", "它们花了五元二角!", "好的");
+    }
+
+    @Test
+    void endsASentenceAfterAnAbbreviationThatEndsIt() {
+        assertThat(chunks("I live on Main St. It is quiet. Apples, pears, etc. Then more.", Locale.US,
+                PrepareOptions.DEFAULT))
+                .containsExactly("I live on Main Street.", "It is quiet.", "Apples, pears, et cetera.",
+                        "Then more.");
     }
 
     @Test

@@ -83,6 +83,49 @@ class TextPipelineTest {
     }
 
     @Test
+    void readsNumbersAndAbbreviationsOutByDefaultAndCanLeaveThemAsWritten() {
+        TextPipeline pipeline = TextPipeline.builder().build();
+        String text = "Dr. Smith paid $5.20 on 2026-11-25.";
+        assertThat(pipeline.prepare(text, Locale.US).normalized())
+                .isEqualTo("Doctor Smith paid five dollars and twenty cents on November twenty-fifth, twenty "
+                        + "twenty-six.");
+        assertThat(pipeline.prepare(text, Locale.US, PrepareOptions.DEFAULT).normalized())
+                .isEqualTo(pipeline.prepare(text, Locale.US).normalized());
+        PreparedText asWritten = pipeline.prepare("  “Dr.”  Smith\u200B paid $5.20!!! ", Locale.US,
+                PrepareOptions.DEFAULT.withNormalize(false));
+        assertThat(asWritten.normalized()).isEqualTo("\"Dr.\" Smith paid $5.20!");
+        assertThat(asWritten.sourceSpan(0, asWritten.normalized().length())).isEqualTo(new Span(2, 29));
+    }
+
+    @Test
+    void chunksVerbalizedTextWithinTheLimits() {
+        TextPipeline pipeline = TextPipeline.builder().maxChunkChars(60).firstChunkMaxChars(40).build();
+        PreparedText prepared = pipeline.prepare("Call +1 (555) 123-4567 or 555-987-6543 before 11:45 PM on "
+                + "12/24/2026. It costs $1,234,567.89. 我有1234567个苹果。", Locale.US);
+        ChunkAssertions.assertWellFormed(prepared, 60, 40);
+        // The first chunk ends at the first clause past 20 chars; an over-long clause is cut near its middle.
+        assertThat(texts(prepared)).containsExactly(
+                "Call plus one, five five five,",
+                "one two three, four five six seven or five five five,",
+                "nine eight seven,",
+                "six five four three before eleven",
+                "forty-five p m on December twenty-fourth, twenty twenty-six.",
+                "It costs one million two hundred thirty-four thousand",
+                "five hundred sixty-seven dollars and eighty-nine cents.",
+                "我有一百二十三万四千五百六十七个苹果。");
+    }
+
+    @Test
+    void rejectsNullOptions() {
+        TextPipeline pipeline = TextPipeline.builder().build();
+        assertThatNullPointerException().isThrownBy(() -> pipeline.prepare("Hi.", Locale.US, null))
+                .withMessage("options");
+        assertThatNullPointerException().isThrownBy(() -> new PrepareOptions(true, null)).withMessage("lexicon");
+        assertThatNullPointerException().isThrownBy(() -> TextPipeline.builder().lexicon(null))
+                .withMessage("lexicon");
+    }
+
+    @Test
     void sentenceChunkerWorksOnItsOwn() {
         SentenceChunker chunker = new SentenceChunker(400, 120);
         assertThat(chunker.chunk("Mr. Brown left. Bye.", Locale.ENGLISH)).containsExactly(

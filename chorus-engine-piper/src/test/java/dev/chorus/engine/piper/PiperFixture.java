@@ -1,0 +1,74 @@
+package dev.chorus.engine.piper;
+
+import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.tts.spi.EngineContext;
+import dev.chorus.tts.spi.TtsEngine;
+import dev.chorus.tts.spi.TtsEngineProvider;
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** Opens the engine on test voices, and skips, loudly, tests that need eSpeak NG when it is not installed. */
+public final class PiperFixture {
+
+    /** The checked-in test voices (the tests run in the module's directory). */
+    public static final Path VOICES = Path.of("src", "test", "resources", "voices").toAbsolutePath();
+
+    private PiperFixture() {
+    }
+
+    /**
+     * Opens the engine on {@code dir} with manual scanning and no sentence silence, plus {@code extra} settings
+     * (which override those).
+     */
+    public static TtsEngine open(Path dir, int workers, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(PiperEngineProvider.VOICES, dir.toString());
+        settings.put(PiperEngineProvider.SCAN_INTERVAL, "0");
+        settings.put(PiperEngineProvider.SENTENCE_SILENCE, "0");
+        settings.putAll(extra);
+        return new PiperEngineProvider().open(new EngineContext(workers, settings));
+    }
+
+    /** Opens the engine on the checked-in test voices. */
+    public static TtsEngine open() {
+        return open(VOICES, 4, Map.of());
+    }
+
+    private static final String ESPEAK_PROBLEM = espeakProblem();
+
+    /** Returns whether the espeak engine (and so its phonemizer) can run here; says why not, once, if not. */
+    public static boolean espeakAvailable() {
+        return ESPEAK_PROBLEM == null;
+    }
+
+    private static String espeakProblem() {
+        for (TtsEngineProvider p : ServiceLoader.load(TtsEngineProvider.class)) {
+            if (p.id().equals("espeak")) {
+                try {
+                    p.open(EngineContext.of(1)).close();
+                    return null;
+                } catch (RuntimeException e) {
+                    System.err.println("Piper tests that need eSpeak NG SKIPPED: " + e.getMessage());
+                    return e.getMessage();
+                }
+            }
+        }
+        return "no espeak engine on the class path";
+    }
+
+    /** Skips the calling test when the engine has no eSpeak phonemizer (libespeak-ng missing). */
+    public static void assumeEspeak(TtsEngine engine) {
+        Assumptions.assumeTrue(engine.description().contains("phonemes from"),
+                () -> "eSpeak NG (libespeak-ng1, espeak-ng-data) is not installed, SKIPPED: " + engine.failures());
+    }
+
+    /** Returns the spec of a checked-in voice by name. */
+    public static TestVoiceGenerator.Spec spec(String name) {
+        return TestVoiceGenerator.standard().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow();
+    }
+}

@@ -1,0 +1,343 @@
+package dev.chorus.text;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Chinese readings of numbers, tried where {@link Verbalizer} found a number in Chinese context.
+ *
+ * <p>Choices: a number of four digits before 年, or any number after 公元, is a year, read digit by digit
+ * (2026年 is 二零二六年); so is a room number of three or more digits before 室 or 房 (二零三室); money
+ * in yuan is read in 元, 角 and 分 (5.20元 and ¥5.20 are 五元二角), other currencies as a decimal before
+ * the currency's name ($5.20 is 五点二美元); phone numbers are read digit by digit with 一 for 1 (not 幺),
+ * groups separated by commas; a number before 年, 月, 日 or 号 other than a year is a cardinal (十一月);
+ * temperatures below zero are 零下.
+ *
+ * <p>One instance serves one text on one thread.
+ */
+final class ChineseRules {
+
+    private static final Pattern MOBILE = Pattern.compile("1[3-9]\\d(?:\\d{8}|([ -])\\d{4}\\1\\d{4})(?![\\w])");
+    private static final Pattern LANDLINE = Pattern.compile("0\\d{2,3}-\\d{7,8}(?![\\w])");
+    private static final Pattern PHONE_NANP = Pattern.compile(
+            "(?:\\+1[ .-]?)?(?:\\(\\d{3}\\) ?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w])");
+    private static final Pattern PHONE_INTL = Pattern.compile(
+            "\\+\\d{1,3}(?:[ .-]\\(?\\d{1,4}\\)?){2,5}(?![\\w])");
+    private static final Pattern DATE_ISO = Pattern.compile(
+            "(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})(?![\\w]|[-/.]\\d)");
+    private static final Pattern TIME = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?![\\w]|:\\d)");
+
+    /** Measure words and units before which the number 2 is read 两. */
+    private static final Set<String> MEASURES = Set.of(
+            "个", "位", "名", "只", "条", "张", "本", "件", "次", "天", "年", "岁", "块", "元", "角", "分", "斤",
+            "米", "公里", "公斤", "千克", "克", "吨", "升", "杯", "瓶", "碗", "辆", "台", "部", "架", "双", "对",
+            "家", "座", "间", "层", "页", "份", "种", "点", "小时", "分钟", "秒", "周", "星期", "倍", "口", "头",
+            "匹", "棵", "支", "把", "片", "篇", "首", "句", "遍", "场", "届", "封", "门", "所", "栋", "艘", "颗",
+            "粒", "项", "段", "节", "套", "盒", "箱", "袋", "包", "群", "批", "人", "美元", "欧元", "英镑", "日元",
+            "港元", "万", "亿", "千", "百", "样", "声", "趟", "回", "下", "圈", "步", "眼", "笔", "根", "顿", "滴",
+            "毛", "英里", "公顷", "亩", "度");
+
+    private record Currency(String name, boolean yuan) {
+    }
+
+    private static final Map<Character, Currency> SYMBOLS = Map.of(
+            '\u00A5', new Currency("元", true),
+            '$', new Currency("美元", false),
+            '\u20AC', new Currency("欧元", false),
+            '\u00A3', new Currency("英镑", false),
+            '\u20A9', new Currency("韩元", false),
+            '\u20B9', new Currency("卢比", false));
+
+    /** Units after a number, Latin symbol to Chinese name, longest first where one is a prefix of another. */
+    private static final String[][] UNITS = {
+        {"km/h", "公里每小时"}, {"m/s", "米每秒"}, {"\u00B0C", "摄氏度"}, {"\u00B0F", "华氏度"}, {"\u00B0", "度"},
+        {"km", "公里"}, {"kg", "公斤"}, {"mg", "毫克"}, {"cm", "厘米"}, {"mm", "毫米"}, {"ml", "毫升"},
+        {"mL", "毫升"}, {"L", "升"}, {"m", "米"}, {"g", "克"}, {"ms", "毫秒"}, {"s", "秒"}, {"h", "小时"},
+        {"min", "分钟"}, {"GB", "G B"}, {"MB", "M B"}, {"KB", "K B"}, {"TB", "T B"}};
+
+    private final String text;
+    private final Matcher[] matchers = new Matcher[8];
+
+    ChineseRules(String text) {
+        this.text = text;
+    }
+
+    private Matcher at(Pattern pattern, int slot, int i) {
+        Matcher m = matchers[slot];
+        if (m == null) {
+            m = pattern.matcher(text);
+            m.useTransparentBounds(true);
+            matchers[slot] = m;
+        }
+        m.region(i, text.length());
+        return m.lookingAt() ? m : null;
+    }
+
+    /** Reads the number at {@code i} in Chinese, or returns {@code null}. */
+    Reading number(int i) {
+        char c = text.charAt(i);
+        Matcher m;
+        if (Num.isDigit(c) || c == '+' || c == '(') {
+            if ((m = at(MOBILE, 0, i)) != null || (m = at(LANDLINE, 1, i)) != null
+                    || (m = at(PHONE_NANP, 2, i)) != null
+                    || ((m = at(PHONE_INTL, 3, i)) != null && EnglishRules.digitCount(m.group()) >= 8)) {
+                return new Reading(m.end(), EnglishRules.phoneWords(m.group(), true));
+            }
+            if (c == '(') {
+                return null;
+            }
+        }
+        if (Num.isDigit(c)) {
+            if ((m = at(DATE_ISO, 4, i)) != null) {
+                int month = Integer.parseInt(m.group(3));
+                int day = Integer.parseInt(m.group(4));
+                if (EnglishRules.validDate(month, day)) {
+                    int end = m.end();
+                    if (end < text.length() && (text.charAt(end) == '日' || text.charAt(end) == '号')) {
+                        end++;
+                    }
+                    return new Reading(end, ChineseNumbers.date(Integer.parseInt(m.group(1)), month, day));
+                }
+            }
+            if ((m = at(TIME, 5, i)) != null) {
+                int hour = Integer.parseInt(m.group(1));
+                int minute = Integer.parseInt(m.group(2));
+                int second = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+                if (hour <= 24 && minute <= 59 && second <= 59) {
+                    return new Reading(m.end(), ChineseNumbers.time(hour, minute, second));
+                }
+            }
+        }
+        boolean negative = c == '-' && i + 1 < text.length() && SYMBOLS.containsKey(text.charAt(i + 1));
+        if (SYMBOLS.containsKey(c) || negative) {
+            return money(i, negative);
+        }
+        if (c == '#') {
+            Num n = Num.parse(text, i + 1, false);
+            if (n != null && n.isInteger() && endsWord(n.end())) {
+                return new Reading(n.end(), ChineseNumbers.integer(n.integer(), false) + "号");
+            }
+            return null;
+        }
+        if (c == '~' || c == '+') {
+            return null;
+        }
+        return quantity(i);
+    }
+
+    private Reading quantity(int i) {
+        Num a = Num.parse(text, i, text.charAt(i) == '-');
+        if (a == null) {
+            return null;
+        }
+        int end = a.end();
+        if (end < text.length() && text.charAt(end) == '%') {
+            if (end + 2 < text.length() && (text.charAt(end + 1) == '-' || text.charAt(end + 1) == '~')
+                    && Num.isDigit(text.charAt(end + 2))) {
+                Num b = Num.parse(text, end + 2, false);
+                if (b.end() < text.length() && text.charAt(b.end()) == '%' && endsWord(b.end() + 1)) {
+                    return new Reading(b.end() + 1, percent(a) + "到" + percent(b));
+                }
+            }
+            return endsWord(end + 1) ? new Reading(end + 1, percent(a)) : null;
+        }
+        if (end < text.length() && text.charAt(end) == '\u2030') {
+            return new Reading(end + 1, (a.negative() ? "负" : "") + "千分之" + decimal(a));
+        }
+        if (end + 1 < text.length() && text.charAt(end) == '/' && a.isInteger() && a.sign() == 0) {
+            Num b = Num.parse(text, end + 1, false);
+            if (b != null && b.isInteger() && b.integerValue() > 0 && endsWord(b.end())) {
+                return new Reading(b.end(), ChineseNumbers.fraction(a.integerValue(), b.integerValue()));
+            }
+            return null;
+        }
+        if (end + 1 < text.length() && (text.charAt(end) == '-' || text.charAt(end) == '~')
+                && Num.isDigit(text.charAt(end + 1))) {
+            Num b = Num.parse(text, end + 1, false);
+            return range(a, b);
+        }
+        if (end < text.length() && text.charAt(end) == '元' && !a.isInteger() && a.fraction().length() <= 2) {
+            return new Reading(end + 1, yuan(a));
+        }
+        String[] unit = unitAt(end);
+        if (unit != null) {
+            int stop = end + unit[0].length();
+            if (unit[1].equals("摄氏度") && a.negative()) {
+                return new Reading(stop, "零下" + decimal(a.integer(), a.fraction(), false) + unit[1]);
+            }
+            return new Reading(stop, counted(a, true) + unit[1]);
+        }
+        if (!endsWord(end)) {
+            return null;
+        }
+        return new Reading(end, counted(a, measureAt(end)));
+    }
+
+    private Reading range(Num a, Num b) {
+        int end = b.end();
+        boolean percent = end < text.length() && text.charAt(end) == '%';
+        if (percent) {
+            end++;
+        }
+        if (!endsWord(end)) {
+            return null;
+        }
+        if (percent) {
+            return new Reading(end, percent(a) + "到" + decimal(b));
+        }
+        if (end < text.length() && text.charAt(end) == '年' && isYear(a) && isYear(b)) {
+            return new Reading(end, ChineseNumbers.digits(a.integer()) + "到" + ChineseNumbers.digits(b.integer()));
+        }
+        boolean measure = measureAt(end);
+        return new Reading(end, counted(a, measure) + "到" + counted(b, measure));
+    }
+
+    private static boolean isYear(Num n) {
+        return n.isInteger() && !n.grouped() && n.sign() == 0 && n.integer().length() == 4;
+    }
+
+    /**
+     * Reads a number: a year before 年 digit by digit, 两 for 2 before a measure word ({@code measure}), a
+     * decimal with 点, a number after 第 with 二.
+     */
+    private String counted(Num n, boolean measure) {
+        if (n.isInteger() && n.sign() == 0 && n.integer().length() >= 3 && n.end() < text.length()
+                && (text.charAt(n.end()) == '室' || text.charAt(n.end()) == '房')) {
+            return ChineseNumbers.digits(n.integer()); // room numbers: 二零三室
+        }
+        boolean beforeYear = n.end() < text.length() && text.charAt(n.end()) == '年';
+        if (beforeYear && n.isInteger() && n.sign() == 0
+                && (isYear(n) || text.startsWith("公元", Math.max(0, n.start() - 3))
+                        || text.startsWith("公元", Math.max(0, n.start() - 2)))) {
+            return ChineseNumbers.digits(n.integer());
+        }
+        boolean ordinal = n.start() > 0 && text.charAt(n.start() - 1) == '第';
+        if (!n.isInteger()) {
+            return decimal(n);
+        }
+        String sign = n.negative() ? "负" : "";
+        long value = n.integerValue();
+        if (value == 2 && measure && !ordinal && !n.negative()) {
+            return "两";
+        }
+        if (value < 0) {
+            return sign + ChineseNumbers.digits(n.integer());
+        }
+        return sign + ChineseNumbers.integer(n.integer(), !ordinal);
+    }
+
+    private static String decimal(Num n) {
+        return decimal(n.integer(), n.fraction(), n.negative());
+    }
+
+    private static String decimal(String integer, String fraction, boolean negative) {
+        return (negative ? "负" : "") + ChineseNumbers.decimal(integer, fraction);
+    }
+
+    private static String percent(Num n) {
+        String sign = n.negative() ? "负" : "";
+        if (n.isInteger() && n.integer().equals("100")) {
+            return sign + "百分之百";
+        }
+        return sign + "百分之" + ChineseNumbers.decimal(n.integer(), n.fraction());
+    }
+
+    /** Reads an amount in yuan: 五元二角, 五元零五分, 五角; 两元 for 2 yuan, but 二角 and 二分. */
+    private static String yuan(Num n) {
+        StringBuilder out = new StringBuilder(n.negative() ? "负" : "");
+        long whole = n.integerValue();
+        String fraction = n.fraction() == null ? "" : (n.fraction() + "0").substring(0, 2);
+        int jiao = fraction.isEmpty() ? 0 : fraction.charAt(0) - '0';
+        int fen = fraction.isEmpty() ? 0 : fraction.charAt(1) - '0';
+        if (whole > 0 || (jiao == 0 && fen == 0)) {
+            out.append(ChineseNumbers.cardinalBefore(whole)).append('元');
+        }
+        if (jiao > 0) {
+            out.append(ChineseNumbers.digits(String.valueOf(jiao))).append('角');
+        } else if (fen > 0 && whole > 0) {
+            out.append('零');
+        }
+        if (fen > 0) {
+            out.append(ChineseNumbers.digits(String.valueOf(fen))).append('分');
+        }
+        return out.toString();
+    }
+
+    private Reading money(int i, boolean negative) {
+        int p = negative ? i + 1 : i;
+        Currency currency = SYMBOLS.get(text.charAt(p));
+        p++;
+        if (p < text.length() && text.charAt(p) == ' ') {
+            p++;
+        }
+        Num a = Num.parse(text, p, false);
+        if (a == null) {
+            return null;
+        }
+        int end = a.end();
+        int scaleStart = end;
+        while (end < text.length() && "十百千万亿".indexOf(text.charAt(end)) >= 0) {
+            end++;
+        }
+        String scale = text.substring(scaleStart, end);
+        if (!endsWord(end)) {
+            return null;
+        }
+        String sign = negative ? "负" : "";
+        if (currency.yuan() && scale.isEmpty()) {
+            return new Reading(end, sign + (a.isInteger() ? counted(a, true) + "元" : yuan(a)));
+        }
+        String amount = a.isInteger() ? counted(a, true) : decimal(trimZeros(a));
+        return new Reading(end, sign + amount + scale + currency.name());
+    }
+
+    /** Drops trailing zeros of the fraction: $5.20 is 五点二美元, $5.00 五美元. */
+    private static Num trimZeros(Num n) {
+        String fraction = n.fraction().replaceFirst("0+$", "");
+        return new Num(n.start(), n.end(), n.sign(), n.integer(), fraction.isEmpty() ? null : fraction,
+                n.grouped());
+    }
+
+    /** Returns the length of the unit symbol at {@code at} that ends there as a word, or 0. */
+    static int unitLength(String text, int at) {
+        for (String[] unit : UNITS) {
+            int end = at + unit[0].length();
+            if (text.startsWith(unit[0], at)
+                    && (end == text.length() || !Verbalizer.isLatinWordChar(text.charAt(end)))) {
+                return unit[0].length();
+            }
+        }
+        return 0;
+    }
+
+    private String[] unitAt(int end) {
+        for (String[] unit : UNITS) {
+            if (text.startsWith(unit[0], end) && endsWord(end + unit[0].length())) {
+                return unit;
+            }
+        }
+        return null;
+    }
+
+    /** Returns whether a measure word or unit starts at {@code i}. */
+    private boolean measureAt(int i) {
+        if (i >= text.length()) {
+            return false;
+        }
+        return MEASURES.contains(text.substring(i, i + 1))
+                || (i + 2 <= text.length() && MEASURES.contains(text.substring(i, i + 2)));
+    }
+
+    private boolean endsWord(int end) {
+        if (end >= text.length()) {
+            return true;
+        }
+        char c = text.charAt(end);
+        if (Verbalizer.isLatinWordChar(c)) {
+            return false;
+        }
+        return !((c == '.' || c == '/') && end + 1 < text.length() && Num.isDigit(text.charAt(end + 1)));
+    }
+}
