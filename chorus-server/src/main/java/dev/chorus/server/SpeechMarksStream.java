@@ -45,7 +45,7 @@ final class SpeechMarksStream extends HttpAudioStream {
     @Override
     void writeTiming(Timing t) {
         ObjectNode e = JsonNodeFactory.instance.objectNode();
-        fill(e, t);
+        fill(e, t, "type");
         write(HttpData.of(StandardCharsets.UTF_8, e + "\n"));
     }
 
@@ -58,10 +58,10 @@ final class SpeechMarksStream extends HttpAudioStream {
         abort(error);
     }
 
-    /** Writes a timing's Polly-style fields into {@code e}. */
-    static void fill(ObjectNode e, Timing t) {
+    /** Writes a timing's Polly-style fields into {@code e}, its kind under {@code kindField}. */
+    static void fill(ObjectNode e, Timing t, String kindField) {
         e.put("time", t.timeMillis());
-        e.put("type", t.kind() == Timing.Kind.MARK ? "ssml" : t.kind().id());
+        e.put(kindField, t.kind() == Timing.Kind.MARK ? "ssml" : t.kind().id());
         e.put("start", t.sourceStart());
         e.put("end", t.sourceEnd());
         e.put("value", t.text());

@@ -48,7 +48,7 @@ final class SseAudioStream extends HttpAudioStream {
     void writeTiming(Timing t) {
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         e.put("type", "speech.timing");
-        SpeechMarksStream.fill(e, t);
+        SpeechMarksStream.fill(e, t, "kind");
         e.put("sample_offset", t.sampleOffset());
         send(e);
     }
