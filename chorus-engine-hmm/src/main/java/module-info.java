@@ -7,6 +7,7 @@ import dev.chorus.tts.spi.TtsEngineProvider;
  */
 module dev.chorus.engine.hmm {
     requires dev.chorus.api;
+    requires dev.chorus.audio;
 
     // Not used here: MaryTTS needs them, and its class loader (a child of the platform loader) only sees JDK
     // modules the boot layer resolved, which on a module path are only those some module requires.

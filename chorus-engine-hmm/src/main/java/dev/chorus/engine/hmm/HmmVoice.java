@@ -20,10 +20,14 @@ import java.util.Objects;
  * The voice {@code hmm:cmu-slt-hsmm}. A chunk is spoken one sentence at a time, so a sink that says stop ends the
  * work within the current sentence; see {@link ChunkDelivery} for how audio and events reach the sink.
  *
- * <p>Speed goes through MaryTTS's own prosody control. MaryTTS cannot make a phone shorter than 25 ms, so speeds
- * above about 1.5 come out slower than asked (2.0 gives about 1.8x, 4.0 about 3x); slow speeds are exact.
+ * <p>Speed goes through MaryTTS's own prosody control up to {@value #MAX_MARY_SPEED}x: MaryTTS cannot make a phone
+ * shorter than 25 ms, so faster rates come out slower than asked (2.0 would give about 1.8x, 4.0 about 3x). The
+ * rest of a faster speed is a pitch-keeping time-stretch of MaryTTS's audio ({@link StretchingSink}).
  */
 final class HmmVoice implements Voice {
+
+    /** The fastest speed asked of MaryTTS itself; beyond it, the audio is time-stretched. */
+    static final double MAX_MARY_SPEED = 1.5;
 
     private final MaryRuntime runtime;
     private final VoiceInfo info;
@@ -49,12 +53,15 @@ final class HmmVoice implements Voice {
         Objects.requireNonNull(sink, "sink");
         checkLanguage(options.language());
 
-        ChunkDelivery delivery = new ChunkDelivery(sink);
+        double marySpeed = Math.min(options.speed(), MAX_MARY_SPEED);
+        StretchingSink stretching = options.speed() > MAX_MARY_SPEED
+                ? new StretchingSink(sink, info.sampleRate(), options.speed() / MAX_MARY_SPEED) : null;
+        ChunkDelivery delivery = new ChunkDelivery(stretching != null ? stretching : sink);
         for (Sentences.Span sentence : Sentences.split(text)) {
             if (!delivery.sentenceStarts(sentence.start())) {
                 return false;
             }
-            MaryRuntime.SentenceAudio audio = speak(sentence.of(text), options.speed());
+            MaryRuntime.SentenceAudio audio = speak(sentence.of(text), marySpeed);
             try (InputStream pcm = audio.pcm()) {
                 if (!delivery.deliver(sentence.start(), audio.words(), pcm)) {
                     return false; // closing the stream lets MaryTTS's vocoder thread finish
@@ -65,7 +72,7 @@ final class HmmVoice implements Voice {
                 throw new SynthesisException("hmm: reading MaryTTS audio failed: " + e.getMessage(), e);
             }
         }
-        return true;
+        return stretching == null || stretching.finish();
     }
 
     private MaryRuntime.SentenceAudio speak(String sentence, double speed) {
