@@ -155,4 +155,33 @@ class CliIT {
         assertThat(noOutput.err()).contains("--output");
         assertThat(Files.exists(dir.resolve("x.wav"))).isFalse();
     }
+
+    @Test
+    void saySpeaksSsmlIntoAnMp3WithSpeechMarks() throws Exception {
+        Run voices = chorus(null, "voices", "--engine", "espeak");
+        assumeTrue(voices.out().contains("espeak:en-us"), "espeak engine not available: SKIPPED");
+        String ssml = "<speak>It costs $5.<break time=\"400ms\"/><mark name=\"after\"/>"
+                + "<prosody rate=\"slow\">Goodbye.</prosody></speak>";
+        Run r = chorus(null, "say", ssml, "-v", "espeak:en-us", "-o", "ssml.mp3", "--marks", "ssml.jsonl");
+        assertThat(r.exit()).as(r.err()).isZero();
+        Path mp3 = dir.resolve("ssml.mp3");
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "stream=codec_name",
+                "-of", "default=nw=1", mp3.toString()).redirectErrorStream(true).start();
+        assertThat(new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("codec_name=mp3");
+        assertThat(ffprobeSeconds(mp3)).isBetween(1.5, 6.0);
+
+        List<String> marks = Files.readAllLines(dir.resolve("ssml.jsonl"));
+        assertThat(marks).anyMatch(l -> l.contains("\"type\":\"ssml\"") && l.contains("\"value\":\"after\""));
+        // The word read from "$5" points back at "$5" in the SSML.
+        String five = marks.stream().filter(l -> l.contains("\"value\":\"five\"")).findFirst().orElseThrow();
+        int start = Integer.parseInt(five.replaceAll(".*\"start\":(\\d+).*", "$1"));
+        int end = Integer.parseInt(five.replaceAll(".*\"end\":(\\d+).*", "$1"));
+        assertThat(ssml.substring(start, end)).isEqualTo("$5");
+
+        Run bad = chorus(null, "say", "<speak>unclosed", "-o", "bad.wav");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("SSML line 1");
+        assertThat(Files.exists(dir.resolve("bad.wav"))).isFalse();
+    }
 }
