@@ -37,8 +37,10 @@ final class CatalogService {
         ArrayNode data = root.putArray("data");
         ObjectNode caps = capabilities();
         for (String id : catalog.models()) {
-            data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "chorus")
-                    .set("capabilities", caps);
+            ObjectNode m = data.addObject().put("id", id).put("object", "model").put("created", 0)
+                    .put("owned_by", "chorus");
+            catalog.engineDescription(id).ifPresent(d -> m.put("description", d));
+            m.set("capabilities", caps);
         }
         return HttpResponse.ofJson(root);
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -53,6 +54,14 @@ final class VoiceCatalog {
             }
         }
         return registry.resolve(null);
+    }
+
+    /**
+     * Returns what an engine runs on (library, version, and for piper the ONNX Runtime execution provider, cpu or
+     * cuda), for an engine id; empty for other names.
+     */
+    Optional<String> engineDescription(String id) {
+        return Optional.ofNullable(registry.engines().get(id)).map(e -> e.description());
     }
 
     /** Returns the voices that failed to load, with the reasons. */
