@@ -311,10 +311,16 @@ final class VoiceRegistry implements AutoCloseable {
             Set<Path> unreadable = new HashSet<>();
             Map<String, Path> found = discover(unreadable);
             boolean changed = false;
+            List<Slot> gone = new ArrayList<>();
             for (Slot slot : List.copyOf(slots.values())) {
                 if (!found.containsKey(slot.name) && unreadable.stream().noneMatch(slot.onnx::startsWith)) {
-                    changed |= remove(slot);
+                    gone.add(slot);
                 }
+            }
+            if (!gone.isEmpty()) {
+                // Unlist removed voices before they stop loading, so a listed voice always loads.
+                publish(gone);
+                gone.forEach(this::remove);
             }
             long now = System.nanoTime();
             for (Map.Entry<String, Path> e : found.entrySet()) {
@@ -345,7 +351,7 @@ final class VoiceRegistry implements AutoCloseable {
                 changed |= attempt(slot, state, stable);
             }
             if (changed) {
-                publish();
+                publish(List.of());
             }
         } finally {
             scanLock.unlock();
@@ -463,7 +469,7 @@ final class VoiceRegistry implements AutoCloseable {
         return true;
     }
 
-    private boolean remove(Slot slot) {
+    private void remove(Slot slot) {
         slots.remove(slot.name, slot);
         LoadedModel current = slot.current;
         slot.current = null;
@@ -472,13 +478,16 @@ final class VoiceRegistry implements AutoCloseable {
                     engineId, slot.name, current.version);
             current.release();
         }
-        return true;
     }
 
-    private void publish() {
+    /** Publishes the voices and failures of every slot but {@code leaving}, then tells the listeners. */
+    private void publish(List<Slot> leaving) {
         List<VoiceInfo> list = new ArrayList<>();
         Map<String, String> failed = new TreeMap<>();
         for (Slot slot : slots.values()) {
+            if (leaving.contains(slot)) {
+                continue;
+            }
             LoadedModel model = slot.current;
             if (model != null) {
                 list.add(info(model, engineId + ":" + slot.name, null));
