@@ -40,8 +40,8 @@ import java.util.stream.Stream;
 /**
  * The voice directories: which voices exist, their versions, and which version is current.
  *
- * <p>A voice is {@code NAME.onnx} with {@code NAME.onnx.json} beside it, anywhere up to {@value #MAX_DEPTH}
- * directories deep; the first directory (then the first path) that has a name wins. Every scan compares each file
+ * <p>A voice is {@code NAME.onnx} with {@code NAME.onnx.json} beside it, in a voice directory or up to
+ * {@value #MAX_DEPTH} directory levels below it; the first directory (then the first path) that has a name wins. Every scan compares each file
  * pair's size and modification time with what was seen before. Changed files are loaded in full (session
  * created and test-run) on the scanning thread and only then become current; their content hash decides whether
  * they are a new version. A file that fails to load is reported in {@link #failures()} once its files have been
@@ -50,6 +50,7 @@ import java.util.stream.Stream;
  */
 final class VoiceRegistry implements AutoCloseable {
 
+    /** Directory levels searched below a voice directory: Piper's {@code en/en_US/lessac/medium/} layout. */
     static final int MAX_DEPTH = 4;
 
     private static final System.Logger LOG = System.getLogger(VoiceRegistry.class.getName());
@@ -365,7 +366,7 @@ final class VoiceRegistry implements AutoCloseable {
                 continue;
             }
             List<Path> files;
-            try (Stream<Path> walk = Files.walk(dir, MAX_DEPTH)) {
+            try (Stream<Path> walk = Files.walk(dir, MAX_DEPTH + 1)) {
                 files = walk.filter(p -> {
                     String f = p.getFileName().toString();
                     return f.endsWith(".onnx") && !f.startsWith(".") && Files.isRegularFile(p);
