@@ -436,6 +436,16 @@ class PiperVoicesTest {
 
     @Test
     @Order(6)
+    void aVoiceInThePiperRepositoryLayoutIsFound() throws Exception {
+        Path deep = Files.createDirectories(voices.resolve("en").resolve("en_US").resolve("deep").resolve("medium"));
+        Files.copy(CHECKED_IN.resolve("test-voice.onnx.json"), deep.resolve("en_US-deep-medium.onnx.json"));
+        install(Files.readAllBytes(CHECKED_IN.resolve("test-voice.onnx")), deep.resolve("en_US-deep-medium.onnx"));
+        await("the voice four levels down", l -> find(l.get("data"), "piper:en_US-deep-medium") != null);
+        checkedWav(speak(server, speech("piper:en_US-deep-medium", "Found in a subdirectory.")));
+    }
+
+    @Test
+    @Order(7)
     void adminRoutesNeedTheKeyAndLoadUnloadAndReload() throws Exception {
         assertThat(admin(server, "GET", "/admin/voices", null).statusCode()).isEqualTo(401);
         HttpResponse<byte[]> wrong = admin(server, "GET", "/admin/voices", "not-the-admin-key-at-all");
@@ -485,7 +495,7 @@ class PiperVoicesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aliasRequestsNeverFailWhileTheVoiceComesAndGoes() throws Exception {
         int cycles = 8;
         int before = Integer.parseInt(listedVersion("piper:test-voice"));
