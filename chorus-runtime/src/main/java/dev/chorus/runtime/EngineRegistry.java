@@ -116,6 +116,7 @@ public final class EngineRegistry implements AutoCloseable {
         }
         Map<String, VoiceInfo> now = snapshot();
         voices = now;
+        loadFailures.keySet().removeIf(id -> !now.containsKey(id));
         for (Map.Entry<String, LoadedVoice> e : loaded.entrySet()) {
             VoiceInfo current = now.get(e.getValue().info.id());
             if (current == null || !current.version().equals(e.getValue().info.version())) {
@@ -347,6 +348,12 @@ public final class EngineRegistry implements AutoCloseable {
             if (e.retain()) {
                 return e.voice;
             }
+            // The engine replaced or removed this copy before its listener told us: drop it, so that the next
+            // attempt asks the engine for its current version (or learns that the voice is gone).
+            if (loaded.remove(info.id() + "@" + info.version(), e)) {
+                reloadCount.incrementAndGet();
+                e.retire();
+            }
             info = resolve(info.id());
         }
         throw new SynthesisException("voice " + info.id() + " is being replaced; try again");
@@ -375,6 +382,8 @@ public final class EngineRegistry implements AutoCloseable {
             Voice v;
             try {
                 v = engines.get(info.engine()).load(info.id());
+            } catch (VoiceNotFoundException gone) {
+                throw gone; // Removed since it was listed: not a failure of the voice.
             } catch (RuntimeException ex) {
                 loadFailures.put(info.id(), String.valueOf(ex.getMessage()));
                 throw ex;

@@ -108,6 +108,7 @@ final class CatalogService {
             @Param("engine") @Default("") @Description("Engine id, e.g. 'espeak'.") String engine,
             @Param("gender") @Default("") @Description("female, male or neutral.") String gender) {
         Gender g = gender(gender);
+        Map<String, String> failures = catalog.failures();
         ObjectNode root = list();
         ArrayNode data = root.putArray("data");
         for (VoiceInfo v : catalog.voices(language, engine)) {
@@ -120,14 +121,14 @@ final class CatalogService {
                     .put("sample_rate", v.sampleRate()).put("version", v.version()).put("streaming", v.streaming());
             ArrayNode aliases = o.putArray("aliases");
             catalog.aliasesOf(v.id()).forEach(aliases::add);
-            String failure = catalog.failures().get(v.id());
+            String failure = failures.get(v.id());
             o.put("status", failure == null ? "ok" : "failed");
             if (failure != null) {
                 o.put("error", failure);
             }
         }
         ArrayNode failed = root.putArray("failed");
-        catalog.failures().forEach((id, reason) -> failed.addObject().put("id", id).put("error", reason));
+        failures.forEach((id, reason) -> failed.addObject().put("id", id).put("error", reason));
         return HttpResponse.ofJson(root);
     }
 

@@ -11,7 +11,6 @@ import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.SynthesisRequest;
-import dev.chorus.tts.VoiceInfo;
 
 import java.time.Duration;
 
@@ -42,14 +41,14 @@ final class SpeechService {
     public HttpResponse speech(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         try {
             SpeechRequest r = SpeechRequest.parse(request.contentUtf8(), config.maxInputChars());
-            VoiceInfo voice = catalog.resolve(r.model(), r.voice());
-            SynthesisRequest synthesis = new SynthesisRequest(r.input(), voice.id(),
-                    new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
-                    r.sampleRate(), config.requestTimeout(), r.text());
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
-            SynthesisHandle handle = synthesizer.start(synthesis, new EncodingListener(r.format(), config.encoderOptions(), stream));
+            SynthesisHandle handle = catalog.start(r.model(), r.voice(), r.language(), voice -> synthesizer.start(
+                    new SynthesisRequest(r.input(), voice.id(),
+                            new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
+                            r.sampleRate(), config.requestTimeout(), r.text()),
+                    new EncodingListener(r.format(), config.encoderOptions(), stream)));
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();
         } catch (RuntimeException e) {

@@ -45,34 +45,36 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     public void synthesize(SynthesizeRequest request, StreamObserver<SynthesizeResponse> observer) {
         Cancellation cancellation = onCancel(observer);
         try {
-            VoiceInfo voice = catalog.resolve(request.getVoice());
-            SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
-            ByteArrayOutputStream audio = new ByteArrayOutputStream();
-            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), new AudioOutput() {
-                @Override
-                public void audio(byte[] bytes, long firstSample) {
-                    audio.writeBytes(bytes);
-                }
-
-                @Override
-                public void complete(byte[] tail, SynthesisSummary summary) {
-                    audio.writeBytes(tail);
-                    byte[] all = audio.toByteArray();
-                    if (r.encoding() == AudioEncoding.WAV && all.length >= 44) {
-                        // The whole audio is known now, so the header can carry its real lengths.
-                        System.arraycopy(WavFiles.header(summary.sampleRate(), summary.samples()), 0, all, 0, 44);
+            cancellation.attach(catalog.start(null, request.getVoice(), request.getLanguage(), voice -> {
+                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
+                ByteArrayOutputStream audio = new ByteArrayOutputStream();
+                AudioOutput output = new AudioOutput() {
+                    @Override
+                    public void audio(byte[] bytes, long firstSample) {
+                        audio.writeBytes(bytes);
                     }
-                    observer.onNext(SynthesizeResponse.newBuilder().setAudio(ProtoMapping.bytes(all))
-                            .setFormat(ProtoMapping.format(r.encoding())).setSampleRate(summary.sampleRate())
-                            .setVoice(summary.voice()).setDurationSeconds(summary.audioSeconds()).build());
-                    observer.onCompleted();
-                }
 
-                @Override
-                public void error(ChorusException error) {
-                    observer.onError(GrpcErrors.toStatus(error));
-                }
-            })));
+                    @Override
+                    public void complete(byte[] tail, SynthesisSummary summary) {
+                        audio.writeBytes(tail);
+                        byte[] all = audio.toByteArray();
+                        if (r.encoding() == AudioEncoding.WAV && all.length >= 44) {
+                            // The whole audio is known now, so the header can carry its real lengths.
+                            System.arraycopy(WavFiles.header(summary.sampleRate(), summary.samples()), 0, all, 0, 44);
+                        }
+                        observer.onNext(SynthesizeResponse.newBuilder().setAudio(ProtoMapping.bytes(all))
+                                .setFormat(ProtoMapping.format(r.encoding())).setSampleRate(summary.sampleRate())
+                                .setVoice(summary.voice()).setDurationSeconds(summary.audioSeconds()).build());
+                        observer.onCompleted();
+                    }
+
+                    @Override
+                    public void error(ChorusException error) {
+                        observer.onError(GrpcErrors.toStatus(error));
+                    }
+                };
+                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), output));
+            }));
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }
@@ -82,10 +84,11 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     public void streamingSynthesize(SynthesizeRequest request, StreamObserver<StreamingSynthesizeResponse> observer) {
         Cancellation cancellation = onCancel(observer);
         try {
-            VoiceInfo voice = catalog.resolve(request.getVoice());
-            SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
-            cancellation.attach(synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(),
-                    new StreamOutput(observer, r.encoding(), request.getWordTimings()))));
+            cancellation.attach(catalog.start(null, request.getVoice(), request.getLanguage(), voice -> {
+                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
+                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(),
+                        new StreamOutput(observer, r.encoding(), request.getWordTimings())));
+            }));
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
         }

@@ -1,6 +1,7 @@
 package dev.chorus.server;
 
 import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.tts.EngineUnavailableException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
 
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Routes the voice and model names clients send to installed voices: Chorus voice ids, an engine's own voice
@@ -101,32 +103,31 @@ final class VoiceCatalog {
         return EngineRegistry.languageMatches(tag, prefix);
     }
 
-    /** Resolves a voice name with no model constraint; see {@link #resolve(String, String)}. */
-    VoiceInfo resolve(String voice) {
-        return resolve(null, voice);
-    }
-
     /**
      * Resolves what a client asked for to an installed voice. {@code model} may be {@code null}, an OpenAI model
      * (any voice) or an engine id (the voice must be that engine's; a bare name is looked up in that engine).
-     * A blank voice means the default voice, or the engine's first voice when the model names another engine.
+     * A blank voice means the language default for {@code language} when one is given, else the default voice,
+     * or the engine's first voice when the model names another engine.
      *
      * @throws ApiException 404 for an unknown model; 400 when the voice belongs to another engine than the model
      * @throws VoiceNotFoundException when no voice has that name
+     * @throws EngineUnavailableException when the voice's files exist but failed to load; the message says why
      */
-    VoiceInfo resolve(String model, String voice) {
+    VoiceInfo resolve(String model, String voice, String language) {
         String engine = engineOf(model);
         String v = voice == null ? "" : voice.trim();
         VoiceInfo info;
         if (v.isEmpty()) {
-            info = engine == null ? registry.resolve(null) : defaultOf(engine);
+            info = engine != null ? defaultOf(engine)
+                    : language != null && !language.isBlank() ? registry.resolveLanguage(language)
+                    : registry.resolve(null);
         } else if (candidates.containsKey(v.toLowerCase(Locale.ROOT))) {
             info = aliasTarget(v.toLowerCase(Locale.ROOT));
         } else if (engine != null && v.indexOf(':') < 0 && registry.voices().stream()
                 .anyMatch(x -> x.id().equals(engine + ":" + v))) {
             info = registry.resolve(engine + ":" + v);
         } else {
-            info = registry.resolve(v);
+            info = resolveId(v);
         }
         if (engine != null && !info.engine().equals(engine)) {
             throw ApiException.badRequest("voice_model_mismatch", "voice", "voice: '" + v + "' is "
@@ -134,6 +135,42 @@ final class VoiceCatalog {
                     + "', the model; or use model 'tts-1' for any voice)");
         }
         return info;
+    }
+
+    /**
+     * Resolves the voice a client asked for (see {@link #resolve(String, String, String)}) and starts work with it.
+     * When that voice disappears between the two (its files were removed, or it failed to load) and the name now
+     * stands for another voice, as an alias falls back along its chain, the work starts once more with that one.
+     */
+    <T> T start(String model, String voice, String language, Function<VoiceInfo, T> start) {
+        VoiceInfo info = resolve(model, voice, language);
+        try {
+            return start.apply(info);
+        } catch (VoiceNotFoundException | EngineUnavailableException e) {
+            VoiceInfo again;
+            try {
+                again = resolve(model, voice, language);
+            } catch (RuntimeException notAgain) {
+                throw e;
+            }
+            if (again.id().equals(info.id())) {
+                throw e;
+            }
+            return start.apply(again);
+        }
+    }
+
+    /** Resolves a voice id; a voice whose files failed to load is reported with the reason, not as missing. */
+    private VoiceInfo resolveId(String id) {
+        try {
+            return registry.resolve(id);
+        } catch (VoiceNotFoundException e) {
+            String failure = registry.failures().get(id);
+            if (failure != null) {
+                throw new EngineUnavailableException("voice '" + id + "' failed to load: " + failure);
+            }
+            throw e;
+        }
     }
 
     private String engineOf(String model) {

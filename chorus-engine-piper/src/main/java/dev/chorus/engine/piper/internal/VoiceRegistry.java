@@ -40,8 +40,8 @@ import java.util.stream.Stream;
 /**
  * The voice directories: which voices exist, their versions, and which version is current.
  *
- * <p>A voice is {@code NAME.onnx} with {@code NAME.onnx.json} beside it, anywhere up to {@value #MAX_DEPTH}
- * directories deep; the first directory (then the first path) that has a name wins. Every scan compares each file
+ * <p>A voice is {@code NAME.onnx} with {@code NAME.onnx.json} beside it, in a voice directory or up to
+ * {@value #MAX_DEPTH} directory levels below it; the first directory (then the first path) that has a name wins. Every scan compares each file
  * pair's size and modification time with what was seen before. Changed files are loaded in full (session
  * created and test-run) on the scanning thread and only then become current; their content hash decides whether
  * they are a new version. A file that fails to load is reported in {@link #failures()} once its files have been
@@ -50,6 +50,7 @@ import java.util.stream.Stream;
  */
 final class VoiceRegistry implements AutoCloseable {
 
+    /** Directory levels searched below a voice directory: Piper's {@code en/en_US/lessac/medium/} layout. */
     static final int MAX_DEPTH = 4;
 
     private static final System.Logger LOG = System.getLogger(VoiceRegistry.class.getName());
@@ -311,10 +312,16 @@ final class VoiceRegistry implements AutoCloseable {
             Set<Path> unreadable = new HashSet<>();
             Map<String, Path> found = discover(unreadable);
             boolean changed = false;
+            List<Slot> gone = new ArrayList<>();
             for (Slot slot : List.copyOf(slots.values())) {
                 if (!found.containsKey(slot.name) && unreadable.stream().noneMatch(slot.onnx::startsWith)) {
-                    changed |= remove(slot);
+                    gone.add(slot);
                 }
+            }
+            if (!gone.isEmpty()) {
+                // Unlist removed voices before they stop loading, so a listed voice always loads.
+                publish(gone);
+                gone.forEach(this::remove);
             }
             long now = System.nanoTime();
             for (Map.Entry<String, Path> e : found.entrySet()) {
@@ -345,7 +352,7 @@ final class VoiceRegistry implements AutoCloseable {
                 changed |= attempt(slot, state, stable);
             }
             if (changed) {
-                publish();
+                publish(List.of());
             }
         } finally {
             scanLock.unlock();
@@ -359,7 +366,7 @@ final class VoiceRegistry implements AutoCloseable {
                 continue;
             }
             List<Path> files;
-            try (Stream<Path> walk = Files.walk(dir, MAX_DEPTH)) {
+            try (Stream<Path> walk = Files.walk(dir, MAX_DEPTH + 1)) {
                 files = walk.filter(p -> {
                     String f = p.getFileName().toString();
                     return f.endsWith(".onnx") && !f.startsWith(".") && Files.isRegularFile(p);
@@ -463,7 +470,7 @@ final class VoiceRegistry implements AutoCloseable {
         return true;
     }
 
-    private boolean remove(Slot slot) {
+    private void remove(Slot slot) {
         slots.remove(slot.name, slot);
         LoadedModel current = slot.current;
         slot.current = null;
@@ -472,13 +479,16 @@ final class VoiceRegistry implements AutoCloseable {
                     engineId, slot.name, current.version);
             current.release();
         }
-        return true;
     }
 
-    private void publish() {
+    /** Publishes the voices and failures of every slot but {@code leaving}, then tells the listeners. */
+    private void publish(List<Slot> leaving) {
         List<VoiceInfo> list = new ArrayList<>();
         Map<String, String> failed = new TreeMap<>();
         for (Slot slot : slots.values()) {
+            if (leaving.contains(slot)) {
+                continue;
+            }
             LoadedModel model = slot.current;
             if (model != null) {
                 list.add(info(model, engineId + ":" + slot.name, null));
