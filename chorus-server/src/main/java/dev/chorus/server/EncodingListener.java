@@ -77,6 +77,7 @@ final class EncodingListener implements SynthesisListener {
         if (buffer.size() > 0) {
             output.audio(drain(), pendingFrom);
         }
+        pendingFrom = samples;
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.Base64;
 /**
  * The {@code stream_format: sse} body, in OpenAI's shapes: one {@code speech.audio.delta} event per run of audio
  * (base64 of the encoded bytes), then {@code speech.audio.done} with usage; on request, {@code speech.timing}
- * events (Chorus's own) for sentences, words and marks, each before or soon after the audio it points into. Each event is a single
+ * events (Chorus's own) for sentences, words and marks, each before or soon after the audio it points into, with
+ * the speech-mark fields of {@link SpeechMarksStream} and the mark's type as {@code kind}. Each event is a single
  * {@code data:} line holding a JSON object whose {@code type} names the event. An error after the first event
  * sends {@code {"type":"error","error":{...}}} and ends the stream.
  *
@@ -46,6 +47,7 @@ final class SseAudioStream extends HttpAudioStream {
 
     @Override
     void writeTiming(Timing t) {
+        // The event's type names the event; the speech mark's own type (sentence, word, ssml) becomes its kind.
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         e.put("type", "speech.timing");
         SpeechMarksStream.fill(e, t, "kind");
