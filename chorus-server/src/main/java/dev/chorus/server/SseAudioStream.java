@@ -15,7 +15,8 @@ import java.util.Base64;
 /**
  * The {@code stream_format: sse} body, in OpenAI's shapes: one {@code speech.audio.delta} event per run of audio
  * (base64 of the encoded bytes), then {@code speech.audio.done} with usage; on request, {@code speech.timing}
- * events (Chorus's own) for sentences, words and marks, each before or soon after the audio it points into. Each event is a single
+ * events (Chorus's own) for sentences, words and marks, with the speech-mark fields and {@code kind} holding the
+ * speech-mark type, each before or soon after the audio it points into. Each event is a single
  * {@code data:} line holding a JSON object whose {@code type} names the event. An error after the first event
  * sends {@code {"type":"error","error":{...}}} and ends the stream.
  *
@@ -46,9 +47,13 @@ final class SseAudioStream extends HttpAudioStream {
 
     @Override
     void writeTiming(Timing t) {
+        ObjectNode mark = JsonNodeFactory.instance.objectNode();
+        SpeechMarksStream.fill(mark, t);
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         e.put("type", "speech.timing");
-        SpeechMarksStream.fill(e, t);
+        // The speech-mark type (sentence, word, ssml) becomes the kind: the event's own type stays speech.timing.
+        e.set("kind", mark.remove("type"));
+        e.setAll(mark);
         e.put("sample_offset", t.sampleOffset());
         send(e);
     }
