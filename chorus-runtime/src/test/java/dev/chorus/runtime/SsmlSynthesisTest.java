@@ -132,6 +132,16 @@ class SsmlSynthesisTest {
     }
 
     @Test
+    void aRequestRegexThatBacktracksTooMuchIsBadInput() {
+        SynthesisRequest r = SynthesisRequest.of("a".repeat(40) + "b", null).withTextOptions(new TextOptions(
+                TextOptions.Format.AUTO, true, List.of(new Pronunciation("(a+)+\\1$", true, "x", null))));
+        assertThatThrownBy(() -> synth.start(r, new RecordingListener())).isInstanceOfSatisfying(
+                InvalidInputException.class, e -> assertThat(e.param()).isEqualTo("lexicon"))
+                .hasMessageStartingWith("lexicon: regex: \"(a+)+\\1$\"").hasMessageContaining("backtracks too much");
+        assertThat(StepEngineProvider.STARTED).isEmpty();
+    }
+
+    @Test
     void plainFormatNeverParsesMarkup() throws Exception {
         SynthesisRequest r = SynthesisRequest.of("<speak>literal</speak>", null)
                 .withTextOptions(new TextOptions(TextOptions.Format.TEXT, true, List.of()));
