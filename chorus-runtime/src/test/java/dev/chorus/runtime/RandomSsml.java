@@ -7,7 +7,7 @@ import java.util.Random;
  * Builds random, well-formed SSML documents from every element the runtime supports, for the step engine's voices.
  *
  * <p>In strict mode every attribute value is valid and prosody stays within range, so the only reasons the runtime
- * may refuse a document are a {@code <voice>} that names no installed voice ({@link #namesUnknownVoice()}) or a
+ * may refuse a document are a {@code <voice>} that names no installed voice ({@link Doc#namesUnknownVoice()}) or a
  * document with nothing to speak. In loose mode attribute values also come from a pool of invalid ones.
  */
 final class RandomSsml {
@@ -77,10 +77,6 @@ final class RandomSsml {
     /** Returns a well-formed document whose attribute values may be invalid. */
     static Doc loose(long seed) {
         return new RandomSsml(new Random(seed), false).document();
-    }
-
-    boolean namesUnknownVoice() {
-        return unknownVoice;
     }
 
     private Doc document() {
