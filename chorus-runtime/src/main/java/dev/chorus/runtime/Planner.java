@@ -70,7 +70,7 @@ final class Planner {
         VoiceInfo voice = voiceFor(request.voice(), request.options().language());
         Locale locale = request.options().language() != null
                 ? Locale.forLanguageTag(request.options().language()) : voice.locale();
-        PreparedText prepared = pipeline.prepare(request.text(), locale, prep);
+        PreparedText prepared = prepare(request.text(), locale, prep);
         List<Piece> pieces = new ArrayList<>();
         SourceMap identity = SourceMap.identity();
         addChunks(pieces, prepared, identity, voice, request.options(), true);
@@ -153,12 +153,28 @@ final class Planner {
         return new Plan(base, pieces, doc.warnings());
     }
 
+    /**
+     * Runs the pipeline. A lexicon regular expression that backtracks too long on this text stops with an
+     * {@link IllegalArgumentException} naming it ({@code regex: "..." (expected: ...)}): the request's text or
+     * lexicon is at fault, so it is bad input, not a server failure.
+     */
+    private PreparedText prepare(String text, Locale locale, PrepareOptions prep) {
+        try {
+            return pipeline.prepare(text, locale, prep);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("regex: ")) {
+                throw new InvalidInputException("lexicon", "lexicon: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
     /** Adds a run's chunks as pieces; returns whether the next text starts a sentence. */
     private boolean flush(Run run, List<Piece> pieces, PrepareOptions prep, boolean sentenceStart) {
         if (run == null || run.text.toString().isBlank()) {
             return sentenceStart;
         }
-        PreparedText prepared = pipeline.prepare(run.text.toString(), run.locale, prep);
+        PreparedText prepared = prepare(run.text.toString(), run.locale, prep);
         if (prepared.chunks().isEmpty()) {
             return sentenceStart;
         }

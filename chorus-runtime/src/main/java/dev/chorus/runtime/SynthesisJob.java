@@ -59,6 +59,13 @@ final class SynthesisJob implements SynthesisHandle {
     private int delivering;
     private int submitted;
     private long plannedOut;
+    /**
+     * The run of speech the plan clock is in: pieces at one voice rate with no silence between them, which the
+     * resampler converts as one stream ({@code ceil(in * outRate / runRate)} samples in all). 0: no run.
+     */
+    private int runRate;
+    private long runVoiceSamples;
+    private long runStartOut;
     private long outSamples;
     private long firstAudioNanos = -1;
     private Resampler resampler;
@@ -240,6 +247,7 @@ final class SynthesisJob implements SynthesisHandle {
             }
             case Piece.Silence si -> {
                 flushResampler();
+                runRate = 0;
                 long n = si.millis() * outRate / 1000;
                 short[] zeros = new short[(int) Math.min(n, outRate)];
                 for (long left = n; left > 0 && !ended; left -= zeros.length) {
@@ -256,7 +264,15 @@ final class SynthesisJob implements SynthesisHandle {
     private void end(int index) {
         PieceState s = states[index];
         if (pieces.get(index) instanceof Piece.Speech sp) {
-            s.outLength = toOut(s.voiceSamples, sp.voice().sampleRate());
+            int rate = sp.voice().sampleRate();
+            if (rate != runRate) {
+                runRate = rate;
+                runVoiceSamples = 0;
+                runStartOut = s.startOut;
+            }
+            // The run's output so far, as the resampler makes it: rounding each piece alone would drift from it.
+            runVoiceSamples += s.voiceSamples;
+            s.outLength = runStartOut + Math.ceilDiv(runVoiceSamples * outRate, rate) - s.startOut;
             if (!s.sawWord) {
                 estimateWords(sp, s);
             }

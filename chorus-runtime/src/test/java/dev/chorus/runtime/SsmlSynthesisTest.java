@@ -70,6 +70,18 @@ class SsmlSynthesisTest {
     }
 
     @Test
+    void timingsStayInsideResampledAudio() throws Exception {
+        // Three pieces of 160 samples at 16 kHz, delivered at 22.05 kHz: 220.5 samples each, 662 in all.
+        String ssml = "<speak>One <prosody volume=\"+1dB\">two</prosody> three<mark name=\"end\"/></speak>";
+        RecordingListener l = new RecordingListener();
+        SynthesisSummary s = synth.start(new SynthesisRequest(ssml, null, null, null, 22_050, null), l).completion()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(s.samples()).isEqualTo(662).isEqualTo(l.samples.size());
+        assertThat(l.timings(Timing.Kind.MARK).getFirst().sampleOffset()).isEqualTo(662);
+        assertThat(l.timings(Timing.Kind.WORD)).extracting(Timing::sampleOffset).containsExactly(0L, 221L, 441L);
+    }
+
+    @Test
     void prosodyVolumeScalesTheAudioAndStaysInItsOwnChunk() throws Exception {
         RecordingListener l = run("<speak>Hello <prosody volume=\"+6dB\">big</prosody> world.</speak>", null);
         // Three chunks: "Hello" (100), "big" at +6 dB (100 x 1.995), "world." (100).
@@ -117,6 +129,16 @@ class SsmlSynthesisTest {
         assertThat(StepEngineProvider.STARTED.getLast()).isEqualTo("Deploy on kubernetes today.");
         Timing k = l.timings(Timing.Kind.WORD).get(2);
         assertThat(text.substring(k.sourceStart(), k.sourceEnd())).isEqualTo("k8s");
+    }
+
+    @Test
+    void aRequestRegexThatBacktracksTooMuchIsBadInput() {
+        SynthesisRequest r = SynthesisRequest.of("a".repeat(40) + "b", null).withTextOptions(new TextOptions(
+                TextOptions.Format.AUTO, true, List.of(new Pronunciation("(a+)+\\1$", true, "x", null))));
+        assertThatThrownBy(() -> synth.start(r, new RecordingListener())).isInstanceOfSatisfying(
+                InvalidInputException.class, e -> assertThat(e.param()).isEqualTo("lexicon"))
+                .hasMessageStartingWith("lexicon: regex: \"(a+)+\\1$\"").hasMessageContaining("backtracks too much");
+        assertThat(StepEngineProvider.STARTED).isEmpty();
     }
 
     @Test

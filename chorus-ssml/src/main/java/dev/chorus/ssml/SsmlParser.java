@@ -88,8 +88,10 @@ public final class SsmlParser {
 
     /**
      * Returns whether {@code input} looks like an SSML document rather than plain text: after an optional byte
-     * order mark, whitespace, XML declaration and comments, it starts with {@code <speak} followed by whitespace,
-     * {@code >} or {@code /}. It says nothing about whether the document is valid.
+     * order mark, whitespace, XML declaration, comments and document type declaration, it starts with
+     * {@code <speak} followed by whitespace, {@code >} or {@code /}. It says nothing about whether the document is
+     * valid: a document with a DOCTYPE is recognized so that {@link #parse} rejects it, rather than its markup
+     * being read aloud as text.
      */
     public static boolean looksLikeSsml(String input) {
         if (input == null) {
@@ -113,6 +115,11 @@ public final class SsmlParser {
                     return false;
                 }
                 i = end + 3;
+            } else if (input.startsWith("<!DOCTYPE", i)) {
+                i = doctypeEnd(input, i);
+                if (i < 0) {
+                    return false;
+                }
             } else {
                 break;
             }
@@ -126,5 +133,28 @@ public final class SsmlParser {
         }
         char c = input.charAt(after);
         return c == '>' || c == '/' || Character.isWhitespace(c);
+    }
+
+    /** Returns the offset just past the DOCTYPE declaration at {@code start}, or -1 if it does not end. */
+    private static int doctypeEnd(String input, int start) {
+        char quote = 0;
+        int depth = 0;
+        for (int i = start + "<!DOCTYPE".length(); i < input.length(); i++) {
+            char c = input.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == '>' && depth <= 0) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 }

@@ -19,6 +19,10 @@ class LooksLikeSsmlTest {
         "\uFEFF <?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<speak\nxml:lang=\"en\">",
         "<!-- generated --><speak>",
         "<?xml version=\"1.0\"?>\n<!-- a -->\n<speak>",
+        // Recognized so that the parser rejects the DTD instead of the markup being read aloud.
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE speak PUBLIC \"-//W3C//DTD SYNTHESIS 1.0//EN\"\n"
+                + "  \"http://www.w3.org/TR/speech-synthesis/synthesis.dtd\">\n<speak>",
+        "<!DOCTYPE speak [<!ENTITY x SYSTEM \"file:///etc/passwd\"> <!ENTITY y \"]>\">]><speak>&x;</speak>",
     })
     void recognizesSpeakDocuments(String input) {
         assertThat(SsmlParser.looksLikeSsml(input)).isTrue();
@@ -37,6 +41,8 @@ class LooksLikeSsmlTest {
         "<!-- <speak> ",
         "<ssml:speak>",
         "&lt;speak>",
+        "<!DOCTYPE speak [<!ENTITY x \"y\">",
+        "<!DOCTYPE html><p>Hi</p>",
     })
     void rejectsEverythingElse(String input) {
         assertThat(SsmlParser.looksLikeSsml(input)).isFalse();

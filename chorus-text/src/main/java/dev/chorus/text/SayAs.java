@@ -56,7 +56,7 @@ public final class SayAs {
         if (clean.isEmpty()) {
             return clean;
         }
-        boolean chinese = "zh".equals(locale.getLanguage());
+        boolean chinese = Verbalizer.isChinese(locale);
         boolean supported = Verbalizer.supports(locale);
         String kind = interpretAs == null ? "" : interpretAs.strip().toLowerCase(Locale.ROOT);
         String fmt = format == null ? "" : format.strip().toLowerCase(Locale.ROOT);

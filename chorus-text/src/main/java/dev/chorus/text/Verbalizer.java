@@ -35,7 +35,7 @@ final class Verbalizer {
         this.in = in;
         this.text = in.text();
         this.locale = locale;
-        this.chineseDefault = "zh".equals(locale.getLanguage());
+        this.chineseDefault = isChinese(locale);
         this.out = new MappedText.Builder(in.source(), text.length() + text.length() / 2);
         this.english = new EnglishRules(text, locale);
         this.chinese = new ChineseRules(text);
@@ -44,9 +44,18 @@ final class Verbalizer {
     /** Returns whether {@code locale} gets spoken-form rewriting: English, Chinese and the root locale. */
     static boolean supports(Locale locale) {
         return switch (locale.getLanguage()) {
-            case "", "en", "zh" -> true;
-            default -> false;
+            case "", "en" -> true;
+            default -> isChinese(locale);
         };
+    }
+
+    /**
+     * Returns whether {@code locale} is read by the Chinese rules: {@code zh}, or {@code cmn} (Mandarin), the tag
+     * voices such as eSpeak's {@code espeak:cmn} carry.
+     */
+    static boolean isChinese(Locale locale) {
+        String language = locale.getLanguage();
+        return language.equals("zh") || language.equals("cmn");
     }
 
     /** Rewrites {@code in} into spoken form; see the class description. */

@@ -55,6 +55,19 @@ class TextPipelineTest {
     }
 
     @Test
+    void readsMandarinTaggedTextByTheChineseRules() {
+        // eSpeak's Mandarin voice carries the tag "cmn", not "zh".
+        TextPipeline pipeline = TextPipeline.builder().build();
+        String text = "2026年3月5日，价格是¥12.50。";
+        for (String tag : List.of("zh-CN", "cmn", "cmn-Latn-pinyin")) {
+            PreparedText prepared = pipeline.prepare(text, Locale.forLanguageTag(tag));
+            assertThat(prepared.normalized()).as(tag).isEqualTo("二零二六年三月五日,价格是十二元五角。");
+            assertThat(prepared.sourceSpan(0, 4)).isEqualTo(new Span(0, 4));
+        }
+        assertThat(SayAs.verbalize("2026", "date", "y", null, Locale.forLanguageTag("cmn"))).isEqualTo("二零二六年");
+    }
+
+    @Test
     void returnsNoChunksForBlankInput() {
         TextPipeline pipeline = TextPipeline.builder().build();
         for (String blank : List.of("", "   ", "\n\n\t", "\u200B\u00A0\u3000")) {
