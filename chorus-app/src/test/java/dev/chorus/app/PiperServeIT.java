@@ -118,9 +118,11 @@ class PiperServeIT {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     }
 
+    /** Posts a speech request for WAV audio ({@code json} is the rest of the body). */
     private static HttpResponse<byte[]> speech(String json) throws Exception {
+        String wav = "{\"response_format\":\"wav\"," + json.substring(1);
         return HTTP.send(request("/v1/audio/speech").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                .POST(HttpRequest.BodyPublishers.ofString(wav)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static String get(String path, String bearer) throws Exception {

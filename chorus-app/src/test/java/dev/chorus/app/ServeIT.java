@@ -113,7 +113,7 @@ class ServeIT {
     void servesTheConfiguredLimitsAndSpeaksWithTheIsolatedMaryTtsVoice() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<byte[]> r = http.send(speech(
-                "{\"input\":\"Served by the packaged program.\",\"voice\":\"narrator\"}"),
+                "{\"input\":\"Served by the packaged program.\",\"voice\":\"narrator\",\"response_format\":\"wav\"}"),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).as(STDERR.toString()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-chorus-voice")).hasValue("hmm:cmu-slt-hsmm");

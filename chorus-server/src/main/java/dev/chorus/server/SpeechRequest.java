@@ -186,7 +186,7 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
 
     private static AudioEncoding format(String f) {
         if (f == null) {
-            return AudioEncoding.WAV;
+            return AudioEncoding.MP3;
         }
         try {
             return AudioEncoding.parse(f);

@@ -56,7 +56,7 @@ class OpenAiSpeechTest {
     @Test
     void defaultVoiceAndAnOpenAiNameSpeakWithTheHmmVoice() throws Exception {
         HttpResponse<byte[]> r = Http.post(SERVER, "/v1/audio/speech", """
-                {"model":"tts-1-hd","input":"Hello from Chorus.","voice":"alloy"}""");
+                {"model":"tts-1-hd","input":"Hello from Chorus.","voice":"alloy","response_format":"wav"}""");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-chorus-voice")).hasValue("hmm:cmu-slt-hsmm");
@@ -64,6 +64,19 @@ class OpenAiSpeechTest {
         assertThat(wav.sampleRate()).isEqualTo(48_000);
         assertThat(wav.seconds()).isBetween(0.6, 4.0);
         assertThat(Http.rms(wav.samples())).isGreaterThan(300);
+    }
+
+    @Test
+    void withoutAFormatTheAnswerIsMp3LikeOpenAis() throws Exception {
+        SERVER.assumeEspeak();
+        HttpResponse<byte[]> r = Http.post(SERVER, "/v1/audio/speech", """
+                {"model":"tts-1","input":%s,"voice":"espeak:en-us"}""".formatted(Http.quote(SENTENCE)));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("audio/mpeg");
+        double probed = Http.ffprobeSeconds(r.body(), ".mp3");
+        if (probed >= 0) {
+            assertThat(probed).isBetween(1.5, 6.0);
+        }
     }
 
     @Test
@@ -91,7 +104,7 @@ class OpenAiSpeechTest {
     void speedTwoGivesAboutHalfTheAudio() throws Exception {
         SERVER.assumeEspeak();
         String body = """
-                {"input":%s,"voice":"espeak:en-us","speed":%s}""";
+                {"input":%s,"voice":"espeak:en-us","speed":%s,"response_format":"wav"}""";
         double normal = WavFiles.read(Http.post(SERVER, "/v1/audio/speech",
                 body.formatted(Http.quote(SENTENCE), "1.0")).body()).seconds();
         double fast = WavFiles.read(Http.post(SERVER, "/v1/audio/speech",

@@ -56,6 +56,7 @@ class TextFeaturesTest {
         b.put("model", "tts-1");
         b.put("input", input);
         b.put("voice", "espeak:en-us");
+        b.put("response_format", "wav");
         fields.accept(b);
         return b.toString();
     }
