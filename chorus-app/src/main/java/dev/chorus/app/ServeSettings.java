@@ -172,6 +172,10 @@ final class ServeSettings {
             }
             if (m.group(2).equals("workers")) {
                 guard(key, () -> b.workers(m.group(1), SettingValues.integer(label(key), string(key))));
+            } else if (values.get(key) instanceof List<?> l && m.group(2).equals("voices")) {
+                // A YAML list of voice folders becomes the engine's path-separated list.
+                b.setting(m.group(1) + "." + m.group(2),
+                        String.join(java.io.File.pathSeparator, l.stream().map(String::valueOf).toList()));
             } else {
                 b.setting(m.group(1) + "." + m.group(2), string(key));
             }

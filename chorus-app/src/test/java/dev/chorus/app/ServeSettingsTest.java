@@ -84,6 +84,44 @@ class ServeSettingsTest {
     }
 
     @Test
+    void voiceFoldersAliasesLanguagesAndAdminKeyReachTheirComponents() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Path voices = Files.createDirectories(dir.resolve("voices"));
+        Path source = Path.of("..", "chorus-engine-piper", "src", "test", "resources", "voices");
+        for (String f : new String[] {"test-voice.onnx", "test-voice.onnx.json"}) {
+            Files.copy(source.resolve(f), voices.resolve(f));
+        }
+        Path f = yaml("""
+                engines:
+                  enabled: [piper, espeak]
+                  piper:
+                    voices: [%s, %s]
+                voices:
+                  aliases:
+                    narrator: [piper:missing, piper:test-voice]
+                  languages:
+                    en-GB: [piper:test-voice]
+                admin:
+                  key: a-long-enough-admin-key
+                audio:
+                  mp3-bitrate: 96
+                """.formatted(empty, voices));
+        ServeSettings s = ServeSettings.load(f, Map.of(), Map.of());
+        assertThat(s.serverConfig().adminKey()).isEqualTo("a-long-enough-admin-key");
+        assertThat(s.serverConfig().encoderOptions().mp3BitrateKbps()).isEqualTo(96);
+        assertThat(s.describe()).anyMatch(l -> l.startsWith("admin.key: (set, 23 characters)"))
+                .noneMatch(l -> l.contains("a-long-enough-admin-key"));
+        try (var registry = s.registry().build()) {
+            assertThat(registry.resolve("narrator").id()).isEqualTo("piper:test-voice");
+            assertThat(registry.resolveLanguage("en-GB").id()).isEqualTo("piper:test-voice");
+        }
+        Path noLexicon = yaml("text:\n  lexicons: [" + dir.resolve("missing.yaml") + "]\n");
+        assertThatThrownBy(() -> ServeSettings.load(noLexicon, Map.of(), Map.of())
+                .synthesizer(dev.chorus.runtime.EngineRegistry.builder().providers(java.util.List.of()).build()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("missing.yaml");
+    }
+
+    @Test
     void unknownKeysSuggestTheClosestSetting() throws Exception {
         Path f = yaml("server:\n  prot: 8080\n");
         assertThatThrownBy(() -> ServeSettings.load(f, Map.of(), Map.of()))

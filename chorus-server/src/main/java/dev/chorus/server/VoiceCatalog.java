@@ -34,6 +34,8 @@ final class VoiceCatalog {
     VoiceCatalog(EngineRegistry registry, Map<String, List<String>> candidates) {
         this.registry = registry;
         Map<String, List<String>> sorted = new TreeMap<>();
+        // The registry's own aliases (voices.aliases.*) first; the server's (OpenAI names) win on a clash.
+        registry.aliases().forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         candidates.forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         this.candidates = Collections.unmodifiableMap(sorted);
         aliases().forEach((name, v) -> LOG.log(System.Logger.Level.DEBUG, "voice alias ''{0}'' -> {1}", name, v.id()));

@@ -207,6 +207,9 @@ class PiperVoicesTest {
             checkedWav(r);
             assertThat(r.headers().firstValue("x-chorus-voice")).as(alias).hasValue("piper:test-voice");
         }
+        // Registry aliases are listed with the OpenAI names, pointing at the voice they stand for now.
+        JsonNode names = Http.json(Http.get(server, "/v1/audio/voices"));
+        assertThat(names.get("voices").toString()).contains("\"narrator\"").contains("\"storyteller\"");
         HttpResponse<byte[]> byLanguage = speak(server,
                 "{\"input\":\"Spoken in the language default.\",\"language\":\"en-US\",\"response_format\":\"wav\"}");
         checkedWav(byLanguage);
