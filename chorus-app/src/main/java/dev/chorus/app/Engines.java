@@ -2,17 +2,42 @@ package dev.chorus.app;
 
 import dev.chorus.runtime.EngineRegistry;
 
+import java.util.Map;
 import java.util.Set;
 
-/** Opens the engines a command needs: only the voice's engine when the voice names one, as start-up costs. */
+/**
+ * Opens the engines a command needs: only the voice's engine when the voice names one, as start-up costs. The
+ * engine settings that have environment variables for {@code chorus serve} ({@code CHORUS_PIPER_VOICES},
+ * {@code CHORUS_ESPEAK_DATA}, ...) apply here too.
+ */
 final class Engines {
+
+    /** Environment variables and the engine settings they set. */
+    private static final Map<String, String> ENV_SETTINGS = Map.of(
+            "CHORUS_ESPEAK_LIBRARY", "espeak.library",
+            "CHORUS_ESPEAK_DATA", "espeak.data",
+            "CHORUS_ESPEAK_ISOLATION", "espeak.isolation",
+            "CHORUS_HMM_LIB_DIR", "hmm.lib.dir",
+            "CHORUS_PIPER_VOICES", "piper.voices",
+            "CHORUS_PIPER_DEVICE", "piper.device");
 
     private Engines() {
     }
 
+    private static EngineRegistry.Builder builder() {
+        EngineRegistry.Builder b = EngineRegistry.builder();
+        ENV_SETTINGS.forEach((env, key) -> {
+            String v = System.getenv(env);
+            if (v != null && !v.isBlank()) {
+                b.setting(key, v);
+            }
+        });
+        return b;
+    }
+
     static EngineRegistry forVoice(String voice) {
         String id = voice == null || voice.isBlank() ? EngineRegistry.DEFAULT_VOICE : voice.trim();
-        EngineRegistry.Builder b = EngineRegistry.builder();
+        EngineRegistry.Builder b = builder();
         int colon = id.indexOf(':');
         if (colon > 0) {
             b.enabledEngines(Set.of(id.substring(0, colon)));
@@ -27,6 +52,6 @@ final class Engines {
     }
 
     static EngineRegistry all() {
-        return EngineRegistry.builder().build();
+        return builder().build();
     }
 }
