@@ -3,9 +3,13 @@
 #   libespeak-ng1, espeak-ng-data: the espeak engine (its tests are skipped without them)
 #   espeak-ng: the command-line program, for the in-process vs per-request benchmark
 #   sox, ffmpeg, opus-tools, mpg123, flac: real decoders that check the audio Chorus writes
+#   chromium: the headless browser that drives the web playground (chorus-server's PlaygroundBrowserTest)
+#   nodejs, npm: run that browser test; it installs playwright-core itself with npm ci
 set -euo pipefail
 
-packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac)
+packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac chromium)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

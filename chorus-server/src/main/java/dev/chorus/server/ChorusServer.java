@@ -3,11 +3,14 @@ package dev.chorus.server;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ServerCacheControl;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
 import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.file.FileService;
+import com.linecorp.armeria.server.file.HttpFile;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
@@ -24,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The Chorus server: one port that speaks HTTP/1.1, HTTP/2 cleartext (h2c) and gRPC, serving the OpenAI-compatible
  * speech API, the voice catalog, {@code chorus.tts.v1.TextToSpeech} (with HTTP/JSON transcoding and reflection),
- * {@code /openapi.json}, {@code /docs}, {@code /healthz} and {@code /readyz}.
+ * {@code /openapi.json}, {@code /docs}, {@code /healthz}, {@code /readyz} and the web playground at {@code /}.
  *
  * <p>Request threads never synthesize: the {@link Synthesizer}'s engine pools do, and audio is written from
  * there as it is made. The caller owns the synthesizer and closes it after {@link #stop()}.
@@ -32,6 +35,13 @@ import java.util.concurrent.CompletableFuture;
 public final class ChorusServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ChorusServer.class.getName());
+
+    /** Where the playground's page, script and style sheet lie on the class path. */
+    private static final String PLAYGROUND = "dev/chorus/server/playground";
+
+    /** The page loads nothing from other origins: every asset comes from this server. */
+    private static final String PLAYGROUND_CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     /** Extra time Armeria allows a request beyond the synthesis deadline, so the deadline's own error wins. */
     private static final Duration TIMEOUT_MARGIN = Duration.ofSeconds(10);
@@ -86,7 +96,27 @@ public final class ChorusServer implements AutoCloseable {
                 .exampleRequests(TextToSpeechGrpc.SERVICE_NAME, "Synthesize", SynthesizeRequest.newBuilder()
                         .setText("Hello from Chorus.").setVoice("alloy").build())
                 .build());
+        playground(sb);
         return sb.build();
+    }
+
+    /**
+     * The web playground: {@code /} is its page, {@code /playground/*} its script and style sheet, all read from
+     * the jar. Browsers revalidate them on each load (ETag and Last-Modified), so an upgraded server is seen at once.
+     */
+    private static void playground(ServerBuilder sb) {
+        ClassLoader cl = ChorusServer.class.getClassLoader();
+        sb.service("/", HttpFile.builder(cl, PLAYGROUND + "/index.html")
+                .contentType(MediaType.HTML_UTF_8)
+                .cacheControl(ServerCacheControl.REVALIDATED)
+                .setHeader("content-security-policy", PLAYGROUND_CSP)
+                .setHeader("x-content-type-options", "nosniff")
+                .setHeader("referrer-policy", "no-referrer")
+                .build().asService());
+        sb.serviceUnder("/playground/", FileService.builder(cl, PLAYGROUND)
+                .cacheControl(ServerCacheControl.REVALIDATED)
+                .setHeader("x-content-type-options", "nosniff")
+                .build());
     }
 
     /**
