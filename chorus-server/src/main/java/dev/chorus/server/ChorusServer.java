@@ -9,12 +9,12 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
 import dev.chorus.proto.tts.v1.TtsProto;
 import dev.chorus.runtime.Synthesizer;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,11 +41,14 @@ public final class ChorusServer implements AutoCloseable {
     private final ServerConfig config;
     private final VoiceCatalog catalog;
     private final Readiness readiness = new Readiness();
+    private final Telemetry telemetry;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
         this.config = Objects.requireNonNull(config, "config");
         this.catalog = new VoiceCatalog(synthesizer.registry(), config.voiceAliases());
+        this.telemetry = new Telemetry(config);
+        telemetry.bindSynthesizer(synthesizer);
         this.server = build();
     }
 
@@ -62,8 +65,12 @@ public final class ChorusServer implements AutoCloseable {
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
                 .errorHandler(new JsonErrorHandler(config.maxRequestBytes()))
                 // One registry per server, so several servers in one JVM (tests) do not collide on meter names.
-                .meterRegistry(new SimpleMeterRegistry())
+                .meterRegistry(telemetry.registry())
+                .decorator(telemetry.decorator())
                 .serverListener(ServerListener.builder().whenStopping(s -> readiness.draining()).build());
+        if (telemetry.prometheus() != null) {
+            sb.service("/metrics", PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
+        }
         sb.annotatedService(new SpeechService(synthesizer, catalog, config));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
@@ -127,6 +134,7 @@ public final class ChorusServer implements AutoCloseable {
     public void stop() {
         readiness.draining();
         server.stop().join();
+        telemetry.close();
     }
 
     /** Stops the server gracefully, as {@link #stop()} does. */
