@@ -3,9 +3,10 @@
 #   libespeak-ng1, espeak-ng-data: the espeak engine (its tests are skipped without them)
 #   espeak-ng: the command-line program, for the in-process vs per-request benchmark
 #   sox, ffmpeg, opus-tools, mpg123, flac: real decoders that check the audio Chorus writes
+#   prometheus: for promtool, which checks deploy/prometheus/alerts.yml (19 MB download, ~40 s to install)
 set -euo pipefail
 
-packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac)
+packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -69,14 +69,15 @@ public final class ChorusServer implements AutoCloseable {
                 .decorator(telemetry.decorator())
                 .serverListener(ServerListener.builder().whenStopping(s -> readiness.draining()).build());
         if (telemetry.prometheus() != null) {
-            sb.service("/metrics", PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
+            sb.route().get("/metrics")
+                    .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
         }
         sb.annotatedService(new SpeechService(synthesizer, catalog, config));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
-                version());
+                version(), telemetry.prometheus() != null);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(GrpcService.builder()

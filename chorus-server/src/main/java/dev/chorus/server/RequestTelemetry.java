@@ -31,7 +31,8 @@ final class RequestTelemetry implements SynthesisObserver {
 
     static final AttributeKey<RequestTelemetry> KEY = AttributeKey.valueOf(RequestTelemetry.class, "telemetry");
 
-    private static final System.Logger LOG = System.getLogger(RequestTelemetry.class.getName());
+    /** Input text, when logged at all, goes with the access log, which serve turns on at INFO. */
+    private static final System.Logger INPUT = System.getLogger("dev.chorus.access");
 
     private final Telemetry telemetry;
     private final ServiceRequestContext ctx;
@@ -117,7 +118,7 @@ final class RequestTelemetry implements SynthesisObserver {
     /** Logs the request's input text when the server is configured to. */
     void input(String text) {
         if (telemetry.config().logInput()) {
-            LOG.log(System.Logger.Level.INFO, "input ({0} characters): {1}", text.length(), text);
+            INPUT.log(System.Logger.Level.INFO, "input ({0} characters): {1}", text.length(), text);
         }
     }
 

@@ -11,9 +11,35 @@ import java.util.Map;
  * properties. Export is off unless {@code OTEL_TRACES_EXPORTER} or {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set;
  * metrics and logs are never exported through OpenTelemetry (metrics go to {@code /metrics}).
  */
-public final class Tracing {
+public final class Tracing implements AutoCloseable {
 
-    private Tracing() {
+    private final OpenTelemetrySdk sdk;
+
+    private Tracing(OpenTelemetrySdk sdk) {
+        this.sdk = sdk;
+    }
+
+    /** Returns the tracing the environment configures: export when it names an exporter, trace ids only otherwise. */
+    public static Tracing configure(Map<String, String> env) {
+        return new Tracing(fromEnvironment(env));
+    }
+
+    /** Whether spans are exported. */
+    public boolean exporting() {
+        return sdk != null;
+    }
+
+    /** Gives the server the configured SDK, if any. */
+    public ServerConfig.Builder applyTo(ServerConfig.Builder b) {
+        return b.openTelemetry(sdk);
+    }
+
+    /** Flushes and stops the exporter. */
+    @Override
+    public void close() {
+        if (sdk != null) {
+            sdk.close();
+        }
     }
 
     /** Returns whether the environment asks for traces to be exported. */
