@@ -390,8 +390,9 @@ final class SynthesisJob implements SynthesisHandle {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "listener failed in onComplete", e);
         }
-        completion.complete(summary);
+        // Released before the future completes, so whoever sees it complete can be admitted again at once.
         releaseAll();
+        completion.complete(summary);
     }
 
     /** Ends the job with an error, once; later calls do nothing. */
@@ -405,8 +406,8 @@ final class SynthesisJob implements SynthesisHandle {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "listener failed in onError", e);
         }
-        completion.completeExceptionally(error);
         releaseAll();
+        completion.completeExceptionally(error);
     }
 
     /** Gives back the admission slot and the voices, after the request is complete for everyone watching it. */
