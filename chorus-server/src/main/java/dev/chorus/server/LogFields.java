@@ -42,6 +42,24 @@ public record LogFields(String requestId, String traceId, String spanId, String 
 
     /** Returns the fields of the request the calling thread serves, or null when it serves none. */
     public static LogFields current() {
+        if (LOOKING.get()) {
+            return null;
+        }
+        LOOKING.set(true);
+        try {
+            return lookUp();
+        } catch (RuntimeException | LinkageError e) {
+            // Armeria logs while its own classes initialize, before a request context can be read.
+            return null;
+        } finally {
+            LOOKING.set(false);
+        }
+    }
+
+    /** Set while a lookup runs, so a line logged during the lookup (class initialization) does not recurse. */
+    private static final ThreadLocal<Boolean> LOOKING = ThreadLocal.withInitial(() -> false);
+
+    private static LogFields lookUp() {
         RequestContext rc = RequestContext.currentOrNull();
         if (!(rc instanceof ServiceRequestContext ctx)) {
             return null;

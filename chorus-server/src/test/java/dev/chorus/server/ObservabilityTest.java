@@ -248,6 +248,8 @@ class ObservabilityTest {
             assertThat(entry.path("request_id").asText())
                     .isEqualTo(response.headers().firstValue("x-chorus-request-id").orElseThrow());
             assertThat(entry.path("bytes").asLong()).isEqualTo(response.body().length);
+            assertThat(entry.path("message").asText()).isEqualTo("POST /v1/audio/speech 200 "
+                    + entry.path("duration_ms").asLong() + "ms " + response.body().length + "B");
             assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("Four five six");
         } finally {
             access.removeHandler(capture);
