@@ -54,7 +54,7 @@ final class RequestTelemetry implements SynthesisObserver {
         this.tenant = telemetry.tenant(ctx);
     }
 
-    /** Returns the request's telemetry, or one that records to nowhere when the request bypassed the decorator. */
+    /** Returns the request's telemetry, which the server's decorator attached to it. */
     static RequestTelemetry of(ServiceRequestContext ctx) {
         RequestTelemetry rt = ctx.attr(KEY);
         if (rt == null) {

@@ -28,7 +28,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -41,7 +40,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -324,14 +322,5 @@ final class Telemetry {
             d[i] = Duration.ofNanos((long) (s[i] * 1e9));
         }
         return d;
-    }
-
-    static List<String> outcomes() {
-        return List.of("ok", "invalid_request", "not_found", "unauthorized", "overloaded", "unavailable", "timeout",
-                "cancelled", "error");
-    }
-
-    static AttributeKey<String> key(String name) {
-        return AttributeKey.stringKey(name);
     }
 }
