@@ -24,6 +24,11 @@ public final class Tracing implements AutoCloseable {
         return new Tracing(fromEnvironment(env));
     }
 
+    /** Returns the SDK, or null when nothing is exported. */
+    OpenTelemetrySdk sdk() {
+        return sdk;
+    }
+
     /** Whether spans are exported. */
     public boolean exporting() {
         return sdk != null;
@@ -67,6 +72,12 @@ public final class Tracing implements AutoCloseable {
                     if (!present(env, "OTEL_TRACES_EXPORTER")) {
                         defaults.put("otel.traces.exporter", "otlp");
                     }
+                    // The given variables, as the SDK would read them (the process's own still take precedence).
+                    env.forEach((k, v) -> {
+                        if (k.startsWith("OTEL_") && v != null && !v.isBlank()) {
+                            defaults.put(k.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+                        }
+                    });
                     return defaults;
                 })
                 .disableShutdownHook()
