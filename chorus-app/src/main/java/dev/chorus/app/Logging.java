@@ -2,12 +2,36 @@ package dev.chorus.app;
 
 import java.io.IOException;
 import java.io.InputStream;
+import dev.chorus.server.LogFormats;
+
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /** Sets up java.util.logging (the backend of System.Logger) for a command-line program: warnings on stderr. */
 final class Logging {
 
     private Logging() {
+    }
+
+    /** Held here so the configured level is not lost when the logger would otherwise be collected. */
+    private static final Logger ACCESS = Logger.getLogger("dev.chorus.access");
+
+    /**
+     * Sets the format of every console handler ({@code json} or {@code text}) and turns the access log on or off;
+     * skipped when a logging configuration file is given.
+     */
+    static void apply(String format, boolean accessLog) {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        Formatter formatter = LogFormats.forName(format);
+        for (Handler h : Logger.getLogger("").getHandlers()) {
+            h.setFormatter(formatter);
+        }
+        ACCESS.setLevel(accessLog ? Level.INFO : Level.OFF);
     }
 
     static void configure() {
@@ -25,6 +49,13 @@ final class Logging {
             LogManager.getLogManager().readConfiguration(in);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+        String format = System.getenv("CHORUS_LOG_FORMAT");
+        if ("json".equals(format) || "text".equals(format)) {
+            Formatter f = LogFormats.forName(format);
+            for (Handler h : Logger.getLogger("").getHandlers()) {
+                h.setFormatter(f);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ChorusServer;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.Tracing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,11 +60,14 @@ final class ServeCommand implements Callable<Integer> {
             flags.put("server.port", port.toString());
         }
         ServeSettings settings = ServeSettings.load(file, env, flags);
-        ServerConfig serverConfig = settings.serverConfig();
         if (printConfig) {
+            settings.serverConfig();
             settings.describe().forEach(spec.commandLine().getOut()::println);
             return ExitCodes.OK;
         }
+        Logging.apply(settings.logFormat(), settings.accessLog());
+        Tracing tracing = Tracing.configure(env);
+        ServerConfig serverConfig = settings.serverConfig(tracing::applyTo);
         long t0 = System.nanoTime();
         EngineRegistry registry = settings.registry().build();
         Synthesizer synthesizer = settings.synthesizer(registry).build();
@@ -73,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
             server = ChorusServer.create(synthesizer, serverConfig).start();
         } catch (CompletionException e) {
             synthesizer.close();
+            tracing.close();
             // Netty's native transport reports a busy port as its own IOException, not a BindException.
             if (e.getCause() instanceof IOException bind) {
                 throw new IOException("cannot listen on " + serverConfig.host() + ":" + serverConfig.port() + ": "
@@ -81,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         } catch (RuntimeException e) {
             synthesizer.close();
+            tracing.close();
             throw e;
         }
         err.printf(Locale.ROOT, "chorus: listening on http://%s:%d (HTTP/1.1, h2c, gRPC); engines: %s%s"
@@ -88,6 +94,9 @@ final class ServeCommand implements Callable<Integer> {
                 serverConfig.host(), server.port(), registry.engines().keySet(),
                 registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
                 (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
+        if (tracing.exporting()) {
+            err.println("chorus: exporting traces as OTEL_* variables configure");
+        }
         err.flush();
         server.whenReady().whenComplete((ok, failure) -> {
             if (failure == null) {
@@ -105,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
             err.flush();
             server.stop();
             synthesizer.close();
+            tracing.close();
             stopped.countDown();
         }));
         stopped.await();

@@ -55,6 +55,15 @@ final class ServeSettings {
                     "voice used when a request names none"),
             new Setting("admin.key", "CHORUS_ADMIN_KEY", "(none: admin routes off)",
                     "bearer key for /admin/voices routes (load, unload, reload); at least 16 characters"),
+            new Setting("metrics.enabled", "CHORUS_METRICS_ENABLED", "true",
+                    "serve Prometheus metrics at /metrics"),
+            new Setting("metrics.tenant-labels", "CHORUS_METRICS_TENANT_LABELS", "true",
+                    "label request metrics with the tenant (false bounds cardinality)"),
+            new Setting("logging.format", "CHORUS_LOG_FORMAT", "auto",
+                    "log line format: json (one object per line), text, or auto (text on a terminal, json otherwise)"),
+            new Setting("logging.access-log", "CHORUS_ACCESS_LOG", "true", "write one log line per request"),
+            new Setting("logging.log-input", "CHORUS_LOG_INPUT", "false",
+                    "log each request's input text (off: input text is never logged)"),
             new Setting("text.lexicons", "CHORUS_LEXICONS", "(none)",
                     "lexicon files (YAML or W3C PLS) applied to every request, comma-separated"),
             new Setting("audio.mp3-bitrate", "CHORUS_MP3_BITRATE", "(by sample rate)", "MP3 bitrate in kbps (CBR)"),
@@ -239,7 +248,15 @@ final class ServeSettings {
 
     /** Returns the server's configuration. */
     ServerConfig serverConfig() {
+        return serverConfig(b -> b);
+    }
+
+    /** Returns the server's configuration, with {@code extra} applied to the builder last. */
+    ServerConfig serverConfig(java.util.function.UnaryOperator<ServerConfig.Builder> extra) {
         ServerConfig.Builder b = ServerConfig.builder();
+        guard("metrics.enabled", () -> b.metricsEnabled(flag("metrics.enabled")));
+        guard("metrics.tenant-labels", () -> b.tenantLabels(flag("metrics.tenant-labels")));
+        guard("logging.log-input", () -> b.logInput(flag("logging.log-input")));
         guard("server.host", () -> b.host(string("server.host")));
         guard("server.port", () -> b.port(SettingValues.integer(label("server.port"), string("server.port"))));
         guard("server.max-request-bytes", () -> b.maxRequestBytes(
@@ -262,7 +279,29 @@ final class ServeSettings {
                 guard(key, () -> b.voiceAlias(m.group(1), ids));
             }
         }
+        extra.apply(b);
         return guard("server", b::build);
+    }
+
+    /** Returns the log format: json or text ({@code auto} resolved by whether stderr is a terminal). */
+    String logFormat() {
+        String f = string("logging.format").trim().toLowerCase(Locale.ROOT);
+        return switch (f) {
+            case "json", "text" -> f;
+            case "auto" -> System.console() != null && System.console().isTerminal() ? "text" : "json";
+            default -> throw new InvalidInputException("logging.format", "logging.format: '" + f
+                    + "' (expected: json, text or auto; from " + sources.getOrDefault("logging.format", "default")
+                    + ")");
+        };
+    }
+
+    /** Returns whether the access log is on. */
+    boolean accessLog() {
+        return guard("logging.access-log", () -> flag("logging.access-log"));
+    }
+
+    private boolean flag(String key) {
+        return SettingValues.bool(label(key), string(key));
     }
 
     /** Returns every setting in effect with where it came from, one per line, for {@code --print-config}. */

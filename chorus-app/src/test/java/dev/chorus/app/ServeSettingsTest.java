@@ -152,4 +152,37 @@ class ServeSettingsTest {
         assertThat(SettingValues.bytes("x", "64KiB")).isEqualTo(65_536);
         assertThat(SettingValues.list(" a, b ,,c")).isEqualTo(List.of("a", "b", "c"));
     }
+
+    @Test
+    void metricsAndLoggingSettings() throws Exception {
+        ServeSettings defaults = ServeSettings.load(null, Map.of(), Map.of());
+        ServerConfig d = defaults.serverConfig();
+        assertThat(d.metricsEnabled()).isTrue();
+        assertThat(d.tenantLabels()).isTrue();
+        assertThat(d.logInput()).isFalse();
+        assertThat(defaults.accessLog()).isTrue();
+        assertThat(defaults.logFormat()).isIn("json", "text");
+
+        Path f = yaml("""
+                metrics:
+                  enabled: false
+                  tenant-labels: false
+                logging:
+                  format: text
+                  log-input: true
+                """);
+        ServeSettings s = ServeSettings.load(f, Map.of("CHORUS_LOG_FORMAT", "json", "CHORUS_ACCESS_LOG", "false"),
+                Map.of());
+        ServerConfig c = s.serverConfig();
+        assertThat(c.metricsEnabled()).isFalse();
+        assertThat(c.tenantLabels()).isFalse();
+        assertThat(c.logInput()).isTrue();
+        assertThat(s.logFormat()).isEqualTo("json");
+        assertThat(s.accessLog()).isFalse();
+        assertThat(s.describe()).contains("logging.format: json  # CHORUS_LOG_FORMAT");
+
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_LOG_FORMAT", "xml"), Map.of()).logFormat())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("logging.format")
+                .hasMessageContaining("json, text or auto");
+    }
 }

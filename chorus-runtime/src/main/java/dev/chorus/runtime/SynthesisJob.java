@@ -45,6 +45,7 @@ final class SynthesisJob implements SynthesisHandle {
     private final Map<String, Voice> voices;
     private final List<Piece> pieces;
     private final SynthesisListener listener;
+    private final SynthesisObserver observer;
     private final int outRate;
     private final int lookahead;
     private final LongSupplier ticker;
@@ -76,14 +77,15 @@ final class SynthesisJob implements SynthesisHandle {
      *               job, which releases them when it ends
      */
     SynthesisJob(SynthesisScheduler scheduler, EngineRegistry registry, VoiceInfo primary, Map<String, Voice> voices,
-                 List<Piece> pieces, SynthesisListener listener, int outRate, int lookahead, LongSupplier ticker,
-                 Duration timeout) {
+                 List<Piece> pieces, SynthesisListener listener, SynthesisObserver observer, int outRate,
+                 int lookahead, LongSupplier ticker, Duration timeout) {
         this.scheduler = scheduler;
         this.registry = registry;
         this.primary = primary;
         this.voices = Map.copyOf(voices);
         this.pieces = List.copyOf(pieces);
         this.listener = listener;
+        this.observer = observer;
         this.outRate = outRate;
         this.lookahead = lookahead;
         this.ticker = ticker;
@@ -130,19 +132,35 @@ final class SynthesisJob implements SynthesisHandle {
         while (!ended && submitted < pieces.size() && submitted < delivering + lookahead) {
             int index = submitted++;
             if (pieces.get(index) instanceof Piece.Speech s) {
+                long queued = ticker.getAsLong();
                 scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(sequence, index) {
                     @Override
                     public void run() {
-                        runPiece(index, s);
+                        long started = ticker.getAsLong();
+                        boolean completed = false;
+                        try {
+                            completed = runPiece(index, s);
+                        } finally {
+                            observe(index, s, queued, started, completed);
+                        }
                     }
                 });
             }
         }
     }
 
-    private void runPiece(int index, Piece.Speech speech) {
+    private void observe(int index, Piece.Speech s, long queued, long started, boolean completed) {
+        try {
+            observer.chunk(index, s.voice(), s.text().length(), queued, started, ticker.getAsLong(), completed);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "observer failed in chunk", e);
+        }
+    }
+
+    /** Runs one speech piece on the calling worker; returns whether the engine spoke all of it. */
+    private boolean runPiece(int index, Piece.Speech speech) {
         if (ended) {
-            return;
+            return false;
         }
         Voice voice = voices.get(speech.voice().id());
         AudioEffects effects = AudioEffects.create(speech.options(), speech.voice().sampleRate());
@@ -171,12 +189,14 @@ final class SynthesisJob implements SynthesisHandle {
                 fail(new SynthesisException("engine '" + speech.voice().engine() + "' stopped piece " + index
                         + " early"));
             }
+            return complete;
         } catch (ChorusException e) {
             fail(e);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "engine " + speech.voice().engine() + " failed on piece " + index, e);
             fail(new SynthesisException("engine '" + speech.voice().engine() + "' failed: " + e.getMessage(), e));
         }
+        return false;
     }
 
     private synchronized AudioSink.Action piece(int index, short[] audio, SynthesisEvent event) {
@@ -370,8 +390,9 @@ final class SynthesisJob implements SynthesisHandle {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "listener failed in onComplete", e);
         }
-        completion.complete(summary);
+        // Released before the future completes, so whoever sees it complete can be admitted again at once.
         releaseAll();
+        completion.complete(summary);
     }
 
     /** Ends the job with an error, once; later calls do nothing. */
@@ -385,8 +406,8 @@ final class SynthesisJob implements SynthesisHandle {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "listener failed in onError", e);
         }
-        completion.completeExceptionally(error);
         releaseAll();
+        completion.completeExceptionally(error);
     }
 
     /** Gives back the admission slot and the voices, after the request is complete for everyone watching it. */

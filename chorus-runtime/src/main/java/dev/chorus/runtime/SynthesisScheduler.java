@@ -115,6 +115,31 @@ public final class SynthesisScheduler implements AutoCloseable {
         return pools.values().stream().mapToInt(p -> p.executor.getQueue().size()).sum();
     }
 
+    /** Returns the engines that have a pool. */
+    public java.util.Set<String> engines() {
+        return java.util.Set.copyOf(pools.keySet());
+    }
+
+    /** Returns the number of chunks an engine is synthesizing right now. */
+    public int inFlight(String engineId) {
+        return pool(engineId).running.get();
+    }
+
+    /** Returns the number of chunks waiting for one of an engine's workers. */
+    public int queued(String engineId) {
+        return pool(engineId).executor.getQueue().size();
+    }
+
+    /** Returns the number of worker threads of an engine. */
+    public int workers(String engineId) {
+        return pool(engineId).executor.getCorePoolSize();
+    }
+
+    /** Returns how many requests an engine admits at once before it refuses more as overloaded. */
+    public int maxPendingRequests(String engineId) {
+        return pool(engineId).maxPending;
+    }
+
     /** Returns the number of admitted, unfinished requests on an engine. */
     public int pendingRequests(String engineId) {
         return pool(engineId).pending();

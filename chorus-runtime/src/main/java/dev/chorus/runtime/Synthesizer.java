@@ -77,6 +77,11 @@ public final class Synthesizer implements AutoCloseable {
         return registry;
     }
 
+    /** Returns the current reading of the clock that timings and {@link SynthesisObserver} times use. */
+    public long nanoTime() {
+        return ticker.getAsLong();
+    }
+
     /** Returns the scheduler, for its load figures. */
     public SynthesisScheduler scheduler() {
         return scheduler;
@@ -89,11 +94,28 @@ public final class Synthesizer implements AutoCloseable {
      * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
      */
     public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener) {
+        return start(request, listener, SynthesisObserver.NONE);
+    }
+
+    /**
+     * Starts a synthesis as {@link #start(SynthesisRequest, SynthesisListener)} does, reporting its stages (plan,
+     * each piece on its engine) to {@code observer}.
+     *
+     * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
+     */
+    public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener, SynthesisObserver observer) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(observer, "observer");
         checkText(request.text());
+        long planStart = ticker.getAsLong();
         Planner.Plan plan = planner.plan(request);
         VoiceInfo info = plan.voice();
+        try {
+            observer.planned(info, plan.pieces().size(), planStart, ticker.getAsLong());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "observer failed in planned", e);
+        }
         int rate = outputRate(request, info);
         Duration timeout = request.timeout() != null ? request.timeout() : defaultTimeout;
         scheduler.admit(info.engine());
@@ -105,8 +127,8 @@ public final class Synthesizer implements AutoCloseable {
                     voices.put(s.voice().id(), registry.acquire(s.voice()));
                 }
             }
-            job = new SynthesisJob(scheduler, registry, info, voices, plan.pieces(), listener, rate, lookahead,
-                    ticker, timeout);
+            job = new SynthesisJob(scheduler, registry, info, voices, plan.pieces(), listener, observer, rate,
+                    lookahead, ticker, timeout);
         } catch (RuntimeException e) {
             scheduler.release(info.engine());
             voices.values().forEach(registry::release);

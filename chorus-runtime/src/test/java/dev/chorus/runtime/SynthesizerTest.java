@@ -204,4 +204,40 @@ class SynthesizerTest {
         assertThat(Set.copyOf(VoiceMatcher.closest("espeak:en-uss", List.of("espeak:en-us", "espeak:en-gb", "hmm:x"))))
                 .contains("espeak:en-us");
     }
+
+    @Test
+    void observerSeesThePlanAndEveryChunkWithTheirTimes() throws Exception {
+        StepEngineProvider.WORD_MILLIS.put("slow", 10L);
+        List<String> planned = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<long[]> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SynthesisObserver observer = new SynthesisObserver() {
+            @Override
+            public void planned(dev.chorus.tts.VoiceInfo voice, int pieces, long startNanos, long endNanos) {
+                planned.add(voice.id() + " " + pieces + " " + (endNanos >= startNanos));
+            }
+
+            @Override
+            public void chunk(int index, dev.chorus.tts.VoiceInfo voice, int characters, long queuedNanos,
+                              long startNanos, long endNanos, boolean completed) {
+                chunks.add(new long[] {index, characters, queuedNanos, startNanos, endNanos, completed ? 1 : 0});
+                throw new IllegalStateException("an observer that throws changes nothing");
+            }
+        };
+        long before = synth.nanoTime();
+        RecordingListener l = new RecordingListener();
+        SynthesisSummary s = synth.start(request("A b c. A b. A.", "step:slow"), l, observer).completion()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(s.chunks()).isEqualTo(3);
+        assertThat(planned).containsExactly("step:slow 3 true");
+        await().atMost(Duration.ofSeconds(2)).until(() -> chunks.size() == 3);
+        assertThat(chunks).extracting(c -> c[0]).containsExactlyInAnyOrder(0L, 1L, 2L);
+        for (long[] c : chunks) {
+            assertThat(c[2]).isGreaterThanOrEqualTo(before);
+            assertThat(c[3]).isGreaterThanOrEqualTo(c[2]);
+            // Ten milliseconds per word: each chunk took at least one word's time on its worker.
+            assertThat(c[4] - c[3]).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(9));
+            assertThat(c[5]).isEqualTo(1);
+        }
+        assertThat(chunks.stream().filter(c -> c[0] == 0).findFirst().orElseThrow()[1]).isEqualTo("A b c.".length());
+    }
 }

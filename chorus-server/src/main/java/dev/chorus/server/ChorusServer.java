@@ -12,12 +12,12 @@ import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
 import dev.chorus.proto.tts.v1.TtsProto;
 import dev.chorus.runtime.Synthesizer;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -51,11 +51,14 @@ public final class ChorusServer implements AutoCloseable {
     private final ServerConfig config;
     private final VoiceCatalog catalog;
     private final Readiness readiness = new Readiness();
+    private final Telemetry telemetry;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
         this.config = Objects.requireNonNull(config, "config");
         this.catalog = new VoiceCatalog(synthesizer.registry(), config.voiceAliases());
+        this.telemetry = new Telemetry(config);
+        telemetry.bindSynthesizer(synthesizer);
         this.server = build();
     }
 
@@ -72,14 +75,19 @@ public final class ChorusServer implements AutoCloseable {
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
                 .errorHandler(new JsonErrorHandler(config.maxRequestBytes()))
                 // One registry per server, so several servers in one JVM (tests) do not collide on meter names.
-                .meterRegistry(new SimpleMeterRegistry())
+                .meterRegistry(telemetry.registry())
+                .decorator(telemetry.decorator())
                 .serverListener(ServerListener.builder().whenStopping(s -> readiness.draining()).build());
+        if (telemetry.prometheus() != null) {
+            sb.route().get("/metrics")
+                    .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
+        }
         sb.annotatedService(new SpeechService(synthesizer, catalog, config));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
-                version());
+                version(), telemetry.prometheus() != null);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(GrpcService.builder()
@@ -157,6 +165,7 @@ public final class ChorusServer implements AutoCloseable {
     public void stop() {
         readiness.draining();
         server.stop().join();
+        telemetry.close();
     }
 
     /** Stops the server gracefully, as {@link #stop()} does. */

@@ -22,15 +22,22 @@ final class EncodingListener implements SynthesisListener {
     private final AudioEncoding encoding;
     private final EncoderOptions options;
     private final AudioOutput output;
+    private final RequestTelemetry telemetry;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
     private AudioEncoder encoder;
     private long samples;
     private long pendingFrom;
 
     EncodingListener(AudioEncoding encoding, EncoderOptions options, AudioOutput output) {
+        this(encoding, options, output, null);
+    }
+
+    /** Creates a listener that also reports encode time, first audio and the outcome to {@code telemetry}. */
+    EncodingListener(AudioEncoding encoding, EncoderOptions options, AudioOutput output, RequestTelemetry telemetry) {
         this.encoding = encoding;
         this.options = options;
         this.output = output;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -46,16 +53,19 @@ final class EncodingListener implements SynthesisListener {
 
     @Override
     public void onAudio(short[] pcm, int offset, int length) {
+        long t0 = System.nanoTime();
         try {
             encoder.write(pcm, offset, length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        encoded(t0);
         if (buffer.size() == 0) {
             pendingFrom = samples;
         }
         samples += length;
         if (buffer.size() > 0) {
+            firstAudio();
             output.audio(drain(), pendingFrom);
             pendingFrom = samples;
         }
@@ -69,12 +79,15 @@ final class EncodingListener implements SynthesisListener {
     /** A sentence (or pause) is complete: push out what the encoder holds, so each sentence streams whole. */
     @Override
     public void onChunkDone(int index, int chunks) {
+        long t0 = System.nanoTime();
         try {
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        encoded(t0);
         if (buffer.size() > 0) {
+            firstAudio();
             output.audio(drain(), pendingFrom);
         }
         pendingFrom = samples;
@@ -82,12 +95,30 @@ final class EncodingListener implements SynthesisListener {
 
     @Override
     public void onComplete(SynthesisSummary summary) {
+        long t0 = System.nanoTime();
         try {
             encoder.finish();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        encoded(t0);
+        if (telemetry != null) {
+            firstAudio();
+            telemetry.completed(summary);
+        }
         output.complete(drain(), summary);
+    }
+
+    private void encoded(long t0) {
+        if (telemetry != null) {
+            telemetry.encoded(System.nanoTime() - t0);
+        }
+    }
+
+    private void firstAudio() {
+        if (telemetry != null) {
+            telemetry.firstAudio();
+        }
     }
 
     @Override
@@ -98,6 +129,9 @@ final class EncodingListener implements SynthesisListener {
             } catch (RuntimeException ignored) {
                 // The request already failed; an encoder that cannot finish (an ffmpeg process) is just dropped.
             }
+        }
+        if (telemetry != null) {
+            telemetry.failed(error);
         }
         output.error(error);
     }

@@ -19,6 +19,11 @@ final class OpenApiDocument {
 
     /** Returns the OpenAPI 3.1 document, in compact JSON. */
     static String build(ServiceDescriptor grpcService, String version) {
+        return build(grpcService, version, true);
+    }
+
+    /** Returns the OpenAPI 3.1 document, leaving out {@code /metrics} when the server does not serve it. */
+    static String build(ServiceDescriptor grpcService, String version, boolean metrics) {
         ObjectNode doc;
         try (InputStream in = OpenApiDocument.class.getResourceAsStream("openapi-base.json")) {
             if (in == null) {
@@ -29,6 +34,9 @@ final class OpenApiDocument {
             throw new UncheckedIOException(e);
         }
         ((ObjectNode) doc.get("info")).put("version", version);
+        if (!metrics) {
+            ((ObjectNode) doc.get("paths")).remove("/metrics");
+        }
         ProtoOpenApi.addTo(doc, grpcService);
         return doc.toString();
     }

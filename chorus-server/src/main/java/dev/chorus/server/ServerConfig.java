@@ -31,6 +31,10 @@ public final class ServerConfig {
     private final boolean warmUp;
     private final EncoderOptions encoderOptions;
     private final String adminKey;
+    private final boolean metricsEnabled;
+    private final boolean tenantLabels;
+    private final boolean logInput;
+    private final io.opentelemetry.api.OpenTelemetry openTelemetry;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -46,6 +50,30 @@ public final class ServerConfig {
         this.warmUp = b.warmUp;
         this.encoderOptions = b.encoderOptions;
         this.adminKey = b.adminKey;
+        this.metricsEnabled = b.metricsEnabled;
+        this.tenantLabels = b.tenantLabels;
+        this.logInput = b.logInput;
+        this.openTelemetry = b.openTelemetry;
+    }
+
+    /** Whether {@code /metrics} is served and the server's meters are kept. */
+    public boolean metricsEnabled() {
+        return metricsEnabled;
+    }
+
+    /** Whether request metrics carry a {@code tenant} label. */
+    public boolean tenantLabels() {
+        return tenantLabels;
+    }
+
+    /** Whether a request's input text is written to the log. */
+    public boolean logInput() {
+        return logInput;
+    }
+
+    /** Returns the OpenTelemetry instance whose tracer records the server's spans; null: trace ids only. */
+    public io.opentelemetry.api.OpenTelemetry openTelemetry() {
+        return openTelemetry;
     }
 
     /** Returns a builder holding the defaults. */
@@ -155,6 +183,10 @@ public final class ServerConfig {
         private boolean warmUp = true;
         private EncoderOptions encoderOptions = EncoderOptions.defaults();
         private String adminKey;
+        private boolean metricsEnabled = true;
+        private boolean tenantLabels = true;
+        private boolean logInput;
+        private io.opentelemetry.api.OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -251,6 +283,33 @@ public final class ServerConfig {
                         + " (expected: one or more voice ids such as 'espeak:en-us')");
             }
             voiceAliases.put(n, voiceIds.stream().map(String::trim).toList());
+            return this;
+        }
+
+        /** Sets whether {@code /metrics} is served (default true). */
+        public Builder metricsEnabled(boolean on) {
+            this.metricsEnabled = on;
+            return this;
+        }
+
+        /** Sets whether request metrics carry a {@code tenant} label (default true); off bounds cardinality. */
+        public Builder tenantLabels(boolean on) {
+            this.tenantLabels = on;
+            return this;
+        }
+
+        /** Sets whether each request's input text is logged (default false: it never is). */
+        public Builder logInput(boolean on) {
+            this.logInput = on;
+            return this;
+        }
+
+        /**
+         * Sets the OpenTelemetry instance that records and exports spans (default: spans are made, so trace ids
+         * reach the logs and response headers, but not exported).
+         */
+        public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
+            this.openTelemetry = otel;
             return this;
         }
 

@@ -39,8 +39,11 @@ final class SpeechService {
     @Blocking
     @Description("Speaks the input text or SSML (OpenAI-compatible): streams audio bytes, SSE events or speech marks.")
     public HttpResponse speech(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        RequestTelemetry telemetry = RequestTelemetry.of(ctx);
         try {
             SpeechRequest r = SpeechRequest.parse(request.contentUtf8(), config.maxInputChars());
+            telemetry.format(r.format());
+            telemetry.input(r.input());
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
@@ -48,10 +51,12 @@ final class SpeechService {
                     new SynthesisRequest(r.input(), voice.id(),
                             new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
                             r.sampleRate(), config.requestTimeout(), r.text()),
-                    new EncodingListener(r.format(), config.encoderOptions(), stream)));
+                    new EncodingListener(r.format(), config.encoderOptions(), stream, telemetry),
+                    telemetry.observer(synthesizer::nanoTime)));
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();
         } catch (RuntimeException e) {
+            telemetry.failed(e);
             return ApiErrors.of(e).toResponse().toHttpResponse();
         }
     }

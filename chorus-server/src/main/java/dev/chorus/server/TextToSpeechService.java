@@ -11,6 +11,7 @@ import dev.chorus.proto.tts.v1.StreamingSynthesizeResponse;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.SynthesizeResponse;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.runtime.SynthesisObserver;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.tts.AudioEncoding;
@@ -44,6 +45,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     @Override
     public void synthesize(SynthesizeRequest request, StreamObserver<SynthesizeResponse> observer) {
         Cancellation cancellation = onCancel(observer);
+        RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/Synthesize");
         try {
             cancellation.attach(catalog.start(null, request.getVoice(), request.getLanguage(), voice -> {
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
@@ -73,9 +75,17 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
                         observer.onError(GrpcErrors.toStatus(error));
                     }
                 };
-                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), output));
+                if (telemetry != null) {
+                    telemetry.format(r.encoding());
+                    telemetry.input(r.text());
+                }
+                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), output,
+                        telemetry), observer(telemetry));
             }));
         } catch (RuntimeException e) {
+            if (telemetry != null) {
+                telemetry.failed(e);
+            }
             observer.onError(GrpcErrors.toStatus(e));
         }
     }
@@ -83,13 +93,22 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     @Override
     public void streamingSynthesize(SynthesizeRequest request, StreamObserver<StreamingSynthesizeResponse> observer) {
         Cancellation cancellation = onCancel(observer);
+        RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/StreamingSynthesize");
         try {
             cancellation.attach(catalog.start(null, request.getVoice(), request.getLanguage(), voice -> {
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
+                if (telemetry != null) {
+                    telemetry.format(r.encoding());
+                    telemetry.input(r.text());
+                }
                 return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(),
-                        new StreamOutput(observer, r.encoding(), request.getWordTimings())));
+                        new StreamOutput(observer, r.encoding(), request.getWordTimings()), telemetry),
+                        observer(telemetry));
             }));
         } catch (RuntimeException e) {
+            if (telemetry != null) {
+                telemetry.failed(e);
+            }
             observer.onError(GrpcErrors.toStatus(e));
         }
     }
@@ -176,5 +195,19 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         public void error(ChorusException error) {
             observer.onError(GrpcErrors.toStatus(error));
         }
+    }
+
+    /** Returns the current request's telemetry, labelled with the gRPC method, or null outside a request. */
+    private static RequestTelemetry telemetry(String method) {
+        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+        RequestTelemetry t = ctx == null ? null : ctx.attr(RequestTelemetry.KEY);
+        if (t != null) {
+            t.route(method);
+        }
+        return t;
+    }
+
+    private SynthesisObserver observer(RequestTelemetry telemetry) {
+        return telemetry == null ? SynthesisObserver.NONE : telemetry.observer(synthesizer::nanoTime);
     }
 }
