@@ -410,7 +410,7 @@ final class SynthesisJob implements SynthesisHandle {
         completion.completeExceptionally(error);
     }
 
-    /** Gives back the admission slot and the voices, after the request is complete for everyone watching it. */
+    /** Gives back the admission slot and the voices; called just before the completion future completes. */
     private void releaseAll() {
         scheduler.release(primary.engine());
         voices.values().forEach(registry::release);
