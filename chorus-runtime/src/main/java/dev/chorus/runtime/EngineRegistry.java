@@ -378,7 +378,7 @@ public final class EngineRegistry implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        return loaded.computeIfAbsent(key, k -> {
+        LoadedVoice lv = loaded.computeIfAbsent(key, k -> {
             Voice v;
             try {
                 v = engines.get(info.engine()).load(info.id());
@@ -390,10 +390,25 @@ public final class EngineRegistry implements AutoCloseable {
             }
             loadFailures.remove(info.id());
             loadCount.incrementAndGet();
-            LoadedVoice lv = new LoadedVoice(info, v);
-            leases.put(v, lv);
-            return lv;
+            // Keyed by what was asked for, but described by what the engine loaded, which is newer when the
+            // voice was replaced after it was resolved.
+            LoadedVoice loadedVoice = new LoadedVoice(v.info(), v);
+            leases.put(v, loadedVoice);
+            return loadedVoice;
         });
+        if (lv.info.version().equals(info.version())) {
+            return lv;
+        }
+        // The engine loaded a newer version than the caller resolved: file it under its own version, so the old
+        // version's key does not keep it (and the old version never looks loaded after the switch).
+        if (loaded.remove(key, lv)) {
+            LoadedVoice prior = loaded.putIfAbsent(lv.info.id() + "@" + lv.info.version(), lv);
+            if (prior != null) {
+                lv.retire();
+                return prior;
+            }
+        }
+        return lv;
     }
 
     /**
