@@ -47,7 +47,9 @@ final class SpeechService {
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
-            SynthesisHandle handle = catalog.start(r.model(), r.voice(), r.language(), voice -> synthesizer.start(
+            SynthesisHandle handle = catalog.start(r.model(), r.voice(),
+                    VoiceCatalog.routingLanguage(r.voice(), r.language(), r.input(), r.text().format()),
+                    voice -> synthesizer.start(
                     new SynthesisRequest(r.input(), voice.id(),
                             new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
                             r.sampleRate(), config.requestTimeout(), r.text()),

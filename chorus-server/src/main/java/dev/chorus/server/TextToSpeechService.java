@@ -17,6 +17,7 @@ import dev.chorus.runtime.Synthesizer;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.TextOptions;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.runtime.Timing;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -47,7 +48,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         Cancellation cancellation = onCancel(observer);
         RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/Synthesize");
         try {
-            cancellation.attach(catalog.start(null, request.getVoice(), request.getLanguage(), voice -> {
+            cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 ByteArrayOutputStream audio = new ByteArrayOutputStream();
                 AudioOutput output = new AudioOutput() {
@@ -95,7 +96,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         Cancellation cancellation = onCancel(observer);
         RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/StreamingSynthesize");
         try {
-            cancellation.attach(catalog.start(null, request.getVoice(), request.getLanguage(), voice -> {
+            cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 if (telemetry != null) {
                     telemetry.format(r.encoding());
@@ -121,6 +122,22 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         }
         observer.onNext(b.build());
         observer.onCompleted();
+    }
+
+    /** Returns the language that picks the voice: the request's, or the SSML document's when it names no voice. */
+    private static String routingLanguage(SynthesizeRequest request) {
+        boolean ssml = !request.getSsml().isEmpty();
+        TextOptions.Format format = TextOptions.Format.SSML;
+        if (!ssml) {
+            try {
+                format = request.getInputFormat().isBlank() ? TextOptions.Format.AUTO
+                        : TextOptions.Format.parse(request.getInputFormat());
+            } catch (RuntimeException invalid) {
+                return request.getLanguage(); // The synthesis reports the bad value.
+            }
+        }
+        return VoiceCatalog.routingLanguage(request.getVoice(), request.getLanguage(),
+                ssml ? request.getSsml() : request.getText(), format);
     }
 
     /** Returns the synthesis deadline: the server's, or the client's gRPC deadline when that is sooner. */

@@ -1,7 +1,9 @@
 package dev.chorus.server;
 
 import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.ssml.SsmlParser;
 import dev.chorus.tts.EngineUnavailableException;
+import dev.chorus.tts.TextOptions;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
 
@@ -161,6 +163,29 @@ final class VoiceCatalog {
             return start.apply(again);
         }
     }
+
+    /**
+     * Returns the language that picks the voice for a request: the request's own {@code language}, else, when the
+     * request names no voice and its input is SSML, the document's {@code xml:lang}; otherwise {@code null}.
+     * Malformed SSML gives {@code null} here: the synthesis reports it with its line and column.
+     */
+    static String routingLanguage(String voice, String language, String input, TextOptions.Format format) {
+        if (language != null && !language.isBlank()) {
+            return language;
+        }
+        if ((voice != null && !voice.isBlank()) || format == TextOptions.Format.TEXT
+                || (format == TextOptions.Format.AUTO && !SsmlParser.looksLikeSsml(input))) {
+            return null;
+        }
+        try {
+            return SSML_LANGUAGE.parse(input).language();
+        } catch (RuntimeException invalid) {
+            return null;
+        }
+    }
+
+    /** A parser for finding a document's language only; the synthesizer's own parser applies the real limits. */
+    private static final SsmlParser SSML_LANGUAGE = new SsmlParser();
 
     /** Resolves a voice id; a voice whose files failed to load is reported with the reason, not as missing. */
     private VoiceInfo resolveId(String id) {

@@ -123,6 +123,19 @@ class TextFeaturesTest {
     }
 
     @Test
+    void ssmlLanguagePicksTheVoiceWhenTheRequestNamesNone() throws Exception {
+        SERVER.assumeEspeak();
+        HttpResponse<byte[]> german = Http.post(SERVER, SPEECH, """
+                {"input":"<speak xml:lang=\\"de\\">Guten Tag.</speak>","response_format":"wav"}""");
+        assertThat(german.statusCode()).as(new String(german.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(german.headers().firstValue("x-chorus-voice").orElseThrow()).startsWith("espeak:de");
+        // A voice in the request wins over the document's language.
+        HttpResponse<byte[]> named = Http.post(SERVER, SPEECH, """
+                {"input":"<speak xml:lang=\\"de\\">Guten Tag.</speak>","voice":"espeak:en-us"}""");
+        assertThat(named.headers().firstValue("x-chorus-voice")).hasValue("espeak:en-us");
+    }
+
+    @Test
     void ssmlIsSpokenWhenDetectedAndWhenDeclared() throws Exception {
         SERVER.assumeEspeak();
         String ssml = "<speak>Hello <break time=\"300ms\"/><prosody rate=\"slow\">from Chorus.</prosody></speak>";
