@@ -1,7 +1,7 @@
 package dev.chorus.audio.internal.aac;
 
-import dev.chorus.audio.AudioEncoder;
 import dev.chorus.audio.EncoderOptions;
+import dev.chorus.audio.internal.StreamEncoder;
 import dev.chorus.tts.AudioEncoding;
 
 import java.io.ByteArrayOutputStream;
@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * frame, and up to 5 s for that first frame, as a busy machine may take that long to start the program. {@link #finish} closes ffmpeg's input, waits up to 30 seconds for it to
  * exit and reports its error output if it fails.
  */
-public final class AacEncoder implements AudioEncoder {
+public final class AacEncoder extends StreamEncoder {
 
     private static final int CHUNK_SAMPLES = 4096;
     private static final int QUEUE_CHUNKS = 256;
@@ -46,7 +45,6 @@ public final class AacEncoder implements AudioEncoder {
     private static final long FINISH_TIMEOUT_SECONDS = 30;
     private static final byte[] END = new byte[0];
 
-    private final int sampleRate;
     private final OutputStream out;
     private final EncoderOptions options;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
@@ -60,14 +58,13 @@ public final class AacEncoder implements AudioEncoder {
     private long samplesWritten;
     private boolean ended;
     private boolean started;
-    private boolean finished;
 
     /**
      * Creates an encoder writing to {@code out} at {@code sampleRate}, both validated by the caller, with
      * ffmpeg already known to work.
      */
     public AacEncoder(int sampleRate, OutputStream out, EncoderOptions options) {
-        this.sampleRate = sampleRate;
+        super(AudioEncoding.AAC, sampleRate);
         this.out = out;
         this.options = options;
         try {
@@ -87,22 +84,7 @@ public final class AacEncoder implements AudioEncoder {
     }
 
     @Override
-    public AudioEncoding encoding() {
-        return AudioEncoding.AAC;
-    }
-
-    @Override
-    public int sampleRate() {
-        return sampleRate;
-    }
-
-    @Override
-    public void write(short[] samples, int offset, int length) throws IOException {
-        Objects.requireNonNull(samples, "samples");
-        Objects.checkFromIndexSize(offset, length, samples.length);
-        if (finished) {
-            throw new IllegalStateException("encoder already finished");
-        }
+    protected void encode(short[] samples, int offset, int length) throws IOException {
         while (length > 0) {
             int count = Math.min(length, CHUNK_SAMPLES);
             for (int i = 0; i < count; i++) {
@@ -130,7 +112,7 @@ public final class AacEncoder implements AudioEncoder {
 
     @Override
     public void flush() throws IOException {
-        if (finished) {
+        if (isFinished()) {
             return;
         }
         long target = samplesWritten / FRAME - FRAMES_HELD;
@@ -158,11 +140,7 @@ public final class AacEncoder implements AudioEncoder {
     }
 
     @Override
-    public void finish() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    protected void end() throws IOException {
         try {
             stdin.close();
         } catch (IOException e) {
@@ -202,18 +180,12 @@ public final class AacEncoder implements AudioEncoder {
     }
 
     @Override
-    public void close() {
-        try {
-            finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not finish the aac stream", e);
-        } finally {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-            }
-            // Frees a reader blocked on a full queue, so it can see the end of the output and stop.
-            queue.clear();
+    protected void release() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
         }
+        // Frees a reader blocked on a full queue, so it can see the end of the output and stop.
+        queue.clear();
     }
 
     private void start() throws IOException {
@@ -222,7 +194,7 @@ public final class AacEncoder implements AudioEncoder {
         }
         started = true;
         try {
-            process = new ProcessBuilder(command(sampleRate, options)).start();
+            process = new ProcessBuilder(command(sampleRate(), options)).start();
         } catch (IOException e) {
             throw new IOException("could not start ffmpeg (" + options.ffmpegProgram() + "): " + e.getMessage(), e);
         }

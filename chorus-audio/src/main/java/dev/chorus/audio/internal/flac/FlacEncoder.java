@@ -1,7 +1,7 @@
 package dev.chorus.audio.internal.flac;
 
-import dev.chorus.audio.AudioEncoder;
 import dev.chorus.audio.EncoderOptions;
+import dev.chorus.audio.internal.StreamEncoder;
 import dev.chorus.tts.AudioEncoding;
 import net.sourceforge.javaflacencoder.EncodingConfiguration;
 import net.sourceforge.javaflacencoder.FLACEncoder;
@@ -10,9 +10,7 @@ import net.sourceforge.javaflacencoder.StreamConfiguration;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Writes 16-bit mono FLAC with javaFlacEncoder, one frame per block of samples, as the blocks fill.
@@ -23,11 +21,10 @@ import java.util.Objects;
  * 24000 Hz and 4096 above, about 85 to 128 ms: a frame goes out once its block is full, and the last,
  * shorter, block at {@link #finish}. Encoding runs on the caller's thread.
  */
-public final class FlacEncoder implements AudioEncoder {
+public final class FlacEncoder extends StreamEncoder {
 
     private static final int CHUNK_SAMPLES = 4096;
 
-    private final int sampleRate;
     private final OutputStream out;
     private final FLACEncoder flac;
     private final Buffer buffer = new Buffer();
@@ -35,11 +32,10 @@ public final class FlacEncoder implements AudioEncoder {
     private long added;
     private long encoded;
     private boolean started;
-    private boolean finished;
 
     /** Creates an encoder writing to {@code out} at {@code sampleRate}, both validated by the caller. */
     public FlacEncoder(int sampleRate, OutputStream out, EncoderOptions options) {
-        this.sampleRate = sampleRate;
+        super(AudioEncoding.FLAC, sampleRate);
         this.out = out;
         int blockSize = blockSize(sampleRate);
         flac = new FLACEncoder();
@@ -68,22 +64,7 @@ public final class FlacEncoder implements AudioEncoder {
     }
 
     @Override
-    public AudioEncoding encoding() {
-        return AudioEncoding.FLAC;
-    }
-
-    @Override
-    public int sampleRate() {
-        return sampleRate;
-    }
-
-    @Override
-    public void write(short[] samples, int offset, int length) throws IOException {
-        Objects.requireNonNull(samples, "samples");
-        Objects.checkFromIndexSize(offset, length, samples.length);
-        if (finished) {
-            throw new IllegalStateException("encoder already finished");
-        }
+    protected void encode(short[] samples, int offset, int length) throws IOException {
         start();
         while (length > 0) {
             int count = Math.min(length, CHUNK_SAMPLES);
@@ -100,11 +81,7 @@ public final class FlacEncoder implements AudioEncoder {
     }
 
     @Override
-    public void finish() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    protected void end() throws IOException {
         start();
         int rest = (int) (added - encoded);
         int done = flac.encodeSamples(rest, true);
@@ -112,15 +89,6 @@ public final class FlacEncoder implements AudioEncoder {
             throw new IOException("the FLAC encoder wrote " + done + " of the last " + rest + " samples");
         }
         buffer.drainTo(out);
-    }
-
-    @Override
-    public void close() {
-        try {
-            finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not finish the flac stream", e);
-        }
     }
 
     private void start() throws IOException {

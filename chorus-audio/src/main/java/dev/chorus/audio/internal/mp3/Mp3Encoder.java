@@ -19,14 +19,12 @@ import de.sciss.jump3r.mp3.Version;
 import de.sciss.jump3r.mpg.Common;
 import de.sciss.jump3r.mpg.Interface;
 import de.sciss.jump3r.mpg.MPGLib;
-import dev.chorus.audio.AudioEncoder;
 import dev.chorus.audio.EncoderOptions;
+import dev.chorus.audio.internal.StreamEncoder;
 import dev.chorus.tts.AudioEncoding;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.util.Objects;
 
 /**
  * Writes MPEG Layer III with jump3r, the Java port of LAME, driven through its LAME-level API.
@@ -40,25 +38,23 @@ import java.util.Objects;
  * 24000 Hz, 1900 above), and every {@link #write} hands the bytes it returns straight to the stream. {@link #flush} has
  * nothing more to give: forcing out the held-back samples would end the stream or insert silence.
  */
-public final class Mp3Encoder implements AudioEncoder {
+public final class Mp3Encoder extends StreamEncoder {
 
     private static final int[] MPEG1_BITRATES = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
     private static final int[] MPEG2_BITRATES = {8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160};
     private static final int QUALITY = 5;
     private static final int CHUNK_SAMPLES = 4608;
 
-    private final int sampleRate;
     private final OutputStream out;
     private final Lame lame;
     private final LameGlobalFlags flags;
     private final int bitrateKbps;
     private final int[] pcm = new int[CHUNK_SAMPLES];
     private final byte[] mp3 = new byte[CHUNK_SAMPLES * 5 / 4 + 7200];
-    private boolean finished;
 
     /** Creates an encoder writing to {@code out} at {@code sampleRate}, both validated by the caller. */
     public Mp3Encoder(int sampleRate, OutputStream out, EncoderOptions options) {
-        this.sampleRate = sampleRate;
+        super(AudioEncoding.MP3, sampleRate);
         this.out = out;
         this.bitrateKbps = bitrateFor(sampleRate, options.mp3BitrateKbps());
 
@@ -134,28 +130,13 @@ public final class Mp3Encoder implements AudioEncoder {
         return best;
     }
 
-    @Override
-    public AudioEncoding encoding() {
-        return AudioEncoding.MP3;
-    }
-
-    @Override
-    public int sampleRate() {
-        return sampleRate;
-    }
-
     /** Returns the bitrate the encoder was set to, in kbit/s (the average one in VBR mode). */
     public int bitrateKbps() {
         return bitrateKbps;
     }
 
     @Override
-    public void write(short[] samples, int offset, int length) throws IOException {
-        Objects.requireNonNull(samples, "samples");
-        Objects.checkFromIndexSize(offset, length, samples.length);
-        if (finished) {
-            throw new IllegalStateException("encoder already finished");
-        }
+    protected void encode(short[] samples, int offset, int length) throws IOException {
         while (length > 0) {
             int count = Math.min(length, CHUNK_SAMPLES);
             for (int i = 0; i < count; i++) {
@@ -172,25 +153,12 @@ public final class Mp3Encoder implements AudioEncoder {
     }
 
     @Override
-    public void finish() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    protected void end() throws IOException {
         int bytes = lame.lame_encode_flush(flags, mp3, 0, mp3.length);
         lame.lame_close(flags);
         check(bytes);
         if (bytes > 0) {
             out.write(mp3, 0, bytes);
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not finish the mp3 stream", e);
         }
     }
 

@@ -1,18 +1,16 @@
 package dev.chorus.audio.internal.opus;
 
-import dev.chorus.audio.AudioEncoder;
 import dev.chorus.audio.EncoderOptions;
 import dev.chorus.audio.Resampler;
+import dev.chorus.audio.internal.StreamEncoder;
 import dev.chorus.tts.AudioEncoding;
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusException;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>{@link #flush} closes the open page; what it cannot give out is the partial 20 ms frame and the
  * resampler's few milliseconds of look-ahead.
  */
-public final class OpusEncoder implements AudioEncoder {
+public final class OpusEncoder extends StreamEncoder {
 
     /** The rate Opus runs at. */
     static final int OPUS_RATE = 48000;
@@ -41,7 +39,6 @@ public final class OpusEncoder implements AudioEncoder {
     private static final int MAX_PACKET_BYTES = 1275;
     private static final String VENDOR = "Chorus";
 
-    private final int sampleRate;
     private final io.github.jaredmdobson.concentus.OpusEncoder opus;
     private final Resampler resampler;
     private final OggPageWriter ogg;
@@ -54,11 +51,10 @@ public final class OpusEncoder implements AudioEncoder {
     /** Samples at 48 kHz in the packets written so far, padding included. */
     private long encodedSamples;
     private boolean started;
-    private boolean finished;
 
     /** Creates an encoder writing to {@code out}, with the input at {@code sampleRate}, validated by the caller. */
     public OpusEncoder(int sampleRate, OutputStream out, EncoderOptions options) {
-        this.sampleRate = sampleRate;
+        super(AudioEncoding.OPUS, sampleRate);
         try {
             opus = new io.github.jaredmdobson.concentus.OpusEncoder(OPUS_RATE, 1, application(options));
         } catch (OpusException e) {
@@ -79,28 +75,13 @@ public final class OpusEncoder implements AudioEncoder {
         };
     }
 
-    @Override
-    public AudioEncoding encoding() {
-        return AudioEncoding.OPUS;
-    }
-
-    @Override
-    public int sampleRate() {
-        return sampleRate;
-    }
-
     /** Returns the pre-skip written to the header: the encoder's look-ahead in 48 kHz samples. */
     public int preSkip() {
         return preSkip;
     }
 
     @Override
-    public void write(short[] samples, int offset, int length) throws IOException {
-        Objects.requireNonNull(samples, "samples");
-        Objects.checkFromIndexSize(offset, length, samples.length);
-        if (finished) {
-            throw new IllegalStateException("encoder already finished");
-        }
+    protected void encode(short[] samples, int offset, int length) throws IOException {
         start();
         if (length > 0) {
             short[] resampled = resampler.process(samples, offset, length);
@@ -110,17 +91,13 @@ public final class OpusEncoder implements AudioEncoder {
 
     @Override
     public void flush() throws IOException {
-        if (!finished && started) {
+        if (!isFinished() && started) {
             ogg.closePage(false);
         }
     }
 
     @Override
-    public void finish() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    protected void end() throws IOException {
         start();
         encode(resampler.flush());
         long end = preSkip + inputSamples;
@@ -133,21 +110,12 @@ public final class OpusEncoder implements AudioEncoder {
         ogg.closePage(true);
     }
 
-    @Override
-    public void close() {
-        try {
-            finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not finish the opus stream", e);
-        }
-    }
-
     private void start() throws IOException {
         if (started) {
             return;
         }
         started = true;
-        byte[] head = opusHead(preSkip, sampleRate);
+        byte[] head = opusHead(preSkip, sampleRate());
         ogg.addPacket(head, 0, head.length, 0);
         ogg.closePage(false);
         byte[] tags = opusTags();
@@ -180,7 +148,7 @@ public final class OpusEncoder implements AudioEncoder {
         encodedSamples += FRAME;
         ogg.addPacket(packet, 0, bytes, granule);
         // While finishing, the last packet must stay in the open page for the end-of-stream flag.
-        if (!finished && ogg.pendingPackets() >= PACKETS_PER_PAGE) {
+        if (!isFinished() && ogg.pendingPackets() >= PACKETS_PER_PAGE) {
             ogg.closePage(false);
         }
     }

@@ -1,53 +1,42 @@
 package dev.chorus.audio.internal.pcm;
 
-import dev.chorus.audio.AudioEncoder;
 import dev.chorus.audio.internal.Pcm16;
+import dev.chorus.audio.internal.StreamEncoder;
 import dev.chorus.tts.AudioEncoding;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.util.Objects;
 
 /**
- * Writes raw signed 16-bit little-endian samples; the base of the uncompressed encoders, which add a header.
+ * Writes raw signed 16-bit little-endian samples; the base of the uncompressed encoders, which add a header or
+ * write other sample bytes (G.711).
  *
  * <p>Samples go through a small reusable byte buffer straight to the stream, so nothing is held back between
  * calls and memory does not grow with the stream.
  */
-public class PcmEncoder implements AudioEncoder {
+public class PcmEncoder extends StreamEncoder {
 
     private static final int CHUNK_BYTES = 8192;
 
-    private final int sampleRate;
     private final OutputStream out;
+    private final int bytesPerSample;
     private byte[] chunk;
     private boolean started;
-    private boolean finished;
 
-    /** Creates an encoder writing to {@code out} at {@code sampleRate}, both validated by the caller. */
+    /** Creates a raw PCM encoder writing to {@code out} at {@code sampleRate}, both validated by the caller. */
     public PcmEncoder(int sampleRate, OutputStream out) {
-        this.sampleRate = sampleRate;
+        this(AudioEncoding.PCM, sampleRate, out, 2);
+    }
+
+    /** Creates an encoder of {@code encoding} that writes {@code bytesPerSample} bytes per sample after its header. */
+    protected PcmEncoder(AudioEncoding encoding, int sampleRate, OutputStream out, int bytesPerSample) {
+        super(encoding, sampleRate);
         this.out = out;
+        this.bytesPerSample = bytesPerSample;
     }
 
     @Override
-    public AudioEncoding encoding() {
-        return AudioEncoding.PCM;
-    }
-
-    @Override
-    public final int sampleRate() {
-        return sampleRate;
-    }
-
-    @Override
-    public final void write(short[] samples, int offset, int length) throws IOException {
-        Objects.requireNonNull(samples, "samples");
-        Objects.checkFromIndexSize(offset, length, samples.length);
-        if (finished) {
-            throw new IllegalStateException("encoder already finished");
-        }
+    protected final void encode(short[] samples, int offset, int length) throws IOException {
         if (chunk == null) {
             chunk = new byte[CHUNK_BYTES];
         }
@@ -59,9 +48,9 @@ public class PcmEncoder implements AudioEncoder {
             pos = header.length;
         }
         do {
-            int count = Math.min(length, (chunk.length - pos) / 2);
-            Pcm16.toLittleEndian(samples, offset, chunk, pos, count);
-            pos += 2 * count;
+            int count = Math.min(length, (chunk.length - pos) / bytesPerSample);
+            toBytes(samples, offset, chunk, pos, count);
+            pos += bytesPerSample * count;
             if (pos > 0) {
                 out.write(chunk, 0, pos);
             }
@@ -72,11 +61,7 @@ public class PcmEncoder implements AudioEncoder {
     }
 
     @Override
-    public final void finish() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    protected final void end() throws IOException {
         chunk = null;
         if (!started) {
             started = true;
@@ -87,13 +72,9 @@ public class PcmEncoder implements AudioEncoder {
         }
     }
 
-    @Override
-    public final void close() {
-        try {
-            finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not finish the " + encoding().id() + " stream", e);
-        }
+    /** Writes {@code count} samples as bytes into {@code dst} at {@code pos}: 16-bit little-endian here. */
+    protected void toBytes(short[] samples, int offset, byte[] dst, int pos, int count) {
+        Pcm16.toLittleEndian(samples, offset, dst, pos, count);
     }
 
     /**

@@ -10,12 +10,7 @@ public final class WavEncoder extends PcmEncoder {
 
     /** Creates an encoder writing to {@code out} at {@code sampleRate}, both validated by the caller. */
     public WavEncoder(int sampleRate, OutputStream out) {
-        super(sampleRate, out);
-    }
-
-    @Override
-    public AudioEncoding encoding() {
-        return AudioEncoding.WAV;
+        super(AudioEncoding.WAV, sampleRate, out, 2);
     }
 
     @Override
