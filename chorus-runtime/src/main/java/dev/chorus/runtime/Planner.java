@@ -19,11 +19,10 @@ import dev.chorus.tts.TextOptions;
 import dev.chorus.tts.VoiceInfo;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a request into a plan: the voice, and the sentences, pauses and marks to produce in order, each sentence
@@ -99,7 +98,7 @@ final class Planner {
                         }
                         continue;
                     }
-                    VoiceInfo voice = styleVoice(style, base, request.voice() == null ? null : base);
+                    VoiceInfo voice = styleVoice(style, base);
                     String language = style.language() != null ? style.language() : requestLanguage;
                     Locale locale = language != null ? Locale.forLanguageTag(language) : voice.locale();
                     SynthesisOptions options = options(request.options(), style, language);
@@ -108,7 +107,7 @@ final class Planner {
                         run = null;
                         String shown = text.text().isBlank() ? style.phoneme() : text.text().strip();
                         pieces.add(speech(voice, shown, style.phoneme(), options,
-                                SourceMap.whole(text.sourceStart(), text.sourceEnd(), shown.length()), false));
+                                SourceMap.whole(text.sourceStart(), text.sourceEnd()), false));
                         continue;
                     }
                     if (run == null || !run.fits(voice, locale, options)) {
@@ -218,17 +217,18 @@ final class Planner {
     private static Piece.Speech slice(PreparedText prepared, SourceMap outer, VoiceInfo voice,
                                       SynthesisOptions options, int start, int end, String ipa, boolean sentence) {
         String raw = prepared.normalized().substring(start, end);
-        int lead = raw.length() - raw.stripLeading().length();
-        String text = raw.strip();
-        int n = text.length();
-        int[] starts = new int[n];
-        int[] ends = new int[n];
-        for (int i = 0; i < n; i++) {
-            int at = start + lead + i;
-            starts[i] = outer.start(prepared.sourceStart(at));
-            ends[i] = outer.end(prepared.sourceEnd(at + 1));
-        }
-        return new Piece.Speech(voice, text, ipa, options, starts, ends, sentence);
+        int from = start + raw.length() - raw.stripLeading().length();
+        return speech(voice, raw.strip(), ipa, options, new SourceMap() {
+            @Override
+            public int start(int i) {
+                return outer.start(prepared.sourceStart(from + i));
+            }
+
+            @Override
+            public int end(int i) {
+                return outer.end(prepared.sourceEnd(from + i));
+            }
+        }, sentence);
     }
 
     private static Piece.Speech speech(VoiceInfo voice, String text, String ipa, SynthesisOptions options,
@@ -244,20 +244,16 @@ final class Planner {
     }
 
     private static SynthesisOptions options(SynthesisOptions request, Style style, String language) {
-        double speed = clamp(request.speed() * style.rate(), SynthesisOptions.MIN_SPEED, SynthesisOptions.MAX_SPEED);
-        double pitch = clamp(request.pitch() + style.pitchSemitones(), SynthesisOptions.MIN_PITCH,
+        double speed = Math.clamp(request.speed() * style.rate(), SynthesisOptions.MIN_SPEED, SynthesisOptions.MAX_SPEED);
+        double pitch = Math.clamp(request.pitch() + style.pitchSemitones(), SynthesisOptions.MIN_PITCH,
                 SynthesisOptions.MAX_PITCH);
-        double volume = clamp(request.volume() + style.volumeDb(), SynthesisOptions.MIN_VOLUME,
+        double volume = Math.clamp(request.volume() + style.volumeDb(), SynthesisOptions.MIN_VOLUME,
                 SynthesisOptions.MAX_VOLUME);
         return new SynthesisOptions(speed, language != null ? language : request.language(), pitch, volume);
     }
 
-    private static double clamp(double v, double min, double max) {
-        return Math.max(min, Math.min(max, v));
-    }
-
     /** The voice a style asks for: its {@code <voice name>}, else one for its languages, else the base voice. */
-    private VoiceInfo styleVoice(Style style, VoiceInfo base, VoiceInfo requested) {
+    private VoiceInfo styleVoice(Style style, VoiceInfo base) {
         if (style.voice() != null) {
             return registry.resolve(style.voice());
         }
@@ -268,7 +264,7 @@ final class Planner {
         return base;
     }
 
-    private final Map<String, Boolean> phonemeSupport = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Boolean> phonemeSupport = new ConcurrentHashMap<>();
 
     private boolean supportsPhonemes(VoiceInfo voice) {
         return phonemeSupport.computeIfAbsent(voice.id() + "@" + voice.version(),
@@ -372,8 +368,7 @@ final class Planner {
             };
         }
 
-        static SourceMap whole(int start, int end, int length) {
-            Objects.checkIndex(0, Math.max(1, length));
+        static SourceMap whole(int start, int end) {
             return new SourceMap() {
                 @Override
                 public int start(int i) {
