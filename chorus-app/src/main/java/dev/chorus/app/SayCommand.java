@@ -128,7 +128,7 @@ final class SayCommand implements Callable<Integer> {
                 builder.lexicon(Lexicons.load(p));
             }
         }
-        try (Synthesizer synth = builder.build(); SpeechMarks marksOut = SpeechMarks.open(marks)) {
+        try (Synthesizer synth = builder.build(); SpeechMarksFile marksOut = SpeechMarksFile.open(marks)) {
             SynthesisSummary summary = "-".equals(output) ? toStdout(synth, request, text, marksOut)
                     : toFile(synth, request, text, Path.of(output), marksOut);
             marksOut.commit();
@@ -144,8 +144,8 @@ final class SayCommand implements Callable<Integer> {
         }
     }
 
-    private SynthesisSummary toStdout(Synthesizer synth, SynthesisRequest request, String text, SpeechMarks marksOut)
-            throws IOException {
+    private SynthesisSummary toStdout(Synthesizer synth, SynthesisRequest request, String text,
+                                      SpeechMarksFile marksOut) throws IOException {
         OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
         SynthesisSummary s = synth.synthesize(request, EncoderOptions.defaults(), out,
                 marksOut.wrap(progress(text)));
@@ -155,7 +155,7 @@ final class SayCommand implements Callable<Integer> {
 
     /** Writes to a temporary file beside the target and moves it into place, so a failure leaves no half file. */
     private SynthesisSummary toFile(Synthesizer synth, SynthesisRequest request, String text, Path target,
-                                    SpeechMarks marksOut) throws IOException {
+                                    SpeechMarksFile marksOut) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         // Not createTempFile: its owner-only permissions would stick to the output; this name honours the umask.
         Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");

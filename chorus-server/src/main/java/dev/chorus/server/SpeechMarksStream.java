@@ -1,7 +1,5 @@
 package dev.chorus.server;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServiceRequestContext;
@@ -44,9 +42,7 @@ final class SpeechMarksStream extends HttpAudioStream {
 
     @Override
     void writeTiming(Timing t) {
-        ObjectNode e = JsonNodeFactory.instance.objectNode();
-        fill(e, t, "type");
-        write(HttpData.of(StandardCharsets.UTF_8, e + "\n"));
+        write(HttpData.of(StandardCharsets.UTF_8, SpeechMarks.line(t) + "\n"));
     }
 
     @Override
@@ -56,17 +52,5 @@ final class SpeechMarksStream extends HttpAudioStream {
     @Override
     void writeError(ChorusException error) {
         abort(error);
-    }
-
-    /** Writes a timing's Polly-style fields into {@code e}, its kind under {@code kindField}. */
-    static void fill(ObjectNode e, Timing t, String kindField) {
-        e.put("time", t.timeMillis());
-        e.put(kindField, t.kind() == Timing.Kind.MARK ? "ssml" : t.kind().id());
-        e.put("start", t.sourceStart());
-        e.put("end", t.sourceEnd());
-        e.put("value", t.text());
-        if (t.estimated()) {
-            e.put("estimated", true);
-        }
     }
 }

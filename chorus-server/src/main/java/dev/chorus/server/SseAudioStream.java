@@ -50,7 +50,7 @@ final class SseAudioStream extends HttpAudioStream {
         // The event's type names the event; the speech mark's own type (sentence, word, ssml) becomes its kind.
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         e.put("type", "speech.timing");
-        SpeechMarksStream.fill(e, t, "kind");
+        SpeechMarks.fill(e, t, "kind");
         e.put("sample_offset", t.sampleOffset());
         send(e);
     }

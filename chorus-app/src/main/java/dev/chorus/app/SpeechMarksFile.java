@@ -1,6 +1,7 @@
 package dev.chorus.app;
 
 import dev.chorus.runtime.SynthesisListener;
+import dev.chorus.server.SpeechMarks;
 import dev.chorus.runtime.Timing;
 
 import java.io.BufferedWriter;
@@ -15,13 +16,13 @@ import java.nio.file.StandardCopyOption;
  * Writes {@code chorus say --marks FILE}: one JSON object per line for each sentence, word and mark, in the shape
  * the server's {@code json_marks} format uses. The file appears only when the synthesis succeeds.
  */
-final class SpeechMarks implements AutoCloseable {
+final class SpeechMarksFile implements AutoCloseable {
 
     private final Path target;
     private final Path tmp;
     private final BufferedWriter out;
 
-    private SpeechMarks(Path target) throws IOException {
+    private SpeechMarksFile(Path target) throws IOException {
         this.target = target;
         if (target == null) {
             this.tmp = null;
@@ -34,8 +35,8 @@ final class SpeechMarks implements AutoCloseable {
     }
 
     /** Opens a marks file, or a no-op when {@code target} is {@code null}. */
-    static SpeechMarks open(Path target) throws IOException {
-        return new SpeechMarks(target);
+    static SpeechMarksFile open(Path target) throws IOException {
+        return new SpeechMarksFile(target);
     }
 
     /** Returns a listener that records timings and passes every call on to {@code next} (which may be null). */
@@ -78,31 +79,11 @@ final class SpeechMarks implements AutoCloseable {
 
     private void write(Timing t) {
         try {
-            out.write("{\"time\":" + t.timeMillis() + ",\"type\":\"" + (t.kind() == Timing.Kind.MARK ? "ssml"
-                    : t.kind().id()) + "\",\"start\":" + t.sourceStart() + ",\"end\":" + t.sourceEnd()
-                    + ",\"value\":" + quote(t.text()) + (t.estimated() ? ",\"estimated\":true" : "") + "}\n");
+            out.write(SpeechMarks.line(t));
+            out.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     /** Moves the finished file into place. */
