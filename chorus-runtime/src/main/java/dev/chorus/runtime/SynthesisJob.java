@@ -36,8 +36,12 @@ final class SynthesisJob implements SynthesisHandle {
 
     private static final System.Logger LOG = System.getLogger(SynthesisJob.class.getName());
 
-    /** What counts as one word when timings are estimated: a run of letters and digits, or one Han character. */
-    private static final Pattern WORD = Pattern.compile("\\p{IsHan}|[\\p{L}\\p{N}&&[^\\p{IsHan}]][\\p{L}\\p{N}\\p{M}'’.-]*");
+    /**
+     * What counts as one word when timings are estimated: one Han character, or a run of letters and digits that
+     * may hold an apostrophe, period or hyphen between them ("don't", "e.g", "twenty-one"), never at its end.
+     */
+    private static final Pattern WORD = Pattern.compile(
+            "\\p{IsHan}|[\\p{L}\\p{N}&&[^\\p{IsHan}]](?:[\\p{L}\\p{N}\\p{M}&&[^\\p{IsHan}]]|['’.-](?=[\\p{L}\\p{N}&&[^\\p{IsHan}]]))*");
 
     private final SynthesisScheduler scheduler;
     private final EngineRegistry registry;

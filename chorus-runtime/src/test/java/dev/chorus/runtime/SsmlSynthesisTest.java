@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -192,11 +191,20 @@ class SsmlSynthesisTest {
     }
 
     @Test
-    void estimatedWordTimingsAreMarkedWhenTheEngineGivesNone() throws ExecutionException, InterruptedException,
-            java.util.concurrent.TimeoutException {
-        // The step engine reports words, so every word timing is exact.
+    void wordTimingsAreEstimatedAndMarkedWhenTheEngineGivesNone() throws Exception {
+        String text = "Alpha beta gamma. Delta.";
         RecordingListener l = new RecordingListener();
-        synth.start(SynthesisRequest.of("Alpha beta.", null), l).completion().get(10, TimeUnit.SECONDS);
-        assertThat(l.timings(Timing.Kind.WORD)).hasSize(2).noneMatch(Timing::estimated);
+        synth.start(SynthesisRequest.of(text, "step:wordless"), l).completion().get(10, TimeUnit.SECONDS);
+        List<Timing> words = l.timings(Timing.Kind.WORD);
+        assertThat(words).extracting(w -> text.substring(w.sourceStart(), w.sourceEnd()))
+                .containsExactly("Alpha", "beta", "gamma", "Delta");
+        assertThat(words).allMatch(Timing::estimated);
+        // Spread over each sentence's own audio: 3 words in the first 480 samples, the last at the second's start.
+        assertThat(words).extracting(Timing::sampleOffset).isSorted().startsWith(0L).endsWith(3L * WORD);
+        assertThat(words.get(2).sampleOffset()).isBetween((long) WORD, 3L * WORD - 1);
+
+        RecordingListener exact = new RecordingListener();
+        synth.start(SynthesisRequest.of(text, "step:fast"), exact).completion().get(10, TimeUnit.SECONDS);
+        assertThat(exact.timings(Timing.Kind.WORD)).hasSize(4).noneMatch(Timing::estimated);
     }
 }

@@ -46,6 +46,8 @@ public final class StepEngineProvider implements TtsEngineProvider {
     public TtsEngine open(EngineContext context) {
         VoiceInfo fast = new VoiceInfo("step:fast", "Fast", "en-US", null, RATE, "step", "1", true);
         VoiceInfo slow = new VoiceInfo("step:slow", "Slow", "en-US", null, RATE, "step", "1", true);
+        // Like fast, but reports no word events, so the runtime has to estimate word timings.
+        VoiceInfo silent = new VoiceInfo("step:wordless", "Wordless", "en-US", null, RATE, "step", "1", true);
         return new TtsEngine() {
             @Override
             public String id() {
@@ -59,7 +61,7 @@ public final class StepEngineProvider implements TtsEngineProvider {
 
             @Override
             public List<VoiceInfo> voices() {
-                return List.of(fast, slow);
+                return List.of(fast, slow, silent);
             }
 
             @Override
@@ -89,8 +91,10 @@ public final class StepEngineProvider implements TtsEngineProvider {
                 int offset = 0;
                 for (String w : words) {
                     sleep(millis);
-                    if (sink.onEvent(new SynthesisEvent.Word(text.indexOf(w), w.length(), (long) offset * block.length))
-                            == AudioSink.Action.STOP || sink.onAudio(block, 0, block.length) == AudioSink.Action.STOP) {
+                    boolean reportWords = !info.localName().equals("wordless");
+                    if ((reportWords && sink.onEvent(new SynthesisEvent.Word(text.indexOf(w), w.length(),
+                            (long) offset * block.length)) == AudioSink.Action.STOP)
+                            || sink.onAudio(block, 0, block.length) == AudioSink.Action.STOP) {
                         STOPPED.incrementAndGet();
                         return false;
                     }
