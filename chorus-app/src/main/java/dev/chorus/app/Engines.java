@@ -2,7 +2,6 @@ package dev.chorus.app;
 
 import dev.chorus.runtime.EngineRegistry;
 
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,24 +11,15 @@ import java.util.Set;
  */
 final class Engines {
 
-    /** Environment variables and the engine settings they set. */
-    private static final Map<String, String> ENV_SETTINGS = Map.of(
-            "CHORUS_ESPEAK_LIBRARY", "espeak.library",
-            "CHORUS_ESPEAK_DATA", "espeak.data",
-            "CHORUS_ESPEAK_ISOLATION", "espeak.isolation",
-            "CHORUS_HMM_LIB_DIR", "hmm.lib.dir",
-            "CHORUS_PIPER_VOICES", "piper.voices",
-            "CHORUS_PIPER_DEVICE", "piper.device");
-
     private Engines() {
     }
 
     private static EngineRegistry.Builder builder() {
         EngineRegistry.Builder b = EngineRegistry.builder();
-        ENV_SETTINGS.forEach((env, key) -> {
+        ServeSettings.ENGINE_SETTING_ENV.forEach((env, key) -> {
             String v = System.getenv(env);
             if (v != null && !v.isBlank()) {
-                b.setting(key, v);
+                b.setting(key.substring("engines.".length()), v);
             }
         });
         return b;

@@ -74,7 +74,7 @@ final class ServeSettings {
                     "concurrent syntheses per engine, unless engines.<id>.workers says otherwise"));
 
     /** Engine settings that also have an environment variable (other engine settings come from YAML only). */
-    private static final Map<String, String> ENGINE_SETTING_ENV = Map.of(
+    static final Map<String, String> ENGINE_SETTING_ENV = Map.of(
             "CHORUS_ESPEAK_LIBRARY", "engines.espeak.library",
             "CHORUS_ESPEAK_DATA", "engines.espeak.data",
             "CHORUS_ESPEAK_ISOLATION", "engines.espeak.isolation",
