@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -36,9 +35,6 @@ import java.util.function.LongSupplier;
  * runs the chunks on the engine's pool and streams the audio back in order at the requested rate.
  */
 public final class Synthesizer implements AutoCloseable {
-
-    /** Output sample rates a request may ask for. */
-    public static final Set<Integer> SAMPLE_RATES = Set.of(8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000);
 
     private static final System.Logger LOG = System.getLogger(Synthesizer.class.getName());
 
@@ -116,7 +112,8 @@ public final class Synthesizer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "observer failed in planned", e);
         }
-        int rate = outputRate(request, info);
+        // The requested rate, or the format's default for the voice (its own rate where the format carries it).
+        int rate = request.encoding().outputRate(request.sampleRate(), info.sampleRate());
         Duration timeout = request.timeout() != null ? request.timeout() : defaultTimeout;
         scheduler.admit(info.engine());
         Map<String, Voice> voices = new HashMap<>();
@@ -199,19 +196,6 @@ public final class Synthesizer implements AutoCloseable {
             throw new InvalidInputException("input", "input: empty text (expected: at least one word to speak)");
         }
         return text;
-    }
-
-    /**
-     * Returns the rate to deliver audio at: the requested one, or the format's default for the voice (its own
-     * rate where the format carries it; 8 kHz for G.711).
-     */
-    private static int outputRate(SynthesisRequest request, VoiceInfo voice) {
-        int rate = request.sampleRate();
-        if (rate != 0 && !SAMPLE_RATES.contains(rate)) {
-            throw new InvalidInputException("sample_rate", "sample_rate: " + rate + " (expected one of: "
-                    + SAMPLE_RATES.stream().sorted().toList() + ")");
-        }
-        return request.encoding().outputRate(rate, voice.sampleRate());
     }
 
     /** Stops the scheduler and closes the engines. */
