@@ -314,13 +314,14 @@ public final class EngineRegistry implements AutoCloseable {
     }
 
     private VoiceInfo firstInstalled(List<String> ids) {
+        Map<String, String> failed = failures();
         for (String id : ids) {
             VoiceInfo v = voices.get(id);
             if (v == null && id.indexOf(':') < 0) {
                 v = voices.values().stream().filter(x -> x.localName().equalsIgnoreCase(id)).findFirst()
                         .orElse(null);
             }
-            if (v != null && !failures().containsKey(v.id())) {
+            if (v != null && !failed.containsKey(v.id())) {
                 return v;
             }
         }
