@@ -14,6 +14,7 @@ import dev.chorus.tts.Gender;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -109,6 +110,7 @@ final class CatalogService {
             @Param("gender") @Default("") @Description("female, male or neutral.") String gender) {
         Gender g = gender(gender);
         Map<String, String> failures = catalog.failures();
+        Map<String, List<String>> aliasNames = catalog.aliasesByVoice();
         ObjectNode root = list();
         ArrayNode data = root.putArray("data");
         for (VoiceInfo v : catalog.voices(language, engine)) {
@@ -120,7 +122,7 @@ final class CatalogService {
                     .put("gender", v.gender().name().toLowerCase(Locale.ROOT)).put("engine", v.engine())
                     .put("sample_rate", v.sampleRate()).put("version", v.version()).put("streaming", v.streaming());
             ArrayNode aliases = o.putArray("aliases");
-            catalog.aliasesOf(v.id()).forEach(aliases::add);
+            aliasNames.getOrDefault(v.id(), List.of()).forEach(aliases::add);
             String failure = failures.get(v.id());
             o.put("status", failure == null ? "ok" : "failed");
             if (failure != null) {

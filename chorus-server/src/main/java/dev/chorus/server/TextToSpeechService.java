@@ -25,6 +25,8 @@ import io.grpc.stub.StreamObserver;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The gRPC service {@code chorus.tts.v1.TextToSpeech}. Its methods run on the blocking task executor (admission
@@ -117,8 +119,9 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     @Override
     public void listVoices(ListVoicesRequest request, StreamObserver<ListVoicesResponse> observer) {
         ListVoicesResponse.Builder b = ListVoicesResponse.newBuilder();
+        Map<String, List<String>> aliasNames = catalog.aliasesByVoice();
         for (VoiceInfo v : catalog.voices(request.getLanguage(), request.getEngine())) {
-            b.addVoices(ProtoMapping.voice(v, catalog.aliasesOf(v.id())));
+            b.addVoices(ProtoMapping.voice(v, aliasNames.getOrDefault(v.id(), List.of())));
         }
         observer.onNext(b.build());
         observer.onCompleted();

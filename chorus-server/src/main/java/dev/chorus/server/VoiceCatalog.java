@@ -9,6 +9,7 @@ import dev.chorus.tts.VoiceNotFoundException;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,10 +83,12 @@ final class VoiceCatalog {
         return now;
     }
 
-    /** Returns the alias names that stand for {@code voiceId}, sorted. */
-    List<String> aliasesOf(String voiceId) {
-        return aliases().entrySet().stream().filter(e -> e.getValue().id().equals(voiceId)).map(Map.Entry::getKey)
-                .sorted().toList();
+    /** Returns, for each voice that aliases stand for now, their names, sorted; resolved once for a listing. */
+    Map<String, List<String>> aliasesByVoice() {
+        Map<String, List<String>> byVoice = new HashMap<>();
+        aliases().forEach((name, v) -> byVoice.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(name));
+        byVoice.values().forEach(names -> names.sort(null));
+        return byVoice;
     }
 
     /** Returns the model ids clients may send: OpenAI's names, then the open engines' ids. */
