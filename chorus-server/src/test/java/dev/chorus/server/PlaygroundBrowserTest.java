@@ -116,8 +116,15 @@ class PlaygroundBrowserTest {
         }
     }
 
+    /**
+     * Runs a setup command with its output in target/playground-setup.log. It must not share this JVM's standard
+     * streams: the test runner talks to this JVM over them, and npm would write there and make them non-blocking.
+     */
     private static int run(List<String> command, Path dir, long timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        Path log = Files.createDirectories(Path.of("target").toAbsolutePath()).resolve("playground-setup.log");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        p.getOutputStream().close();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return -1;
