@@ -2,6 +2,7 @@
 module dev.chorus.app {
     requires dev.chorus.runtime;
     requires dev.chorus.server;
+    requires dev.chorus.safety;
     requires org.snakeyaml.engine;
     requires info.picocli;
     requires me.tongfei.progressbar;

@@ -71,7 +71,23 @@ final class ServeSettings {
             new Setting("audio.aac-bitrate", "CHORUS_AAC_BITRATE", "(encoder default)", "AAC bitrate in kbps"),
             new Setting("audio.ffmpeg", "CHORUS_FFMPEG", "ffmpeg", "the ffmpeg program used to encode AAC"),
             new Setting("engines.workers", "CHORUS_WORKERS", "(CPU count)",
-                    "concurrent syntheses per engine, unless engines.<id>.workers says otherwise"));
+                    "concurrent syntheses per engine, unless engines.<id>.workers says otherwise"),
+            new Setting("safety.rules", "CHORUS_SAFETY_RULES", "(none: content safety off)",
+                    "YAML file of content rules (see docs/safety.md); reloaded when it changes"),
+            new Setting("safety.policy.default", "CHORUS_SAFETY_POLICY_DEFAULT", "block",
+                    "action for categories without a safety.policy.<category>: block, mask or log"),
+            new Setting("safety.mask", "CHORUS_SAFETY_MASK", "beep",
+                    "what masked words sound like: beep (a quiet 1 kHz tone) or silence"),
+            new Setting("safety.on-timeout", "CHORUS_SAFETY_ON_TIMEOUT", "fail-closed",
+                    "a pattern that runs out of time: fail-closed (counts as a match) or fail-open (only logged)"),
+            new Setting("safety.pattern-timeout", "CHORUS_SAFETY_PATTERN_TIMEOUT", "50ms",
+                    "time each rule pattern gets per request"),
+            new Setting("safety.reload-interval", "CHORUS_SAFETY_RELOAD_INTERVAL", "2s",
+                    "how often the rules file is checked for changes"),
+            new Setting("safety.audit-log", "CHORUS_SAFETY_AUDIT_LOG", "(none: the dev.chorus.safety.audit logger)",
+                    "file that receives one JSON line per content-safety decision"),
+            new Setting("safety.audit-include-text", "CHORUS_SAFETY_AUDIT_INCLUDE_TEXT", "false",
+                    "put the matched text in audit lines (off: offsets only)"));
 
     /** Engine settings that also have an environment variable (other engine settings come from YAML only). */
     static final Map<String, String> ENGINE_SETTING_ENV = Map.of(
@@ -86,6 +102,8 @@ final class ServeSettings {
     private static final Pattern VOICE_KEY = Pattern.compile("openai\\.voices\\.([a-z0-9_-]+)");
     private static final Pattern ALIAS_KEY = Pattern.compile("voices\\.aliases\\.([A-Za-z0-9_.-]+)");
     private static final Pattern LANGUAGE_KEY = Pattern.compile("voices\\.languages\\.([A-Za-z0-9_-]+)");
+    private static final Pattern POLICY_KEY = Pattern.compile("safety\\.policy\\.([a-z0-9][a-z0-9_.-]*)");
+    private static final Pattern POLICY_ENV = Pattern.compile("CHORUS_SAFETY_POLICY_([A-Z0-9_]+)");
     private static final Pattern WORKERS_ENV = Pattern.compile("CHORUS_([A-Z0-9]+)_WORKERS");
     private static final Pattern VOICE_ENV = Pattern.compile("CHORUS_OPENAI_VOICE_([A-Z0-9_]+)");
 
@@ -118,7 +136,10 @@ final class ServeSettings {
         for (Map.Entry<String, String> e : env.entrySet()) {
             Matcher w = WORKERS_ENV.matcher(e.getKey());
             Matcher v = VOICE_ENV.matcher(e.getKey());
-            if (ENGINE_SETTING_ENV.containsKey(e.getKey())) {
+            Matcher p = POLICY_ENV.matcher(e.getKey());
+            if (p.matches() && !e.getKey().equals("CHORUS_SAFETY_POLICY_DEFAULT")) {
+                s.put("safety.policy." + p.group(1).toLowerCase(Locale.ROOT), e.getValue(), e.getKey());
+            } else if (ENGINE_SETTING_ENV.containsKey(e.getKey())) {
                 s.put(ENGINE_SETTING_ENV.get(e.getKey()), e.getValue(), e.getKey());
             } else if (w.matches()) {
                 s.put("engines." + w.group(1).toLowerCase(Locale.ROOT) + ".workers", e.getValue(), e.getKey());
@@ -134,6 +155,7 @@ final class ServeSettings {
     private static String checkKey(String key, String source) {
         if (FIXED.stream().anyMatch(f -> f.key().equals(key)) || VOICE_KEY.matcher(key).matches()
                 || ALIAS_KEY.matcher(key).matches() || LANGUAGE_KEY.matcher(key).matches()
+                || POLICY_KEY.matcher(key).matches()
                 || (ENGINE_KEY.matcher(key).matches() && !key.equals("engines.default-voice"))) {
             return key;
         }
@@ -279,8 +301,43 @@ final class ServeSettings {
                 guard(key, () -> b.voiceAlias(m.group(1), ids));
             }
         }
+        b.safety(safety());
         extra.apply(b);
         return guard("server", b::build);
+    }
+
+    /** Returns the content-safety settings: off without {@code safety.rules}. */
+    dev.chorus.safety.SafetyConfig safety() {
+        dev.chorus.safety.SafetyConfig.Builder b = dev.chorus.safety.SafetyConfig.builder();
+        if (values.containsKey("safety.rules")) {
+            b.rules(Path.of(string("safety.rules")));
+        }
+        Map<String, String> policy = new LinkedHashMap<>();
+        for (String key : values.keySet()) {
+            Matcher m = POLICY_KEY.matcher(key);
+            if (m.matches()) {
+                policy.put(m.group(1), string(key));
+            }
+        }
+        for (String key : policy.keySet()) {
+            guard("safety.policy." + key, () -> dev.chorus.safety.Action.parse("safety.policy." + key,
+                    policy.get(key)));
+        }
+        b.policy(dev.chorus.safety.ContentPolicy.parse(policy));
+        guard("safety.mask", () -> b.mask(dev.chorus.safety.MaskSound.parse(string("safety.mask"))));
+        String onTimeout = string("safety.on-timeout").trim().toLowerCase(Locale.ROOT);
+        if (!onTimeout.equals("fail-closed") && !onTimeout.equals("fail-open")) {
+            throw new InvalidInputException("safety.on-timeout", "safety.on-timeout: '" + onTimeout
+                    + "' (expected: fail-closed or fail-open; from " + sources.get("safety.on-timeout") + ")");
+        }
+        b.failClosed(onTimeout.equals("fail-closed"));
+        guard("safety.pattern-timeout", () -> b.patternTimeout(duration("safety.pattern-timeout")));
+        guard("safety.reload-interval", () -> b.reloadInterval(duration("safety.reload-interval")));
+        if (values.containsKey("safety.audit-log")) {
+            b.auditLog(Path.of(string("safety.audit-log")));
+        }
+        guard("safety.audit-include-text", () -> b.auditIncludeText(flag("safety.audit-include-text")));
+        return b.build();
     }
 
     /** Returns the log format: json or text ({@code auto} resolved by whether stderr is a terminal). */

@@ -31,7 +31,12 @@ final class ApiErrors {
     }
 
     /** One error as a client sees it. */
-    record ApiError(int status, String code, String param, String message, long retryAfterSeconds) {
+    record ApiError(int status, String code, String param, String message, long retryAfterSeconds,
+                    java.util.List<String> categories) {
+
+        ApiError(int status, String code, String param, String message, long retryAfterSeconds) {
+            this(status, code, param, message, retryAfterSeconds, java.util.List.of());
+        }
 
         /** Returns OpenAI's error type for the status. */
         String type() {
@@ -50,6 +55,11 @@ final class ApiErrors {
                 e.put("param", param);
             }
             e.put("code", code);
+            if (!categories.isEmpty()) {
+                // A content-policy refusal: the first category, and all of them when several refused it.
+                e.put("category", categories.getFirst());
+                categories.forEach(e.putArray("categories")::add);
+            }
             return root;
         }
 
@@ -69,7 +79,7 @@ final class ApiErrors {
     static ApiError of(Throwable error) {
         Throwable t = unwrap(error);
         return switch (t) {
-            case ApiException a -> new ApiError(a.status(), a.code(), a.param(), a.getMessage(), 0);
+            case ApiException a -> new ApiError(a.status(), a.code(), a.param(), a.getMessage(), 0, a.categories());
             case ChorusException c -> of(c);
             default -> {
                 LOG.log(System.Logger.Level.ERROR, "unexpected error", t);

@@ -11,12 +11,26 @@ final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String param;
+    private final java.util.List<String> categories;
 
     ApiException(int status, String code, String param, String message) {
+        this(status, code, param, message, java.util.List.of());
+    }
+
+    private ApiException(int status, String code, String param, String message, java.util.List<String> categories) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.param = param;
+        this.categories = java.util.List.copyOf(categories);
+    }
+
+    /**
+     * Returns the 422 error for input the content policy refuses, naming the categories but never the text.
+     */
+    static ApiException contentBlocked(java.util.List<String> categories) {
+        return new ApiException(422, "content_blocked", "input", "input: refused by the content policy (category: "
+                + String.join(", ", categories) + ")", categories);
     }
 
     /** Returns a 400 error about {@code param}. */
@@ -34,5 +48,10 @@ final class ApiException extends RuntimeException {
 
     String param() {
         return param;
+    }
+
+    /** Returns the content categories that refused the request; empty for other errors. */
+    java.util.List<String> categories() {
+        return categories;
     }
 }

@@ -52,6 +52,7 @@ public final class ChorusServer implements AutoCloseable {
     private final VoiceCatalog catalog;
     private final Readiness readiness = new Readiness();
     private final Telemetry telemetry;
+    private final ContentSafety safety;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
@@ -59,6 +60,7 @@ public final class ChorusServer implements AutoCloseable {
         this.catalog = new VoiceCatalog(synthesizer.registry(), config.voiceAliases());
         this.telemetry = new Telemetry(config);
         telemetry.bindSynthesizer(synthesizer);
+        this.safety = ContentSafety.create(config.safety(), telemetry);
         this.server = build();
     }
 
@@ -82,7 +84,7 @@ public final class ChorusServer implements AutoCloseable {
             sb.route().get("/metrics")
                     .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
         }
-        sb.annotatedService(new SpeechService(synthesizer, catalog, config));
+        sb.annotatedService(new SpeechService(synthesizer, catalog, config, safety));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
@@ -91,7 +93,7 @@ public final class ChorusServer implements AutoCloseable {
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(GrpcService.builder()
-                .addService(new TextToSpeechService(synthesizer, catalog, config))
+                .addService(new TextToSpeechService(synthesizer, catalog, config, safety))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .enableHttpJsonTranscoding(true)
                 // Proto field names (sample_rate), like every other JSON route of this server.
@@ -166,6 +168,7 @@ public final class ChorusServer implements AutoCloseable {
         readiness.draining();
         server.stop().join();
         telemetry.close();
+        safety.close();
     }
 
     /** Stops the server gracefully, as {@link #stop()} does. */

@@ -18,6 +18,10 @@ final class GrpcErrors {
     /** Trailer that tells a refused client when to retry, in whole seconds (as HTTP's Retry-After). */
     static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** Trailer that names the content categories that refused a request, comma-separated. */
+    static final Metadata.Key<String> SAFETY_CATEGORIES = Metadata.Key.of("chorus-safety-categories",
+            Metadata.ASCII_STRING_MARSHALLER);
+
     private GrpcErrors() {
     }
 
@@ -27,6 +31,12 @@ final class GrpcErrors {
         Metadata trailers = new Metadata();
         Status status = switch (t) {
             case ChorusException c -> of(c, trailers);
+            case ApiException a when !a.categories().isEmpty() -> {
+                // Well-formed input that the content policy refuses: not a malformed argument, so a client can
+                // tell the two apart; resending the same text will be refused again.
+                trailers.put(SAFETY_CATEGORIES, String.join(",", a.categories()));
+                yield Status.FAILED_PRECONDITION.withDescription(a.getMessage());
+            }
             case ApiException a -> (a.status() == 404 ? Status.NOT_FOUND : Status.INVALID_ARGUMENT)
                     .withDescription(a.getMessage());
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());

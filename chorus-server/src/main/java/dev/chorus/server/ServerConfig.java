@@ -35,6 +35,7 @@ public final class ServerConfig {
     private final boolean tenantLabels;
     private final boolean logInput;
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
+    private final dev.chorus.safety.SafetyConfig safety;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -54,6 +55,12 @@ public final class ServerConfig {
         this.tenantLabels = b.tenantLabels;
         this.logInput = b.logInput;
         this.openTelemetry = b.openTelemetry;
+        this.safety = b.safety;
+    }
+
+    /** Returns the content-safety settings (off unless a rules file is set). */
+    public dev.chorus.safety.SafetyConfig safety() {
+        return safety;
     }
 
     /** Whether {@code /metrics} is served and the server's meters are kept. */
@@ -187,8 +194,15 @@ public final class ServerConfig {
         private boolean tenantLabels = true;
         private boolean logInput;
         private io.opentelemetry.api.OpenTelemetry openTelemetry;
+        private dev.chorus.safety.SafetyConfig safety = dev.chorus.safety.SafetyConfig.off();
 
         private Builder() {
+        }
+
+        /** Sets the content-safety settings (rules file, policy, masking, audit); off unless set. */
+        public Builder safety(dev.chorus.safety.SafetyConfig s) {
+            this.safety = Objects.requireNonNull(s, "safety");
+            return this;
         }
 
         /** Sets the address to listen on (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */

@@ -27,11 +27,13 @@ final class SpeechService {
     private final Synthesizer synthesizer;
     private final VoiceCatalog catalog;
     private final ServerConfig config;
+    private final ContentSafety safety;
 
-    SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config) {
+    SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
+        this.safety = safety;
     }
 
     /** Speaks {@code input} with {@code voice}; see docs/api.md for every field. */
@@ -44,6 +46,7 @@ final class SpeechService {
             SpeechRequest r = SpeechRequest.parse(request.contentUtf8(), config.maxInputChars());
             telemetry.format(r.format());
             telemetry.input(r.input());
+            ContentSafety.Screening screening = safety.screen(ctx, r.input(), r.text().format());
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
@@ -53,7 +56,7 @@ final class SpeechService {
                     new SynthesisRequest(r.input(), voice.id(),
                             new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
                             r.sampleRate(), config.requestTimeout(), r.text()),
-                    new EncodingListener(r.format(), config.encoderOptions(), stream, telemetry),
+                    screening.wrap(new EncodingListener(r.format(), config.encoderOptions(), stream, telemetry)),
                     telemetry.observer(synthesizer::nanoTime)));
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();

@@ -38,11 +38,13 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     private final Synthesizer synthesizer;
     private final VoiceCatalog catalog;
     private final ServerConfig config;
+    private final ContentSafety safety;
 
-    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config) {
+    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
+        this.safety = safety;
     }
 
     @Override
@@ -50,6 +52,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         Cancellation cancellation = onCancel(observer);
         RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/Synthesize");
         try {
+            ContentSafety.Screening screening = screen(request);
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 ByteArrayOutputStream audio = new ByteArrayOutputStream();
@@ -82,8 +85,8 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
                     telemetry.format(r.encoding());
                     telemetry.input(r.text());
                 }
-                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), output,
-                        telemetry), observer(telemetry));
+                return synthesizer.start(r, screening.wrap(new EncodingListener(r.encoding(),
+                        config.encoderOptions(), output, telemetry)), observer(telemetry));
             }));
         } catch (RuntimeException e) {
             if (telemetry != null) {
@@ -98,15 +101,16 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         Cancellation cancellation = onCancel(observer);
         RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/StreamingSynthesize");
         try {
+            ContentSafety.Screening screening = screen(request);
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 if (telemetry != null) {
                     telemetry.format(r.encoding());
                     telemetry.input(r.text());
                 }
-                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(),
-                        new StreamOutput(observer, r.encoding(), request.getWordTimings()), telemetry),
-                        observer(telemetry));
+                return synthesizer.start(r, screening.wrap(new EncodingListener(r.encoding(),
+                        config.encoderOptions(), new StreamOutput(observer, r.encoding(), request.getWordTimings()),
+                        telemetry)), observer(telemetry));
             }));
         } catch (RuntimeException e) {
             if (telemetry != null) {
@@ -125,6 +129,22 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         }
         observer.onNext(b.build());
         observer.onCompleted();
+    }
+
+    /** Screens the request's text or SSML against the content rules; throws when the policy refuses it. */
+    private ContentSafety.Screening screen(SynthesizeRequest request) {
+        boolean ssml = !request.getSsml().isEmpty();
+        TextOptions.Format format = TextOptions.Format.SSML;
+        if (!ssml) {
+            try {
+                format = request.getInputFormat().isBlank() ? TextOptions.Format.AUTO
+                        : TextOptions.Format.parse(request.getInputFormat());
+            } catch (RuntimeException invalid) {
+                format = TextOptions.Format.TEXT; // The synthesis reports the bad value; screen the text as is.
+            }
+        }
+        return safety.screen(ServiceRequestContext.currentOrNull(), ssml ? request.getSsml() : request.getText(),
+                format);
     }
 
     /** Returns the language that picks the voice: the request's, or the SSML document's when it names no voice. */
