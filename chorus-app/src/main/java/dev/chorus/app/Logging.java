@@ -19,6 +19,9 @@ final class Logging {
     /** Held here so the configured level is not lost when the logger would otherwise be collected. */
     private static final Logger ACCESS = Logger.getLogger("dev.chorus.access");
 
+    /** Content-safety decisions, when no audit file is set: always recorded, whatever the general level. */
+    private static final Logger SAFETY_AUDIT = Logger.getLogger("dev.chorus.safety.audit");
+
     /**
      * Sets the format of every console handler ({@code json} or {@code text}) and turns the access log on or off;
      * skipped when a logging configuration file is given.
@@ -32,6 +35,7 @@ final class Logging {
             h.setFormatter(formatter);
         }
         ACCESS.setLevel(accessLog ? Level.INFO : Level.OFF);
+        SAFETY_AUDIT.setLevel(Level.INFO);
     }
 
     static void configure() {

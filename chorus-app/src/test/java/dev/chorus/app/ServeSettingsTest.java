@@ -39,6 +39,43 @@ class ServeSettingsTest {
     }
 
     @Test
+    void safetySettingsFromYamlAndEnvironment() throws Exception {
+        Path rules = dir.resolve("rules.yaml");
+        Path f = yaml("""
+                safety:
+                  rules: %s
+                  mask: silence
+                  on-timeout: fail-open
+                  pattern-timeout: 20ms
+                  policy:
+                    default: log
+                    violence: block
+                """.formatted(rules));
+        dev.chorus.safety.SafetyConfig c = ServeSettings.load(f, Map.of("CHORUS_SAFETY_POLICY_HATE_SPEECH", "mask",
+                "CHORUS_SAFETY_AUDIT_LOG", "/var/log/chorus/safety.jsonl"), Map.of()).serverConfig().safety();
+        assertThat(c.rules()).isEqualTo(rules);
+        assertThat(c.mask()).isEqualTo(dev.chorus.safety.MaskSound.SILENCE);
+        assertThat(c.failClosed()).isFalse();
+        assertThat(c.patternTimeout()).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.policy().actionFor("violence")).isEqualTo(dev.chorus.safety.Action.BLOCK);
+        assertThat(c.policy().actionFor("hate_speech")).isEqualTo(dev.chorus.safety.Action.MASK);
+        assertThat(c.policy().actionFor("other")).isEqualTo(dev.chorus.safety.Action.LOG);
+        assertThat(c.auditLog()).isEqualTo(Path.of("/var/log/chorus/safety.jsonl"));
+        assertThat(c.auditIncludeText()).isFalse();
+
+        dev.chorus.safety.SafetyConfig d = ServeSettings.load(null, Map.of(), Map.of()).serverConfig().safety();
+        assertThat(d.enabled()).isFalse();
+        assertThat(d.policy().actionFor("anything")).isEqualTo(dev.chorus.safety.Action.BLOCK);
+        assertThat(d.mask()).isEqualTo(dev.chorus.safety.MaskSound.BEEP);
+
+        assertThatThrownBy(() -> ServeSettings.load(yaml("safety.policy.violence: drop"), Map.of(), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("safety.policy.violence").hasMessageContaining("block, mask or log");
+        assertThatThrownBy(() -> ServeSettings.load(yaml("safety.mask: hum"), Map.of(), Map.of()).serverConfig())
+                .hasMessageContaining("silence or beep");
+    }
+
+    @Test
     void yamlThenEnvironmentThenFlags() throws Exception {
         Path f = yaml("""
                 server:

@@ -12,6 +12,7 @@ import dev.chorus.safety.Verdict;
 import dev.chorus.ssml.Segment;
 import dev.chorus.ssml.SsmlDocument;
 import dev.chorus.ssml.SsmlParser;
+import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.TextOptions;
 import io.micrometer.core.instrument.Counter;
 
@@ -43,14 +44,21 @@ final class ContentSafety implements AutoCloseable {
     private ContentSafety(SafetyConfig config, Telemetry telemetry) {
         this.config = config;
         this.telemetry = telemetry;
-        this.rules = config.enabled() ? ReloadingRules.open(config.rules(), config.reloadInterval()) : null;
-        this.audit = config.enabled() ? SafetyAudit.open(config.auditLog()) : null;
+        try {
+            this.rules = config.enabled() ? ReloadingRules.open(config.rules(), config.reloadInterval()) : null;
+            this.audit = config.enabled() ? SafetyAudit.open(config.auditLog()) : null;
+        } catch (IllegalArgumentException e) {
+            String setting = e.getMessage().startsWith("safety.") ? "" : "safety.rules: ";
+            throw new InvalidInputException(setting.isEmpty() ? "safety.audit-log" : "safety.rules",
+                    setting + e.getMessage());
+        }
     }
 
     /**
      * Creates the screen a server applies; with no rules file it lets everything through.
      *
-     * @throws IllegalArgumentException naming the file when the rules cannot be read or parsed
+     * @throws InvalidInputException naming the setting and the file when the rules cannot be read or parsed, or
+     *                               the audit log cannot be opened
      */
     static ContentSafety create(SafetyConfig config, Telemetry telemetry) {
         return new ContentSafety(config, telemetry);
