@@ -32,7 +32,7 @@ import java.util.List;
 final class ContentSafety implements AutoCloseable {
 
     /** What {@link #screen} returns for a request that needs nothing done to its audio. */
-    static final Screening PASS = new Screening(List.of(), null);
+    static final Screening PASS = new Screening(null, List.of(), null);
 
     private static final SsmlParser SSML = new SsmlParser();
 
@@ -96,7 +96,7 @@ final class ContentSafety implements AutoCloseable {
             throw ApiException.contentBlocked(blocked);
         }
         List<int[]> masked = verdict.maskedSpans();
-        return masked.isEmpty() ? PASS : new Screening(masked, config.mask());
+        return masked.isEmpty() ? PASS : new Screening(input, masked, config.mask());
     }
 
     private void record(ServiceRequestContext ctx, String input, Verdict verdict) {
@@ -169,14 +169,15 @@ final class ContentSafety implements AutoCloseable {
     /**
      * What screening asks of one request's audio.
      *
+     * @param input  the request's input, or null when nothing is masked
      * @param masked the input spans to mask; empty when the audio is left alone
      * @param sound  what masked words sound like, or null when nothing is masked
      */
-    record Screening(List<int[]> masked, dev.chorus.safety.MaskSound sound) {
+    record Screening(String input, List<int[]> masked, dev.chorus.safety.MaskSound sound) {
 
         /** Returns {@code listener}, wrapped to mask the audio when anything is masked. */
         SynthesisListener wrap(SynthesisListener listener) {
-            return masked.isEmpty() ? listener : new MaskingListener(listener, masked, sound);
+            return masked.isEmpty() ? listener : new MaskingListener(listener, input, masked, sound);
         }
     }
 }

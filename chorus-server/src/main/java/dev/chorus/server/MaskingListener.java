@@ -21,7 +21,8 @@ import java.util.List;
  * the runtime reports the chunk done, when every timing of that chunk has arrived, then applies the masked runs
  * and passes the audio on. A request with masks therefore streams sentence by sentence rather than within a
  * sentence; held audio never exceeds {@link #MAX_HELD_SECONDS} (beyond that it is released with the runs known so
- * far). Timings of masked words are passed on with their text replaced by asterisks. Callbacks come one at a time
+ * far). Timings of masked words, and the masked parts of sentence timings, are passed on with their text
+ * replaced by asterisks. Callbacks come one at a time
  * (see {@link SynthesisListener}), so there is no locking.
  */
 final class MaskingListener implements SynthesisListener {
@@ -36,6 +37,7 @@ final class MaskingListener implements SynthesisListener {
     private static final int FADE_MILLIS = 3;
 
     private final SynthesisListener delegate;
+    private final String input;
     private final List<int[]> spans;
     private final MaskSound sound;
     private final List<long[]> runs = new ArrayList<>();
@@ -45,9 +47,10 @@ final class MaskingListener implements SynthesisListener {
     private int heldLength;
     private long heldStart;
 
-    /** Wraps {@code delegate}; {@code spans} are the input's {@code [start, end)} ranges to mask. */
-    MaskingListener(SynthesisListener delegate, List<int[]> spans, MaskSound sound) {
+    /** Wraps {@code delegate}; {@code spans} are the {@code [start, end)} ranges of {@code input} to mask. */
+    MaskingListener(SynthesisListener delegate, String input, List<int[]> spans, MaskSound sound) {
         this.delegate = delegate;
+        this.input = input;
         this.spans = List.copyOf(spans);
         this.sound = sound;
     }
@@ -89,12 +92,46 @@ final class MaskingListener implements SynthesisListener {
                 }
                 close(t.sampleOffset());
             }
-            case SENTENCE -> close(t.sampleOffset());
+            case SENTENCE -> {
+                close(t.sampleOffset());
+                delegate.onTiming(new Timing(t.kind(), redact(t), t.sourceStart(), t.sourceEnd(), t.sampleOffset(),
+                        t.timeMillis(), t.estimated()));
+                return;
+            }
             case MARK -> {
                 // A mark inside a masked run neither starts nor ends it.
             }
         }
         delegate.onTiming(t);
+    }
+
+    /**
+     * Returns a sentence's text with its masked parts as asterisks: by position when the text is its source as
+     * written, else by finding each masked piece of the input in it (normalization may have rewritten the rest).
+     */
+    private String redact(Timing t) {
+        char[] text = t.text().toCharArray();
+        boolean verbatim = input != null && t.sourceEnd() - t.sourceStart() == text.length
+                && input.regionMatches(t.sourceStart(), t.text(), 0, text.length);
+        for (int[] s : spans) {
+            if (s[0] >= t.sourceEnd() || s[1] <= t.sourceStart()) {
+                continue;
+            }
+            if (verbatim) {
+                for (int i = Math.max(s[0], t.sourceStart()); i < Math.min(s[1], t.sourceEnd()); i++) {
+                    text[i - t.sourceStart()] = '*';
+                }
+            } else if (input != null) {
+                String piece = input.substring(s[0], s[1]).toLowerCase(java.util.Locale.ROOT);
+                String lower = new String(text).toLowerCase(java.util.Locale.ROOT);
+                for (int at = lower.indexOf(piece); at >= 0 && !piece.isEmpty(); at = lower.indexOf(piece, at + 1)) {
+                    if (lower.length() == text.length) {
+                        Arrays.fill(text, at, at + piece.length(), '*');
+                    }
+                }
+            }
+        }
+        return new String(text);
     }
 
     @Override

@@ -161,9 +161,16 @@ class ContentSafetyTest {
         assertThat(Arrays.copyOfRange(b, (int) to + margin, b.length))
                 .isEqualTo(Arrays.copyOfRange(a, (int) to + margin, a.length));
 
+        // Timings sent to the client keep their place but not the masked word.
+        HttpResponse<byte[]> sse = Http.post(SERVER, "/v1/audio/speech", "{\"input\":" + Http.quote(MASKED_TEXT)
+                + ",\"response_format\":\"pcm\",\"stream_format\":\"sse\",\"timings\":true}");
+        assertThat(sse.statusCode()).isEqualTo(200);
+        assertThat(new String(sse.body())).contains("speech.timing").contains("****").doesNotContain("darn")
+                .contains("rabbit");
+
         String metrics = new String(Http.get(SERVER, "/metrics").body());
         assertThat(metrics).containsPattern(
-                "chorus_safety_decisions_total\\{action=\"mask\",category=\"profanity\"[^}]*} 1\\.0");
+                "chorus_safety_decisions_total\\{action=\"mask\",category=\"profanity\"[^}]*} 2\\.0");
         assertThat(metrics).containsPattern(
                 "chorus_safety_decisions_total\\{action=\"log\",category=\"mild\"[^}]*} [1-9]");
     }

@@ -48,7 +48,7 @@ class MaskingListenerTest {
 
     // Input "one bad two": "bad" (offsets 4..7) is masked.
     private static MaskingListener masking(Recorder r, MaskSound sound) {
-        MaskingListener m = new MaskingListener(r, List.of(new int[] {4, 7}), sound);
+        MaskingListener m = new MaskingListener(r, "one bad two", List.of(new int[] {4, 7}), sound);
         m.onStart(null, RATE, 1);
         return m;
     }
@@ -57,6 +57,7 @@ class MaskingListenerTest {
     void timingsAfterTheirAudio() {
         Recorder r = new Recorder();
         MaskingListener m = masking(r, MaskSound.SILENCE);
+        m.onTiming(new Timing(Timing.Kind.SENTENCE, "one bad two", 0, 11, 0, 0, false));
         m.onAudio(tone(3000), 0, 3000);
         assertThat(r.audio).as("held until the chunk is done").isEmpty();
         m.onTiming(word("one", 0, 0));
@@ -67,7 +68,7 @@ class MaskingListenerTest {
         assertThat(Arrays.copyOfRange(r.audio, 1000, 2000)).containsOnly((short) 0);
         assertThat(Arrays.copyOfRange(r.audio, 0, 1000)).containsOnly((short) 5000);
         assertThat(Arrays.copyOfRange(r.audio, 2000, 3000)).containsOnly((short) 5000);
-        assertThat(r.timings).extracting(Timing::text).containsExactly("one", "***", "two");
+        assertThat(r.timings).extracting(Timing::text).containsExactly("one *** two", "one", "***", "two");
     }
 
     @Test
