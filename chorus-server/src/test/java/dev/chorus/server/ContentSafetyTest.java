@@ -161,6 +161,13 @@ class ContentSafetyTest {
         assertThat(Arrays.copyOfRange(b, (int) to + margin, b.length))
                 .isEqualTo(Arrays.copyOfRange(a, (int) to + margin, a.length));
 
+        // gRPC masks the same way.
+        byte[] grpc = TextToSpeechGrpc.newBlockingStub(SERVER.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .synthesize(SynthesizeRequest.newBuilder().setText(MASKED_TEXT)
+                        .setFormat(dev.chorus.proto.tts.v1.AudioFormat.AUDIO_FORMAT_PCM).build())
+                .getAudio().toByteArray();
+        assertThat(AudioTools.samples(grpc)).isEqualTo(b);
+
         // Timings sent to the client keep their place but not the masked word.
         HttpResponse<byte[]> sse = Http.post(SERVER, "/v1/audio/speech", "{\"input\":" + Http.quote(MASKED_TEXT)
                 + ",\"response_format\":\"pcm\",\"stream_format\":\"sse\",\"timings\":true}");
@@ -170,7 +177,7 @@ class ContentSafetyTest {
 
         String metrics = new String(Http.get(SERVER, "/metrics").body());
         assertThat(metrics).containsPattern(
-                "chorus_safety_decisions_total\\{action=\"mask\",category=\"profanity\"[^}]*} 2\\.0");
+                "chorus_safety_decisions_total\\{action=\"mask\",category=\"profanity\"[^}]*} 3\\.0");
         assertThat(metrics).containsPattern(
                 "chorus_safety_decisions_total\\{action=\"log\",category=\"mild\"[^}]*} [1-9]");
     }
