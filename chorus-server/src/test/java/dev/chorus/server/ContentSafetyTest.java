@@ -103,6 +103,14 @@ class ContentSafetyTest {
     }
 
     @Test
+    @Order(2)
+    void transcodedSynthesizeRefusesWithoutEcho() throws Exception {
+        HttpResponse<byte[]> r = Http.post(SERVER, "/v1/tts/synthesize", "{\"text\":\"a bomb\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new String(r.body())).contains("violence").doesNotContain("bomb");
+    }
+
+    @Test
     @Order(3)
     void logOnlyMatchGoesThroughAndIsAuditedWithoutText() throws Exception {
         HttpResponse<byte[]> r = Http.post(SERVER, "/v1/audio/speech",
