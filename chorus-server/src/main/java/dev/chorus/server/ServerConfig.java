@@ -35,6 +35,8 @@ public final class ServerConfig {
     private final boolean tenantLabels;
     private final boolean logInput;
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
+    private final boolean plaintext;
+    private final TlsConfig tls;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -54,6 +56,18 @@ public final class ServerConfig {
         this.tenantLabels = b.tenantLabels;
         this.logInput = b.logInput;
         this.openTelemetry = b.openTelemetry;
+        this.plaintext = b.plaintext;
+        this.tls = b.tls;
+    }
+
+    /** Returns whether the plain port (HTTP/1.1, h2c, gRPC without TLS) is bound. */
+    public boolean plaintext() {
+        return plaintext;
+    }
+
+    /** Returns the mutual-TLS listener's settings, or null when there is no TLS listener. */
+    public TlsConfig tls() {
+        return tls;
     }
 
     /** Whether {@code /metrics} is served and the server's meters are kept. */
@@ -167,7 +181,7 @@ public final class ServerConfig {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
                 + ", maxRequestBytes=" + maxRequestBytes + ", requestTimeout=" + requestTimeout
                 + ", shutdownQuietPeriod=" + shutdownQuietPeriod + ", shutdownTimeout=" + shutdownTimeout
-                + ", warmUp=" + warmUp + "]";
+                + ", warmUp=" + warmUp + ", plaintext=" + plaintext + ", tls=" + tls + "]";
     }
 
     /** Collects {@link ServerConfig} settings; every setter checks its value and names it when it is wrong. */
@@ -187,6 +201,8 @@ public final class ServerConfig {
         private boolean tenantLabels = true;
         private boolean logInput;
         private io.opentelemetry.api.OpenTelemetry openTelemetry;
+        private boolean plaintext = true;
+        private TlsConfig tls;
 
         private Builder() {
         }
@@ -319,8 +335,27 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * Sets whether the plain port is bound (default true). Off, the server listens only on the TLS port, which
+         * {@link #tls(TlsConfig)} must then configure.
+         */
+        public Builder plaintext(boolean on) {
+            this.plaintext = on;
+            return this;
+        }
+
+        /** Adds a mutual-TLS listener serving the same routes (default: none). */
+        public Builder tls(TlsConfig t) {
+            this.tls = t;
+            return this;
+        }
+
         /** Builds the configuration. */
         public ServerConfig build() {
+            if (!plaintext && tls == null) {
+                throw new IllegalArgumentException("plaintext: false with no TLS listener (expected: a TLS "
+                        + "listener, or the plain port left on)");
+            }
             if (shutdownQuietPeriod.compareTo(shutdownTimeout) > 0) {
                 throw new IllegalArgumentException("shutdownQuietPeriod: " + shutdownQuietPeriod
                         + " (expected: <= shutdownTimeout, " + shutdownTimeout + ")");
