@@ -32,7 +32,7 @@ final class ReloadingTls implements TlsProvider {
     private final SvidTrustManager trustManager;
     private volatile TlsMaterial material;
     private volatile SvidTrustManager.Anchors anchors;
-    /** The digest of the last set that failed to load, so one broken rotation is logged once, not every check. */
+    /** The digest of the last set that failed to load, so a broken rotation is logged once, not at every check. */
     private volatile byte[] lastFailure;
 
     /**
@@ -72,16 +72,19 @@ final class ReloadingTls implements TlsProvider {
     void check() {
         try {
             byte[] now = TlsMaterial.currentDigest(config);
-            if (material.sameFiles(now) || java.util.Arrays.equals(now, lastFailure)) {
+            if (material.sameFiles(now)) {
                 return;
             }
             TlsMaterial next;
             try {
                 next = TlsMaterial.read(config);
             } catch (UncheckedIOException | IllegalStateException e) {
+                // Tried again at every check; logged once per version of the files.
+                if (!java.util.Arrays.equals(now, lastFailure)) {
+                    LOG.log(System.Logger.Level.WARNING, "TLS files changed but cannot be used yet; still serving "
+                            + "the previous certificate and trust bundles: {0}", e.getMessage());
+                }
                 lastFailure = now;
-                LOG.log(System.Logger.Level.WARNING, "TLS files changed but cannot be used yet; still serving the "
-                        + "previous certificate and trust bundles: {0}", e.getMessage());
                 return;
             }
             anchors = SvidTrustManager.Anchors.of(next.trustAnchors());

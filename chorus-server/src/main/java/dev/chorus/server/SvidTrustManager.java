@@ -1,5 +1,8 @@
 package dev.chorus.server;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCertificateException;
+
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -21,6 +24,10 @@ import java.util.function.Supplier;
 final class SvidTrustManager extends X509ExtendedTrustManager {
 
     private static final System.Logger LOG = System.getLogger(SvidTrustManager.class.getName());
+
+    /** OpenSSL's verification errors (the same numbers in BoringSSL). */
+    private static final int X509_V_ERR_CERT_UNTRUSTED = 27;
+    private static final int X509_V_ERR_CERT_REJECTED = 28;
 
     private final Supplier<Anchors> anchors;
     private final Set<String> trustDomains;
@@ -77,30 +84,56 @@ final class SvidTrustManager extends X509ExtendedTrustManager {
 
     private void check(X509Certificate[] chain, PkixCheck pkix) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw refused(null, "no client certificate");
+            throw refused(null, "no client certificate", null, 0);
         }
         try {
             pkix.run();
         } catch (CertificateException e) {
-            throw refused(chain[0], "not trusted: " + e.getMessage());
+            // Expired or not yet valid: keep the cause, from which the TLS engine picks the matching alert.
+            throw refused(chain[0], "not trusted: " + e.getMessage(), e,
+                    outOfValidity(e) ? 0 : X509_V_ERR_CERT_UNTRUSTED);
         }
         SpiffeId id;
         try {
             id = SpiffeId.fromLeaf(chain[0]);
         } catch (IllegalArgumentException e) {
-            throw refused(chain[0], "not an X.509-SVID: " + e.getMessage());
+            throw refused(chain[0], "not an X.509-SVID: " + e.getMessage(), null, X509_V_ERR_CERT_REJECTED);
         }
         if (!trustDomains.isEmpty() && !trustDomains.contains(id.trustDomain())) {
             throw refused(chain[0], "trust domain '" + id.trustDomain() + "' of " + id + " is not accepted "
-                    + "(tls.trust-domains: " + trustDomains + ")");
+                    + "(tls.trust-domains: " + trustDomains + ")", null, X509_V_ERR_CERT_REJECTED);
         }
     }
 
-    private static CertificateException refused(X509Certificate leaf, String why) {
+    private static boolean outOfValidity(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateExpiredException
+                    || t instanceof java.security.cert.CertificateNotYetValidException
+                    || t instanceof java.security.cert.CertPathValidatorException v
+                    && (v.getReason() == java.security.cert.CertPathValidatorException.BasicReason.EXPIRED
+                    || v.getReason() == java.security.cert.CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Logs the refusal and returns the exception that fails the handshake. With OpenSSL, {@code verifyError} (an
+     * X509_V_ERR code) chooses the alert the client receives: unknown_ca for an untrusted chain,
+     * certificate_unknown for a certificate that is not an accepted SVID; 0 lets the engine choose from the cause.
+     */
+    private static CertificateException refused(X509Certificate leaf, String why, Throwable cause, int verifyError) {
         String who = leaf == null ? "" : " (subject '" + leaf.getSubjectX500Principal().getName() + "', serial "
                 + leaf.getSerialNumber().toString(16) + ")";
         LOG.log(System.Logger.Level.WARNING, "refused a TLS client certificate{0}: {1}", who, why);
-        return new CertificateException("client certificate refused: " + why);
+        String message = "client certificate refused: " + why;
+        CertificateException e = verifyError != 0 && OpenSsl.isAvailable()
+                ? new OpenSslCertificateException(message, verifyError) : new CertificateException(message);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
     }
 
     @Override
