@@ -132,6 +132,20 @@ class MutualTlsTest {
     }
 
     @Test
+    void sseStreamsOverTheTlsPort() throws Exception {
+        HttpResponse<byte[]> r = post(TestPki.svid(CA, READER).clientContext(CA.certificate()),
+                "{\"input\":\"One two. Three four.\",\"voice\":\"paced:tone\",\"response_format\":\"pcm\","
+                        + "\"stream_format\":\"sse\"}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/event-stream"));
+        String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(body).contains("\"type\":\"speech.audio.delta\"").contains("\"type\":\"speech.audio.done\"");
+        assertThat(r.headers().firstValue(PeerIdentityDecorator.PEER_HEADER)).hasValue(READER);
+    }
+
+    @Test
     void grpcClientWithAnSvidIsServedAndNamed() throws Exception {
         TestPki.svid(CA, BATCH).write(DIR, "batch");
         ChannelCredentials creds = TlsChannelCredentials.newBuilder()
@@ -225,11 +239,15 @@ class MutualTlsTest {
     }
 
     private static HttpResponse<byte[]> post(SSLContext ssl) throws Exception {
+        return post(ssl, SPEECH);
+    }
+
+    private static HttpResponse<byte[]> post(SSLContext ssl, String json) throws Exception {
         try (HttpClient client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(20)).build()) {
             return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + SERVER.server().tlsPort()
                             + "/v1/audio/speech")).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(SPEECH)).build(),
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         }
     }
