@@ -153,6 +153,14 @@ final class TestPki {
         return new BigInteger(64, RANDOM).add(BigInteger.ONE);
     }
 
+    /** Reads the certificates of a PEM file. */
+    static List<X509Certificate> certificates(Path file) throws Exception {
+        try (var in = Files.newInputStream(file)) {
+            return java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(X509Certificate.class::cast).toList();
+        }
+    }
+
     /** Returns the certificates as one PEM text. */
     static String pem(List<X509Certificate> certs) {
         StringBuilder b = new StringBuilder();

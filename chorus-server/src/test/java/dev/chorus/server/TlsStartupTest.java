@@ -7,7 +7,14 @@ import dev.chorus.runtime.Synthesizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLContext;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +22,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Start-up of the TLS listener: TLS-only servers bind one port, and broken files stop start-up with their name. */
+/**
+ * Other shapes of the TLS listener: a TLS-only server with optional client certificates, and start-up refusing
+ * broken files with the setting's and the file's name.
+ */
 class TlsStartupTest {
 
     @TempDir
@@ -35,14 +45,35 @@ class TlsStartupTest {
     }
 
     @Test
-    void tlsOnlyServerBindsNoPlainPort() throws Exception {
+    void tlsOnlyServerWithOptionalClientCertificates() throws Exception {
+        TlsConfig.Builder tls = tls();
+        TestPki.Issued ca = TestPki.authority("Clients");
+        TestPki.writeAtomically(dir.resolve("clients.pem"), TestPki.pem(List.of(ca.certificate())));
+        X509Certificate serverCa = TestPki.certificates(dir.resolve("bundle.pem")).getFirst();
         try (Synthesizer synth = synthesizer();
              ChorusServer server = ChorusServer.create(synth, ServerConfig.builder().port(0).warmUp(false)
-                     .plaintext(false).tls(tls().build()).build()).start()) {
+                     .plaintext(false).tls(tls.trustBundle(dir.resolve("clients.pem"))
+                             .clientAuth(TlsConfig.ClientAuth.OPTIONAL).peerHeader(true).build()).build()).start()) {
             assertThat(server.port()).isEqualTo(-1);
-            assertThat(server.tlsPort()).isPositive();
             assertThat(server.armeria().activePorts().values()).extracting(ServerPort::protocols)
                     .allSatisfy(p -> assertThat(p).contains(SessionProtocol.HTTPS).doesNotContain(SessionProtocol.HTTP));
+
+            HttpResponse<String> anonymous = get(TestPki.anonymousClient(serverCa), server.tlsPort());
+            assertThat(anonymous.statusCode()).isEqualTo(200);
+            assertThat(anonymous.headers().firstValue(PeerIdentityDecorator.PEER_HEADER)).isEmpty();
+
+            HttpResponse<String> named = get(TestPki.svid(ca, "spiffe://example.org/w").clientContext(serverCa),
+                    server.tlsPort());
+            assertThat(named.statusCode()).isEqualTo(200);
+            assertThat(named.headers().firstValue(PeerIdentityDecorator.PEER_HEADER)).hasValue("spiffe://example.org/w");
+        }
+    }
+
+    private static HttpResponse<String> get(SSLContext ssl, int port) throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(20))
+                .build()) {
+            return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/v1/voices"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 
