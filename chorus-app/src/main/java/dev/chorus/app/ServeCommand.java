@@ -4,6 +4,7 @@ import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ChorusServer;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.TlsConfig;
 import dev.chorus.server.Tracing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 
 /** {@code chorus serve}: runs the server until the process is told to stop, then drains in-flight requests. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Serve the OpenAI-compatible speech API, the Chorus REST and gRPC APIs on one port.",
+        description = "Serve the OpenAI-compatible speech API, the Chorus REST and gRPC APIs on one port "
+                + "(and a mutual-TLS port when configured).",
         footer = {"", "Settings: defaults, then --config FILE, then CHORUS_* variables, then flags;",
                 "every setting is listed in docs/configuration.md.",
                 "SIGTERM or Ctrl-C drains in-flight requests, then stops.",
@@ -80,8 +82,8 @@ final class ServeCommand implements Callable<Integer> {
             tracing.close();
             // Netty's native transport reports a busy port as its own IOException, not a BindException.
             if (e.getCause() instanceof IOException bind) {
-                throw new IOException("cannot listen on " + serverConfig.host() + ":" + serverConfig.port() + ": "
-                        + bind.getMessage() + " (choose another with --port or CHORUS_PORT)", bind);
+                throw new IOException("cannot listen on " + addresses(serverConfig) + ": " + bind.getMessage()
+                        + " (choose another with --port or CHORUS_PORT, or CHORUS_TLS_PORT)", bind);
             }
             throw e;
         } catch (RuntimeException e) {
@@ -89,9 +91,16 @@ final class ServeCommand implements Callable<Integer> {
             tracing.close();
             throw e;
         }
-        err.printf(Locale.ROOT, "chorus: listening on http://%s:%d (HTTP/1.1, h2c, gRPC); engines: %s%s"
+        TlsConfig tls = serverConfig.tls();
+        String listening = (serverConfig.plaintext() ? String.format(Locale.ROOT, "http://%s:%d (HTTP/1.1, h2c, gRPC)",
+                serverConfig.host(), server.port()) : "")
+                + (serverConfig.plaintext() && tls != null ? " and " : "")
+                + (tls == null ? "" : String.format(Locale.ROOT, "https://%s:%d (HTTPS, HTTP/2, gRPC; client "
+                        + "certificate %s)", tls.host() != null ? tls.host() : serverConfig.host(), server.tlsPort(),
+                tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? "required" : "optional"));
+        err.printf(Locale.ROOT, "chorus: listening on %s; engines: %s%s"
                         + " (opened in %.1f s, server started in %.1f s)%n",
-                serverConfig.host(), server.port(), registry.engines().keySet(),
+                listening, registry.engines().keySet(),
                 registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
                 (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
         if (tracing.exporting()) {
@@ -119,5 +128,13 @@ final class ServeCommand implements Callable<Integer> {
         }));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** Returns the addresses the server binds, for an error message. */
+    private static String addresses(ServerConfig c) {
+        String plain = c.plaintext() ? c.host() + ":" + c.port() : null;
+        String tls = c.tls() == null ? null
+                : (c.tls().host() != null ? c.tls().host() : c.host()) + ":" + c.tls().port() + " (TLS)";
+        return plain == null ? tls : tls == null ? plain : plain + " or " + tls;
     }
 }

@@ -4,6 +4,7 @@ import dev.chorus.audio.EncoderOptions;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.TlsConfig;
 import dev.chorus.runtime.EditDistance;
 import dev.chorus.tts.InvalidInputException;
 
@@ -34,12 +35,33 @@ final class ServeSettings {
 
     static final List<Setting> FIXED = List.of(
             new Setting("server.host", "CHORUS_HOST", "127.0.0.1", "address to listen on (0.0.0.0: every interface)"),
-            new Setting("server.port", "CHORUS_PORT", "8080", "port for HTTP/1.1, h2c and gRPC (0: any free port)"),
+            new Setting("server.port", "CHORUS_PORT", "8080", "plain port for HTTP/1.1, h2c and gRPC (0: any free port)"),
             new Setting("server.max-request-bytes", "CHORUS_MAX_REQUEST_BYTES", "1MiB", "largest request body"),
             new Setting("server.shutdown-quiet-period", "CHORUS_SHUTDOWN_QUIET_PERIOD", "1s",
                     "on shutdown, how long the server must be idle before it stops early"),
             new Setting("server.shutdown-timeout", "CHORUS_SHUTDOWN_TIMEOUT", "30s",
                     "on shutdown, the longest time in-flight requests and streams get to finish"),
+            new Setting("server.plaintext", "CHORUS_PLAINTEXT", "true",
+                    "bind the plain port (false: serve only on the TLS port, which must then be configured)"),
+            new Setting("tls.port", "CHORUS_TLS_PORT", "(8443 when TLS is on)",
+                    "port of the mutual-TLS listener (HTTPS, HTTP/2, gRPC); TLS is on when any tls.port, tls.cert, "
+                            + "tls.key or tls.trust is set"),
+            new Setting("tls.host", "CHORUS_TLS_HOST", "(server.host)", "address the TLS listener binds"),
+            new Setting("tls.cert", "CHORUS_TLS_CERT", "(none)",
+                    "PEM file with the server's certificate, then its intermediates; reloaded when it changes"),
+            new Setting("tls.key", "CHORUS_TLS_KEY", "(none)",
+                    "PEM file with the server's private key (PKCS#8, PKCS#1 or SEC1, unencrypted); reloaded"),
+            new Setting("tls.trust", "CHORUS_TLS_TRUST", "(none)",
+                    "PEM trust bundles, comma-separated: client certificates must chain to one of their "
+                            + "certificates; reloaded"),
+            new Setting("tls.client-auth", "CHORUS_TLS_CLIENT_AUTH", "require",
+                    "require: no client certificate, no connection; optional: clients may connect without one"),
+            new Setting("tls.trust-domains", "CHORUS_TLS_TRUST_DOMAINS", "(any)",
+                    "SPIFFE trust domains accepted, comma-separated (others fail the handshake)"),
+            new Setting("tls.reload-interval", "CHORUS_TLS_RELOAD_INTERVAL", "5s",
+                    "how often the certificate, key and trust files are checked for changes"),
+            new Setting("tls.peer-header", "CHORUS_TLS_PEER_HEADER", "false",
+                    "answer with x-chorus-peer: the client's SPIFFE ID, on the TLS port"),
             new Setting("server.warm-up", "CHORUS_WARM_UP", "true",
                     "speak a phrase with the default voice before reporting ready"),
             new Setting("limits.max-input-chars", "CHORUS_MAX_INPUT_CHARS", "4096",
@@ -285,6 +307,11 @@ final class ServeSettings {
                 SettingValues.bytes(label("server.max-request-bytes"), string("server.max-request-bytes"))));
         guard("server.shutdown-quiet-period", () -> b.shutdownQuietPeriod(duration("server.shutdown-quiet-period")));
         guard("server.shutdown-timeout", () -> b.shutdownTimeout(duration("server.shutdown-timeout")));
+        guard("server.plaintext", () -> b.plaintext(flag("server.plaintext")));
+        TlsConfig tls = tls();
+        if (tls != null) {
+            b.tls(tls);
+        }
         guard("server.warm-up", () -> b.warmUp(SettingValues.bool(label("server.warm-up"), string("server.warm-up"))));
         guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
         guard("limits.request-timeout", () -> b.requestTimeout(duration("limits.request-timeout")));
@@ -338,6 +365,38 @@ final class ServeSettings {
         }
         guard("safety.audit-include-text", () -> b.auditIncludeText(flag("safety.audit-include-text")));
         return b.build();
+    }
+
+    /** Returns the TLS listener's settings, or null when no tls.port, tls.cert, tls.key or tls.trust is set. */
+    private TlsConfig tls() {
+        List<String> on = List.of("tls.port", "tls.cert", "tls.key", "tls.trust");
+        if (on.stream().noneMatch(values::containsKey)) {
+            return null;
+        }
+        for (String key : List.of("tls.cert", "tls.key", "tls.trust")) {
+            if (!values.containsKey(key) || list(key).isEmpty()) {
+                String set = on.stream().filter(values::containsKey).map(this::label).findFirst().orElseThrow();
+                throw new InvalidInputException(key, key + ": not set, but the TLS listener is on (" + set
+                        + "); it needs tls.cert, tls.key and tls.trust (see docs/configuration.md)");
+            }
+        }
+        TlsConfig.Builder t = TlsConfig.builder();
+        if (values.containsKey("tls.port")) {
+            guard("tls.port", () -> t.port(SettingValues.integer(label("tls.port"), string("tls.port"))));
+        }
+        if (values.containsKey("tls.host")) {
+            guard("tls.host", () -> t.host(string("tls.host")));
+        }
+        t.certificate(Path.of(string("tls.cert").trim()));
+        t.privateKey(Path.of(string("tls.key").trim()));
+        list("tls.trust").forEach(f -> t.trustBundle(Path.of(f)));
+        guard("tls.client-auth", () -> t.clientAuth(TlsConfig.ClientAuth.of(string("tls.client-auth"))));
+        if (values.containsKey("tls.trust-domains")) {
+            list("tls.trust-domains").forEach(d -> guard("tls.trust-domains", () -> t.trustDomain(d)));
+        }
+        guard("tls.reload-interval", () -> t.reloadInterval(duration("tls.reload-interval")));
+        guard("tls.peer-header", () -> t.peerHeader(flag("tls.peer-header")));
+        return guard("tls", t::build);
     }
 
     /** Returns the log format: json or text ({@code auto} resolved by whether stderr is a terminal). */

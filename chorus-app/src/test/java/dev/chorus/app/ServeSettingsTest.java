@@ -1,6 +1,7 @@
 package dev.chorus.app;
 
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.TlsConfig;
 import dev.chorus.tts.InvalidInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,5 +222,55 @@ class ServeSettingsTest {
         assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_LOG_FORMAT", "xml"), Map.of()).logFormat())
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("logging.format")
                 .hasMessageContaining("json, text or auto");
+    }
+
+    @Test
+    void tlsListenerSettings() throws Exception {
+        assertThat(ServeSettings.load(null, Map.of(), Map.of()).serverConfig().tls()).isNull();
+        Path f = yaml("""
+                server:
+                  plaintext: false
+                tls:
+                  host: 0.0.0.0
+                  cert: /run/spire/svid.pem
+                  key: /run/spire/svid_key.pem
+                  trust: [/run/spire/bundle.pem, /run/spire/federated.pem]
+                  trust-domains: [example.org, spiffe://partner.example]
+                  client-auth: optional
+                  peer-header: true
+                """);
+        ServerConfig c = ServeSettings.load(f, Map.of("CHORUS_TLS_RELOAD_INTERVAL", "250ms"), Map.of())
+                .serverConfig();
+        TlsConfig t = c.tls();
+        assertThat(c.plaintext()).isFalse();
+        assertThat(t.port()).isEqualTo(8443);
+        assertThat(t.host()).isEqualTo("0.0.0.0");
+        assertThat(t.certificate()).isEqualTo(Path.of("/run/spire/svid.pem"));
+        assertThat(t.privateKey()).isEqualTo(Path.of("/run/spire/svid_key.pem"));
+        assertThat(t.trustBundles()).containsExactly(Path.of("/run/spire/bundle.pem"),
+                Path.of("/run/spire/federated.pem"));
+        assertThat(t.trustDomains()).containsExactlyInAnyOrder("example.org", "partner.example");
+        assertThat(t.clientAuth()).isEqualTo(TlsConfig.ClientAuth.OPTIONAL);
+        assertThat(t.reloadInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(t.peerHeader()).isTrue();
+    }
+
+    @Test
+    void tlsMistakesNameTheSetting() {
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_TLS_PORT", "8443",
+                "CHORUS_TLS_CERT", "/c.pem"), Map.of()).serverConfig())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("tls.key: not set")
+                .hasMessageContaining("CHORUS_TLS_PORT");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_TLS_CERT", "/c.pem", "CHORUS_TLS_KEY",
+                "/k.pem", "CHORUS_TLS_TRUST", "/t.pem", "CHORUS_TLS_CLIENT_AUTH", "maybe"), Map.of()).serverConfig())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("require or optional")
+                .hasMessageContaining("CHORUS_TLS_CLIENT_AUTH");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_TLS_CERT", "/c.pem", "CHORUS_TLS_KEY",
+                "/k.pem", "CHORUS_TLS_TRUST", "/t.pem", "CHORUS_TLS_TRUST_DOMAINS", "Example.ORG:443"), Map.of())
+                .serverConfig())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("tls.trust-domains");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_PLAINTEXT", "false"), Map.of())
+                .serverConfig())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("plaintext: false with no TLS");
     }
 }

@@ -4,10 +4,12 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ServerCacheControl;
+import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
+import com.linecorp.armeria.server.ServerTlsConfig;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
@@ -18,6 +20,7 @@ import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
 import dev.chorus.proto.tts.v1.TtsProto;
 import dev.chorus.runtime.Synthesizer;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.handler.ssl.ClientAuth;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,7 +28,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The Chorus server: one port that speaks HTTP/1.1, HTTP/2 cleartext (h2c) and gRPC, serving the OpenAI-compatible
+ * The Chorus server: one port that speaks HTTP/1.1, HTTP/2 cleartext (h2c) and gRPC (and, when configured, a
+ * second, mutual-TLS port that serves the same routes over HTTPS), serving the OpenAI-compatible
  * speech API, the voice catalog, {@code chorus.tts.v1.TextToSpeech} (with HTTP/JSON transcoding and reflection),
  * {@code /openapi.json}, {@code /docs}, {@code /healthz}, {@code /readyz} and the web playground at {@code /}.
  *
@@ -53,15 +57,26 @@ public final class ChorusServer implements AutoCloseable {
     private final Readiness readiness = new Readiness();
     private final Telemetry telemetry;
     private final ContentSafety safety;
+    /** The TLS listener's reloading certificate and trust, or null without one. */
+    private final ReloadingTls tls;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
         this.config = Objects.requireNonNull(config, "config");
         this.catalog = new VoiceCatalog(synthesizer.registry(), config.voiceAliases());
+        // First, so a missing or broken certificate file fails before anything else is made.
+        this.tls = config.tls() == null ? null : new ReloadingTls(config.tls());
         this.telemetry = new Telemetry(config);
         telemetry.bindSynthesizer(synthesizer);
         this.safety = ContentSafety.create(config.safety(), telemetry);
-        this.server = build();
+        try {
+            this.server = build();
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
     }
 
     /** Creates a server over {@code synthesizer}; nothing listens until {@link #start()}. */
@@ -71,7 +86,6 @@ public final class ChorusServer implements AutoCloseable {
 
     private Server build() {
         ServerBuilder sb = Server.builder()
-                .http(new InetSocketAddress(config.host(), config.port()))
                 .requestTimeout(config.requestTimeout().plus(TIMEOUT_MARGIN))
                 .maxRequestLength(config.maxRequestBytes())
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
@@ -80,6 +94,12 @@ public final class ChorusServer implements AutoCloseable {
                 .meterRegistry(telemetry.registry())
                 .decorator(telemetry.decorator())
                 .serverListener(ServerListener.builder().whenStopping(s -> readiness.draining()).build());
+        if (config.plaintext()) {
+            sb.http(new InetSocketAddress(config.host(), config.port()));
+        }
+        if (tls != null) {
+            listenTls(sb, config.tls());
+        }
         if (telemetry.prometheus() != null) {
             sb.route().get("/metrics")
                     .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
@@ -107,7 +127,27 @@ public final class ChorusServer implements AutoCloseable {
                         .setText("Hello from Chorus.").setVoice("alloy").build())
                 .build());
         playground(sb);
+        if (tls != null) {
+            // Added last, so it runs first: every decorator and service sees the peer's identity.
+            sb.decorator(new PeerIdentityDecorator(config.tls().peerHeader()));
+        }
         return sb.build();
+    }
+
+    /**
+     * The mutual-TLS listener: HTTPS with HTTP/2 (ALPN) and HTTP/1.1 on its own port, the same routes as the plain
+     * port. The handshake requires (or, optionally, accepts) a client certificate that {@link SvidTrustManager}
+     * checks; the peer-identity decorator is added last, so it runs first and every other decorator, tenant
+     * resolution included, sees the client's SPIFFE ID.
+     */
+    private void listenTls(ServerBuilder sb, TlsConfig t) {
+        String host = t.host() != null ? t.host() : config.host();
+        sb.https(new InetSocketAddress(host, t.port()));
+        sb.tlsProvider(tls, ServerTlsConfig.builder()
+                .clientAuth(t.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+                // After Armeria's own trust manager over the same anchors: this one also applies the SVID rules.
+                .tlsCustomizer(b -> b.trustManager(tls.trustManager()))
+                .build());
     }
 
     /**
@@ -137,17 +177,29 @@ public final class ChorusServer implements AutoCloseable {
         server.start().join();
         long t0 = System.nanoTime();
         readiness.warmUp(synthesizer, catalog.aliases().values(), config.warmUp());
-        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} (HTTP/1.1, h2c, gRPC)", config.host(),
-                port());
+        if (config.plaintext()) {
+            LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} (HTTP/1.1, h2c, gRPC)", config.host(),
+                    port());
+        }
+        if (tls != null) {
+            LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} (HTTPS, HTTP/2, gRPC; mutual TLS, "
+                    + "client certificate {2})", config.tls().host() != null ? config.tls().host() : config.host(),
+                    tlsPort(), config.tls().clientAuth() == TlsConfig.ClientAuth.REQUIRE ? "required" : "optional");
+        }
         readiness.whenReady().thenRun(() -> LOG.log(System.Logger.Level.INFO,
                 "ready: {0} ms after the port opened, {1} ms after the process started",
                 (System.nanoTime() - t0) / 1_000_000, sinceProcessStart().toMillis()));
         return this;
     }
 
-    /** Returns the port the server listens on (the chosen one when configured as 0). */
+    /** Returns the plain port the server listens on (the chosen one when configured as 0), or -1 when off. */
     public int port() {
-        return server.activeLocalPort();
+        return config.plaintext() ? server.activeLocalPort(SessionProtocol.HTTP) : -1;
+    }
+
+    /** Returns the TLS port the server listens on (the chosen one when configured as 0), or -1 without one. */
+    public int tlsPort() {
+        return tls != null ? server.activeLocalPort(SessionProtocol.HTTPS) : -1;
     }
 
     /** Returns a future completed once the default voice is loaded and warm, or failed if it could not be. */
@@ -169,6 +221,9 @@ public final class ChorusServer implements AutoCloseable {
         server.stop().join();
         telemetry.close();
         safety.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     /** Stops the server gracefully, as {@link #stop()} does. */

@@ -31,13 +31,16 @@ public record LogFields(String requestId, String traceId, String spanId, String 
      * @param durationMs time from request to the end of the response
      * @param bytes      response body bytes
      * @param outcome    the outcome label of the request metrics
+     * @param spiffeId   the SPIFFE ID of the TLS client certificate, or null
      */
-    public record Access(String method, String path, int status, long durationMs, long bytes, String outcome) {
+    public record Access(String method, String path, int status, long durationMs, long bytes, String outcome,
+                         String spiffeId) {
     }
 
-    LogFields withAccess(String method, String path, int status, long durationMs, long bytes, String outcome) {
+    LogFields withAccess(String method, String path, int status, long durationMs, long bytes, String outcome,
+                         String spiffeId) {
         return new LogFields(requestId, traceId, spanId, voice, tenant,
-                new Access(method, path, status, durationMs, bytes, outcome));
+                new Access(method, path, status, durationMs, bytes, outcome, spiffeId));
     }
 
     /** Returns the fields of the request the calling thread serves, or null when it serves none. */

@@ -79,6 +79,7 @@ public final class LogFormats {
                     number(b, "duration_ms", a.durationMs());
                     number(b, "bytes", a.bytes());
                     field(b, "outcome", a.outcome());
+                    field(b, "spiffe_id", a.spiffeId());
                 }
             }
             if (r.getThrown() != null) {
@@ -134,6 +135,9 @@ public final class LogFormats {
                 kv(b, "trace_id", f.traceId());
                 kv(b, "voice", f.voice());
                 kv(b, "tenant", f.tenant());
+                if (f.access() != null) {
+                    kv(b, "peer", f.access().spiffeId());
+                }
             }
             b.append(System.lineSeparator());
             if (r.getThrown() != null) {

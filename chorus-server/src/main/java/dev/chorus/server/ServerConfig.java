@@ -36,6 +36,8 @@ public final class ServerConfig {
     private final boolean logInput;
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
     private final dev.chorus.safety.SafetyConfig safety;
+    private final boolean plaintext;
+    private final TlsConfig tls;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -56,11 +58,23 @@ public final class ServerConfig {
         this.logInput = b.logInput;
         this.openTelemetry = b.openTelemetry;
         this.safety = b.safety;
+        this.plaintext = b.plaintext;
+        this.tls = b.tls;
     }
 
     /** Returns the content-safety settings (off unless a rules file is set). */
     public dev.chorus.safety.SafetyConfig safety() {
         return safety;
+    }
+
+    /** Returns whether the plain port (HTTP/1.1, h2c, gRPC without TLS) is bound. */
+    public boolean plaintext() {
+        return plaintext;
+    }
+
+    /** Returns the mutual-TLS listener's settings, or null when there is no TLS listener. */
+    public TlsConfig tls() {
+        return tls;
     }
 
     /** Whether {@code /metrics} is served and the server's meters are kept. */
@@ -174,7 +188,7 @@ public final class ServerConfig {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
                 + ", maxRequestBytes=" + maxRequestBytes + ", requestTimeout=" + requestTimeout
                 + ", shutdownQuietPeriod=" + shutdownQuietPeriod + ", shutdownTimeout=" + shutdownTimeout
-                + ", warmUp=" + warmUp + "]";
+                + ", warmUp=" + warmUp + ", plaintext=" + plaintext + ", tls=" + tls + "]";
     }
 
     /** Collects {@link ServerConfig} settings; every setter checks its value and names it when it is wrong. */
@@ -195,6 +209,8 @@ public final class ServerConfig {
         private boolean logInput;
         private io.opentelemetry.api.OpenTelemetry openTelemetry;
         private dev.chorus.safety.SafetyConfig safety = dev.chorus.safety.SafetyConfig.off();
+        private boolean plaintext = true;
+        private TlsConfig tls;
 
         private Builder() {
         }
@@ -333,8 +349,27 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * Sets whether the plain port is bound (default true). Off, the server listens only on the TLS port, which
+         * {@link #tls(TlsConfig)} must then configure.
+         */
+        public Builder plaintext(boolean on) {
+            this.plaintext = on;
+            return this;
+        }
+
+        /** Adds a mutual-TLS listener serving the same routes (default: none). */
+        public Builder tls(TlsConfig t) {
+            this.tls = t;
+            return this;
+        }
+
         /** Builds the configuration. */
         public ServerConfig build() {
+            if (!plaintext && tls == null) {
+                throw new IllegalArgumentException("plaintext: false with no TLS listener (expected: a TLS "
+                        + "listener, or the plain port left on)");
+            }
             if (shutdownQuietPeriod.compareTo(shutdownTimeout) > 0) {
                 throw new IllegalArgumentException("shutdownQuietPeriod: " + shutdownQuietPeriod
                         + " (expected: <= shutdownTimeout, " + shutdownTimeout + ")");

@@ -250,6 +250,10 @@ final class Telemetry {
         if (!"ok".equals(outcome)) {
             span.setStatus(StatusCode.ERROR, outcome);
         }
+        String peer = ctx.attr(PeerIdentity.SPIFFE_ID);
+        if (peer != null) {
+            span.setAttribute("chorus.peer.spiffe_id", peer);
+        }
         span.end();
         SpanContext sc = span.getSpanContext();
         LogFields fields = new LogFields(ctx.id().text(), sc.isValid() ? sc.getTraceId() : null,
@@ -258,7 +262,7 @@ final class Telemetry {
                 ctx.path(), Integer.toString(status), Long.toString(nanos / 1_000_000),
                 Long.toString(log.responseLength()), fields.withAccess(
                         log.requestHeaders().method().name(), ctx.path(), status, nanos / 1_000_000,
-                        log.responseLength(), outcome));
+                        log.responseLength(), outcome, peer));
     }
 
     /** Returns the bounded route label: the route's pattern, or the gRPC service and method. */
