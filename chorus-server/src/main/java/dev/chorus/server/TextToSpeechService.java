@@ -38,11 +38,21 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     private final Synthesizer synthesizer;
     private final VoiceCatalog catalog;
     private final ServerConfig config;
+    private final TenantGate tenants;
 
-    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config) {
+    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, TenantGate tenants) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
+        this.tenants = tenants;
+    }
+
+    /** Admits the call for its tenant (no-op on an open server), charging the input's characters. */
+    private void admit(SynthesizeRequest request, VoiceInfo voice) {
+        if (tenants != null) {
+            tenants.admit(ServiceRequestContext.currentOrNull(), request.getVoice(), voice,
+                    request.getSsml().isEmpty() ? request.getText().length() : request.getSsml().length());
+        }
     }
 
     @Override
@@ -51,6 +61,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/Synthesize");
         try {
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
+                admit(request, voice);
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 ByteArrayOutputStream audio = new ByteArrayOutputStream();
                 AudioOutput output = new AudioOutput() {
@@ -99,6 +110,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/StreamingSynthesize");
         try {
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
+                admit(request, voice);
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 if (telemetry != null) {
                     telemetry.format(r.encoding());
