@@ -2,7 +2,9 @@ package dev.chorus.server;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
@@ -13,6 +15,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.YearMonth;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tenant limits kept in Redis, shared by every replica that points at the same server: the buckets through
@@ -39,6 +43,7 @@ final class RedisTenantLimits implements TenantLimitStore {
     private final StatefulRedisConnection<String, String> connection;
     private final ProxyManager<byte[]> buckets;
     private final String uri;
+    private final Map<String, BucketProxy> proxies = new ConcurrentHashMap<>();
 
     /** Connects to {@code uri} ({@code redis://host:port[/db]}); fails now if Redis does not answer. */
     RedisTenantLimits(String uri) {
@@ -68,12 +73,22 @@ final class RedisTenantLimits implements TenantLimitStore {
 
     @Override
     public ConsumptionProbe tryConsume(String key, BucketConfiguration config, long tokens) {
-        return buckets.getProxy(bytes(key), () -> config).tryConsumeAndReturnRemaining(tokens);
+        return proxy(key, config).tryConsumeAndReturnRemaining(tokens);
     }
 
     @Override
     public void refund(String key, BucketConfiguration config, long tokens) {
-        buckets.getProxy(bytes(key), () -> config).addTokens(tokens);
+        proxy(key, config).addTokens(tokens);
+    }
+
+    /**
+     * Returns the one proxy this process uses for a bucket. Its batching sends the requests that arrive while one
+     * round trip is in flight together in the next, so a flood does not become a storm of compare-and-swap
+     * retries on one key.
+     */
+    private BucketProxy proxy(String key, BucketConfiguration config) {
+        return proxies.computeIfAbsent(key, k -> buckets.builder().withOptimization(Optimizations.batching())
+                .build(bytes(k), () -> config));
     }
 
     @Override

@@ -33,9 +33,10 @@ final class TenantServer implements AutoCloseable {
 
     TenantServer(Path tenantsFile, UnaryOperator<ServerConfig.Builder> settings) {
         EngineRegistry registry = EngineRegistry.builder().providers(List.of(new PacedEngineProvider()))
-                .workers("paced", 4).defaultVoice("paced:tone").build();
+                .workers("paced", 6).defaultVoice("paced:tone").build();
         synthesizer = Synthesizer.builder().registry(registry).maxPendingPerWorker(64).build();
         server = ChorusServer.create(synthesizer, settings.apply(ServerConfig.builder().port(0).warmUp(false)
+                .shutdownQuietPeriod(Duration.ZERO).shutdownTimeout(Duration.ofSeconds(2))
                 .tenantsFile(tenantsFile).tenantsReloadInterval(Duration.ofMillis(100))).build()).start();
     }
 
