@@ -44,10 +44,14 @@ final class TenantAuthDecorator extends SimpleDecoratingHttpService {
         if (open(ctx.path())) {
             return unwrap().serve(ctx, req);
         }
+        RequestTelemetry rt = ctx.attr(RequestTelemetry.KEY);
         try {
-            ctx.setAttr(TenantGate.TENANT, gate.authenticate(ctx, req.headers()));
+            Tenant t = gate.authenticate(ctx, req.headers());
+            ctx.setAttr(TenantGate.TENANT, t);
+            if (rt != null) {
+                rt.span().setAttribute("chorus.tenant", t.id());
+            }
         } catch (ApiException e) {
-            RequestTelemetry rt = ctx.attr(RequestTelemetry.KEY);
             if (rt != null) {
                 rt.failed(e);
             }
