@@ -76,7 +76,7 @@ class TenantsFileTest {
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    content-policy: {x: shout}\n"))
                 .hasMessageContaining("block, mask, log");
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    spiffe-ids: [spiffe://x/*/y]\n"))
-                .hasMessageContaining("t.yaml:3:17: tenants[0].spiffe-ids[0]");
+                .hasMessageContaining("t.yaml:3:18: tenants[0].spiffe-ids[0]");
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants: [\n")).hasMessageStartingWith("t.yaml:2:1: not valid YAML");
     }
 }
