@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Design: the tenants are an immutable {@link Directory} behind an atomic reference; a reload parses the whole
  * file and swaps the reference, so a request sees either the old tenants or the new ones, never a mix. A daemon
  * thread rereads the file every poll interval and compares its content hash (so editors that write a new file and
- * rename it are seen too); a file that fails to parse keeps the previous tenants and logs the error with
+ * rename it are seen too); a changed content is applied once two reads in a row agree, so a file caught half
+ * written is never taken for the whole; a file that fails to parse keeps the previous tenants and logs the error with
  * its line and column. Key lookups hash the presented key once per stored key; a match is remembered per
  * directory (by the SHA-256 of the key), so a reload that revokes a key forgets it at once.
  */
@@ -37,6 +38,7 @@ final class TenantRegistry implements AutoCloseable {
     private final AtomicReference<Directory> current = new AtomicReference<>();
     private final ScheduledExecutorService watcher;
     private volatile String lastSeen = "";
+    private String pending;
     private volatile long reloads;
     private volatile String lastError;
 
@@ -147,8 +149,14 @@ final class TenantRegistry implements AutoCloseable {
         }
         String fp = fingerprint(text);
         if (fp.equals(lastSeen)) {
+            pending = null;
             return;
         }
+        if (!fp.equals(pending)) {
+            pending = fp; // Changed since the last read: wait one interval for the writer to finish.
+            return;
+        }
+        pending = null;
         lastSeen = fp;
         try {
             Directory d = new Directory(TenantsFile.parse(file.toString(), text));

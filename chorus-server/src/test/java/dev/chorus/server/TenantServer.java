@@ -106,11 +106,41 @@ final class TenantServer implements AutoCloseable {
     }
 
     /**
+     * What a flood got back, when its first and last requests were sent and when its last admitted (200) answer
+     * came back ({@code System.nanoTime()}).
+     */
+    record Flood(List<HttpResponse<byte[]>> responses, long firstSent, long lastSent, long lastAdmittedReceived) {
+
+        long count(int status) {
+            return TenantServer.count(responses, status);
+        }
+
+        /**
+         * Checks that {@code admitted} requests is what a ceiling of {@code perSecond}, refilled whole each second
+         * after the first request, lets through a flood that lasted from {@code firstSent} to {@code lastSent}:
+         * the admissions happened between the first send and the last admitted answer, so at least a full ceiling
+         * for each whole second of sending (less 10% for a machine too busy to keep the flood up), and at most
+         * one for each refill second that span reaches into.
+         */
+        static void assertCeiling(long admitted, int perSecond, long firstSent, long lastSent, long lastAdmitted) {
+            long fullSeconds = (lastSent - firstSent) / 1_000_000_000L;
+            long reached = (Math.max(lastSent, lastAdmitted) - firstSent) / 1_000_000_000L + 1;
+            System.out.printf("admitted %d over %.2f s of sending (%d refill seconds reached)%n", admitted,
+                    (lastSent - firstSent) / 1e9, reached);
+            org.assertj.core.api.Assertions.assertThat(admitted).as("admitted").isBetween(
+                    (long) (0.9 * perSecond * fullSeconds), (long) perSecond * reached);
+        }
+
+    }
+
+    /**
      * Sends {@code request} {@code perSecond} times a second for {@code duration}, without waiting for answers,
      * and returns every response once all have come back.
      */
-    static List<HttpResponse<byte[]>> flood(HttpClient client, HttpRequest request, int perSecond, Duration duration)
+    static Flood flood(HttpClient client, HttpRequest request, int perSecond, Duration duration)
             throws Exception {
+        long[] sentAt = {0, 0};
+        java.util.concurrent.atomic.AtomicLong lastAdmitted = new java.util.concurrent.atomic.AtomicLong();
         List<CompletableFuture<HttpResponse<byte[]>>> sent = Collections.synchronizedList(new ArrayList<>());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         long period = 1_000_000_000L / perSecond;
@@ -118,10 +148,21 @@ final class TenantServer implements AutoCloseable {
         try {
             var task = timer.scheduleAtFixedRate(() -> {
                 if (sent.size() < count) {
-                    sent.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
+                    long now = System.nanoTime();
+                    if (sent.isEmpty()) {
+                        sentAt[0] = now;
+                    }
+                    sentAt[1] = now;
+                    sent.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+                        if (r.statusCode() == 200) {
+                            lastAdmitted.accumulateAndGet(System.nanoTime(), Math::max);
+                        }
+                        return r;
+                    }));
                 }
             }, 0, period, TimeUnit.NANOSECONDS);
-            long deadline = System.nanoTime() + duration.toNanos() + TimeUnit.SECONDS.toNanos(2);
+            // A busy machine may fall behind the timer; the flood then runs longer, but always sends them all.
+            long deadline = System.nanoTime() + duration.toNanos() + TimeUnit.SECONDS.toNanos(30);
             while (sent.size() < count && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
@@ -131,9 +172,9 @@ final class TenantServer implements AutoCloseable {
         }
         List<HttpResponse<byte[]>> out = new ArrayList<>();
         for (CompletableFuture<HttpResponse<byte[]>> f : List.copyOf(sent)) {
-            out.add(f.get(30, TimeUnit.SECONDS));
+            out.add(f.get(60, TimeUnit.SECONDS));
         }
-        return out;
+        return new Flood(out, sentAt[0], sentAt[1], lastAdmitted.get());
     }
 
     /** Counts the responses with {@code status}. */

@@ -37,6 +37,7 @@ class TenantsAuthTest {
     static final String KEY_A = ApiKeyHash.newKey();
     static final String KEY_B = ApiKeyHash.newKey();
     static final String KEY_S = ApiKeyHash.newKey();
+    static final String KEY_R = ApiKeyHash.newKey();
 
     @TempDir
     static Path dir;
@@ -71,10 +72,13 @@ class TenantsAuthTest {
                 + "    voices: [\"espeak:*\", nova]\n";
         String s = "  - id: s\n    keys:\n      - {id: k1, hash: \"" + ApiKeyHash.of(KEY_S) + "\"}\n"
                 + "    limits: {concurrent-streams: 1}\n";
-        Files.writeString(file, "tenants:\n" + a + b + s, StandardCharsets.UTF_8);
+        String r = "  - id: r\n    keys:\n      - {id: k1, hash: \"" + HASH_R + "\"}\n"
+                + "    limits: {requests-per-second: 1}\n";
+        Files.writeString(file, "tenants:\n" + a + b + s + r, StandardCharsets.UTF_8);
     }
 
     private static final ApiKeyHash HASH_A = ApiKeyHash.of(KEY_A);
+    private static final ApiKeyHash HASH_R = ApiKeyHash.of(KEY_R);
 
     private static JsonNode error(HttpResponse<byte[]> r) throws Exception {
         return Http.json(r).get("error");
@@ -208,6 +212,23 @@ class TenantsAuthTest {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
         SynthesizeResponse ok = stub("x-api-key", KEY_S).synthesize(req);
         assertThat(ok.getAudio().size()).isGreaterThan(1000);
+
+        // One request a second: of two at once, one is refused, with when to retry in the trailers.
+        StatusRuntimeException refused = null;
+        for (int i = 0; i < 2 && refused == null; i++) {
+            try {
+                stub("authorization", "Bearer " + KEY_R).synthesize(req);
+            } catch (StatusRuntimeException e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).isNotNull();
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(refused.getStatus().getDescription()).contains("1 requests per second");
+        Metadata trailers = refused.getTrailers();
+        assertThat(trailers.get(Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("1");
+        assertThat(trailers.get(Metadata.Key.of("ratelimit-limit", Metadata.ASCII_STRING_MARSHALLER)))
+                .isEqualTo("1");
     }
 
     private static TextToSpeechGrpc.TextToSpeechBlockingStub stub(String header, String value) {
