@@ -34,6 +34,8 @@ final class TenantGate implements AutoCloseable {
     static final AttributeKey<Tenant> TENANT = AttributeKey.valueOf(TenantGate.class, "TENANT");
     /** Set once a request's synthesis was admitted, so a retried start is not charged twice. */
     private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf(TenantGate.class, "ADMITTED");
+    /** What a 401 asks for (RFC 6750). */
+    private static final Map<String, String> CHALLENGE = Map.of("www-authenticate", "Bearer realm=\"chorus\"");
 
     private final TenantRegistry registry;
     private final TenantLimitStore limits;
@@ -105,14 +107,15 @@ final class TenantGate implements AutoCloseable {
                                 + "key)")));
             }
             throw reject("missing_api_key", null, new ApiException(401, "missing_api_key", null,
-                    "no API key (expected: Authorization: Bearer KEY, or an x-api-key header)"));
+                    "no API key (expected: Authorization: Bearer KEY, or an x-api-key header)", 0, CHALLENGE));
         }
         TenantRegistry.KeyMatch m = d.byKey(key).orElseThrow(() -> reject("invalid_api_key", null,
                 new ApiException(401, "invalid_api_key", null, "the API key is not valid (expected: a key issued "
-                        + "for a tenant of this server)")));
+                        + "for a tenant of this server)", 0, CHALLENGE)));
         if (m.key().revoked()) {
             throw reject("revoked_api_key", m.tenant().id(), new ApiException(401, "revoked_api_key", null,
-                    "the API key '" + m.key().id() + "' of tenant '" + m.tenant().id() + "' was revoked"));
+                    "the API key '" + m.key().id() + "' of tenant '" + m.tenant().id() + "' was revoked", 0,
+                    CHALLENGE));
         }
         return m.tenant();
     }

@@ -93,6 +93,7 @@ class TenantsAuthTest {
         assertThat(e.get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(e.has("param")).isTrue();
         assertThat(e.get("message").asText()).contains("Authorization: Bearer");
+        assertThat(r.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"chorus\"");
         assertThat(server.get("/v1/voices", null).statusCode()).isEqualTo(401);
     }
 
