@@ -130,7 +130,7 @@ final class Telemetry {
 
     /** Returns the id of the tenant a request belongs to, or {@value #ANONYMOUS} when it has none. */
     static String tenant(ServiceRequestContext ctx) {
-        Tenant t = ctx == null ? null : ctx.attr(TenantGate.TENANT);
+        Tenant t = Tenant.of(ctx);
         return t == null ? ANONYMOUS : t.id();
     }
 

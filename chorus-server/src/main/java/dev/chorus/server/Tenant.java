@@ -62,6 +62,14 @@ public record Tenant(String id, List<ApiKey> keys, List<String> spiffeIds, List<
         public static final Limits NONE = new Limits(0, 0, 0, 0, 0);
     }
 
+    /**
+     * Returns the authenticated tenant of a request (set before any service runs), or null on an open server and
+     * on the routes that need no key.
+     */
+    static Tenant of(com.linecorp.armeria.server.ServiceRequestContext ctx) {
+        return ctx == null ? null : ctx.attr(TenantGate.TENANT);
+    }
+
     /** Returns the content policy: category to {@code block}, {@code mask} or {@code log}, and {@code default}. */
     @Override
     public Map<String, String> contentPolicy() {
