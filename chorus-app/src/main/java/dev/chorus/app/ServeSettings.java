@@ -76,7 +76,16 @@ final class ServeSettings {
             new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", EngineRegistry.DEFAULT_VOICE,
                     "voice used when a request names none"),
             new Setting("admin.key", "CHORUS_ADMIN_KEY", "(none: admin routes off)",
-                    "bearer key for /admin/voices routes (load, unload, reload); at least 16 characters"),
+                    "bearer key for the /admin routes (voices: load, unload, reload; tenants: usage); at least 16 "
+                            + "characters"),
+            new Setting("tenants.file", "CHORUS_TENANTS_FILE", "(none: the server runs open)",
+                    "YAML file of tenants: API key hashes, SPIFFE IDs, voices, limits; reloaded when it changes"),
+            new Setting("tenants.state-dir", "CHORUS_TENANTS_STATE_DIR", "(chorus-state beside the tenants file)",
+                    "where monthly quota use is kept when there is no Redis"),
+            new Setting("tenants.redis.url", "CHORUS_TENANTS_REDIS_URL", "(none: limits kept in this process)",
+                    "Redis (redis://host:port) holding rate limits and quotas shared by every replica"),
+            new Setting("tenants.reload-interval", "CHORUS_TENANTS_RELOAD_INTERVAL", "2s",
+                    "how often the tenants file is checked for changes"),
             new Setting("metrics.enabled", "CHORUS_METRICS_ENABLED", "true",
                     "serve Prometheus metrics at /metrics"),
             new Setting("metrics.tenant-labels", "CHORUS_METRICS_TENANT_LABELS", "true",
@@ -319,6 +328,16 @@ final class ServeSettings {
         if (values.containsKey("admin.key")) {
             guard("admin.key", () -> b.adminKey(string("admin.key")));
         }
+        if (values.containsKey("tenants.file")) {
+            guard("tenants.file", () -> b.tenantsFile(Path.of(string("tenants.file"))));
+        }
+        if (values.containsKey("tenants.state-dir")) {
+            guard("tenants.state-dir", () -> b.tenantsStateDir(Path.of(string("tenants.state-dir"))));
+        }
+        if (values.containsKey("tenants.redis.url")) {
+            guard("tenants.redis.url", () -> b.tenantsRedisUrl(string("tenants.redis.url")));
+        }
+        guard("tenants.reload-interval", () -> b.tenantsReloadInterval(duration("tenants.reload-interval")));
         for (String key : values.keySet()) {
             Matcher m = VOICE_KEY.matcher(key);
             if (m.matches()) {
@@ -427,7 +446,9 @@ final class ServeSettings {
         for (Setting f : FIXED) {
             seen.add(f.key());
             String shown = !values.containsKey(f.key()) ? f.defaultValue()
-                    : f.key().equals("admin.key") ? "(set, " + string(f.key()).length() + " characters)" : string(f.key());
+                    : f.key().equals("admin.key") ? "(set, " + string(f.key()).length() + " characters)"
+                    : f.key().equals("tenants.redis.url") ? string(f.key()).replaceFirst("//[^@/]*@", "//***@")
+                    : string(f.key());
             lines.add(f.key() + ": " + shown
                     + "  # " + sources.getOrDefault(f.key(), "default"));
         }

@@ -273,4 +273,60 @@ class ServeSettingsTest {
                 .serverConfig())
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("plaintext: false with no TLS");
     }
+
+    @Test
+    void tenantSettingsReachTheServerAndTheRedisPasswordIsNotShown() throws Exception {
+        ServerConfig d = ServeSettings.load(null, Map.of(), Map.of()).serverConfig();
+        assertThat(d.tenantsFile()).isNull();
+        assertThat(d.tenantsRedisUrl()).isNull();
+        assertThat(d.tenantsReloadInterval()).isEqualTo(Duration.ofSeconds(2));
+
+        Path f = yaml("""
+                tenants:
+                  file: /etc/chorus/tenants.yaml
+                  reload-interval: 5s
+                  redis:
+                    url: redis://:secret@127.0.0.1:6379
+                """);
+        ServeSettings s = ServeSettings.load(f, Map.of("CHORUS_TENANTS_STATE_DIR", "/var/lib/chorus"), Map.of());
+        ServerConfig c = s.serverConfig();
+        assertThat(c.tenantsFile()).isEqualTo(Path.of("/etc/chorus/tenants.yaml"));
+        assertThat(c.tenantsStateDir()).isEqualTo(Path.of("/var/lib/chorus"));
+        assertThat(c.tenantsRedisUrl()).isEqualTo("redis://:secret@127.0.0.1:6379");
+        assertThat(c.tenantsReloadInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(String.join("\n", s.describe())).contains("tenants.redis.url: redis://***@127.0.0.1:6379")
+                .doesNotContain("secret");
+        // Without a state directory, quota use goes beside the tenants file.
+        ServerConfig beside = ServeSettings.load(null, Map.of("CHORUS_TENANTS_FILE", "/etc/chorus/tenants.yaml"),
+                Map.of()).serverConfig();
+        assertThat(beside.tenantsStateDir()).isEqualTo(Path.of("/etc/chorus/chorus-state"));
+
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_TENANTS_REDIS_URL", "localhost:6379"),
+                Map.of()).serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("tenants.redis.url").hasMessageContaining("redis://host:port");
+    }
+
+    @Test
+    void hashKeyPrintsTheFileEntryAndANewKeyOnce() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new TenantsCommand());
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+        assertThat(cli.execute("hash-key", "--id", "ci")).isZero();
+        String key = err.toString().replaceAll("(?s).*: (chorus_\\S+).*", "$1").strip();
+        assertThat(key).startsWith("chorus_").hasSizeGreaterThan(40);
+        String line = out.toString().strip();
+        assertThat(line).startsWith("- {id: ci, hash: \"sha256:").doesNotContain(key);
+        String hash = line.replaceAll(".*hash: \"([^\"]+)\".*", "$1");
+        assertThat(dev.chorus.server.ApiKeyHash.parse(hash).matches(key)).isTrue();
+        assertThat(dev.chorus.server.ApiKeyHash.parse(hash).matches(key + "x")).isFalse();
+
+        java.io.StringWriter given = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(given));
+        assertThat(cli.execute("hash-key", "--key", "a-key-of-at-least-16")).isZero();
+        String h2 = given.toString().replaceAll("(?s).*hash: \"([^\"]+)\".*", "$1");
+        assertThat(dev.chorus.server.ApiKeyHash.parse(h2).matches("a-key-of-at-least-16")).isTrue();
+        assertThat(cli.execute("hash-key", "--key", "short")).isEqualTo(ExitCodes.BAD_INPUT);
+    }
 }

@@ -55,6 +55,26 @@ public final class ContentPolicy {
         return new ContentPolicy(m, fallback);
     }
 
+    /**
+     * Returns this policy with {@code overrides} (written as for {@link #parse(Map)}) laid over it: a category the
+     * overrides name takes their action; with a {@value #DEFAULT_KEY} entry the overrides replace this policy
+     * entirely, without one every other category keeps this policy's action.
+     *
+     * @throws IllegalArgumentException naming the category and the value at fault
+     */
+    public ContentPolicy with(Map<String, String> overrides) {
+        if (overrides.isEmpty()) {
+            return this;
+        }
+        ContentPolicy o = parse(overrides);
+        if (overrides.containsKey(DEFAULT_KEY)) {
+            return o;
+        }
+        Map<String, Action> m = new LinkedHashMap<>(byCategory);
+        m.putAll(o.byCategory);
+        return new ContentPolicy(m, fallback);
+    }
+
     /** Returns the action for matches of {@code category}. */
     public Action actionFor(String category) {
         return byCategory.getOrDefault(category, fallback);

@@ -98,6 +98,11 @@ final class AdminService {
     }
 
     private void check(ServiceRequestContext ctx) {
+        check(ctx, key);
+    }
+
+    /** Checks the admin key of a request; throws 404 when admin routes are off, 401 for no or a wrong key. */
+    static void check(ServiceRequestContext ctx, byte[] key) {
         if (key == null) {
             throw new ApiException(404, "not_found", null, "admin routes are off (expected: an admin key in the "
                     + "server configuration, admin.key)");

@@ -32,14 +32,17 @@ final class ApiErrors {
 
     /** One error as a client sees it. */
     record ApiError(int status, String code, String param, String message, long retryAfterSeconds,
-                    java.util.List<String> categories) {
+                    java.util.List<String> categories, java.util.Map<String, String> headers) {
 
         ApiError(int status, String code, String param, String message, long retryAfterSeconds) {
-            this(status, code, param, message, retryAfterSeconds, java.util.List.of());
+            this(status, code, param, message, retryAfterSeconds, java.util.List.of(), java.util.Map.of());
         }
 
         /** Returns OpenAI's error type for the status. */
         String type() {
+            if (status == 429 && ("insufficient_quota".equals(code) || "rate_limit_exceeded".equals(code))) {
+                return "insufficient_quota".equals(code) ? code : "requests"; // As OpenAI names them.
+            }
             return status >= 500 ? "server_error" : "invalid_request_error";
         }
 
@@ -63,13 +66,14 @@ final class ApiErrors {
             return root;
         }
 
-        /** Returns the whole HTTP response: status, JSON body and, for 503, Retry-After. */
+        /** Returns the whole HTTP response: status, JSON body, Retry-After when set, and any extra headers. */
         AggregatedHttpResponse toResponse() {
             ResponseHeadersBuilder h = ResponseHeaders.builder(HttpStatus.valueOf(status))
                     .contentType(MediaType.JSON_UTF_8);
             if (retryAfterSeconds > 0) {
                 h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
             }
+            headers.forEach(h::set);
             return AggregatedHttpResponse.of(h.build(),
                     com.linecorp.armeria.common.HttpData.of(StandardCharsets.UTF_8, body().toString()));
         }
@@ -79,7 +83,8 @@ final class ApiErrors {
     static ApiError of(Throwable error) {
         Throwable t = unwrap(error);
         return switch (t) {
-            case ApiException a -> new ApiError(a.status(), a.code(), a.param(), a.getMessage(), 0, a.categories());
+            case ApiException a -> new ApiError(a.status(), a.code(), a.param(), a.getMessage(),
+                    a.retryAfterSeconds(), a.categories(), a.headers());
             case ChorusException c -> of(c);
             default -> {
                 LOG.log(System.Logger.Level.ERROR, "unexpected error", t);

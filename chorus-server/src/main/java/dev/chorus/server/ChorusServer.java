@@ -59,6 +59,7 @@ public final class ChorusServer implements AutoCloseable {
     private final ContentSafety safety;
     /** The TLS listener's reloading certificate and trust, or null without one. */
     private final ReloadingTls tls;
+    private final TenantGate tenants;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
@@ -69,14 +70,43 @@ public final class ChorusServer implements AutoCloseable {
         this.telemetry = new Telemetry(config);
         telemetry.bindSynthesizer(synthesizer);
         this.safety = ContentSafety.create(config.safety(), telemetry);
+        this.tenants = tenants(config);
+        if (tenants != null) {
+            telemetry.bindTenants(tenants);
+        }
         try {
             this.server = build();
         } catch (RuntimeException e) {
             if (tls != null) {
                 tls.close();
             }
+            if (tenants != null) {
+                tenants.close();
+            }
             throw e;
         }
+    }
+
+    /** Returns the tenant gate of a configured tenants file, or null: the server runs open. */
+    private static TenantGate tenants(ServerConfig config) {
+        if (config.tenantsFile() == null) {
+            LOG.log(System.Logger.Level.WARNING, "no tenants file (tenants.file): the server runs open, every "
+                    + "request is served without a key");
+            return null;
+        }
+        TenantRegistry registry = new TenantRegistry(config.tenantsFile(), config.tenantsReloadInterval());
+        TenantLimitStore store;
+        try {
+            store = config.tenantsRedisUrl() != null ? new RedisTenantLimits(config.tenantsRedisUrl())
+                    : new LocalTenantLimits(config.tenantsStateDir());
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "tenants: {0} from {1}; every route but /healthz, /readyz, /metrics, "
+                + "/openapi.json, /docs and the playground needs a key; limits kept {2}",
+                registry.directory().tenants().size(), config.tenantsFile(), store.describe());
+        return new TenantGate(registry, store, config.clock());
     }
 
     /** Creates a server over {@code synthesizer}; nothing listens until {@link #start()}. */
@@ -85,7 +115,12 @@ public final class ChorusServer implements AutoCloseable {
     }
 
     private Server build() {
-        ServerBuilder sb = Server.builder()
+        ServerBuilder sb = Server.builder();
+        if (tenants != null) {
+            // Added before the telemetry decorator, so it runs inside it: refusals are counted and logged too.
+            sb.decorator(delegate -> new TenantAuthDecorator(delegate, tenants));
+        }
+        sb
                 .requestTimeout(config.requestTimeout().plus(TIMEOUT_MARGIN))
                 .maxRequestLength(config.maxRequestBytes())
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
@@ -104,16 +139,19 @@ public final class ChorusServer implements AutoCloseable {
             sb.route().get("/metrics")
                     .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
         }
-        sb.annotatedService(new SpeechService(synthesizer, catalog, config, safety));
+        sb.annotatedService(new SpeechService(synthesizer, catalog, config, safety, tenants));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
+        if (tenants != null) {
+            sb.annotatedService(new TenantAdminService(tenants, config.adminKey()));
+        }
         String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
                 version(), telemetry.prometheus() != null);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(GrpcService.builder()
-                .addService(new TextToSpeechService(synthesizer, catalog, config, safety))
+                .addService(new TextToSpeechService(synthesizer, catalog, config, safety, tenants))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .enableHttpJsonTranscoding(true)
                 // Proto field names (sample_rate), like every other JSON route of this server.
@@ -223,6 +261,9 @@ public final class ChorusServer implements AutoCloseable {
         safety.close();
         if (tls != null) {
             tls.close();
+        }
+        if (tenants != null) {
+            tenants.close();
         }
     }
 

@@ -65,11 +65,12 @@ final class ContentSafety implements AutoCloseable {
     }
 
     /**
-     * Returns the policy for one request. Today that is the server's configured default; a request that belongs
-     * to a tenant with a policy of its own will get that one here.
+     * Returns the policy for one request: the server's configured policy, with the request's tenant's own
+     * content policy laid over it (see {@link ContentPolicy#with}).
      */
     ContentPolicy policyFor(ServiceRequestContext ctx) {
-        return config.policy();
+        Tenant tenant = Tenant.of(ctx);
+        return tenant == null ? config.policy() : config.policy().with(tenant.contentPolicy());
     }
 
     /**

@@ -37,8 +37,7 @@ final class GrpcErrors {
                 trailers.put(SAFETY_CATEGORIES, String.join(",", a.categories()));
                 yield Status.FAILED_PRECONDITION.withDescription(a.getMessage());
             }
-            case ApiException a -> (a.status() == 404 ? Status.NOT_FOUND : Status.INVALID_ARGUMENT)
-                    .withDescription(a.getMessage());
+            case ApiException a -> of(a, trailers);
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             default -> {
                 ApiErrors.of(t); // logs it
@@ -47,6 +46,23 @@ final class GrpcErrors {
             }
         };
         return status.asRuntimeException(trailers);
+    }
+
+    /** Maps a server-side refusal; rate limits carry Retry-After and the RateLimit-* values in the trailers. */
+    static Status of(ApiException a, Metadata trailers) {
+        Status s = switch (a.status()) {
+            case 401 -> Status.UNAUTHENTICATED;
+            case 403 -> Status.PERMISSION_DENIED;
+            case 404 -> Status.NOT_FOUND;
+            case 413, 429 -> Status.RESOURCE_EXHAUSTED;
+            default -> a.status() >= 500 ? Status.INTERNAL : Status.INVALID_ARGUMENT;
+        };
+        if (a.retryAfterSeconds() > 0) {
+            trailers.put(RETRY_AFTER, Long.toString(a.retryAfterSeconds()));
+        }
+        a.headers().forEach((k, v) -> trailers.put(Metadata.Key.of(k.toLowerCase(java.util.Locale.ROOT),
+                Metadata.ASCII_STRING_MARSHALLER), v));
+        return s.withDescription(a.getMessage());
     }
 
     private static Status of(ChorusException c, Metadata trailers) {

@@ -37,7 +37,6 @@ final class RequestTelemetry implements SynthesisObserver {
     private final Telemetry telemetry;
     private final ServiceRequestContext ctx;
     private final Span span;
-    private final String tenant;
     private final AtomicLong encodeNanos = new AtomicLong();
     private volatile VoiceInfo voice;
     private volatile String format = Telemetry.NONE;
@@ -51,7 +50,6 @@ final class RequestTelemetry implements SynthesisObserver {
         this.telemetry = telemetry;
         this.ctx = ctx;
         this.span = span;
-        this.tenant = telemetry.tenant(ctx);
     }
 
     /** Returns the request's telemetry, which the server's decorator attached to it. */
@@ -67,8 +65,9 @@ final class RequestTelemetry implements SynthesisObserver {
         return span;
     }
 
+    /** Returns the request's tenant: read when asked, since authentication runs after this object is made. */
     String tenant() {
-        return tenant;
+        return Telemetry.tenant(ctx);
     }
 
     String voice() {
@@ -133,7 +132,7 @@ final class RequestTelemetry implements SynthesisObserver {
         this.voice = v;
         span.setAttribute("chorus.voice", v.id());
         span.setAttribute("chorus.engine", v.engine());
-        span.setAttribute("chorus.tenant", tenant);
+        span.setAttribute("chorus.tenant", tenant());
         telemetry.stage("normalize", v.engine(), v.id()).record(endNanos - startNanos, TimeUnit.NANOSECONDS);
         Context parent = Context.root().with(span);
         telemetry.tracer().spanBuilder("chorus.normalize").setParent(parent)
@@ -179,7 +178,7 @@ final class RequestTelemetry implements SynthesisObserver {
         firstAudio = true;
         long since = System.nanoTime() - ctx.log().partial().requestStartTimeNanos();
         telemetry.timeToFirstAudio(telemetry.withTenant(Tags.of("route", route(),
-                "voice", voice(), "engine", engine(), "format", format), tenant)).record(since, TimeUnit.NANOSECONDS);
+                "voice", voice(), "engine", engine(), "format", format), tenant())).record(since, TimeUnit.NANOSECONDS);
         span.addEvent("first audio");
     }
 
@@ -191,9 +190,10 @@ final class RequestTelemetry implements SynthesisObserver {
         if (summary.samples() > 0) {
             telemetry.realTimeFactor(e, v).record(summary.realTimeFactor());
         }
-        Tags tags = telemetry.withTenant(Tags.of("engine", e, "voice", v), tenant);
+        Tags tags = telemetry.withTenant(Tags.of("engine", e, "voice", v), tenant());
         telemetry.characters(tags).increment(summary.characters());
         telemetry.audioSeconds(tags).increment(summary.audioSeconds());
+        telemetry.tenantAudio(ctx, summary.audioSeconds());
         Span s = synthesis;
         if (s != null) {
             s.setAttribute("chorus.audio_seconds", summary.audioSeconds());
@@ -211,7 +211,7 @@ final class RequestTelemetry implements SynthesisObserver {
             outcome = o;
         }
         if ("overloaded".equals(o)) {
-            telemetry.rejections("overloaded", engine(), tenant).increment();
+            telemetry.rejections("overloaded", engine(), tenant()).increment();
         }
         Span s = synthesis;
         if (s != null) {

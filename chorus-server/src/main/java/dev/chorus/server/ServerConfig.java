@@ -38,6 +38,11 @@ public final class ServerConfig {
     private final dev.chorus.safety.SafetyConfig safety;
     private final boolean plaintext;
     private final TlsConfig tls;
+    private final java.nio.file.Path tenantsFile;
+    private final java.nio.file.Path tenantsStateDir;
+    private final String tenantsRedisUrl;
+    private final Duration tenantsReloadInterval;
+    private final java.time.Clock clock;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -60,6 +65,11 @@ public final class ServerConfig {
         this.safety = b.safety;
         this.plaintext = b.plaintext;
         this.tls = b.tls;
+        this.tenantsFile = b.tenantsFile;
+        this.tenantsStateDir = b.tenantsStateDir;
+        this.tenantsRedisUrl = b.tenantsRedisUrl;
+        this.tenantsReloadInterval = b.tenantsReloadInterval;
+        this.clock = b.clock;
     }
 
     /** Returns the content-safety settings (off unless a rules file is set). */
@@ -75,6 +85,38 @@ public final class ServerConfig {
     /** Returns the mutual-TLS listener's settings, or null when there is no TLS listener. */
     public TlsConfig tls() {
         return tls;
+    }
+
+    /** Returns the tenants file, or null when the server runs open (no keys, no tenant limits). */
+    public java.nio.file.Path tenantsFile() {
+        return tenantsFile;
+    }
+
+    /**
+     * Returns the directory for the tenants' monthly quota counters when they are kept locally: the configured
+     * one, else {@code chorus-state} beside the tenants file; null without a tenants file.
+     */
+    public java.nio.file.Path tenantsStateDir() {
+        if (tenantsStateDir != null || tenantsFile == null) {
+            return tenantsStateDir;
+        }
+        java.nio.file.Path parent = tenantsFile.toAbsolutePath().getParent();
+        return parent.resolve("chorus-state");
+    }
+
+    /** Returns the Redis URL that holds tenants' limits and quotas for every replica, or null: kept locally. */
+    public String tenantsRedisUrl() {
+        return tenantsRedisUrl;
+    }
+
+    /** Returns how often the tenants file is checked for changes. */
+    public Duration tenantsReloadInterval() {
+        return tenantsReloadInterval;
+    }
+
+    /** Returns the clock monthly quota periods are read from. */
+    public java.time.Clock clock() {
+        return clock;
     }
 
     /** Whether {@code /metrics} is served and the server's meters are kept. */
@@ -211,6 +253,11 @@ public final class ServerConfig {
         private dev.chorus.safety.SafetyConfig safety = dev.chorus.safety.SafetyConfig.off();
         private boolean plaintext = true;
         private TlsConfig tls;
+        private java.nio.file.Path tenantsFile;
+        private java.nio.file.Path tenantsStateDir;
+        private String tenantsRedisUrl;
+        private Duration tenantsReloadInterval = Duration.ofSeconds(2);
+        private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder() {
         }
@@ -340,6 +387,43 @@ public final class ServerConfig {
          */
         public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
             this.openTelemetry = otel;
+            return this;
+        }
+
+        /**
+         * Sets the tenants file (YAML, see docs/configuration.md); with one, every route but the open ones needs an
+         * API key or a known SPIFFE ID. Default: none, the server runs open.
+         */
+        public Builder tenantsFile(java.nio.file.Path file) {
+            this.tenantsFile = file;
+            return this;
+        }
+
+        /** Sets where local monthly quota counters are written (default: {@code chorus-state} beside the file). */
+        public Builder tenantsStateDir(java.nio.file.Path dir) {
+            this.tenantsStateDir = dir;
+            return this;
+        }
+
+        /** Sets the Redis that holds tenants' buckets and quotas, shared by replicas (default: none, local). */
+        public Builder tenantsRedisUrl(String url) {
+            if (url != null && !url.strip().startsWith("redis://") && !url.strip().startsWith("rediss://")) {
+                throw new IllegalArgumentException("tenantsRedisUrl: '" + url
+                        + "' (expected: redis://host:port or rediss://host:port)");
+            }
+            this.tenantsRedisUrl = url == null || url.isBlank() ? null : url.strip();
+            return this;
+        }
+
+        /** Sets how often the tenants file is checked for changes (default 2 seconds). */
+        public Builder tenantsReloadInterval(Duration d) {
+            this.tenantsReloadInterval = positive("tenantsReloadInterval", d);
+            return this;
+        }
+
+        /** Sets the clock that monthly quota periods follow (default: the system clock, UTC). */
+        public Builder clock(java.time.Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 

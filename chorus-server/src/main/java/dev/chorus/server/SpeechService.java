@@ -28,12 +28,15 @@ final class SpeechService {
     private final VoiceCatalog catalog;
     private final ServerConfig config;
     private final ContentSafety safety;
+    private final TenantGate tenants;
 
-    SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety) {
+    SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety,
+                  TenantGate tenants) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
         this.safety = safety;
+        this.tenants = tenants;
     }
 
     /** Speaks {@code input} with {@code voice}; see docs/api.md for every field. */
@@ -52,12 +55,18 @@ final class SpeechService {
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
             SynthesisHandle handle = catalog.start(r.model(), r.voice(),
                     VoiceCatalog.routingLanguage(r.voice(), r.language(), r.input(), r.text().format()),
-                    voice -> synthesizer.start(
-                    new SynthesisRequest(r.input(), voice.id(),
-                            new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
-                            r.sampleRate(), config.requestTimeout(), r.text()),
-                    screening.wrap(new EncodingListener(r.format(), config.encoderOptions(), stream, telemetry)),
-                    telemetry.observer(synthesizer::nanoTime)));
+                    voice -> {
+                        if (tenants != null) {
+                            tenants.admit(ctx, r.voice(), voice, r.input().length());
+                        }
+                        return synthesizer.start(
+                                new SynthesisRequest(r.input(), voice.id(),
+                                        new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()),
+                                        r.format(), r.sampleRate(), config.requestTimeout(), r.text()),
+                                screening.wrap(new EncodingListener(r.format(), config.encoderOptions(), stream,
+                                        telemetry)),
+                                telemetry.observer(synthesizer::nanoTime));
+                    });
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();
         } catch (RuntimeException e) {

@@ -51,7 +51,7 @@ final class Telemetry {
 
     static final String TRACE_ID_HEADER = "x-chorus-trace-id";
     static final String REQUEST_ID_HEADER = "x-chorus-request-id";
-    /** The tenant label's value until requests carry an authenticated tenant. */
+    /** The tenant label's value for a request without an authenticated tenant (an open server, or refused). */
     static final String ANONYMOUS = "anonymous";
     /** A label value for a request that never got as far as a voice or a format. */
     static final String NONE = "none";
@@ -80,6 +80,7 @@ final class Telemetry {
     private final MeterRegistry registry;
     private final Tracer tracer;
     private final SdkTracerProvider ownTracerProvider;
+    private volatile TenantGate gate;
 
     Telemetry(ServerConfig config) {
         this.config = config;
@@ -127,9 +128,44 @@ final class Telemetry {
         return config;
     }
 
-    /** Returns the tenant a request belongs to; every request is anonymous until tenants exist. */
-    String tenant(ServiceRequestContext ctx) {
-        return ANONYMOUS;
+    /** Returns the id of the tenant a request belongs to, or {@value #ANONYMOUS} when it has none. */
+    static String tenant(ServiceRequestContext ctx) {
+        Tenant t = Tenant.of(ctx);
+        return t == null ? ANONYMOUS : t.id();
+    }
+
+    /**
+     * Counts tenants' admissions and refusals: {@code chorus_tenant_requests_total} and
+     * {@code chorus_tenant_characters_total} per tenant, and {@code chorus_rejections_total} with the reason.
+     */
+    void bindTenants(TenantGate gate) {
+        this.gate = gate;
+        gate.meters(new TenantGate.Meters() {
+            @Override
+            public void rejected(String reason, String tenant) {
+                rejections(reason, NONE, tenant).increment();
+            }
+
+            @Override
+            public void admitted(String tenant, long characters) {
+                Counter.builder("chorus.tenant.requests").tag("tenant", tenant)
+                        .description("Syntheses admitted per tenant").register(registry).increment();
+                Counter.builder("chorus.tenant.characters").tag("tenant", tenant)
+                        .description("Input characters charged per tenant").register(registry).increment(characters);
+            }
+        });
+    }
+
+    /** Adds a finished synthesis's audio to its tenant's usage. */
+    void tenantAudio(ServiceRequestContext ctx, double seconds) {
+        Tenant t = ctx.attr(TenantGate.TENANT);
+        TenantGate g = gate;
+        if (t == null || g == null) {
+            return;
+        }
+        g.usage(t.id()).audioSeconds.add(seconds);
+        Counter.builder("chorus.tenant.audio.seconds").tag("tenant", t.id())
+                .description("Seconds of audio produced per tenant").register(registry).increment(seconds);
     }
 
     /** Adds the tenant label, unless tenant labels are off. */
@@ -201,7 +237,8 @@ final class Telemetry {
 
     Counter rejections(String reason, String engine, String tenant) {
         return Counter.builder("chorus.rejections").tags(withTenant(Tags.of("reason", reason, "engine", engine),
-                tenant)).description("Requests refused before synthesis (overloaded engine)").register(registry);
+                tenant)).description("Requests refused before synthesis: overloaded engine, or a tenant's key, voice, "
+                + "rate, quota or stream limit").register(registry);
     }
 
     /** Returns the decorator every request passes through. */
@@ -309,6 +346,7 @@ final class Telemetry {
             case 503 -> "overloaded".equals(code) ? "overloaded" : "unavailable";
             case 404 -> "not_found";
             case 401, 403 -> "unauthorized";
+            case 429 -> "rate_limited";
             default -> status < 500 ? "invalid_request" : "error";
         };
     }

@@ -39,12 +39,23 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     private final VoiceCatalog catalog;
     private final ServerConfig config;
     private final ContentSafety safety;
+    private final TenantGate tenants;
 
-    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety) {
+    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety,
+                        TenantGate tenants) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
         this.safety = safety;
+        this.tenants = tenants;
+    }
+
+    /** Admits the call for its tenant (no-op on an open server), charging the input's characters. */
+    private void admit(SynthesizeRequest request, VoiceInfo voice) {
+        if (tenants != null) {
+            tenants.admit(ServiceRequestContext.currentOrNull(), request.getVoice(), voice,
+                    request.getSsml().isEmpty() ? request.getText().length() : request.getSsml().length());
+        }
     }
 
     @Override
@@ -54,6 +65,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         try {
             ContentSafety.Screening screening = screen(request);
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
+                admit(request, voice);
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 ByteArrayOutputStream audio = new ByteArrayOutputStream();
                 AudioOutput output = new AudioOutput() {
@@ -103,6 +115,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         try {
             ContentSafety.Screening screening = screen(request);
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
+                admit(request, voice);
                 SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
                 if (telemetry != null) {
                     telemetry.format(r.encoding());
