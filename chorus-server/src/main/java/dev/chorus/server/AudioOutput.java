@@ -18,7 +18,7 @@ interface AudioOutput {
 
     /**
      * Receives the next encoded bytes; {@code firstSample} is the position of their first sample in the audio.
-     * The array is owned by the callee from now on.
+     * The array may be shared with other outputs (the audio cache replays it) and must not be changed.
      */
     void audio(byte[] bytes, long firstSample);
 
@@ -30,7 +30,7 @@ interface AudioOutput {
     default void event(Timing event) {
     }
 
-    /** Receives the last encoded bytes (a trailer, possibly empty) and the totals. */
+    /** Receives the last encoded bytes (a trailer, possibly empty, not to be changed) and the totals. */
     void complete(byte[] tail, SynthesisSummary summary);
 
     /** Receives the error that ended the synthesis. */

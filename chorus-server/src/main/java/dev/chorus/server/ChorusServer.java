@@ -52,6 +52,7 @@ public final class ChorusServer implements AutoCloseable {
     private final VoiceCatalog catalog;
     private final Readiness readiness = new Readiness();
     private final Telemetry telemetry;
+    private final AudioCache cache;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
@@ -59,6 +60,8 @@ public final class ChorusServer implements AutoCloseable {
         this.catalog = new VoiceCatalog(synthesizer.registry(), config.voiceAliases());
         this.telemetry = new Telemetry(config);
         telemetry.bindSynthesizer(synthesizer);
+        this.cache = AudioCache.create(config);
+        cache.bindTo(telemetry.registry(), synthesizer.sentenceCache());
         this.server = build();
     }
 
@@ -82,7 +85,7 @@ public final class ChorusServer implements AutoCloseable {
             sb.route().get("/metrics")
                     .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
         }
-        sb.annotatedService(new SpeechService(synthesizer, catalog, config));
+        sb.annotatedService(new SpeechService(synthesizer, catalog, config, cache));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
@@ -91,7 +94,7 @@ public final class ChorusServer implements AutoCloseable {
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(GrpcService.builder()
-                .addService(new TextToSpeechService(synthesizer, catalog, config))
+                .addService(new TextToSpeechService(synthesizer, catalog, config, cache))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .enableHttpJsonTranscoding(true)
                 // Proto field names (sample_rate), like every other JSON route of this server.
@@ -165,6 +168,7 @@ public final class ChorusServer implements AutoCloseable {
     public void stop() {
         readiness.draining();
         server.stop().join();
+        cache.close();
         telemetry.close();
     }
 
@@ -172,6 +176,11 @@ public final class ChorusServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** Returns the audio cache, for tests that wait for its disk writes. */
+    AudioCache cache() {
+        return cache;
     }
 
     /** Returns the Armeria server, for tests that inspect its routes. */

@@ -35,6 +35,11 @@ public final class ServerConfig {
     private final boolean tenantLabels;
     private final boolean logInput;
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
+    private final boolean cacheEnabled;
+    private final long cacheMaxBytes;
+    private final long cacheMaxEntryBytes;
+    private final java.nio.file.Path cacheDiskPath;
+    private final long cacheDiskMaxBytes;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -54,6 +59,36 @@ public final class ServerConfig {
         this.tenantLabels = b.tenantLabels;
         this.logInput = b.logInput;
         this.openTelemetry = b.openTelemetry;
+        this.cacheEnabled = b.cacheEnabled;
+        this.cacheMaxBytes = b.cacheMaxBytes;
+        this.cacheMaxEntryBytes = b.cacheMaxEntryBytes;
+        this.cacheDiskPath = b.cacheDiskPath;
+        this.cacheDiskMaxBytes = b.cacheDiskMaxBytes;
+    }
+
+    /** Returns whether finished audio is cached and identical requests in progress share one synthesis. */
+    public boolean cacheEnabled() {
+        return cacheEnabled;
+    }
+
+    /** Returns the most encoded bytes the memory tier of the audio cache holds. */
+    public long cacheMaxBytes() {
+        return cacheMaxBytes;
+    }
+
+    /** Returns the largest response, in encoded bytes, that is cached (and that late identical requests join). */
+    public long cacheMaxEntryBytes() {
+        return cacheMaxEntryBytes;
+    }
+
+    /** Returns the directory of the audio cache's disk tier, or {@code null} when there is none. */
+    public java.nio.file.Path cacheDiskPath() {
+        return cacheDiskPath;
+    }
+
+    /** Returns the most bytes the disk tier's files take. */
+    public long cacheDiskMaxBytes() {
+        return cacheDiskMaxBytes;
     }
 
     /** Whether {@code /metrics} is served and the server's meters are kept. */
@@ -167,7 +202,7 @@ public final class ServerConfig {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
                 + ", maxRequestBytes=" + maxRequestBytes + ", requestTimeout=" + requestTimeout
                 + ", shutdownQuietPeriod=" + shutdownQuietPeriod + ", shutdownTimeout=" + shutdownTimeout
-                + ", warmUp=" + warmUp + "]";
+                + ", warmUp=" + warmUp + ", cache=" + cacheEnabled + "]";
     }
 
     /** Collects {@link ServerConfig} settings; every setter checks its value and names it when it is wrong. */
@@ -187,8 +222,55 @@ public final class ServerConfig {
         private boolean tenantLabels = true;
         private boolean logInput;
         private io.opentelemetry.api.OpenTelemetry openTelemetry;
+        private boolean cacheEnabled;
+        private long cacheMaxBytes = 256L << 20;
+        private long cacheMaxEntryBytes = 8L << 20;
+        private java.nio.file.Path cacheDiskPath;
+        private long cacheDiskMaxBytes = 1L << 30;
 
         private Builder() {
+        }
+
+        /**
+         * Sets whether finished audio is cached and identical requests in progress share one synthesis (default
+         * false here; {@code chorus serve} turns it on).
+         */
+        public Builder cache(boolean on) {
+            this.cacheEnabled = on;
+            return this;
+        }
+
+        /** Sets the most encoded bytes the memory tier holds (default 256 MiB). */
+        public Builder cacheMaxBytes(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("cacheMaxBytes: " + n + " (expected: >= 1)");
+            }
+            this.cacheMaxBytes = n;
+            return this;
+        }
+
+        /** Sets the largest response cached, in encoded bytes (default 8 MiB). */
+        public Builder cacheMaxEntryBytes(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("cacheMaxEntryBytes: " + n + " (expected: >= 1)");
+            }
+            this.cacheMaxEntryBytes = n;
+            return this;
+        }
+
+        /**
+         * Sets the directory of the disk tier and the most bytes its files may take (default: no disk tier; 1 GiB
+         * when a directory is set). {@code null} turns the disk tier off.
+         */
+        public Builder cacheDisk(java.nio.file.Path dir, long maxBytes) {
+            if (dir != null && maxBytes < 1) {
+                throw new IllegalArgumentException("cacheDiskMaxBytes: " + maxBytes + " (expected: >= 1)");
+            }
+            this.cacheDiskPath = dir;
+            if (dir != null) {
+                this.cacheDiskMaxBytes = maxBytes;
+            }
+            return this;
         }
 
         /** Sets the address to listen on (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */

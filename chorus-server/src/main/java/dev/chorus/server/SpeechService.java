@@ -27,11 +27,13 @@ final class SpeechService {
     private final Synthesizer synthesizer;
     private final VoiceCatalog catalog;
     private final ServerConfig config;
+    private final AudioCache cache;
 
-    SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config) {
+    SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, AudioCache cache) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
+        this.cache = cache;
     }
 
     /** Speaks {@code input} with {@code voice}; see docs/api.md for every field. */
@@ -47,14 +49,18 @@ final class SpeechService {
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
+            boolean bypass = !r.cache() || AudioCache.bypassRequested(request.headers());
             SynthesisHandle handle = catalog.start(r.model(), r.voice(),
                     VoiceCatalog.routingLanguage(r.voice(), r.language(), r.input(), r.text().format()),
-                    voice -> synthesizer.start(
-                    new SynthesisRequest(r.input(), voice.id(),
-                            new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
-                            r.sampleRate(), config.requestTimeout(), r.text()),
-                    new EncodingListener(r.format(), config.encoderOptions(), stream, telemetry),
-                    telemetry.observer(synthesizer::nanoTime)));
+                    voice -> {
+                        SynthesisRequest sr = new SynthesisRequest(r.input(), voice.id(),
+                                new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
+                                r.sampleRate(), config.requestTimeout(), r.text());
+                        return cache.serve(AudioCacheKey.of(sr, voice), bypass, stream, AudioCache.header(ctx),
+                                out -> synthesizer.start(sr,
+                                        new EncodingListener(r.format(), config.encoderOptions(), out, telemetry),
+                                        telemetry.observer(synthesizer::nanoTime)));
+                    });
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.chorus.proto.tts.v1.StreamingSynthesizeResponse;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.SynthesizeResponse;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.runtime.SynthesisObserver;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Synthesizer;
@@ -38,11 +39,13 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     private final Synthesizer synthesizer;
     private final VoiceCatalog catalog;
     private final ServerConfig config;
+    private final AudioCache cache;
 
-    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config) {
+    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, AudioCache cache) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
+        this.cache = cache;
     }
 
     @Override
@@ -82,8 +85,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
                     telemetry.format(r.encoding());
                     telemetry.input(r.text());
                 }
-                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), output,
-                        telemetry), observer(telemetry));
+                return serve(request, r, voice, output, telemetry);
             }));
         } catch (RuntimeException e) {
             if (telemetry != null) {
@@ -104,9 +106,8 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
                     telemetry.format(r.encoding());
                     telemetry.input(r.text());
                 }
-                return synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(),
-                        new StreamOutput(observer, r.encoding(), request.getWordTimings()), telemetry),
-                        observer(telemetry));
+                return serve(request, r, voice, new StreamOutput(observer, r.encoding(), request.getWordTimings()),
+                        telemetry);
             }));
         } catch (RuntimeException e) {
             if (telemetry != null) {
@@ -114,6 +115,16 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
             }
             observer.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    /** Serves a request through the audio cache, starting a synthesis when it is neither cached nor in progress. */
+    private SynthesisHandle serve(SynthesizeRequest request, SynthesisRequest r, VoiceInfo voice, AudioOutput output,
+                                  RequestTelemetry telemetry) {
+        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+        boolean bypass = request.getNoCache() || (ctx != null && AudioCache.bypassRequested(ctx.request().headers()));
+        return cache.serve(AudioCacheKey.of(r, voice), bypass, output, AudioCache.header(ctx),
+                out -> synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), out, telemetry),
+                        observer(telemetry)));
     }
 
     @Override
