@@ -37,6 +37,7 @@ public final class SentenceCache {
         this.maxEntryBytes = Math.max(1, maxBytes / 16);
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
+                .executor(Runnable::run) // Evict on the writing thread, so the bound holds when put returns.
                 .weigher((Key k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes() + 2L * k.text().length()))
                 .recordStats()
                 .build();

@@ -107,6 +107,18 @@ public final class Synthesizer implements AutoCloseable {
      * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
      */
     public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener, SynthesisObserver observer) {
+        return start(request, listener, observer, true);
+    }
+
+    /**
+     * Starts a synthesis as {@link #start(SynthesisRequest, SynthesisListener, SynthesisObserver)} does;
+     * {@code reuseSentences} false synthesizes every sentence afresh, neither reading nor filling the sentence
+     * cache.
+     *
+     * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
+     */
+    public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener, SynthesisObserver observer,
+                                 boolean reuseSentences) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(observer, "observer");
@@ -132,7 +144,7 @@ public final class Synthesizer implements AutoCloseable {
                 }
             }
             job = new SynthesisJob(scheduler, registry, info, voices, plan.pieces(), listener, observer, rate,
-                    lookahead, ticker, timeout, sentences);
+                    lookahead, ticker, timeout, reuseSentences ? sentences : null);
         } catch (RuntimeException e) {
             scheduler.release(info.engine());
             voices.values().forEach(registry::release);

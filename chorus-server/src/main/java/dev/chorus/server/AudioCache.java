@@ -71,6 +71,7 @@ final class AudioCache implements AutoCloseable {
         this.maxEntryBytes = config.cacheMaxEntryBytes();
         this.memory = Caffeine.newBuilder()
                 .maximumWeight(config.cacheMaxBytes())
+                .executor(Runnable::run) // Evict on the writing thread, so the bound holds when put returns.
                 .weigher((AudioCacheKey k, CachedAudio a) -> (int) Math.min(Integer.MAX_VALUE,
                         a.bytes() + (long) a.calls().size() * CALL_OVERHEAD + 2L * k.input().length()))
                 .recordStats()

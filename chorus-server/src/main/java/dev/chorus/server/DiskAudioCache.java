@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * bytes by removing the least recently used files. It survives a restart: on open, the files found are indexed
  * oldest first by modification time (which each hit refreshes). Files are written beside their final name and
  * renamed into place, so a reader never sees half a file; a damaged, cut-short or foreign file is deleted when it
- * is read, and counted as a miss.
+ * is read, and counted as a miss. Files whose names are not entries' are neither read nor removed.
  *
  * <p>Design: an access-ordered map (under this object's monitor) is the LRU index; reads happen on the caller's
  * (blocking) thread, writes on one background thread so no request waits for the disk.
@@ -35,6 +35,8 @@ final class DiskAudioCache implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DiskAudioCache.class.getName());
     private static final String SUFFIX = ".audio";
+    /** The names entries get; other files in the directory are left alone. */
+    private static final java.util.regex.Pattern ENTRY_NAME = java.util.regex.Pattern.compile("[0-9a-f]{64}\\.audio");
 
     private final Path dir;
     private final long maxBytes;
@@ -69,9 +71,9 @@ final class DiskAudioCache implements AutoCloseable {
             List<Found> found = new java.util.ArrayList<>();
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(".part")) {
+                if (name.endsWith(".part") && ENTRY_NAME.matcher(name.substring(0, name.length() - 5)).matches()) {
                     Files.deleteIfExists(f); // Left by a write that a crash interrupted.
-                } else if (name.endsWith(SUFFIX)) {
+                } else if (ENTRY_NAME.matcher(name).matches()) {
                     found.add(new Found(f, Files.size(f), Files.getLastModifiedTime(f)));
                 }
             }

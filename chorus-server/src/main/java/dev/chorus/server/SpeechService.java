@@ -59,7 +59,7 @@ final class SpeechService {
                         return cache.serve(AudioCacheKey.of(sr, voice), bypass, stream, AudioCache.header(ctx),
                                 out -> synthesizer.start(sr,
                                         new EncodingListener(r.format(), config.encoderOptions(), out, telemetry),
-                                        telemetry.observer(synthesizer::nanoTime)));
+                                        telemetry.observer(synthesizer::nanoTime), !bypass));
                     });
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();

@@ -124,7 +124,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         boolean bypass = request.getNoCache() || (ctx != null && AudioCache.bypassRequested(ctx.request().headers()));
         return cache.serve(AudioCacheKey.of(r, voice), bypass, output, AudioCache.header(ctx),
                 out -> synthesizer.start(r, new EncodingListener(r.encoding(), config.encoderOptions(), out, telemetry),
-                        observer(telemetry)));
+                        observer(telemetry), !bypass));
     }
 
     @Override
