@@ -22,6 +22,13 @@ interface AudioOutput {
      */
     void audio(byte[] bytes, long firstSample);
 
+    /**
+     * Learns, before anything else, the total of the encoded bytes that will come (audio and tail), when it is
+     * known in advance: a response replayed from the cache. The default ignores it.
+     */
+    default void knownLength(long bytes) {
+    }
+
     /** Receives a warning about the request (such as an SSML element that was ignored), before any audio. */
     default void warning(String warning) {
     }

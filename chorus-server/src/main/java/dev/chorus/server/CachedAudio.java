@@ -24,6 +24,7 @@ record CachedAudio(List<Call> calls, long bytes) {
 
     /** Sends every call to {@code out}, in order; stops at the first call {@code out} throws from. */
     void replay(AudioOutput out) {
+        out.knownLength(bytes);
         for (Call c : calls) {
             c.sendTo(out);
         }

@@ -90,6 +90,8 @@ class AudioCacheTest {
         assertThat(CountingEngineProvider.calls("Please hold the line.")).isEqualTo(1);
         assertThat(CountingEngineProvider.totalCalls()).isEqualTo(calls);
         assertThat(second.headers().firstValue("content-type")).isEqualTo(first.headers().firstValue("content-type"));
+        // A hit knows its length up front, as a file would.
+        assertThat(second.headers().firstValue("content-length")).hasValue(Integer.toString(first.body().length));
     }
 
     @Test
