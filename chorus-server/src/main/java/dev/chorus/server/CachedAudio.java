@@ -30,12 +30,6 @@ record CachedAudio(List<Call> calls, long bytes) {
         }
     }
 
-    /** Returns the voice of the recording's start, or null when it has none. */
-    VoiceInfo voice() {
-        return calls.stream().filter(c -> c instanceof Call.Start).map(c -> ((Call.Start) c).voice()).findFirst()
-                .orElse(null);
-    }
-
     /** One call an {@link AudioOutput} received. */
     sealed interface Call {
 

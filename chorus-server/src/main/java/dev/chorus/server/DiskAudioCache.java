@@ -111,6 +111,10 @@ final class DiskAudioCache implements AutoCloseable {
             }
             hits.increment();
             return audio;
+        } catch (java.nio.file.NoSuchFileException evictedMeanwhile) {
+            remove(name);
+            misses.increment();
+            return null;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "ignoring cache file {0}: {1}", file, e.getMessage());
             remove(name);

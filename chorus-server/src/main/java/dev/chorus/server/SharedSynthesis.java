@@ -95,11 +95,6 @@ final class SharedSynthesis implements AudioOutput {
         };
     }
 
-    /** Returns whether the synthesis completed (not failed or cancelled). */
-    synchronized boolean succeeded() {
-        return succeeded;
-    }
-
     /** Returns the whole recording, or null when it was not kept whole. */
     synchronized CachedAudio recording() {
         return joinable && succeeded ? new CachedAudio(calls, bytes) : null;
