@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Policy;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.spi.SynthesisEvent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -134,7 +135,7 @@ public final class SentenceCache {
     /** Collects one piece's output while it is synthesized; stops collecting once it is too large to keep. */
     static final class Recorder {
         private final long limit;
-        private final java.util.ArrayList<Object> items = new java.util.ArrayList<>();
+        private final ArrayList<Object> items = new ArrayList<>();
         private long bytes;
         private long voiceSamples;
         private boolean sawWord;

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -96,7 +97,7 @@ final class AudioCache implements AutoCloseable {
     }
 
     /** Returns a reporter that sets {@value #HEADER} on the current request's response. */
-    static java.util.function.Consumer<Outcome> header(ServiceRequestContext ctx) {
+    static Consumer<Outcome> header(ServiceRequestContext ctx) {
         return ctx == null ? o -> { } : o -> ctx.setAdditionalResponseHeader(HEADER, o.id());
     }
 
@@ -109,7 +110,7 @@ final class AudioCache implements AutoCloseable {
      * @throws RuntimeException what {@code start} throws when the synthesis cannot start
      */
     SynthesisHandle serve(AudioCacheKey key, boolean bypass, AudioOutput out,
-                          java.util.function.Consumer<Outcome> outcome,
+                          Consumer<Outcome> outcome,
                           Function<AudioOutput, SynthesisHandle> start) {
         if (!enabled) {
             return start.apply(out);

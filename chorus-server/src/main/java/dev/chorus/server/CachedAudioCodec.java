@@ -36,7 +36,8 @@ final class CachedAudioCodec {
 
     /** Returns the file form of {@code audio} under {@code key}. */
     static byte[] encode(String key, CachedAudio audio) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, audio.bytes() + 4096));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(
+                (int) Math.min(Integer.MAX_VALUE - 64, audio.bytes() + 4096));
         try (DataOutputStream out = new DataOutputStream(buf)) {
             out.writeLong(MAGIC);
             out.writeInt(FORMAT);

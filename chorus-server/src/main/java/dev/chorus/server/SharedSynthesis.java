@@ -16,12 +16,13 @@ import java.util.function.Consumer;
  * it records every call and passes it on to each subscriber. A subscriber that joins late first gets the
  * recording so far, then follows live, so every subscriber sees the whole stream.
  *
- * <p>Design: one monitor guards the recording and the subscribers; calls reach subscribers under it, so a joiner
- * can never miss or repeat a call. A subscriber whose output throws (its client went away) is dropped; when the
- * last one leaves, this output throws too, which cancels the synthesis (an {@link AudioOutput} that throws cancels
- * its synthesis). The handle is cancelled outside the monitor, since the synthesis calls in here under its own.
- * Once the recording outgrows the largest cacheable entry it is dropped and no one may join any more (they start
- * their own synthesis); what was sent stays sent.
+ * <p>Design: one monitor guards the recording and the subscribers; every call but the last reaches the
+ * subscribers under it, so a joiner can never miss or repeat a call (the last goes out after the end is recorded
+ * and stored; later joiners get it in their replay). A subscriber whose output throws (its client went away) is
+ * dropped; when the last one leaves, this output throws too, which cancels the synthesis (an {@link AudioOutput}
+ * that throws cancels its synthesis). The handle is cancelled outside the monitor, since the synthesis calls in
+ * here under its own. Once the recording outgrows the largest cacheable entry it is dropped and no one may join
+ * any more (they start their own synthesis); what was sent stays sent.
  */
 final class SharedSynthesis implements AudioOutput {
 
@@ -40,7 +41,8 @@ final class SharedSynthesis implements AudioOutput {
 
     /**
      * @param maxRecordedBytes the most encoded bytes kept for late joiners (and the cache)
-     * @param onEnd            called once when the synthesis has ended, outside the monitor
+     * @param onEnd            called once when the synthesis has ended, outside the monitor, before the
+     *                         subscribers get the final call
      */
     SharedSynthesis(long maxRecordedBytes, Consumer<SharedSynthesis> onEnd) {
         this.maxRecordedBytes = maxRecordedBytes;
@@ -152,6 +154,7 @@ final class SharedSynthesis implements AudioOutput {
     }
 
     private void end(CachedAudio.Call c, boolean ok) {
+        List<AudioOutput> last;
         synchronized (this) {
             if (ended) {
                 return;
@@ -159,10 +162,19 @@ final class SharedSynthesis implements AudioOutput {
             ended = true;
             succeeded = ok;
             keep(c);
-            dispatch(c);
+            last = List.copyOf(subscribers);
             subscribers.clear();
         }
+        // Stored before the subscribers hear the end, so a client holding the whole response finds it cached. The
+        // last call can go out of the monitor: whoever joins from now on gets it in the replay instead.
         onEnd.accept(this);
+        for (AudioOutput s : last) {
+            try {
+                c.sendTo(s);
+            } catch (RuntimeException clientGone) {
+                // It had everything but the end; nothing is left to stop.
+            }
+        }
     }
 
     private void keep(CachedAudio.Call c) {

@@ -108,7 +108,8 @@ class AudioCacheDiskTest {
             assertThat(total).isLessThanOrEqualTo(20_000);
             assertThat(files()).hasSizeBetween(1, 3);
             String metrics = new String(Http.get(s, "/metrics").body());
-            assertThat(metrics).containsPattern("chorus_cache_evictions_total\\{level=\"response\",tier=\"disk\"} [1-9]");
+            assertThat(metrics)
+                    .containsPattern("chorus_cache_evictions_total\\{level=\"response\",tier=\"disk\"} [1-9]");
         } finally {
             s.afterAll(null);
         }
