@@ -128,10 +128,12 @@ class AudioCacheTest {
 
     @Test
     void aClientThatLeavesASharedSynthesisDoesNotStopItForTheOthers() throws Exception {
-        CountingEngineProvider.wordMillis.set(20);
-        String text = "Leaving early is fine. ".repeat(1) + "Others keep listening here. Until the very end.";
+        // 6 sentences of 4 words at 50 ms a word: 1.2 s of engine work, ample time for the second client to join.
+        CountingEngineProvider.wordMillis.set(50);
+        String text = "Leaving early is fine. Others keep listening here. The engine keeps going. "
+                + "Nobody else left yet. Almost there now friends. Until the very end.";
         String json = body(text, "pcm", "");
-        CompletableFuture<HttpResponse<byte[]>> stayer;
+        HttpResponse<InputStream> stayer;
         try (Socket leaver = new Socket("127.0.0.1", SERVER.server().port())) {
             byte[] b = json.getBytes(StandardCharsets.UTF_8);
             OutputStream out = leaver.getOutputStream();
@@ -141,14 +143,15 @@ class AudioCacheTest {
             out.flush();
             InputStream in = leaver.getInputStream();
             assertThat(new String(in.readNBytes(12), StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 200");
+            // The second client's headers come once it has joined; only then does the first one leave.
             stayer = SERVER.http().sendAsync(HttpRequest.newBuilder(SERVER.uri("/v1/audio/speech"))
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            Thread.sleep(50);
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream()).get(30, TimeUnit.SECONDS);
         }
-        HttpResponse<byte[]> r = stayer.get(30, TimeUnit.SECONDS);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(cacheHeader(r)).isIn("shared", "hit");
-        assertThat(r.body()).hasSize(12 * CountingEngineProvider.WORD_SAMPLES * 2);
+        byte[] audio = stayer.body().readAllBytes();
+        assertThat(stayer.statusCode()).isEqualTo(200);
+        assertThat(cacheHeader(stayer)).isEqualTo("shared");
+        assertThat(audio).hasSize(24 * CountingEngineProvider.WORD_SAMPLES * 2);
         assertThat(CountingEngineProvider.calls("Until the very end.")).isEqualTo(1);
     }
 
