@@ -4,6 +4,7 @@ module dev.chorus.runtime {
     requires transitive dev.chorus.text;
     requires transitive dev.chorus.audio;
     requires transitive dev.chorus.ssml;
+    requires com.github.benmanes.caffeine;
 
     exports dev.chorus.runtime;
 

@@ -2,6 +2,7 @@ package dev.chorus.app;
 
 import dev.chorus.audio.EncoderOptions;
 import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.runtime.SentenceCache;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ServerConfig;
 import dev.chorus.server.TlsConfig;
@@ -118,7 +119,19 @@ final class ServeSettings {
             new Setting("safety.audit-log", "CHORUS_SAFETY_AUDIT_LOG", "(none: the dev.chorus.safety.audit logger)",
                     "file that receives one JSON line per content-safety decision"),
             new Setting("safety.audit-include-text", "CHORUS_SAFETY_AUDIT_INCLUDE_TEXT", "false",
-                    "put the matched text in audit lines (off: offsets only)"));
+                    "put the matched text in audit lines (off: offsets only)"),
+            new Setting("cache.enabled", "CHORUS_CACHE_ENABLED", "true",
+                    "cache finished audio and share one synthesis among identical requests in progress"),
+            new Setting("cache.max-bytes", "CHORUS_CACHE_MAX_BYTES", "256MiB",
+                    "encoded audio the memory tier of the response cache holds"),
+            new Setting("cache.max-entry-bytes", "CHORUS_CACHE_MAX_ENTRY_BYTES", "8MiB",
+                    "largest response cached (and joined by identical requests after its start)"),
+            new Setting("cache.sentence.max-bytes", "CHORUS_CACHE_SENTENCE_MAX_BYTES", "64MiB",
+                    "PCM of single sentences kept for reuse inside other texts (0: off)"),
+            new Setting("cache.disk.path", "CHORUS_CACHE_DISK_PATH", "(none: memory only)",
+                    "directory of the response cache's disk tier, kept across restarts"),
+            new Setting("cache.disk.max-bytes", "CHORUS_CACHE_DISK_MAX_BYTES", "1GiB",
+                    "bytes the disk tier's files may take; least recently used go first"));
 
     /** Engine settings that also have an environment variable (other engine settings come from YAML only). */
     static final Map<String, String> ENGINE_SETTING_ENV = Map.of(
@@ -262,6 +275,13 @@ final class ServeSettings {
                 label("limits.max-pending-per-worker"), string("limits.max-pending-per-worker"))));
         guard("limits.admission-wait", () -> b.admissionWait(duration("limits.admission-wait")));
         guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
+        if (cacheEnabled()) {
+            long sentences = guard("cache.sentence.max-bytes", () -> SettingValues.bytes(
+                    label("cache.sentence.max-bytes"), string("cache.sentence.max-bytes")));
+            if (sentences > 0) {
+                guard("cache.sentence.max-bytes", () -> b.sentenceCache(SentenceCache.ofMaxBytes(sentences)));
+            }
+        }
         if (values.containsKey("text.lexicons")) {
             for (String f : list("text.lexicons")) {
                 guard("text.lexicons", () -> b.lexicon(Lexicons.load(Path.of(f))));
@@ -325,6 +345,13 @@ final class ServeSettings {
         guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
         guard("limits.request-timeout", () -> b.requestTimeout(duration("limits.request-timeout")));
         b.encoderOptions(encoderOptions());
+        guard("cache.enabled", () -> b.cache(cacheEnabled()));
+        guard("cache.max-bytes", () -> b.cacheMaxBytes(bytes("cache.max-bytes")));
+        guard("cache.max-entry-bytes", () -> b.cacheMaxEntryBytes(bytes("cache.max-entry-bytes")));
+        if (values.containsKey("cache.disk.path")) {
+            guard("cache.disk.path", () -> b.cacheDisk(Path.of(string("cache.disk.path")),
+                    bytes("cache.disk.max-bytes")));
+        }
         if (values.containsKey("admin.key")) {
             guard("admin.key", () -> b.adminKey(string("admin.key")));
         }
@@ -455,6 +482,14 @@ final class ServeSettings {
         values.keySet().stream().filter(k -> !seen.contains(k)).sorted()
                 .forEach(k -> lines.add(k + ": " + string(k) + "  # " + sources.get(k)));
         return lines;
+    }
+
+    private boolean cacheEnabled() {
+        return guard("cache.enabled", () -> flag("cache.enabled"));
+    }
+
+    private long bytes(String key) {
+        return SettingValues.bytes(label(key), string(key));
     }
 
     private int maxInputChars() {

@@ -37,6 +37,33 @@ class ServeSettingsTest {
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.voiceAliases()).containsOnlyKeys(ServerConfig.OPENAI_VOICES);
+        assertThat(c.cacheEnabled()).isTrue();
+        assertThat(c.cacheMaxBytes()).isEqualTo(256L << 20);
+        assertThat(c.cacheMaxEntryBytes()).isEqualTo(8L << 20);
+        assertThat(c.cacheDiskPath()).isNull();
+    }
+
+    @Test
+    void cacheSettings() throws Exception {
+        Path f = yaml("""
+                cache:
+                  max-bytes: 64MiB
+                  disk:
+                    path: /var/cache/chorus
+                    max-bytes: 2GiB
+                """);
+        ServerConfig c = ServeSettings.load(f, Map.of("CHORUS_CACHE_MAX_ENTRY_BYTES", "1MiB"), Map.of())
+                .serverConfig();
+        assertThat(c.cacheMaxBytes()).isEqualTo(64L << 20);
+        assertThat(c.cacheMaxEntryBytes()).isEqualTo(1L << 20);
+        assertThat(c.cacheDiskPath()).isEqualTo(Path.of("/var/cache/chorus"));
+        assertThat(c.cacheDiskMaxBytes()).isEqualTo(2L << 30);
+
+        assertThat(ServeSettings.load(null, Map.of("CHORUS_CACHE_ENABLED", "false"), Map.of()).serverConfig()
+                .cacheEnabled()).isFalse();
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_CACHE_MAX_BYTES", "lots"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("cache.max-bytes").hasMessageContaining("CHORUS_CACHE_MAX_BYTES");
     }
 
     @Test

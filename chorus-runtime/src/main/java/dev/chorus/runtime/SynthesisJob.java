@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  * engine: they are produced when delivery reaches them. All delivery happens under this object's monitor, so the
  * listener sees one call at a time. Cancellation, failure and the deadline (a timer the {@code Synthesizer}
  * schedules, which calls {@link #expire}) set {@link #ended}, which every running sink reads to tell its engine to
- * stop. Pitch and volume are applied on the worker thread, resampling to the output rate at delivery.
+ * stop. Pitch and volume are applied on the worker thread, resampling to the output rate at delivery. A sentence
+ * found in the {@link SentenceCache} never reaches an engine: its recorded output goes through {@link #piece} when
+ * the piece would have been submitted, exactly as the engine's output did when it was recorded.
  */
 final class SynthesisJob implements SynthesisHandle {
 
@@ -57,6 +59,7 @@ final class SynthesisJob implements SynthesisHandle {
     private final Duration timeout;
     private final long sequence;
     private final PieceState[] states;
+    private final SentenceCache sentences;
     private final CompletableFuture<SynthesisSummary> completion = new CompletableFuture<>();
     private final int characters;
 
@@ -77,12 +80,13 @@ final class SynthesisJob implements SynthesisHandle {
     private int resamplerRate;
 
     /**
-     * @param voices the voices the plan's speech pieces use, by id, each acquired from {@code registry} for this
-     *               job, which releases them when it ends
+     * @param voices    the voices the plan's speech pieces use, by id, each acquired from {@code registry} for this
+     *                  job, which releases them when it ends
+     * @param sentences where finished sentences are kept and looked up, or {@code null}
      */
     SynthesisJob(SynthesisScheduler scheduler, EngineRegistry registry, VoiceInfo primary, Map<String, Voice> voices,
                  List<Piece> pieces, SynthesisListener listener, SynthesisObserver observer, int outRate,
-                 int lookahead, LongSupplier ticker, Duration timeout) {
+                 int lookahead, LongSupplier ticker, Duration timeout, SentenceCache sentences) {
         this.scheduler = scheduler;
         this.registry = registry;
         this.primary = primary;
@@ -95,6 +99,7 @@ final class SynthesisJob implements SynthesisHandle {
         this.ticker = ticker;
         this.startNanos = ticker.getAsLong();
         this.timeout = timeout;
+        this.sentences = sentences;
         this.sequence = scheduler.nextSequence();
         this.states = new PieceState[this.pieces.size()];
         int chars = 0;
@@ -132,10 +137,22 @@ final class SynthesisJob implements SynthesisHandle {
         return completion;
     }
 
-    private void submitMore() {
+    /**
+     * Submits the next pieces within the lookahead; a sentence found in the sentence cache is replayed at once
+     * instead. Returns whether any was replayed, so the caller delivers again.
+     */
+    private boolean submitMore() {
+        boolean replayed = false;
         while (!ended && submitted < pieces.size() && submitted < delivering + lookahead) {
             int index = submitted++;
             if (pieces.get(index) instanceof Piece.Speech s) {
+                SentenceCache.Key key = sentences == null ? null : SentenceCache.key(s);
+                SentenceCache.Entry cached = key == null ? null : sentences.get(key);
+                if (cached != null) {
+                    replay(index, cached);
+                    replayed = true;
+                    continue;
+                }
                 long queued = ticker.getAsLong();
                 scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(sequence, index) {
                     @Override
@@ -143,7 +160,7 @@ final class SynthesisJob implements SynthesisHandle {
                         long started = ticker.getAsLong();
                         boolean completed = false;
                         try {
-                            completed = runPiece(index, s);
+                            completed = runPiece(index, s, key);
                         } finally {
                             observe(index, s, queued, started, completed);
                         }
@@ -151,6 +168,15 @@ final class SynthesisJob implements SynthesisHandle {
                 });
             }
         }
+        return replayed;
+    }
+
+    /** Feeds a cached sentence through the path engine output takes and marks the piece done. */
+    private void replay(int index, SentenceCache.Entry cached) {
+        for (Object item : cached.items()) {
+            piece(index, item instanceof short[] a ? a : null, item instanceof SynthesisEvent e ? e : null);
+        }
+        states[index].complete = true;
     }
 
     private void observe(int index, Piece.Speech s, long queued, long started, boolean completed) {
@@ -162,21 +188,29 @@ final class SynthesisJob implements SynthesisHandle {
     }
 
     /** Runs one speech piece on the calling worker; returns whether the engine spoke all of it. */
-    private boolean runPiece(int index, Piece.Speech speech) {
+    private boolean runPiece(int index, Piece.Speech speech, SentenceCache.Key key) {
         if (ended) {
             return false;
         }
         Voice voice = voices.get(speech.voice().id());
         AudioEffects effects = AudioEffects.create(speech.options(), speech.voice().sampleRate());
+        SentenceCache.Recorder recorder = key == null ? null : sentences.recorder();
         AudioSink sink = new AudioSink() {
             @Override
             public Action onAudio(short[] samples, int offset, int length) {
                 short[] copy = Arrays.copyOfRange(samples, offset, offset + length);
-                return piece(index, effects == null ? copy : effects.process(copy), null);
+                short[] out = effects == null ? copy : effects.process(copy);
+                if (recorder != null) {
+                    recorder.audio(out);
+                }
+                return piece(index, out, null);
             }
 
             @Override
             public Action onEvent(SynthesisEvent event) {
+                if (recorder != null) {
+                    recorder.event(event);
+                }
                 return piece(index, null, event);
             }
         };
@@ -185,9 +219,16 @@ final class SynthesisJob implements SynthesisHandle {
                     ? voice.synthesizePhonemes(speech.ipa(), speech.options(), sink)
                     : voice.synthesize(speech.text(), speech.options(), sink);
             if (complete && effects != null) {
-                piece(index, effects.flush(), null);
+                short[] tail = effects.flush();
+                if (recorder != null) {
+                    recorder.audio(tail);
+                }
+                piece(index, tail, null);
             }
             if (complete) {
+                if (recorder != null) {
+                    sentences.put(key, recorder);
+                }
                 pieceDone(index);
             } else if (!ended) {
                 fail(new SynthesisException("engine '" + speech.voice().engine() + "' stopped piece " + index
@@ -232,23 +273,24 @@ final class SynthesisJob implements SynthesisHandle {
 
     /** Delivers every finished piece at the head of the plan, then submits more work or finishes. */
     private void advance() {
-        while (!ended && delivering < pieces.size() && states[delivering].complete) {
-            int done = delivering;
-            end(done);
-            call(() -> listener.onChunkDone(done, pieces.size()));
-            delivering++;
-            if (delivering < pieces.size()) {
-                begin(delivering);
+        do {
+            while (!ended && delivering < pieces.size() && states[delivering].complete) {
+                int done = delivering;
+                end(done);
+                call(() -> listener.onChunkDone(done, pieces.size()));
+                delivering++;
+                if (delivering < pieces.size()) {
+                    begin(delivering);
+                }
             }
-        }
-        if (ended) {
-            return;
-        }
-        if (delivering == pieces.size()) {
-            finish();
-        } else {
-            submitMore();
-        }
+            if (ended) {
+                return;
+            }
+            if (delivering == pieces.size()) {
+                finish();
+                return;
+            }
+        } while (submitMore());
     }
 
     /** Starts delivering piece {@code index}: its sentence timing, its silence or mark, and what it buffered. */

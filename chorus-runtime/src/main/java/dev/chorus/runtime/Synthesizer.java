@@ -47,6 +47,7 @@ public final class Synthesizer implements AutoCloseable {
     private final int lookahead;
     private final LongSupplier ticker;
     private final ScheduledExecutorService timer;
+    private final SentenceCache sentences;
 
     private Synthesizer(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
@@ -56,6 +57,7 @@ public final class Synthesizer implements AutoCloseable {
         this.defaultTimeout = b.defaultTimeout;
         this.lookahead = b.lookahead;
         this.ticker = b.ticker;
+        this.sentences = b.sentences;
         this.planner = new Planner(registry, pipeline, new SsmlParser(b.ssmlLimits));
         this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait);
         registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
@@ -76,6 +78,11 @@ public final class Synthesizer implements AutoCloseable {
     /** Returns the current reading of the clock that timings and {@link SynthesisObserver} times use. */
     public long nanoTime() {
         return ticker.getAsLong();
+    }
+
+    /** Returns the cache of single sentences' audio, when one is set. */
+    public java.util.Optional<SentenceCache> sentenceCache() {
+        return java.util.Optional.ofNullable(sentences);
     }
 
     /** Returns the scheduler, for its load figures. */
@@ -100,6 +107,18 @@ public final class Synthesizer implements AutoCloseable {
      * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
      */
     public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener, SynthesisObserver observer) {
+        return start(request, listener, observer, true);
+    }
+
+    /**
+     * Starts a synthesis as {@link #start(SynthesisRequest, SynthesisListener, SynthesisObserver)} does;
+     * {@code reuseSentences} false synthesizes every sentence afresh, neither reading nor filling the sentence
+     * cache.
+     *
+     * @throws ChorusException for bad input, an unknown voice or an overloaded engine, before any work starts
+     */
+    public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener, SynthesisObserver observer,
+                                 boolean reuseSentences) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(observer, "observer");
@@ -125,7 +144,7 @@ public final class Synthesizer implements AutoCloseable {
                 }
             }
             job = new SynthesisJob(scheduler, registry, info, voices, plan.pieces(), listener, observer, rate,
-                    lookahead, ticker, timeout);
+                    lookahead, ticker, timeout, reuseSentences ? sentences : null);
         } catch (RuntimeException e) {
             scheduler.release(info.engine());
             voices.values().forEach(registry::release);
@@ -310,8 +329,18 @@ public final class Synthesizer implements AutoCloseable {
         private LongSupplier ticker = System::nanoTime;
         private final List<Lexicon> lexicons = new ArrayList<>();
         private SsmlLimits ssmlLimits = SsmlLimits.defaults();
+        private SentenceCache sentences;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the cache of single sentences' audio (default: none, every sentence is synthesized). Sentences with
+         * the same voice, voice version, text and options are then replayed from it instead of synthesized.
+         */
+        public Builder sentenceCache(SentenceCache cache) {
+            this.sentences = cache;
+            return this;
         }
 
         /** Adds a lexicon applied to every request, after the request's own pronunciations (default: none). */

@@ -18,9 +18,16 @@ interface AudioOutput {
 
     /**
      * Receives the next encoded bytes; {@code firstSample} is the position of their first sample in the audio.
-     * The array is owned by the callee from now on.
+     * The array may be shared with other outputs (the audio cache replays it) and must not be changed.
      */
     void audio(byte[] bytes, long firstSample);
+
+    /**
+     * Learns, before anything else, the total of the encoded bytes that will come (audio and tail), when it is
+     * known in advance: a response replayed from the cache. The default ignores it.
+     */
+    default void knownLength(long bytes) {
+    }
 
     /** Receives a warning about the request (such as an SSML element that was ignored), before any audio. */
     default void warning(String warning) {
@@ -30,7 +37,7 @@ interface AudioOutput {
     default void event(Timing event) {
     }
 
-    /** Receives the last encoded bytes (a trailer, possibly empty) and the totals. */
+    /** Receives the last encoded bytes (a trailer, possibly empty, not to be changed) and the totals. */
     void complete(byte[] tail, SynthesisSummary summary);
 
     /** Receives the error that ended the synthesis. */

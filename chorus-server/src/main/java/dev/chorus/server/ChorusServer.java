@@ -60,6 +60,7 @@ public final class ChorusServer implements AutoCloseable {
     /** The TLS listener's reloading certificate and trust, or null without one. */
     private final ReloadingTls tls;
     private final TenantGate tenants;
+    private final AudioCache cache;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
@@ -70,6 +71,8 @@ public final class ChorusServer implements AutoCloseable {
         this.telemetry = new Telemetry(config);
         telemetry.bindSynthesizer(synthesizer);
         this.safety = ContentSafety.create(config.safety(), telemetry);
+        this.cache = AudioCache.create(config);
+        cache.bindTo(telemetry.registry(), synthesizer.sentenceCache());
         this.tenants = tenants(config);
         if (tenants != null) {
             telemetry.bindTenants(tenants);
@@ -139,7 +142,7 @@ public final class ChorusServer implements AutoCloseable {
             sb.route().get("/metrics")
                     .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
         }
-        sb.annotatedService(new SpeechService(synthesizer, catalog, config, safety, tenants));
+        sb.annotatedService(new SpeechService(synthesizer, catalog, config, safety, tenants, cache));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
@@ -151,7 +154,7 @@ public final class ChorusServer implements AutoCloseable {
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(GrpcService.builder()
-                .addService(new TextToSpeechService(synthesizer, catalog, config, safety, tenants))
+                .addService(new TextToSpeechService(synthesizer, catalog, config, safety, tenants, cache))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .enableHttpJsonTranscoding(true)
                 // Proto field names (sample_rate), like every other JSON route of this server.
@@ -257,6 +260,7 @@ public final class ChorusServer implements AutoCloseable {
     public void stop() {
         readiness.draining();
         server.stop().join();
+        cache.close();
         telemetry.close();
         safety.close();
         if (tls != null) {
@@ -271,6 +275,11 @@ public final class ChorusServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** Returns the audio cache, for tests that wait for its disk writes. */
+    AudioCache cache() {
+        return cache;
     }
 
     /** Returns the Armeria server, for tests that inspect its routes. */

@@ -176,6 +176,11 @@ final class ContentSafety implements AutoCloseable {
      */
     record Screening(String input, List<int[]> masked, dev.chorus.safety.MaskSound sound) {
 
+        /** Tells whether anything in the input is to be masked. */
+        boolean masks() {
+            return !masked.isEmpty();
+        }
+
         /** Returns {@code listener}, wrapped to mask the audio when anything is masked. */
         SynthesisListener wrap(SynthesisListener listener) {
             return masked.isEmpty() ? listener : new MaskingListener(listener, input, masked, sound);

@@ -33,6 +33,7 @@ abstract class HttpAudioStream implements AudioOutput {
     private VoiceInfo voice;
     private int sampleRate;
     private boolean started;
+    private long contentLength = -1;
     private final List<String> warnings = new ArrayList<>();
 
     HttpAudioStream(ServiceRequestContext ctx) {
@@ -58,6 +59,18 @@ abstract class HttpAudioStream implements AudioOutput {
 
     /** Writes a timing, if this kind of body carries timings; the default drops it. */
     void writeTiming(Timing timing) {
+    }
+
+    /** Whether this body is the encoded bytes themselves, so a known total is its content length. */
+    boolean rawBytes() {
+        return false;
+    }
+
+    @Override
+    public final void knownLength(long bytes) {
+        if (rawBytes()) {
+            contentLength = bytes;
+        }
     }
 
     /** Whether this body carries timings (its headers then go out with the first timing too). */
@@ -141,6 +154,9 @@ abstract class HttpAudioStream implements AudioOutput {
                 .contentType(contentType())
                 .set("x-chorus-voice", voice.id())
                 .setInt("x-chorus-sample-rate", sampleRate);
+        if (contentLength >= 0) {
+            b.contentLength(contentLength);
+        }
         if (!warnings.isEmpty()) {
             // Header values must be one line of visible ASCII; warnings name elements and positions only.
             b.set("x-chorus-warnings", String.join("; ", warnings).replaceAll("[^\\x20-\\x7e]", "?"));

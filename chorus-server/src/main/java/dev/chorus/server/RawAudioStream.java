@@ -27,6 +27,11 @@ final class RawAudioStream extends HttpAudioStream {
     }
 
     @Override
+    boolean rawBytes() {
+        return true;
+    }
+
+    @Override
     void writeAudio(byte[] bytes) {
         write(HttpData.wrap(bytes));
     }

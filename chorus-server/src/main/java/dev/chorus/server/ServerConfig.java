@@ -43,6 +43,11 @@ public final class ServerConfig {
     private final String tenantsRedisUrl;
     private final Duration tenantsReloadInterval;
     private final java.time.Clock clock;
+    private final boolean cacheEnabled;
+    private final long cacheMaxBytes;
+    private final long cacheMaxEntryBytes;
+    private final java.nio.file.Path cacheDiskPath;
+    private final long cacheDiskMaxBytes;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -70,6 +75,11 @@ public final class ServerConfig {
         this.tenantsRedisUrl = b.tenantsRedisUrl;
         this.tenantsReloadInterval = b.tenantsReloadInterval;
         this.clock = b.clock;
+        this.cacheEnabled = b.cacheEnabled;
+        this.cacheMaxBytes = b.cacheMaxBytes;
+        this.cacheMaxEntryBytes = b.cacheMaxEntryBytes;
+        this.cacheDiskPath = b.cacheDiskPath;
+        this.cacheDiskMaxBytes = b.cacheDiskMaxBytes;
     }
 
     /** Returns the content-safety settings (off unless a rules file is set). */
@@ -117,6 +127,31 @@ public final class ServerConfig {
     /** Returns the clock monthly quota periods are read from. */
     public java.time.Clock clock() {
         return clock;
+    }
+
+    /** Returns whether finished audio is cached and identical requests in progress share one synthesis. */
+    public boolean cacheEnabled() {
+        return cacheEnabled;
+    }
+
+    /** Returns the most encoded bytes the memory tier of the audio cache holds. */
+    public long cacheMaxBytes() {
+        return cacheMaxBytes;
+    }
+
+    /** Returns the largest response, in encoded bytes, that is cached (and that late identical requests join). */
+    public long cacheMaxEntryBytes() {
+        return cacheMaxEntryBytes;
+    }
+
+    /** Returns the directory of the audio cache's disk tier, or {@code null} when there is none. */
+    public java.nio.file.Path cacheDiskPath() {
+        return cacheDiskPath;
+    }
+
+    /** Returns the most bytes the disk tier's files take. */
+    public long cacheDiskMaxBytes() {
+        return cacheDiskMaxBytes;
     }
 
     /** Whether {@code /metrics} is served and the server's meters are kept. */
@@ -230,7 +265,7 @@ public final class ServerConfig {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
                 + ", maxRequestBytes=" + maxRequestBytes + ", requestTimeout=" + requestTimeout
                 + ", shutdownQuietPeriod=" + shutdownQuietPeriod + ", shutdownTimeout=" + shutdownTimeout
-                + ", warmUp=" + warmUp + ", plaintext=" + plaintext + ", tls=" + tls + "]";
+                + ", warmUp=" + warmUp + ", plaintext=" + plaintext + ", tls=" + tls + ", cache=" + cacheEnabled + "]";
     }
 
     /** Collects {@link ServerConfig} settings; every setter checks its value and names it when it is wrong. */
@@ -258,6 +293,11 @@ public final class ServerConfig {
         private String tenantsRedisUrl;
         private Duration tenantsReloadInterval = Duration.ofSeconds(2);
         private java.time.Clock clock = java.time.Clock.systemUTC();
+        private boolean cacheEnabled;
+        private long cacheMaxBytes = 256L << 20;
+        private long cacheMaxEntryBytes = 8L << 20;
+        private java.nio.file.Path cacheDiskPath;
+        private long cacheDiskMaxBytes = 1L << 30;
 
         private Builder() {
         }
@@ -265,6 +305,48 @@ public final class ServerConfig {
         /** Sets the content-safety settings (rules file, policy, masking, audit); off unless set. */
         public Builder safety(dev.chorus.safety.SafetyConfig s) {
             this.safety = Objects.requireNonNull(s, "safety");
+            return this;
+        }
+
+        /**
+         * Sets whether finished audio is cached and identical requests in progress share one synthesis (default
+         * false here; {@code chorus serve} turns it on).
+         */
+        public Builder cache(boolean on) {
+            this.cacheEnabled = on;
+            return this;
+        }
+
+        /** Sets the most encoded bytes the memory tier holds (default 256 MiB). */
+        public Builder cacheMaxBytes(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("cacheMaxBytes: " + n + " (expected: >= 1)");
+            }
+            this.cacheMaxBytes = n;
+            return this;
+        }
+
+        /** Sets the largest response cached, in encoded bytes (default 8 MiB). */
+        public Builder cacheMaxEntryBytes(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("cacheMaxEntryBytes: " + n + " (expected: >= 1)");
+            }
+            this.cacheMaxEntryBytes = n;
+            return this;
+        }
+
+        /**
+         * Sets the directory of the disk tier and the most bytes its files may take (default: no disk tier; 1 GiB
+         * when a directory is set). {@code null} turns the disk tier off.
+         */
+        public Builder cacheDisk(java.nio.file.Path dir, long maxBytes) {
+            if (dir != null && maxBytes < 1) {
+                throw new IllegalArgumentException("cacheDiskMaxBytes: " + maxBytes + " (expected: >= 1)");
+            }
+            this.cacheDiskPath = dir;
+            if (dir != null) {
+                this.cacheDiskMaxBytes = maxBytes;
+            }
             return this;
         }
 

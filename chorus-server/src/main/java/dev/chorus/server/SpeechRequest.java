@@ -29,10 +29,11 @@ import java.util.Locale;
  * @param text         how the input is read: plain or SSML, normalization, lexicon (Chorus extensions)
  * @param marks        whether the response is speech marks (JSON lines of timings) instead of audio
  * @param timings      whether an SSE stream also carries {@code speech.timing} events
+ * @param cache        whether the response may come from (and go to) the audio cache; false forces a fresh synthesis
  */
 record SpeechRequest(String input, String model, String voice, AudioEncoding format, double speed, boolean sse,
                      int sampleRate, String language, double pitch, double volume, TextOptions text, boolean marks,
-                     boolean timings) {
+                     boolean timings, boolean cache) {
 
     /** The {@code response_format} that asks for speech marks instead of audio. */
     static final String SPEECH_MARKS = "json_marks";
@@ -81,7 +82,7 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
                 speed(root), sse, sampleRate(root), string(root, "language"),
                 number(root, "pitch", SynthesisOptions.MIN_PITCH, SynthesisOptions.MAX_PITCH, "semitones"),
                 number(root, "volume", SynthesisOptions.MIN_VOLUME, SynthesisOptions.MAX_VOLUME, "dB"),
-                textOptions(root), marks, bool(root, "timings", false));
+                textOptions(root), marks, bool(root, "timings", false), bool(root, "cache", true));
     }
 
     private static TextOptions textOptions(JsonNode root) {

@@ -29,14 +29,16 @@ final class SpeechService {
     private final ServerConfig config;
     private final ContentSafety safety;
     private final TenantGate tenants;
+    private final AudioCache cache;
 
     SpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety,
-                  TenantGate tenants) {
+                  TenantGate tenants, AudioCache cache) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
         this.safety = safety;
         this.tenants = tenants;
+        this.cache = cache;
     }
 
     /** Speaks {@code input} with {@code voice}; see docs/api.md for every field. */
@@ -53,19 +55,23 @@ final class SpeechService {
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
+            boolean bypass = !r.cache() || AudioCache.bypassRequested(request.headers());
             SynthesisHandle handle = catalog.start(r.model(), r.voice(),
                     VoiceCatalog.routingLanguage(r.voice(), r.language(), r.input(), r.text().format()),
                     voice -> {
+                        // Cache hits are charged like syntheses: the tenant asked for the audio either way.
                         if (tenants != null) {
                             tenants.admit(ctx, r.voice(), voice, r.input().length());
                         }
-                        return synthesizer.start(
-                                new SynthesisRequest(r.input(), voice.id(),
-                                        new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()),
-                                        r.format(), r.sampleRate(), config.requestTimeout(), r.text()),
-                                screening.wrap(new EncodingListener(r.format(), config.encoderOptions(), stream,
-                                        telemetry)),
-                                telemetry.observer(synthesizer::nanoTime));
+                        SynthesisRequest sr = new SynthesisRequest(r.input(), voice.id(),
+                                new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
+                                r.sampleRate(), config.requestTimeout(), r.text());
+                        // Masked audio depends on the rules and policy of the moment: never stored or shared.
+                        return cache.serve(AudioCacheKey.of(sr, voice), bypass || screening.masks(), stream,
+                                AudioCache.header(ctx),
+                                out -> synthesizer.start(sr, screening.wrap(
+                                        new EncodingListener(r.format(), config.encoderOptions(), out, telemetry)),
+                                        telemetry.observer(synthesizer::nanoTime), !bypass));
                     });
             cancelWhenClientLeaves(ctx, stream, handle);
             return stream.response();

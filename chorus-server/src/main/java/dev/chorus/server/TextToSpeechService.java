@@ -11,6 +11,7 @@ import dev.chorus.proto.tts.v1.StreamingSynthesizeResponse;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.SynthesizeResponse;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.runtime.SynthesisObserver;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Synthesizer;
@@ -40,14 +41,16 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     private final ServerConfig config;
     private final ContentSafety safety;
     private final TenantGate tenants;
+    private final AudioCache cache;
 
     TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety,
-                        TenantGate tenants) {
+                        TenantGate tenants, AudioCache cache) {
         this.synthesizer = synthesizer;
         this.catalog = catalog;
         this.config = config;
         this.safety = safety;
         this.tenants = tenants;
+        this.cache = cache;
     }
 
     /** Admits the call for its tenant (no-op on an open server), charging the input's characters. */
@@ -97,8 +100,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
                     telemetry.format(r.encoding());
                     telemetry.input(r.text());
                 }
-                return synthesizer.start(r, screening.wrap(new EncodingListener(r.encoding(),
-                        config.encoderOptions(), output, telemetry)), observer(telemetry));
+                return serve(request, r, voice, output, telemetry, screening);
             }));
         } catch (RuntimeException e) {
             if (telemetry != null) {
@@ -121,9 +123,8 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
                     telemetry.format(r.encoding());
                     telemetry.input(r.text());
                 }
-                return synthesizer.start(r, screening.wrap(new EncodingListener(r.encoding(),
-                        config.encoderOptions(), new StreamOutput(observer, r.encoding(), request.getWordTimings()),
-                        telemetry)), observer(telemetry));
+                return serve(request, r, voice, new StreamOutput(observer, r.encoding(), request.getWordTimings()),
+                        telemetry, screening);
             }));
         } catch (RuntimeException e) {
             if (telemetry != null) {
@@ -131,6 +132,17 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
             }
             observer.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    /** Serves a request through the audio cache, starting a synthesis when it is neither cached nor in progress. */
+    private SynthesisHandle serve(SynthesizeRequest request, SynthesisRequest r, VoiceInfo voice, AudioOutput output,
+                                  RequestTelemetry telemetry, ContentSafety.Screening screening) {
+        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+        boolean bypass = request.getNoCache() || (ctx != null && AudioCache.bypassRequested(ctx.request().headers()));
+        // Masked audio depends on the rules and policy of the moment: never stored or shared.
+        return cache.serve(AudioCacheKey.of(r, voice), bypass || screening.masks(), output, AudioCache.header(ctx),
+                out -> synthesizer.start(r, screening.wrap(new EncodingListener(r.encoding(), config.encoderOptions(),
+                        out, telemetry)), observer(telemetry), !bypass));
     }
 
     @Override
