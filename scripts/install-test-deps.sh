@@ -6,9 +6,10 @@
 #   chromium: the headless browser that drives the web playground (chorus-server's PlaygroundBrowserTest)
 #   nodejs, npm: run that browser test; it installs playwright-core itself with npm ci
 #   prometheus: for promtool, which checks deploy/prometheus/alerts.yml (19 MB download, ~40 s to install)
+#   nginx: the static file server `chorus bench --compare nginx` measures the server against
 set -euo pipefail
 
-packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac chromium prometheus)
+packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac chromium prometheus nginx)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()

@@ -44,6 +44,7 @@ final class SynthesisJob implements SynthesisHandle {
             "\\p{IsHan}|[\\p{L}\\p{N}&&[^\\p{IsHan}]](?:[\\p{L}\\p{N}\\p{M}&&[^\\p{IsHan}]]|['’.-](?=[\\p{L}\\p{N}&&[^\\p{IsHan}]]))*");
 
     private final SynthesisScheduler scheduler;
+    private final Admission admission;
     private final EngineRegistry registry;
     private final VoiceInfo primary;
     private final Map<String, Voice> voices;
@@ -80,10 +81,12 @@ final class SynthesisJob implements SynthesisHandle {
      * @param voices the voices the plan's speech pieces use, by id, each acquired from {@code registry} for this
      *               job, which releases them when it ends
      */
-    SynthesisJob(SynthesisScheduler scheduler, EngineRegistry registry, VoiceInfo primary, Map<String, Voice> voices,
+    SynthesisJob(SynthesisScheduler scheduler, Admission admission, EngineRegistry registry, VoiceInfo primary,
+                 Map<String, Voice> voices,
                  List<Piece> pieces, SynthesisListener listener, SynthesisObserver observer, int outRate,
                  int lookahead, LongSupplier ticker, Duration timeout) {
         this.scheduler = scheduler;
+        this.admission = admission;
         this.registry = registry;
         this.primary = primary;
         this.voices = Map.copyOf(voices);
@@ -137,7 +140,8 @@ final class SynthesisJob implements SynthesisHandle {
             int index = submitted++;
             if (pieces.get(index) instanceof Piece.Speech s) {
                 long queued = ticker.getAsLong();
-                scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(sequence, index) {
+                scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(admission.priority, sequence,
+                        index) {
                     @Override
                     public void run() {
                         long started = ticker.getAsLong();
@@ -145,6 +149,8 @@ final class SynthesisJob implements SynthesisHandle {
                         try {
                             completed = runPiece(index, s);
                         } finally {
+                            scheduler.chunkDone(s.voice().engine(), admission, s.text().length(),
+                                    ticker.getAsLong() - started, completed);
                             observe(index, s, queued, started, completed);
                         }
                     }
@@ -416,7 +422,7 @@ final class SynthesisJob implements SynthesisHandle {
 
     /** Gives back the admission slot and the voices; called just before the completion future completes. */
     private void releaseAll() {
-        scheduler.release(primary.engine());
+        scheduler.release(admission);
         voices.values().forEach(registry::release);
     }
 

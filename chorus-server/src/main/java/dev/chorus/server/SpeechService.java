@@ -46,6 +46,7 @@ final class SpeechService {
             telemetry.input(r.input());
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
+            stream.maxUnreadBytes(config.maxUnreadBytes());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
             SynthesisHandle handle = catalog.start(r.model(), r.voice(),
                     VoiceCatalog.routingLanguage(r.voice(), r.language(), r.input(), r.text().format()),
