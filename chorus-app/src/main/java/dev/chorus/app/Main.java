@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code chorus} program. */
 @Command(name = "chorus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Chorus text-to-speech.",
-        subcommands = {SayCommand.class, VoicesCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SayCommand.class, VoicesCommand.class, ServeCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     private Main() {
