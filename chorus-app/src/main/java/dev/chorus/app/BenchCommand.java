@@ -90,8 +90,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Unmeasured seconds before each run (default ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
-            description = "Rounds per side of a comparison; medians are reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+            description = "Rounds (per side of a comparison); medians are reported (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--unique", description = "Make every request's text new (a take number), so no cache helps.")
@@ -138,9 +138,25 @@ final class BenchCommand implements Callable<Integer> {
             result.put("voice", voice);
             result.put("format", format);
             if (compare == null) {
-                LoadResult r = generator.run(settings, SpeechRequests.of(speech, voice, format, texts, unique));
-                out.print(r.summary());
-                result.put("load", r.json());
+                List<Object> runs = new java.util.ArrayList<>();
+                List<LoadResult> results = new java.util.ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    LoadResult run = generator.run(rounds == 1 ? settings
+                            : settings.withLabel("chorus, round " + (r + 1)),
+                            SpeechRequests.of(speech, voice, format, texts, unique));
+                    out.print(run.summary());
+                    runs.add(run.json());
+                    results.add(run);
+                }
+                result.put("runs", runs);
+                if (rounds > 1) {
+                    Map<String, Object> med = medians(results);
+                    result.put("medians", med);
+                    out.printf(Locale.ROOT, "medians of %d rounds: %.2f requests/s, latency p50=%.1f p99=%.1f"
+                                    + " p99.9=%.1f ms, first audio p50=%.1f p99=%.1f ms%n", rounds,
+                            med.get("requests_per_second"), med.get("p50_ms"), med.get("p99_ms"),
+                            med.get("p999_ms"), med.get("first_audio_p50_ms"), med.get("first_audio_p99_ms"));
+                }
             } else {
                 switch (compare) {
                     case nginx -> result.put("compare_nginx", NginxComparison.run(generator, http, speech, voice,
@@ -175,6 +191,20 @@ final class BenchCommand implements Callable<Integer> {
                 local.close();
             }
         }
+    }
+
+    /** Returns the medians over rounds of the figures a reader compares. */
+    private static Map<String, Object> medians(List<LoadResult> results) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requests_per_second", LoadGenerator.median(results.stream().map(LoadResult::requestsPerSecond)
+                .toList()));
+        m.put("p50_ms", LoadGenerator.median(results.stream().map(r -> r.latency().p50()).toList()));
+        m.put("p99_ms", LoadGenerator.median(results.stream().map(r -> r.latency().p99()).toList()));
+        m.put("p999_ms", LoadGenerator.median(results.stream().map(r -> r.latency().p999()).toList()));
+        m.put("first_audio_p50_ms", LoadGenerator.median(results.stream().map(r -> r.firstAudio().p50()).toList()));
+        m.put("first_audio_p99_ms", LoadGenerator.median(results.stream().map(r -> r.firstAudio().p99()).toList()));
+        m.put("errors", results.stream().mapToLong(LoadResult::errorCount).sum());
+        return m;
     }
 
     private static Duration seconds(double s) {

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>Prediction: a moving estimate of worker time per character ({@link ServiceTimeEstimate}) times the
  *       characters not yet synthesized of the admitted requests at the same or a higher priority, divided by the
- *       workers, is the wait a new request can expect. If that wait plus its own work exceeds its deadline, or the
- *       wait exceeds the queue-wait limit (when one is set), it is refused at once with a Retry-After from the
- *       prediction, rather than left to time out later.</li>
+ *       workers, is the wait a new request can expect (none while fewer such requests than workers are admitted). If that wait exceeds its deadline, or the queue-wait limit
+ *       (when one is set), it is refused at once with a Retry-After from the prediction, rather than left to time
+ *       out later.</li>
  *   <li>Shedding: a request with a negative priority is refused once three quarters of the engine's slots are
  *       taken, which keeps the last quarter for normal and urgent work.</li>
  *   <li>Slots: at most {@code maxPendingPerWorker} requests per worker are in progress; a request that finds the
@@ -99,7 +99,7 @@ public final class SynthesisScheduler implements AutoCloseable {
 
     /**
      * Admits one request of {@code chars} characters at {@code priority} on an engine, with {@code deadline} to
-     * finish: refuses it at once when its predicted wait would miss the deadline or the queue-wait limit, or when
+     * finish: refuses it at once when its predicted wait exceeds the deadline or the queue-wait limit, or when
      * it has a negative priority and the engine is nearly full; when the engine already has its maximum in
      * progress, waits up to the admission wait for a slot (blocking the caller), then refuses it.
      *
@@ -107,7 +107,7 @@ public final class SynthesisScheduler implements AutoCloseable {
      */
     Admission admit(String engineId, int priority, int chars, Duration deadline) {
         EnginePool p = pool(engineId);
-        predict(p, priority, chars, deadline);
+        predict(p, priority, deadline);
         if (priority < 0 && p.pending() >= Math.max(1, (int) (p.maxPending * LOW_PRIORITY_SHARE))) {
             throw new OverloadedException("engine '" + engineId + "' is nearly full (" + p.pending() + " of "
                     + p.maxPending + " requests in progress) and sheds low-priority requests first; retry shortly",
@@ -136,7 +136,7 @@ public final class SynthesisScheduler implements AutoCloseable {
     }
 
     /** Refuses a request whose predicted wait would miss its deadline or the queue-wait limit. */
-    private void predict(EnginePool p, int priority, int chars, Duration deadline) {
+    private void predict(EnginePool p, int priority, Duration deadline) {
         double nanosPerChar = p.estimate.nanosPerChar();
         if (nanosPerChar == 0) {
             return;
@@ -149,17 +149,16 @@ public final class SynthesisScheduler implements AutoCloseable {
                 requestsAhead++;
             }
         }
-        long wait = (long) (ahead * nanosPerChar / p.workers);
-        long own = (long) (chars * nanosPerChar);
+        // With a worker to spare the request starts at once; otherwise it shares the workers with the work ahead.
+        long wait = requestsAhead < p.workers ? 0 : (long) (ahead * nanosPerChar / p.workers);
         long over;
         String limit;
         if (maxQueueWait.isPositive() && wait > maxQueueWait.toNanos()) {
             over = wait - maxQueueWait.toNanos();
             limit = "the queue-wait limit of " + maxQueueWait.toMillis() + " ms";
-        } else if (wait + own > deadline.toNanos()) {
-            over = wait + own - deadline.toNanos();
-            limit = "its deadline of " + deadline.toMillis() + " ms (with its own " + own / 1_000_000
-                    + " ms of work)";
+        } else if (wait > deadline.toNanos()) {
+            over = wait - deadline.toNanos();
+            limit = "its deadline of " + deadline.toMillis() + " ms";
         } else {
             return;
         }
@@ -189,6 +188,24 @@ public final class SynthesisScheduler implements AutoCloseable {
                 p.estimate.record(chars, nanos);
             }
         }
+    }
+
+    /**
+     * Returns the wait a new request at priority 0 on an engine can expect for a worker now, as admission
+     * predicts it (zero before the engine's first chunk finished).
+     */
+    public Duration predictedWait(String engineId) {
+        EnginePool p = pool(engineId);
+        long ahead = 0;
+        int requestsAhead = 0;
+        for (Admission a : p.admitted) {
+            if (a.priority >= 0) {
+                ahead += Math.max(0, a.remainingChars.get());
+                requestsAhead++;
+            }
+        }
+        return requestsAhead < p.workers ? Duration.ZERO
+                : Duration.ofNanos((long) (ahead * p.estimate.nanosPerChar() / p.workers));
     }
 
     /** Returns the estimated worker time per character of an engine, or zero before its first chunk finished. */

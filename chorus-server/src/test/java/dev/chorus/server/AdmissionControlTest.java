@@ -27,11 +27,14 @@ class AdmissionControlTest {
     private static final String SENTENCE = "One two three four five six seven eight.";
     private static final int CAPACITY_PER_SECOND = 10;
 
-    /** Plenty of slots, no admission wait: the prediction alone keeps the queue short. */
+    /**
+     * Plenty of slots, no admission wait: the prediction alone keeps the queue short, to about one request's own
+     * time (200 ms), so admitted requests take at most about twice the unloaded time.
+     */
     @RegisterExtension
     static final ChorusServerExtension SERVER = ChorusServerExtension.of(List.of(new PacedEngineProvider()),
             r -> r.workers("paced", 2).defaultVoice("paced:tone"),
-            s -> s.maxPendingPerWorker(32).maxQueueWait(Duration.ofMillis(150)),
+            s -> s.maxPendingPerWorker(32).maxQueueWait(Duration.ofMillis(200)),
             c -> c.warmUp(false).requestTimeout(Duration.ofSeconds(20)));
 
     private static HttpRequest speech() {
