@@ -103,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
     Path json;
 
-    @Option(names = "--no-progress", description = "No progress bar.")
+    @Option(names = "--no-progress", description = "No progress bar (there is none unless stdout is a terminal).")
     boolean noProgress;
 
     @Override
@@ -131,7 +131,8 @@ final class BenchCommand implements Callable<Integer> {
             HttpClient http = LoadGenerator.defaultClient();
             LoadGenerator generator = new LoadGenerator(http);
             LoadGenerator.Settings settings = new LoadGenerator.Settings("chorus", concurrency, rate,
-                    seconds(duration), seconds(warmup), !noProgress);
+                    seconds(duration), seconds(warmup), !noProgress && System.console() != null
+                    && System.console().isTerminal());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("machine", Machine.describe(true));
             result.put("server", local != null ? "in-process" : base.toString());
