@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>Prediction: a moving estimate of worker time per character ({@link ServiceTimeEstimate}) times the
  *       characters not yet synthesized of the admitted requests at the same or a higher priority, divided by the
- *       workers, is the wait a new request can expect (none while fewer such requests than workers are admitted). If that wait exceeds its deadline, or the queue-wait limit
- *       (when one is set), it is refused at once with a Retry-After from the prediction, rather than left to time
- *       out later.</li>
+ *       workers, is the wait a new request can expect (none while fewer such requests than workers are
+ *       admitted). If that wait exceeds its deadline, or the queue-wait limit (when one is set), it is refused at
+ *       once with a Retry-After from the prediction, rather than left to time out later.</li>
  *   <li>Shedding: a request with a negative priority is refused once three quarters of the engine's slots are
  *       taken, which keeps the last quarter for normal and urgent work.</li>
  *   <li>Slots: at most {@code maxPendingPerWorker} requests per worker are in progress; a request that finds the
@@ -141,16 +141,8 @@ public final class SynthesisScheduler implements AutoCloseable {
         if (nanosPerChar == 0) {
             return;
         }
-        long ahead = 0;
-        int requestsAhead = 0;
-        for (Admission a : p.admitted) {
-            if (a.priority >= priority) {
-                ahead += Math.max(0, a.remainingChars.get());
-                requestsAhead++;
-            }
-        }
-        // With a worker to spare the request starts at once; otherwise it shares the workers with the work ahead.
-        long wait = requestsAhead < p.workers ? 0 : (long) (ahead * nanosPerChar / p.workers);
+        WorkAhead ahead = WorkAhead.of(p, priority);
+        long wait = ahead.waitNanos(p, nanosPerChar);
         long over;
         String limit;
         if (maxQueueWait.isPositive() && wait > maxQueueWait.toNanos()) {
@@ -164,7 +156,7 @@ public final class SynthesisScheduler implements AutoCloseable {
         }
         Duration retryAfter = Duration.ofSeconds(Math.max(1, Math.ceilDiv(over, 1_000_000_000L)));
         throw new OverloadedException("engine '" + p.engineId + "' is busy: the predicted wait of "
-                + wait / 1_000_000 + " ms behind " + requestsAhead + " requests exceeds " + limit + "; retry in "
+                + wait / 1_000_000 + " ms behind " + ahead.requests() + " requests exceeds " + limit + "; retry in "
                 + retryAfter.toSeconds() + " s", retryAfter);
     }
 
@@ -196,16 +188,7 @@ public final class SynthesisScheduler implements AutoCloseable {
      */
     public Duration predictedWait(String engineId) {
         EnginePool p = pool(engineId);
-        long ahead = 0;
-        int requestsAhead = 0;
-        for (Admission a : p.admitted) {
-            if (a.priority >= 0) {
-                ahead += Math.max(0, a.remainingChars.get());
-                requestsAhead++;
-            }
-        }
-        return requestsAhead < p.workers ? Duration.ZERO
-                : Duration.ofNanos((long) (ahead * p.estimate.nanosPerChar() / p.workers));
+        return Duration.ofNanos(WorkAhead.of(p, 0).waitNanos(p, p.estimate.nanosPerChar()));
     }
 
     /** Returns the estimated worker time per character of an engine, or zero before its first chunk finished. */
@@ -277,6 +260,27 @@ public final class SynthesisScheduler implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** The admitted requests at a priority or higher, and their characters not yet synthesized. */
+    private record WorkAhead(long chars, int requests) {
+
+        static WorkAhead of(EnginePool p, int priority) {
+            long chars = 0;
+            int requests = 0;
+            for (Admission a : p.admitted) {
+                if (a.priority >= priority) {
+                    chars += Math.max(0, a.remainingChars.get());
+                    requests++;
+                }
+            }
+            return new WorkAhead(chars, requests);
+        }
+
+        /** With a worker to spare a request starts at once; otherwise it shares the workers with this work. */
+        long waitNanos(EnginePool p, double nanosPerChar) {
+            return requests < p.workers ? 0 : (long) (chars * nanosPerChar / p.workers);
         }
     }
 
