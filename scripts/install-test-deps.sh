@@ -7,9 +7,11 @@
 #   nodejs, npm: run that browser test; it installs playwright-core itself with npm ci
 #   redis-server: a real Redis for the shared tenant rate limits and quotas (chorus-server TenantsRedisTest)
 #   prometheus: for promtool, which checks deploy/prometheus/alerts.yml (19 MB download, ~40 s to install)
+#   nginx: the static file server `chorus bench --compare nginx` measures the server against
 set -euo pipefail
 
-packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac chromium prometheus redis-server)
+packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac chromium prometheus redis-server
+          nginx)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()

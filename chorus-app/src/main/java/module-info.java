@@ -3,6 +3,8 @@ module dev.chorus.app {
     requires dev.chorus.runtime;
     requires dev.chorus.server;
     requires dev.chorus.safety;
+    requires dev.chorus.bench;
+    requires java.net.http;
     requires org.snakeyaml.engine;
     requires info.picocli;
     requires me.tongfei.progressbar;

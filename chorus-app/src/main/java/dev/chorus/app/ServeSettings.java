@@ -72,6 +72,10 @@ final class ServeSettings {
                     "requests admitted per engine worker (running or queued) before new ones wait"),
             new Setting("limits.admission-wait", "CHORUS_ADMISSION_WAIT", "2s",
                     "how long a request beyond that waits for a slot before 503 with Retry-After"),
+            new Setting("limits.max-queue-wait", "CHORUS_MAX_QUEUE_WAIT", "0s",
+                    "refuse at once (503) a request predicted to wait longer for a worker (0s: only its deadline)"),
+            new Setting("limits.max-unread-bytes", "CHORUS_MAX_UNREAD_BYTES", "16MiB",
+                    "audio bytes one response may hold for a slow client before it is ended with an error"),
             new Setting("engines.enabled", "CHORUS_ENGINES", "(all installed)",
                     "engine ids to open, comma-separated"),
             new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", EngineRegistry.DEFAULT_VOICE,
@@ -274,6 +278,7 @@ final class ServeSettings {
         guard("limits.max-pending-per-worker", () -> b.maxPendingPerWorker(SettingValues.integer(
                 label("limits.max-pending-per-worker"), string("limits.max-pending-per-worker"))));
         guard("limits.admission-wait", () -> b.admissionWait(duration("limits.admission-wait")));
+        guard("limits.max-queue-wait", () -> b.maxQueueWait(duration("limits.max-queue-wait")));
         guard("limits.max-input-chars", () -> b.maxInputChars(maxInputChars()));
         if (cacheEnabled()) {
             long sentences = guard("cache.sentence.max-bytes", () -> SettingValues.bytes(
@@ -334,6 +339,8 @@ final class ServeSettings {
         guard("server.port", () -> b.port(SettingValues.integer(label("server.port"), string("server.port"))));
         guard("server.max-request-bytes", () -> b.maxRequestBytes(
                 SettingValues.bytes(label("server.max-request-bytes"), string("server.max-request-bytes"))));
+        guard("limits.max-unread-bytes", () -> b.maxUnreadBytes(
+                SettingValues.bytes(label("limits.max-unread-bytes"), string("limits.max-unread-bytes"))));
         guard("server.shutdown-quiet-period", () -> b.shutdownQuietPeriod(duration("server.shutdown-quiet-period")));
         guard("server.shutdown-timeout", () -> b.shutdownTimeout(duration("server.shutdown-timeout")));
         guard("server.plaintext", () -> b.plaintext(flag("server.plaintext")));

@@ -1,53 +1,64 @@
 package dev.chorus.bench;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Compares, on a running Chorus server, the time to the first audio byte of a 2,000-character text with the time
- * to synthesize its first sentence alone (the whole response). Streaming works when the two are close: the
- * client hears the first sentence as soon as it alone would have been ready. Loopback targets only.
- *
- * <p>Run: {@code java -cp "chorus-bench/target/chorus-bench-0.1.0-SNAPSHOT.jar:chorus-bench/target/lib/*"
- * dev.chorus.bench.FirstAudio --url http://127.0.0.1:8080/v1/audio/speech --voice hmm:cmu-slt-hsmm --runs 5}
+ * Compares the time to the first audio byte of a 2,000-character text with the time to synthesize its first
+ * sentence alone (the whole response). Streaming works when the two are close: the client hears the first
+ * sentence as soon as it alone would have been ready. Each round uses new text (a round number in the first
+ * sentence), so no cache answers it; the figures are medians over the rounds, one request at a time.
  */
 public final class FirstAudio {
+
+    /** Length of the long text. */
+    public static final int LONG_CHARS = 2000;
 
     private FirstAudio() {
     }
 
-    /** Measures and prints medians over {@code --runs} runs. */
-    public static void main(String[] argv) throws Exception {
-        Map<String, String> a = LoopbackHttp.args(argv);
-        URI uri = LoopbackHttp.loopback(a.getOrDefault("url", "http://127.0.0.1:8080/v1/audio/speech"));
-        String voice = a.getOrDefault("voice", "hmm:cmu-slt-hsmm");
-        int runs = Integer.parseInt(a.getOrDefault("runs", "5"));
-        String longText = (Texts.PARAGRAPH_300 + " ").repeat(7).substring(0, 2000);
-        String firstSentence = longText.substring(0, longText.indexOf(". ") + 1);
-        HttpClient http = LoopbackHttp.client();
-        String body = "{\"input\":%s,\"voice\":" + LoopbackHttp.quote(voice) + ",\"response_format\":\"pcm\"}";
+    /** Measures and prints medians over {@code rounds}; returns them for the JSON result. */
+    public static Map<String, Object> run(HttpClient http, URI speechUrl, String voice, String format, int rounds,
+                                          PrintStream out) throws IOException, InterruptedException {
         List<Double> longFirst = new ArrayList<>();
         List<Double> longTotal = new ArrayList<>();
         List<Double> sentenceFirst = new ArrayList<>();
         List<Double> sentenceTotal = new ArrayList<>();
-        HttpLoad.one(http, LoopbackHttp.post(uri, body.formatted(LoopbackHttp.quote(firstSentence))));
-        for (int i = 0; i < runs; i++) {
-            double[] whole = HttpLoad.one(http, LoopbackHttp.post(uri, body.formatted(LoopbackHttp.quote(longText))));
-            double[] one = HttpLoad.one(http,
-                    LoopbackHttp.post(uri, body.formatted(LoopbackHttp.quote(firstSentence))));
+        int sentenceChars = 0;
+        for (int i = -1; i < rounds; i++) {
+            String prefix = "In round " + (i + 2) + ", ";
+            String longText = prefix + Texts.ofLength(LONG_CHARS - prefix.length());
+            String firstSentence = longText.substring(0, longText.indexOf(". ") + 1);
+            double[] whole = LoadGenerator.once(http, SpeechRequests.post(speechUrl, voice, format, longText));
+            double[] one = LoadGenerator.once(http, SpeechRequests.post(speechUrl, voice, format, firstSentence));
+            if (i < 0) {
+                continue; // warm-up round
+            }
+            sentenceChars = firstSentence.length();
             longFirst.add(whole[0]);
             longTotal.add(whole[1]);
             sentenceFirst.add(one[0]);
             sentenceTotal.add(one[1]);
         }
-        System.out.printf(Locale.ROOT, "voice=%s runs=%d | 2000 chars: first audio ms p50=%.0f, whole ms p50=%.0f"
-                        + " | first sentence alone (%d chars): first audio ms p50=%.0f, whole ms p50=%.0f%n", voice,
-                runs, LoopbackHttp.percentile(longFirst, 50), LoopbackHttp.percentile(longTotal, 50),
-                firstSentence.length(), LoopbackHttp.percentile(sentenceFirst, 50),
-                LoopbackHttp.percentile(sentenceTotal, 50));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rounds", rounds);
+        m.put("long_text_chars", LONG_CHARS);
+        m.put("long_text_first_audio_ms", LoadGenerator.median(longFirst));
+        m.put("long_text_total_ms", LoadGenerator.median(longTotal));
+        m.put("first_sentence_chars", sentenceChars);
+        m.put("first_sentence_first_audio_ms", LoadGenerator.median(sentenceFirst));
+        m.put("first_sentence_total_ms", LoadGenerator.median(sentenceTotal));
+        out.printf(Locale.ROOT, "first audio: %d chars: first audio %.1f ms (whole %.1f ms); its first sentence alone"
+                        + " (%d chars): whole response %.1f ms; medians of %d rounds%n", LONG_CHARS,
+                m.get("long_text_first_audio_ms"), m.get("long_text_total_ms"), sentenceChars,
+                m.get("first_sentence_total_ms"), rounds);
+        return m;
     }
 }

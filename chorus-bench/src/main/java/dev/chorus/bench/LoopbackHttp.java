@@ -3,23 +3,16 @@ package dev.chorus.bench;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
-/** What the HTTP benchmarks share: argument parsing, a loopback-only target check, the client and percentiles. */
-final class LoopbackHttp {
+/** The load tools only ever send to this machine: a check that a target is a loopback address. */
+public final class LoopbackHttp {
 
     private LoopbackHttp() {
     }
 
     /** Parses {@code --name value} pairs; a flag without a value is "true". */
-    static Map<String, String> args(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
+    static java.util.Map<String, String> args(String[] args) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("argument: '" + args[i] + "' (expected: --name value)");
@@ -36,8 +29,11 @@ final class LoopbackHttp {
      *
      * @throws IllegalArgumentException otherwise: these tools only ever load a server on this machine
      */
-    static URI loopback(String url) {
+    public static URI loopback(String url) {
         URI uri = URI.create(url);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("url: " + url + " (expected: http://HOST:PORT)");
+        }
         try {
             for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
                 if (!a.isLoopbackAddress()) {
@@ -49,42 +45,5 @@ final class LoopbackHttp {
             throw new IllegalArgumentException("url: " + url + " (unknown host)", e);
         }
         return uri;
-    }
-
-    /** Returns an HTTP/1.1 client, as most speech clients use. */
-    static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .build();
-    }
-
-    /** Returns a JSON POST of {@code body} to {@code uri}. */
-    static HttpRequest post(URI uri, String body) {
-        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    /** Returns the JSON string literal of {@code s}. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> b.append(c);
-            }
-        }
-        return b.append('"').toString();
-    }
-
-    /** Returns the {@code p}-th percentile (0-100) of {@code millis}, nearest-rank. */
-    static double percentile(List<Double> millis, double p) {
-        if (millis.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p / 100 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 }

@@ -36,7 +36,7 @@ public final class ServerStartup {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Double> listening = new ArrayList<>();
         List<Double> ready = new ArrayList<>();
-        HttpClient http = LoopbackHttp.client();
+        HttpClient http = LoadGenerator.defaultClient();
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
@@ -72,8 +72,8 @@ public final class ServerStartup {
             }
         }
         System.out.printf(Locale.ROOT, "runs=%d | launch to listening ms p50=%.0f | launch to ready ms p50=%.0f"
-                        + " (all: %s)%n", runs, LoopbackHttp.percentile(listening, 50),
-                LoopbackHttp.percentile(ready, 50), ready.stream().map(d -> String.format(Locale.ROOT, "%.0f", d))
+                        + " (all: %s)%n", runs, LoadGenerator.median(listening),
+                LoadGenerator.median(ready), ready.stream().map(d -> String.format(Locale.ROOT, "%.0f", d))
                         .toList());
     }
 }

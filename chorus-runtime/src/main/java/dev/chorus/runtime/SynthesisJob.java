@@ -46,6 +46,7 @@ final class SynthesisJob implements SynthesisHandle {
             "\\p{IsHan}|[\\p{L}\\p{N}&&[^\\p{IsHan}]](?:[\\p{L}\\p{N}\\p{M}&&[^\\p{IsHan}]]|['’.-](?=[\\p{L}\\p{N}&&[^\\p{IsHan}]]))*");
 
     private final SynthesisScheduler scheduler;
+    private final Admission admission;
     private final EngineRegistry registry;
     private final VoiceInfo primary;
     private final Map<String, Voice> voices;
@@ -84,10 +85,12 @@ final class SynthesisJob implements SynthesisHandle {
      *                  job, which releases them when it ends
      * @param sentences where finished sentences are kept and looked up, or {@code null}
      */
-    SynthesisJob(SynthesisScheduler scheduler, EngineRegistry registry, VoiceInfo primary, Map<String, Voice> voices,
+    SynthesisJob(SynthesisScheduler scheduler, Admission admission, EngineRegistry registry, VoiceInfo primary,
+                 Map<String, Voice> voices,
                  List<Piece> pieces, SynthesisListener listener, SynthesisObserver observer, int outRate,
                  int lookahead, LongSupplier ticker, Duration timeout, SentenceCache sentences) {
         this.scheduler = scheduler;
+        this.admission = admission;
         this.registry = registry;
         this.primary = primary;
         this.voices = Map.copyOf(voices);
@@ -150,11 +153,13 @@ final class SynthesisJob implements SynthesisHandle {
                 SentenceCache.Entry cached = key == null ? null : sentences.get(key);
                 if (cached != null) {
                     replay(index, cached);
+                    admission.done(s.text().length()); // No worker time: the work ahead of others shrinks now.
                     replayed = true;
                     continue;
                 }
                 long queued = ticker.getAsLong();
-                scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(sequence, index) {
+                scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(admission.priority, sequence,
+                        index) {
                     @Override
                     public void run() {
                         long started = ticker.getAsLong();
@@ -162,6 +167,8 @@ final class SynthesisJob implements SynthesisHandle {
                         try {
                             completed = runPiece(index, s, key);
                         } finally {
+                            scheduler.chunkDone(s.voice().engine(), admission, s.text().length(),
+                                    ticker.getAsLong() - started, completed);
                             observe(index, s, queued, started, completed);
                         }
                     }
@@ -458,7 +465,7 @@ final class SynthesisJob implements SynthesisHandle {
 
     /** Gives back the admission slot and the voices; called just before the completion future completes. */
     private void releaseAll() {
-        scheduler.release(primary.engine());
+        scheduler.release(admission);
         voices.values().forEach(registry::release);
     }
 

@@ -59,7 +59,7 @@ public final class Synthesizer implements AutoCloseable {
         this.ticker = b.ticker;
         this.sentences = b.sentences;
         this.planner = new Planner(registry, pipeline, new SsmlParser(b.ssmlLimits));
-        this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait);
+        this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait, b.maxQueueWait);
         registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("chorus-deadlines").unstarted(r));
@@ -134,7 +134,13 @@ public final class Synthesizer implements AutoCloseable {
         // The requested rate, or the format's default for the voice (its own rate where the format carries it).
         int rate = request.encoding().outputRate(request.sampleRate(), info.sampleRate());
         Duration timeout = request.timeout() != null ? request.timeout() : defaultTimeout;
-        scheduler.admit(info.engine());
+        int chars = 0;
+        for (Piece p : plan.pieces()) {
+            if (p instanceof Piece.Speech s) {
+                chars += s.text().length();
+            }
+        }
+        Admission admission = scheduler.admit(info.engine(), request.priority(), chars, timeout);
         Map<String, Voice> voices = new HashMap<>();
         SynthesisJob job;
         try {
@@ -143,10 +149,10 @@ public final class Synthesizer implements AutoCloseable {
                     voices.put(s.voice().id(), registry.acquire(s.voice()));
                 }
             }
-            job = new SynthesisJob(scheduler, registry, info, voices, plan.pieces(), listener, observer, rate,
-                    lookahead, ticker, timeout, reuseSentences ? sentences : null);
+            job = new SynthesisJob(scheduler, admission, registry, info, voices, plan.pieces(), listener, observer,
+                    rate, lookahead, ticker, timeout, reuseSentences ? sentences : null);
         } catch (RuntimeException e) {
-            scheduler.release(info.engine());
+            scheduler.release(admission);
             voices.values().forEach(registry::release);
             throw e;
         }
@@ -326,6 +332,7 @@ public final class Synthesizer implements AutoCloseable {
         private int lookahead = 2;
         private int maxPendingPerWorker = 32;
         private Duration admissionWait = Duration.ZERO;
+        private Duration maxQueueWait = Duration.ZERO;
         private LongSupplier ticker = System::nanoTime;
         private final List<Lexicon> lexicons = new ArrayList<>();
         private SsmlLimits ssmlLimits = SsmlLimits.defaults();
@@ -412,6 +419,20 @@ public final class Synthesizer implements AutoCloseable {
                 throw new IllegalArgumentException("admissionWait: " + d + " (expected: >= 0)");
             }
             this.admissionWait = d;
+            return this;
+        }
+
+        /**
+         * Sets the longest predicted wait for an engine worker a request is admitted with (default zero: only the
+         * request's own deadline limits it). A request predicted to wait longer is refused at once as
+         * 'overloaded', with a Retry-After from the prediction; about the unloaded latency of a typical request
+         * keeps the latency of admitted requests within about twice that under overload.
+         */
+        public Builder maxQueueWait(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("maxQueueWait: " + d + " (expected: >= 0)");
+            }
+            this.maxQueueWait = d;
             return this;
         }
 

@@ -17,6 +17,7 @@ import dev.chorus.tts.VoiceInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Streams a synthesis as an HTTP response body. The status line and headers wait for the first audio, so an
@@ -35,9 +36,23 @@ abstract class HttpAudioStream implements AudioOutput {
     private boolean started;
     private long contentLength = -1;
     private final List<String> warnings = new ArrayList<>();
+    private long maxUnreadBytes = Long.MAX_VALUE;
+    /** Bytes handed to the writer so far (engine threads, one at a time). */
+    private long written;
+    /** Bytes of those the response has taken to the connection (updated from the event loop). */
+    private final AtomicLong consumed = new AtomicLong();
 
     HttpAudioStream(ServiceRequestContext ctx) {
         this.ctx = ctx;
+    }
+
+    /**
+     * Sets how many bytes may wait for the client to read them; past that the response ends with an error and
+     * the synthesis stops (see {@link #write}).
+     */
+    final HttpAudioStream maxUnreadBytes(long n) {
+        this.maxUnreadBytes = n;
+        return this;
     }
 
     /** Returns the response to hand to Armeria. */
@@ -128,11 +143,22 @@ abstract class HttpAudioStream implements AudioOutput {
         }
     }
 
-    /** Writes one piece of the body; throws when the client has gone, which cancels the synthesis. */
+    /**
+     * Writes one piece of the body; throws when the client has gone, which cancels the synthesis. The writer
+     * queues what the connection cannot take yet: once more than the unread limit waits there (a client that
+     * stopped reading), this throws too, so a stalled reader costs a bounded amount of memory.
+     */
     final void write(HttpData data) {
+        long unread = written - consumed.get();
+        if (unread + data.length() > maxUnreadBytes) {
+            throw new SlowReaderException(maxUnreadBytes);
+        }
         if (!writer.tryWrite(data)) {
             throw new IllegalStateException("the client closed the response stream");
         }
+        written += data.length();
+        long mark = written;
+        writer.whenConsumed().thenRun(() -> consumed.accumulateAndGet(mark, Math::max));
     }
 
     /** Aborts the response, so the client sees a stream that ended early rather than a complete one. */

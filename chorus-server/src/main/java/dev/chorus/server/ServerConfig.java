@@ -24,6 +24,7 @@ public final class ServerConfig {
     private final int port;
     private final int maxInputChars;
     private final long maxRequestBytes;
+    private final long maxUnreadBytes;
     private final Duration requestTimeout;
     private final Duration shutdownQuietPeriod;
     private final Duration shutdownTimeout;
@@ -54,6 +55,7 @@ public final class ServerConfig {
         this.port = b.port;
         this.maxInputChars = b.maxInputChars;
         this.maxRequestBytes = b.maxRequestBytes;
+        this.maxUnreadBytes = b.maxUnreadBytes;
         this.requestTimeout = b.requestTimeout;
         this.shutdownQuietPeriod = b.shutdownQuietPeriod;
         this.shutdownTimeout = b.shutdownTimeout;
@@ -255,6 +257,14 @@ public final class ServerConfig {
         return encoderOptions;
     }
 
+    /**
+     * Returns how many bytes of one response may wait for a slow client to read them; beyond that the response
+     * is ended with an error and its synthesis stopped, so slow readers cannot grow the server's memory.
+     */
+    public long maxUnreadBytes() {
+        return maxUnreadBytes;
+    }
+
     /** Returns the key that admin routes require as a bearer token, or {@code null} when admin routes are off. */
     public String adminKey() {
         return adminKey;
@@ -274,6 +284,7 @@ public final class ServerConfig {
         private int port = 8080;
         private int maxInputChars = 4096;
         private long maxRequestBytes = 1 << 20;
+        private long maxUnreadBytes = 16L << 20;
         private Duration requestTimeout = Duration.ofMinutes(5);
         private Duration shutdownQuietPeriod = Duration.ofSeconds(1);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -383,6 +394,18 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("maxRequestBytes: " + n + " (expected: >= 1024)");
             }
             this.maxRequestBytes = n;
+            return this;
+        }
+
+        /**
+         * Sets how many bytes of one response may wait unread for a slow client before the response is ended with
+         * an error and its synthesis stopped (default 16 MiB).
+         */
+        public Builder maxUnreadBytes(long n) {
+            if (n < 64 * 1024) {
+                throw new IllegalArgumentException("maxUnreadBytes: " + n + " (expected: >= 65536)");
+            }
+            this.maxUnreadBytes = n;
             return this;
         }
 

@@ -54,6 +54,7 @@ final class SpeechService {
             ContentSafety.Screening screening = safety.screen(ctx, r.input(), r.text().format());
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
+            stream.maxUnreadBytes(config.maxUnreadBytes());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
             boolean bypass = !r.cache() || AudioCache.bypassRequested(request.headers());
             SynthesisHandle handle = catalog.start(r.model(), r.voice(),
@@ -65,7 +66,8 @@ final class SpeechService {
                         }
                         SynthesisRequest sr = new SynthesisRequest(r.input(), voice.id(),
                                 new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
-                                r.sampleRate(), config.requestTimeout(), r.text());
+                                r.sampleRate(), config.requestTimeout(), r.text())
+                                .withPriority(Tenant.priorityOf(ctx));
                         // Masked audio depends on the rules and policy of the moment: never stored or shared.
                         return cache.serve(AudioCacheKey.of(sr, voice), bypass || screening.masks(), stream,
                                 AudioCache.header(ctx),

@@ -188,6 +188,12 @@ final class Telemetry {
                     .description("Admitted, unfinished requests").register(registry);
             Gauge.builder("chorus.engine.requests.max", s, x -> x.maxPendingRequests(engine)).tags(t)
                     .description("Requests admitted at once before new ones are refused").register(registry);
+            Gauge.builder("chorus.engine.predicted.wait", s, x -> x.predictedWait(engine).toNanos() / 1e9).tags(t)
+                    .baseUnit("seconds").description("Wait for a worker that admission predicts for a new request")
+                    .register(registry);
+            Gauge.builder("chorus.engine.char.time", s, x -> x.estimatedTimePerChar(engine).toNanos() / 1e9)
+                    .tags(t).baseUnit("seconds")
+                    .description("Moving estimate of worker time per character of text").register(registry);
         }
         EngineRegistry r = synthesizer.registry();
         FunctionCounter.builder("chorus.voice.loads", r, EngineRegistry::loads)

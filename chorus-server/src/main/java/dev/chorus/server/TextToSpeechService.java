@@ -27,6 +27,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 
 /**
@@ -69,7 +70,8 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
             ContentSafety.Screening screening = screen(request);
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
                 admit(request, voice);
-                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
+                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout())
+                        .withPriority(Tenant.priorityOf(ServiceRequestContext.currentOrNull()));
                 ByteArrayOutputStream audio = new ByteArrayOutputStream();
                 AudioOutput output = new AudioOutput() {
                     @Override
@@ -118,13 +120,14 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
             ContentSafety.Screening screening = screen(request);
             cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
                 admit(request, voice);
-                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout());
+                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout())
+                        .withPriority(Tenant.priorityOf(ServiceRequestContext.currentOrNull()));
                 if (telemetry != null) {
                     telemetry.format(r.encoding());
                     telemetry.input(r.text());
                 }
-                return serve(request, r, voice, new StreamOutput(observer, r.encoding(), request.getWordTimings()),
-                        telemetry, screening);
+                return serve(request, r, voice, new StreamOutput(observer, r.encoding(), request.getWordTimings(),
+                        config.maxUnreadBytes()), telemetry, screening);
             }));
         } catch (RuntimeException e) {
             if (telemetry != null) {
@@ -207,18 +210,32 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         return c;
     }
 
-    /** Sends a synthesis as a stream: start, audio chunks and timing events in order, then end. */
+    /**
+     * Sends a synthesis as a stream: start, audio chunks and timing events in order, then end. gRPC buffers what
+     * a slow client has not taken yet; the bytes sent while the call is not ready are counted, and past
+     * {@code maxUnreadBytes} the stream fails (RESOURCE_EXHAUSTED) and its synthesis stops, so a reader that
+     * stalls cannot grow the server's memory.
+     */
     private static final class StreamOutput implements AudioOutput {
         private final StreamObserver<StreamingSynthesizeResponse> observer;
         private final AudioEncoding encoding;
         private final boolean wordTimings;
+        private final long maxUnreadBytes;
+        private final ServerCallStreamObserver<?> call;
+        /** Bytes sent since the call was last ready: what waits in gRPC's buffers for the client. */
+        private final AtomicLong unread = new AtomicLong();
         private int rate;
 
         StreamOutput(StreamObserver<StreamingSynthesizeResponse> observer, AudioEncoding encoding,
-                     boolean wordTimings) {
+                     boolean wordTimings, long maxUnreadBytes) {
             this.observer = observer;
             this.encoding = encoding;
             this.wordTimings = wordTimings;
+            this.maxUnreadBytes = maxUnreadBytes;
+            this.call = observer instanceof ServerCallStreamObserver<?> c ? c : null;
+            if (call != null) {
+                call.setOnReadyHandler(() -> unread.set(0));
+            }
         }
 
         @Override
@@ -231,6 +248,9 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
 
         @Override
         public void audio(byte[] bytes, long firstSample) {
+            if (call != null && !call.isReady() && unread.addAndGet(bytes.length) > maxUnreadBytes) {
+                throw new SlowReaderException(maxUnreadBytes);
+            }
             observer.onNext(StreamingSynthesizeResponse.newBuilder().setAudio(AudioChunk.newBuilder()
                     .setData(ProtoMapping.bytes(bytes)).setSampleOffset(firstSample)).build());
         }

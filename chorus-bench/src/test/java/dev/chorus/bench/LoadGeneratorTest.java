@@ -1,0 +1,107 @@
+package dev.chorus.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load generator against a small real HTTP server: it counts answers and errors by status, and in an open
+ * loop it charges a stall to every request the stall delayed.
+ */
+class LoadGeneratorTest {
+
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private URI serve(com.sun.net.httpserver.HttpHandler handler, int threads) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", handler);
+        server.setExecutor(Executors.newFixedThreadPool(threads));
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/audio");
+    }
+
+    private static void answer(HttpExchange e, int status, byte[] body) throws IOException {
+        e.getRequestBody().readAllBytes();
+        e.sendResponseHeaders(status, body.length);
+        try (OutputStream out = e.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Test
+    void countsAnswersBytesAndErrorsByStatus() throws Exception {
+        AtomicInteger n = new AtomicInteger();
+        URI uri = serve(e -> answer(e, n.incrementAndGet() % 4 == 0 ? 503 : 200, new byte[1000]), 2);
+        LoadGenerator.Settings s = new LoadGenerator.Settings("test", 2, 0, Duration.ofMillis(800),
+                Duration.ofMillis(100), false);
+
+        LoadResult r = new LoadGenerator(LoadGenerator.defaultClient()).run(s,
+                i -> HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+
+        assertThat(r.ok()).isPositive();
+        assertThat(r.errors()).containsOnlyKeys("503");
+        // One answer in four is a 503 (the warm-up shifts the phase by at most one).
+        assertThat((double) r.errors().get("503") / (r.ok() + r.errorCount())).isBetween(0.15, 0.35);
+        assertThat(r.bytes()).isEqualTo(r.ok() * 1000);
+        assertThat(r.latency().count()).isEqualTo(r.ok());
+        assertThat(r.requestsPerSecond()).isEqualTo(r.ok() / r.seconds());
+        Map<String, Object> json = r.json();
+        assertThat(json).containsKeys("mode", "requests_per_second", "errors", "latency", "time_to_first_audio");
+        String text = Json.write(json);
+        assertThat(text).contains("\"mode\": \"closed\"").contains("\"503\": " + r.errors().get("503"))
+                .contains("\"p999_ms\"");
+    }
+
+    @Test
+    void anOpenLoopChargesAStallToEveryRequestItDelayed() throws Exception {
+        AtomicBoolean stalled = new AtomicBoolean();
+        AtomicInteger n = new AtomicInteger();
+        // One request in the middle of the run takes a second; the rest answer at once.
+        URI uri = serve(e -> {
+            if (n.incrementAndGet() == 60 && stalled.compareAndSet(false, true)) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            answer(e, 200, new byte[10]);
+        }, 4);
+        // 100 requests/s for 2 s on one client, like one connection: the stall holds back ~100 due requests.
+        LoadGenerator.Settings s = new LoadGenerator.Settings("stall", 1, 100, Duration.ofSeconds(2), Duration.ZERO,
+                false);
+
+        LoadResult r = new LoadGenerator(LoadGenerator.defaultClient()).run(s,
+                i -> HttpRequest.newBuilder(uri).GET().build());
+
+        assertThat(stalled).isTrue();
+        assertThat(r.mode()).isEqualTo("open");
+        // Corrected: about half the requests were due during the stall and waited for it.
+        assertThat(r.latency().p99()).isGreaterThan(500);
+        assertThat(r.latency().p50()).isGreaterThan(50);
+        // Uncorrected: only the one stalled request was slow, so P99 of ~200 hides it.
+        assertThat(r.uncorrected().p99()).isLessThan(300);
+        assertThat(r.uncorrected().max()).isGreaterThan(900);
+    }
+}
