@@ -35,6 +35,12 @@ abstract class HttpAudioStream implements AudioOutput {
     private int sampleRate;
     private boolean started;
     private long contentLength = -1;
+    /**
+     * A replayed raw body of known length is gathered here and written as one piece when it completes (one write
+     * and one flush instead of one per recorded run); null otherwise.
+     */
+    private byte[] whole;
+    private int filled;
     private final List<String> warnings = new ArrayList<>();
     private long maxUnreadBytes = Long.MAX_VALUE;
     /** Bytes handed to the writer so far (engine threads, one at a time). */
@@ -85,6 +91,9 @@ abstract class HttpAudioStream implements AudioOutput {
     public final void knownLength(long bytes) {
         if (rawBytes()) {
             contentLength = bytes;
+            if (bytes <= maxUnreadBytes && bytes < Integer.MAX_VALUE - 8) {
+                whole = new byte[(int) bytes];
+            }
         }
     }
 
@@ -115,14 +124,41 @@ abstract class HttpAudioStream implements AudioOutput {
     @Override
     public final void audio(byte[] bytes, long firstSample) {
         startIfNeeded();
-        writeAudio(bytes);
+        if (!gather(bytes)) {
+            writeAudio(bytes);
+        }
+    }
+
+    /** Adds {@code bytes} to a body being gathered whole; returns false (after sending what it held) if it cannot. */
+    private boolean gather(byte[] bytes) {
+        if (whole == null) {
+            return false;
+        }
+        if (filled + bytes.length <= whole.length) {
+            System.arraycopy(bytes, 0, whole, filled, bytes.length);
+            filled += bytes.length;
+            return true;
+        }
+        flushWhole();
+        return false;
+    }
+
+    private void flushWhole() {
+        byte[] w = whole;
+        whole = null;
+        if (filled > 0) {
+            write(HttpData.wrap(w, 0, filled));
+        }
     }
 
     @Override
     public final void complete(byte[] tail, SynthesisSummary summary) {
         startIfNeeded();
-        if (tail.length > 0) {
+        if (tail.length > 0 && !gather(tail)) {
             writeAudio(tail);
+        }
+        if (whole != null) {
+            flushWhole();
         }
         writeEnd(summary);
         // Everything is queued now; give a slow reader the audio's own length plus a margin to take it.

@@ -14,11 +14,15 @@ import dev.chorus.tts.ChorusException;
  */
 final class RawAudioStream extends HttpAudioStream {
 
+    /** Each format's content type, parsed once. */
+    private static final java.util.Map<AudioEncoding, MediaType> TYPES = java.util.Arrays.stream(AudioEncoding.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(e -> e, e -> MediaType.parse(e.mediaType())));
+
     private final MediaType type;
 
     RawAudioStream(ServiceRequestContext ctx, AudioEncoding encoding) {
         super(ctx);
-        this.type = MediaType.parse(encoding.mediaType());
+        this.type = TYPES.get(encoding);
     }
 
     @Override
