@@ -1,5 +1,9 @@
 package dev.chorus.bench;
 
+import dev.chorus.audio.AudioEncoder;
+import dev.chorus.runtime.SynthesisListener;
+import dev.chorus.runtime.SynthesisObserver;
+import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.SynthesisRequest;
@@ -42,7 +46,8 @@ public final class EngineComparison {
         AtomicLong take = new AtomicLong();
         for (int r = 0; r < rounds; r++) {
             LoadResult server = generator.run(settings.withLabel("server, round " + (r + 1)),
-                    i -> SpeechRequests.post(speechUrl, voice, format, Texts.pick(texts, take.incrementAndGet(), true)));
+                    i -> SpeechRequests.post(speechUrl, voice, format, Texts.pick(texts, take.incrementAndGet(), true),
+                            true));
             LoadResult engine = inProcess(synthesizer, voice, encoding, texts, settings, take);
             out.print(server.summary());
             out.print(engine.summary());
@@ -73,6 +78,39 @@ public final class EngineComparison {
         return m;
     }
 
+    /** Encodes a synthesis as the server would and drops the bytes. */
+    private static final class DiscardingEncoder implements SynthesisListener {
+        private final AudioEncoding encoding;
+        private AudioEncoder encoder;
+
+        DiscardingEncoder(AudioEncoding encoding) {
+            this.encoding = encoding;
+        }
+
+        @Override
+        public void onStart(dev.chorus.tts.VoiceInfo voice, int sampleRate, int chunks) {
+            encoder = AudioEncoder.create(encoding, sampleRate, OutputStream.nullOutputStream());
+        }
+
+        @Override
+        public void onAudio(short[] pcm, int offset, int length) {
+            try {
+                encoder.write(pcm, offset, length);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void onComplete(SynthesisSummary summary) {
+            try {
+                encoder.finish();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /** Runs the same closed loop on the synthesizer itself, encoding to a sink that discards the bytes. */
     private static LoadResult inProcess(Synthesizer synthesizer, String voice, AudioEncoding encoding,
                                         List<String> texts, LoadGenerator.Settings s, AtomicLong take) {
@@ -87,8 +125,10 @@ public final class EngineComparison {
                     while (System.nanoTime() < end) {
                         long start = System.nanoTime();
                         try {
-                            synthesizer.synthesize(new SynthesisRequest(Texts.pick(texts, take.incrementAndGet(),
-                                    true), voice, null, encoding, 0, null), OutputStream.nullOutputStream(), null);
+                            // Without the sentence cache, as the server's requests ask for too.
+                            synthesizer.start(new SynthesisRequest(Texts.pick(texts, take.incrementAndGet(), true),
+                                    voice, null, encoding, 0, null), new DiscardingEncoder(encoding),
+                                    SynthesisObserver.NONE, false).completion().join();
                             latency.recordValue((System.nanoTime() - start) / 1000);
                             ok.incrementAndGet();
                         } catch (RuntimeException e) {
