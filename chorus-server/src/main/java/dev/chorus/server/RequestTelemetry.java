@@ -70,6 +70,18 @@ final class RequestTelemetry implements SynthesisObserver {
         return Telemetry.tenant(ctx);
     }
 
+    /**
+     * Names the voice a request resolved to before it is planned, so requests that never reach the planner (cache
+     * hits, requests joining a synthesis in progress) are counted under their voice and engine too.
+     */
+    void resolved(VoiceInfo v) {
+        if (voice == null) {
+            voice = v;
+            span.setAttribute("chorus.voice", v.id());
+            span.setAttribute("chorus.engine", v.engine());
+        }
+    }
+
     String voice() {
         VoiceInfo v = voice;
         return v == null ? Telemetry.NONE : v.id();

@@ -64,6 +64,7 @@ final class SpeechService {
                         if (tenants != null) {
                             tenants.admit(ctx, r.voice(), voice, r.input().length());
                         }
+                        telemetry.resolved(voice);
                         SynthesisRequest sr = new SynthesisRequest(r.input(), voice.id(),
                                 new SynthesisOptions(r.speed(), r.language(), r.pitch(), r.volume()), r.format(),
                                 r.sampleRate(), config.requestTimeout(), r.text())

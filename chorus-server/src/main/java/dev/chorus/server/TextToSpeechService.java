@@ -140,6 +140,9 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     /** Serves a request through the audio cache, starting a synthesis when it is neither cached nor in progress. */
     private SynthesisHandle serve(SynthesizeRequest request, SynthesisRequest r, VoiceInfo voice, AudioOutput output,
                                   RequestTelemetry telemetry, ContentSafety.Screening screening) {
+        if (telemetry != null) {
+            telemetry.resolved(voice);
+        }
         ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
         boolean bypass = request.getNoCache() || (ctx != null && AudioCache.bypassRequested(ctx.request().headers()));
         // Masked audio depends on the rules and policy of the moment: never stored or shared.

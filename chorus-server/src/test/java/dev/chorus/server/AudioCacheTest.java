@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -334,6 +337,20 @@ class AudioCacheTest {
         assertThat(bytes).isGreaterThan(0).isLessThanOrEqualTo(MAX_BYTES);
         // 30 responses of 14400 bytes cannot all fit in 200000.
         assertThat(value(metrics, "chorus_cache_entries", "response", "memory", null)).isLessThan(30);
+        // Hits count under the voice they were made with, not as voice="none".
+        assertThat(Pattern.compile("^chorus_requests_total\\{[^}]*outcome=\"ok\"[^}]*}", Pattern.MULTILINE)
+                .matcher(metrics).results().map(MatchResult::group)).isNotEmpty()
+                .noneMatch(line -> line.contains("voice=\"none\""));
+        // Every cache metric the dashboard charts is one the server exposes.
+        String dashboard = Files.readString(Path.of("..").toAbsolutePath().normalize()
+                .resolve("deploy/grafana/chorus.json"));
+        List<String> charted = Pattern.compile("chorus_cache_[a-z_]+").matcher(dashboard).results()
+                .map(MatchResult::group).distinct().toList();
+        assertThat(charted).hasSizeGreaterThanOrEqualTo(4);
+        for (String name : charted) {
+            assertThat(Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE).matcher(metrics).find())
+                    .as(name).isTrue();
+        }
     }
 
     /** Returns the value of a cache meter with the given labels (result null: a meter without one). */
