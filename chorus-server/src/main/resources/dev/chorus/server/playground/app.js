@@ -478,6 +478,9 @@ const saveKey = () => {
   } catch { /* storage may be off */ }
 };
 el.remember.addEventListener('change', saveKey);
-el.key.addEventListener('change', saveKey);
+el.key.addEventListener('change', () => {
+  saveKey();
+  loadCatalog(); // With tenants the catalog needs a key: load it again with the one just entered.
+});
 
 loadCatalog();
