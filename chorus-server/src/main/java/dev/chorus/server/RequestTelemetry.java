@@ -216,6 +216,11 @@ final class RequestTelemetry implements SynthesisObserver {
         }
     }
 
+    /** The audio cache served the request (no synthesis of its own): records the audio it was served. */
+    void served(SynthesisSummary summary) {
+        telemetry.tenantAudio(ctx, summary.audioSeconds());
+    }
+
     /** The request failed (before synthesis or during it). */
     void failed(Throwable error) {
         String o = outcomeOf(error);

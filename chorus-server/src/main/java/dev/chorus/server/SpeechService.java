@@ -70,8 +70,9 @@ final class SpeechService {
                                 r.sampleRate(), config.requestTimeout(), r.text())
                                 .withPriority(Tenant.priorityOf(ctx));
                         // Masked audio depends on the rules and policy of the moment: never stored or shared.
-                        return cache.serve(AudioCacheKey.of(sr, voice), bypass || screening.masks(), stream,
-                                AudioCache.header(ctx),
+                        CacheServedOutput served = new CacheServedOutput(stream, telemetry);
+                        return cache.serve(AudioCacheKey.of(sr, voice), bypass || screening.masks(), served,
+                                AudioCache.header(ctx).andThen(served::answeredBy),
                                 out -> synthesizer.start(sr, screening.wrap(
                                         new EncodingListener(r.format(), config.encoderOptions(), out, telemetry)),
                                         telemetry.observer(synthesizer::nanoTime), !bypass));

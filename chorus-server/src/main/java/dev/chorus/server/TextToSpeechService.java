@@ -146,7 +146,9 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
         ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
         boolean bypass = request.getNoCache() || (ctx != null && AudioCache.bypassRequested(ctx.request().headers()));
         // Masked audio depends on the rules and policy of the moment: never stored or shared.
-        return cache.serve(AudioCacheKey.of(r, voice), bypass || screening.masks(), output, AudioCache.header(ctx),
+        CacheServedOutput served = new CacheServedOutput(output, telemetry);
+        return cache.serve(AudioCacheKey.of(r, voice), bypass || screening.masks(), served,
+                AudioCache.header(ctx).andThen(served::answeredBy),
                 out -> synthesizer.start(r, screening.wrap(new EncodingListener(r.encoding(), config.encoderOptions(),
                         out, telemetry)), observer(telemetry), !bypass));
     }

@@ -338,7 +338,8 @@ class AudioCacheTest {
         // 30 responses of 14400 bytes cannot all fit in 200000.
         assertThat(value(metrics, "chorus_cache_entries", "response", "memory", null)).isLessThan(30);
         // Hits count under the voice they were made with, not as voice="none".
-        assertThat(Pattern.compile("^chorus_requests_total\\{[^}]*outcome=\"ok\"[^}]*}", Pattern.MULTILINE)
+        assertThat(Pattern.compile("^chorus_requests_total\\{[^}]*outcome=\"ok\",route=\"/v1/audio/speech\"[^}]*}",
+                Pattern.MULTILINE)
                 .matcher(metrics).results().map(MatchResult::group)).isNotEmpty()
                 .noneMatch(line -> line.contains("voice=\"none\""));
         // Every cache metric the dashboard charts is one the server exposes.
@@ -351,6 +352,31 @@ class AudioCacheTest {
             assertThat(Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE).matcher(metrics).find())
                     .as(name).isTrue();
         }
+    }
+
+    @Test
+    void aHitHasItsTimeToFirstAudioRecordedUnderItsVoice() throws Exception {
+        String json = body("Time me from the cache.", "wav", "");
+        assertThat(speak(json).headers().firstValue(AudioCache.HEADER)).hasValue("miss");
+        double before = firstAudioCount();
+        HttpResponse<byte[]> hit = speak(json);
+        assertThat(hit.headers().firstValue(AudioCache.HEADER)).hasValue("hit");
+        // The request log (and its meters) completes just after the body; wait for the count to move.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (firstAudioCount() < before + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(firstAudioCount()).isEqualTo(before + 1);
+    }
+
+    /** Returns how many first-audio times the speech route recorded for the counting voice. */
+    private static double firstAudioCount() throws Exception {
+        String metrics = new String(Http.get(SERVER, "/metrics").body(), StandardCharsets.UTF_8);
+        return Pattern.compile("^chorus_time_to_first_audio_seconds_count\\{([^}]*)} (\\S+)$", Pattern.MULTILINE)
+                .matcher(metrics).results()
+                .filter(m -> m.group(1).contains("route=\"/v1/audio/speech\"")
+                        && m.group(1).contains("voice=\"counting:tone\""))
+                .mapToDouble(m -> Double.parseDouble(m.group(2))).sum();
     }
 
     /** Returns the value of a cache meter with the given labels (result null: a meter without one). */
