@@ -57,8 +57,7 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
     /** Admits the call for its tenant (no-op on an open server), charging the input's characters. */
     private void admit(SynthesizeRequest request, VoiceInfo voice) {
         if (tenants != null) {
-            tenants.admit(ServiceRequestContext.currentOrNull(), request.getVoice(), voice,
-                    request.getSsml().isEmpty() ? request.getText().length() : request.getSsml().length());
+            tenants.admit(ServiceRequestContext.currentOrNull(), request.getVoice(), voice, input(request).length());
         }
     }
 
@@ -166,34 +165,37 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
 
     /** Screens the request's text or SSML against the content rules; throws when the policy refuses it. */
     private ContentSafety.Screening screen(SynthesizeRequest request) {
-        boolean ssml = !request.getSsml().isEmpty();
-        TextOptions.Format format = TextOptions.Format.SSML;
-        if (!ssml) {
-            try {
-                format = request.getInputFormat().isBlank() ? TextOptions.Format.AUTO
-                        : TextOptions.Format.parse(request.getInputFormat());
-            } catch (RuntimeException invalid) {
-                format = TextOptions.Format.TEXT; // The synthesis reports the bad value; screen the text as is.
-            }
-        }
-        return safety.screen(ServiceRequestContext.currentOrNull(), ssml ? request.getSsml() : request.getText(),
-                format);
+        TextOptions.Format format = inputFormat(request);
+        // A bad input_format is reported by the synthesis; screen the text as it is.
+        return safety.screen(ServiceRequestContext.currentOrNull(), input(request),
+                format == null ? TextOptions.Format.TEXT : format);
     }
 
     /** Returns the language that picks the voice: the request's, or the SSML document's when it names no voice. */
     private static String routingLanguage(SynthesizeRequest request) {
-        boolean ssml = !request.getSsml().isEmpty();
-        TextOptions.Format format = TextOptions.Format.SSML;
-        if (!ssml) {
-            try {
-                format = request.getInputFormat().isBlank() ? TextOptions.Format.AUTO
-                        : TextOptions.Format.parse(request.getInputFormat());
-            } catch (RuntimeException invalid) {
-                return request.getLanguage(); // The synthesis reports the bad value.
-            }
+        TextOptions.Format format = inputFormat(request);
+        if (format == null) {
+            return request.getLanguage(); // The synthesis reports the bad value.
         }
-        return VoiceCatalog.routingLanguage(request.getVoice(), request.getLanguage(),
-                ssml ? request.getSsml() : request.getText(), format);
+        return VoiceCatalog.routingLanguage(request.getVoice(), request.getLanguage(), input(request), format);
+    }
+
+    /** Returns the request's SSML document, or its text when it has none. */
+    private static String input(SynthesizeRequest request) {
+        return request.getSsml().isEmpty() ? request.getText() : request.getSsml();
+    }
+
+    /** Returns how the input is to be read: SSML for the ssml field, else input_format; null when that is invalid. */
+    private static TextOptions.Format inputFormat(SynthesizeRequest request) {
+        if (!request.getSsml().isEmpty()) {
+            return TextOptions.Format.SSML;
+        }
+        try {
+            return request.getInputFormat().isBlank() ? TextOptions.Format.AUTO
+                    : TextOptions.Format.parse(request.getInputFormat());
+        } catch (RuntimeException invalid) {
+            return null;
+        }
     }
 
     /** Returns the synthesis deadline: the server's, or the client's gRPC deadline when that is sooner. */
