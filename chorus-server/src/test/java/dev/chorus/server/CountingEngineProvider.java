@@ -3,7 +3,6 @@ package dev.chorus.server;
 import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.VoiceNotFoundException;
 import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.ChunkText;
 import dev.chorus.tts.spi.EngineContext;
@@ -12,7 +11,6 @@ import dev.chorus.tts.spi.TtsEngine;
 import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,34 +49,7 @@ final class CountingEngineProvider implements TtsEngineProvider {
     @Override
     public TtsEngine open(EngineContext context) {
         VoiceInfo info = new VoiceInfo("counting:tone", "Counting tone", "en-US", null, RATE, "counting", "1", true);
-        return new TtsEngine() {
-            @Override
-            public String id() {
-                return "counting";
-            }
-
-            @Override
-            public String description() {
-                return "counting test tone";
-            }
-
-            @Override
-            public List<VoiceInfo> voices() {
-                return List.of(info);
-            }
-
-            @Override
-            public Voice load(String voiceId) {
-                if (!voiceId.equals(info.id())) {
-                    throw new VoiceNotFoundException(voiceId, List.of());
-                }
-                return new CountingVoice(info);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new OneVoiceEngine(info, "counting test tone", CountingVoice::new);
     }
 
     private record CountingVoice(VoiceInfo info) implements Voice {

@@ -2,7 +2,6 @@ package dev.chorus.server;
 
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.VoiceNotFoundException;
 import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.ChunkText;
 import dev.chorus.tts.spi.EngineContext;
@@ -12,7 +11,6 @@ import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,34 +40,7 @@ final class PacedEngineProvider implements TtsEngineProvider {
     @Override
     public TtsEngine open(EngineContext context) {
         VoiceInfo info = new VoiceInfo("paced:tone", "Tone", "en-US", null, RATE, "paced", "1", true);
-        return new TtsEngine() {
-            @Override
-            public String id() {
-                return "paced";
-            }
-
-            @Override
-            public String description() {
-                return "paced test tone";
-            }
-
-            @Override
-            public List<VoiceInfo> voices() {
-                return List.of(info);
-            }
-
-            @Override
-            public Voice load(String voiceId) {
-                if (!voiceId.equals(info.id())) {
-                    throw new VoiceNotFoundException(voiceId, List.of());
-                }
-                return new ToneVoice(info);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new OneVoiceEngine(info, "paced test tone", ToneVoice::new);
     }
 
     private record ToneVoice(VoiceInfo info) implements Voice {
