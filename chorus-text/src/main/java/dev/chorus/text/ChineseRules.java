@@ -2,7 +2,7 @@ package dev.chorus.text;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 /**
@@ -58,56 +58,32 @@ final class ChineseRules {
         {"min", "分钟"}, {"GB", "G B"}, {"MB", "M B"}, {"KB", "K B"}, {"TB", "T B"}};
 
     private final String text;
-    private final Matcher[] matchers = new Matcher[8];
+    private final TextMatcher matcher;
 
     ChineseRules(String text) {
         this.text = text;
-    }
-
-    private Matcher at(Pattern pattern, int slot, int i) {
-        Matcher m = matchers[slot];
-        if (m == null) {
-            m = pattern.matcher(text);
-            m.useTransparentBounds(true);
-            matchers[slot] = m;
-        }
-        m.region(i, text.length());
-        return m.lookingAt() ? m : null;
+        this.matcher = new TextMatcher(text);
     }
 
     /** Reads the number at {@code i} in Chinese, or returns {@code null}. */
     Reading number(int i) {
         char c = text.charAt(i);
-        Matcher m;
+        Reading r;
         if (Num.isDigit(c) || c == '+' || c == '(') {
-            if ((m = at(MOBILE, 0, i)) != null || (m = at(LANDLINE, 1, i)) != null
-                    || (m = at(PHONE_NANP, 2, i)) != null
-                    || ((m = at(PHONE_INTL, 3, i)) != null && EnglishRules.digitCount(m.group()) >= 8)) {
-                return new Reading(m.end(), EnglishRules.phoneWords(m.group(), true));
+            if ((r = matcher.replace(MOBILE, i, ChineseRules::phone)) != null
+                    || (r = matcher.replace(LANDLINE, i, ChineseRules::phone)) != null
+                    || (r = matcher.replace(PHONE_NANP, i, ChineseRules::phone)) != null
+                    || (r = matcher.replace(PHONE_INTL, i, ChineseRules::internationalPhone)) != null) {
+                return r;
             }
             if (c == '(') {
                 return null;
             }
         }
         if (Num.isDigit(c)) {
-            if ((m = at(DATE_ISO, 4, i)) != null) {
-                int month = Integer.parseInt(m.group(3));
-                int day = Integer.parseInt(m.group(4));
-                if (EnglishRules.validDate(month, day)) {
-                    int end = m.end();
-                    if (end < text.length() && (text.charAt(end) == '日' || text.charAt(end) == '号')) {
-                        end++;
-                    }
-                    return new Reading(end, ChineseNumbers.date(Integer.parseInt(m.group(1)), month, day));
-                }
-            }
-            if ((m = at(TIME, 5, i)) != null) {
-                int hour = Integer.parseInt(m.group(1));
-                int minute = Integer.parseInt(m.group(2));
-                int second = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
-                if (hour <= 24 && minute <= 59 && second <= 59) {
-                    return new Reading(m.end(), ChineseNumbers.time(hour, minute, second));
-                }
+            if ((r = matcher.read(DATE_ISO, i, this::date)) != null
+                    || (r = matcher.replace(TIME, i, ChineseRules::time)) != null) {
+                return r;
             }
         }
         boolean negative = c == '-' && i + 1 < text.length() && SYMBOLS.containsKey(text.charAt(i + 1));
@@ -116,7 +92,7 @@ final class ChineseRules {
         }
         if (c == '#') {
             Num n = Num.parse(text, i + 1, false);
-            if (n != null && n.isInteger() && endsWord(n.end())) {
+            if (n != null && n.isInteger() && matcher.endsWord(n.end())) {
                 return new Reading(n.end(), ChineseNumbers.integer(n.integer(), false) + "号");
             }
             return null;
@@ -125,6 +101,39 @@ final class ChineseRules {
             return null;
         }
         return quantity(i);
+    }
+
+    private static String phone(MatchResult m) {
+        return EnglishRules.phoneWords(m.group(), true);
+    }
+
+    /** Reads a number after a country code as a phone number only when it has enough digits to be one. */
+    private static String internationalPhone(MatchResult m) {
+        return EnglishRules.digitCount(m.group()) >= 8 ? phone(m) : null;
+    }
+
+    /** Reads 2026-11-25 as a date, taking a 日 or 号 that follows it. */
+    private Reading date(MatchResult m) {
+        int month = Integer.parseInt(m.group(3));
+        int day = Integer.parseInt(m.group(4));
+        if (!EnglishRules.validDate(month, day)) {
+            return null;
+        }
+        int end = m.end();
+        if (end < text.length() && (text.charAt(end) == '日' || text.charAt(end) == '号')) {
+            end++;
+        }
+        return new Reading(end, ChineseNumbers.date(Integer.parseInt(m.group(1)), month, day));
+    }
+
+    private static String time(MatchResult m) {
+        int hour = Integer.parseInt(m.group(1));
+        int minute = Integer.parseInt(m.group(2));
+        int second = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+        if (hour <= 24 && minute <= 59 && second <= 59) {
+            return ChineseNumbers.time(hour, minute, second);
+        }
+        return null;
     }
 
     private Reading quantity(int i) {
@@ -137,18 +146,18 @@ final class ChineseRules {
             if (end + 2 < text.length() && (text.charAt(end + 1) == '-' || text.charAt(end + 1) == '~')
                     && Num.isDigit(text.charAt(end + 2))) {
                 Num b = Num.parse(text, end + 2, false);
-                if (b.end() < text.length() && text.charAt(b.end()) == '%' && endsWord(b.end() + 1)) {
+                if (b.end() < text.length() && text.charAt(b.end()) == '%' && matcher.endsWord(b.end() + 1)) {
                     return new Reading(b.end() + 1, percent(a) + "到" + percent(b));
                 }
             }
-            return endsWord(end + 1) ? new Reading(end + 1, percent(a)) : null;
+            return matcher.endsWord(end + 1) ? new Reading(end + 1, percent(a)) : null;
         }
         if (end < text.length() && text.charAt(end) == '\u2030') {
             return new Reading(end + 1, (a.negative() ? "负" : "") + "千分之" + decimal(a));
         }
         if (end + 1 < text.length() && text.charAt(end) == '/' && a.isInteger() && a.sign() == 0) {
             Num b = Num.parse(text, end + 1, false);
-            if (b != null && b.isInteger() && b.integerValue() > 0 && endsWord(b.end())) {
+            if (b != null && b.isInteger() && b.integerValue() > 0 && matcher.endsWord(b.end())) {
                 return new Reading(b.end(), ChineseNumbers.fraction(a.integerValue(), b.integerValue()));
             }
             return null;
@@ -169,7 +178,7 @@ final class ChineseRules {
             }
             return new Reading(stop, counted(a, true) + unit[1]);
         }
-        if (!endsWord(end)) {
+        if (!matcher.endsWord(end)) {
             return null;
         }
         return new Reading(end, counted(a, measureAt(end)));
@@ -181,7 +190,7 @@ final class ChineseRules {
         if (percent) {
             end++;
         }
-        if (!endsWord(end)) {
+        if (!matcher.endsWord(end)) {
             return null;
         }
         if (percent) {
@@ -282,7 +291,7 @@ final class ChineseRules {
             end++;
         }
         String scale = text.substring(scaleStart, end);
-        if (!endsWord(end)) {
+        if (!matcher.endsWord(end)) {
             return null;
         }
         String sign = negative ? "负" : "";
@@ -314,7 +323,7 @@ final class ChineseRules {
 
     private String[] unitAt(int end) {
         for (String[] unit : UNITS) {
-            if (text.startsWith(unit[0], end) && endsWord(end + unit[0].length())) {
+            if (text.startsWith(unit[0], end) && matcher.endsWord(end + unit[0].length())) {
                 return unit;
             }
         }
@@ -328,16 +337,5 @@ final class ChineseRules {
         }
         return MEASURES.contains(text.substring(i, i + 1))
                 || (i + 2 <= text.length() && MEASURES.contains(text.substring(i, i + 2)));
-    }
-
-    private boolean endsWord(int end) {
-        if (end >= text.length()) {
-            return true;
-        }
-        char c = text.charAt(end);
-        if (Verbalizer.isLatinWordChar(c)) {
-            return false;
-        }
-        return !((c == '.' || c == '/') && end + 1 < text.length() && Num.isDigit(text.charAt(end + 1)));
     }
 }

@@ -288,13 +288,14 @@ final class EnglishRules {
 
     private final String text;
     private final boolean dayFirst;
-    private final Matcher[] matchers = new Matcher[32];
+    private final TextMatcher matcher;
     private int shoutStart = -1;
     private int shoutEnd = -1;
     private boolean shouting;
 
     EnglishRules(String text, Locale locale) {
         this.text = text;
+        this.matcher = new TextMatcher(text);
         this.dayFirst = EnglishNumbers.dayFirst(locale);
     }
 
@@ -312,16 +313,8 @@ final class EnglishRules {
         return Map.copyOf(index);
     }
 
-    /** Matches {@code pattern} at {@code i}, or returns {@code null}. */
-    private Matcher at(Pattern pattern, int slot, int i) {
-        Matcher m = matchers[slot];
-        if (m == null) {
-            m = pattern.matcher(text);
-            m.useTransparentBounds(true);
-            matchers[slot] = m;
-        }
-        m.region(i, text.length());
-        return m.lookingAt() ? m : null;
+    private Matcher at(Pattern pattern, int i) {
+        return matcher.at(pattern, i);
     }
 
     // ---------------------------------------------------------------- numbers
@@ -343,7 +336,7 @@ final class EnglishRules {
             }
         }
         if (c == '\'') {
-            Matcher m = at(DECADE, 8, i);
+            Matcher m = at(DECADE, i);
             return m == null ? null : decade(m);
         }
         if (SYMBOLS.containsKey(c) || (c == '-' && i + 1 < text.length() && SYMBOLS.containsKey(text.charAt(i + 1)))) {
@@ -365,19 +358,19 @@ final class EnglishRules {
 
     private Reading digitsFirst(int i) {
         Matcher m;
-        if ((m = at(DATE_ISO, 0, i)) != null) {
+        if ((m = at(DATE_ISO, i)) != null) {
             Reading r = isoDate(m);
             if (r != null) {
                 return r;
             }
         }
-        if ((m = at(DATE_NUMERIC, 1, i)) != null) {
+        if ((m = at(DATE_NUMERIC, i)) != null) {
             Reading r = numericDate(m);
             if (r != null) {
                 return r;
             }
         }
-        if ((m = at(DAY_MONTH, 2, i)) != null) {
+        if ((m = at(DAY_MONTH, i)) != null) {
             int day = Integer.parseInt(m.group(1));
             if (day >= 1 && day <= 31) {
                 int year = m.group(3) == null ? -1 : Integer.parseInt(m.group(3));
@@ -385,44 +378,44 @@ final class EnglishRules {
                         + periodAfter(m));
             }
         }
-        if ((m = at(TIME, 3, i)) != null) {
+        if ((m = at(TIME, i)) != null) {
             Reading r = time(m);
             if (r != null) {
                 return r;
             }
         }
-        if ((m = at(HOUR_MERIDIEM, 4, i)) != null) {
+        if ((m = at(HOUR_MERIDIEM, i)) != null) {
             int hour = Integer.parseInt(m.group(1));
             if (hour >= 1 && hour <= 12) {
                 return new Reading(m.end(), EnglishNumbers.time(hour, 0, -1, meridiem(m.group(2)))
                         + periodAfter(m));
             }
         }
-        if ((m = at(SCIENTIFIC, 5, i)) != null) {
+        if ((m = at(SCIENTIFIC, i)) != null) {
             String mantissa = EnglishNumbers.decimal(m.group(1), m.group(2));
             return new Reading(m.end(), mantissa + " times ten to the power of " + signed(m.group(3)));
         }
-        if ((m = at(DIMENSIONS, 6, i)) != null) {
+        if ((m = at(DIMENSIONS, i)) != null) {
             return new Reading(m.end(), EnglishNumbers.integer(m.group(1)) + " by "
                     + EnglishNumbers.integer(m.group(2)));
         }
-        if ((m = at(TIMES, 7, i)) != null) {
+        if ((m = at(TIMES, i)) != null) {
             return new Reading(m.end(), EnglishNumbers.decimal(m.group(1), m.group(2)) + " times");
         }
-        if ((m = at(FEET_INCHES, 20, i)) != null) {
+        if ((m = at(FEET_INCHES, i)) != null) {
             return new Reading(m.end(), EnglishNumbers.integer(m.group(1)) + " foot "
                     + EnglishNumbers.integer(m.group(2)));
         }
-        if ((m = at(DECADE, 8, i)) != null) {
+        if ((m = at(DECADE, i)) != null) {
             Reading r = decade(m);
             if (r != null) {
                 return r;
             }
         }
-        if ((m = at(ORDINAL, 9, i)) != null) {
+        if ((m = at(ORDINAL, i)) != null) {
             return new Reading(m.end(), EnglishNumbers.ordinal(Long.parseLong(m.group(1))));
         }
-        if ((m = at(FRACTION, 10, i)) != null) {
+        if ((m = at(FRACTION, i)) != null) {
             return fraction(m);
         }
         return null;
@@ -436,15 +429,15 @@ final class EnglishRules {
     }
 
     private Reading phone(int i) {
-        Matcher m = at(PHONE_NANP, 11, i);
+        Matcher m = at(PHONE_NANP, i);
         if (m == null) {
-            m = at(PHONE_INTL, 12, i);
+            m = at(PHONE_INTL, i);
             if (m != null && digitCount(m.group()) < 8) {
                 m = null;
             }
         }
         if (m == null && Num.isDigit(text.charAt(i))) {
-            m = at(PHONE_LOCAL, 13, i);
+            m = at(PHONE_LOCAL, i);
         }
         return m == null ? null : new Reading(m.end(), phoneWords(m.group(), false));
     }
@@ -674,16 +667,8 @@ final class EnglishRules {
                 && Character.isLowerCase(after.charAt(0)) && !NOT_NOUNS_AFTER_AMOUNT.contains(after);
     }
 
-    /** Returns whether a token may end at {@code end}: no letter or digit follows, nor a decimal part. */
     private boolean endsWord(int end) {
-        if (end >= text.length()) {
-            return true;
-        }
-        char c = text.charAt(end);
-        if (Verbalizer.isLatinWordChar(c)) {
-            return false;
-        }
-        return !((c == '.' || c == '/') && end + 1 < text.length() && Num.isDigit(text.charAt(end + 1)));
+        return matcher.endsWord(end);
     }
 
     /** Returns {unit, singular, plural} for the unit at {@code end} (after at most one space), or null. */
@@ -728,7 +713,7 @@ final class EnglishRules {
         if (!a.isInteger() || a.grouped() || a.sign() != 0 || end >= text.length() || text.charAt(end) != ' ') {
             return null;
         }
-        Matcher m = at(FRACTION, 10, end + 1);
+        Matcher m = at(FRACTION, end + 1);
         if (m == null) {
             return null;
         }
@@ -948,7 +933,7 @@ final class EnglishRules {
         Matcher m;
         char c = text.charAt(i);
         if ((c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F')
-                && (m = at(URL, 14, i)) != null) {
+                && (m = at(URL, i)) != null) {
             return address(m.start(), trimUrl(m.start(), m.end()));
         }
         int local = i;
@@ -957,10 +942,10 @@ final class EnglishRules {
             dot |= text.charAt(local) == '.';
             local++;
         }
-        if (local < text.length() && text.charAt(local) == '@' && (m = at(EMAIL, 15, i)) != null) {
+        if (local < text.length() && text.charAt(local) == '@' && (m = at(EMAIL, i)) != null) {
             return address(i, m.end());
         }
-        if (dot && (m = at(DOMAIN, 16, i)) != null && m.group().indexOf('.') > 0) {
+        if (dot && (m = at(DOMAIN, i)) != null && m.group().indexOf('.') > 0) {
             return address(i, trimUrl(i, m.end()));
         }
         int end = i;
@@ -973,7 +958,7 @@ final class EnglishRules {
         }
         String word = text.substring(i, end);
         if (after == '.' && end + 1 < text.length() && Character.isLetter(text.charAt(end + 1))
-                && (m = at(DOTTED, 17, i)) != null) {
+                && (m = at(DOTTED, i)) != null) {
             return dotted(m);
         }
         if (MONTHS.containsKey(word.toLowerCase(Locale.ROOT)) && Character.isUpperCase(c)) {
@@ -1106,14 +1091,14 @@ final class EnglishRules {
 
     private Reading monthDate(int i) {
         Matcher m;
-        if ((m = at(MONTH_DAY, 18, i)) != null) {
+        if ((m = at(MONTH_DAY, i)) != null) {
             int day = Integer.parseInt(m.group(2));
             if (day >= 1 && day <= 31) {
                 int year = m.group(3) == null ? -1 : Integer.parseInt(m.group(3));
                 return new Reading(m.end(), EnglishNumbers.date(year, month(m.group(1)), day, null, false));
             }
         }
-        if ((m = at(MONTH_YEAR, 19, i)) != null) {
+        if ((m = at(MONTH_YEAR, i)) != null) {
             return new Reading(m.end(), EnglishNumbers.date(Integer.parseInt(m.group(2)), month(m.group(1)), -1,
                     null, false));
         }
