@@ -1,10 +1,33 @@
 package dev.chorus.text;
 
+import static dev.chorus.text.EnglishAbbreviationTable.ALWAYS_TITLES;
+import static dev.chorus.text.EnglishAbbreviationTable.CAPITALIZED_WORDS;
+import static dev.chorus.text.EnglishAbbreviationTable.FINAL_ABBREVIATIONS;
+import static dev.chorus.text.EnglishAbbreviationTable.INNER_ABBREVIATIONS;
+import static dev.chorus.text.EnglishAbbreviationTable.NUMBER_ABBREVIATIONS;
+import static dev.chorus.text.EnglishAbbreviationTable.TITLES;
+import static dev.chorus.text.EnglishAbbreviationTable.WORD_ACRONYMS;
+import static dev.chorus.text.EnglishCueTable.COUNT_CUES;
+import static dev.chorus.text.EnglishCueTable.ERAS;
+import static dev.chorus.text.EnglishCueTable.ID_CUES;
+import static dev.chorus.text.EnglishCueTable.NON_NOUNS;
+import static dev.chorus.text.EnglishCueTable.NOT_NOUNS_AFTER_AMOUNT;
+import static dev.chorus.text.EnglishCueTable.ROMAN_CUES;
+import static dev.chorus.text.EnglishCueTable.YEAR_CUES;
+import static dev.chorus.text.EnglishCurrencyTable.CODES;
+import static dev.chorus.text.EnglishCurrencyTable.DOLLAR;
+import static dev.chorus.text.EnglishCurrencyTable.DOLLAR_PREFIXES;
+import static dev.chorus.text.EnglishCurrencyTable.SCALES;
+import static dev.chorus.text.EnglishCurrencyTable.SCALE_WORDS;
+import static dev.chorus.text.EnglishCurrencyTable.SYMBOLS;
+import static dev.chorus.text.EnglishUnitTable.ATTACHED_ONLY;
+import static dev.chorus.text.EnglishUnitTable.UNITS;
+
+import dev.chorus.text.EnglishCurrencyTable.Currency;
+import dev.chorus.text.EnglishUnitTable.Unit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,9 +49,6 @@ import java.util.regex.Pattern;
  */
 final class EnglishRules {
 
-    private static final String MONTH_NAMES = "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
-            + "|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?";
-
     private static final Pattern PHONE_NANP = Pattern.compile(
             "(?:\\+1[ .-]?|1[ .-])?(?:\\(\\d{3}\\) ?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w])");
     private static final Pattern PHONE_INTL = Pattern.compile(
@@ -39,10 +59,11 @@ final class EnglishRules {
     private static final Pattern DATE_NUMERIC = Pattern.compile(
             "(\\d{1,2})([-/.])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\w]|[-/.]\\d)");
     private static final Pattern DAY_MONTH = Pattern.compile(
-            "(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(" + MONTH_NAMES + ")\\.?(?:,? (\\d{4}))?(?![\\w])");
+            "(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(" + EnglishMonthTable.NAMES + ")\\.?(?:,? (\\d{4}))?(?![\\w])");
     private static final Pattern MONTH_DAY = Pattern.compile(
-            "(" + MONTH_NAMES + ")\\.? (\\d{1,2})(?:st|nd|rd|th)?(?:,? (\\d{4}))?(?![\\w])");
-    private static final Pattern MONTH_YEAR = Pattern.compile("(" + MONTH_NAMES + ")\\.?,? (\\d{4})(?![\\w])");
+            "(" + EnglishMonthTable.NAMES + ")\\.? (\\d{1,2})(?:st|nd|rd|th)?(?:,? (\\d{4}))?(?![\\w])");
+    private static final Pattern MONTH_YEAR = Pattern.compile(
+            "(" + EnglishMonthTable.NAMES + ")\\.?,? (\\d{4})(?![\\w])");
     private static final Pattern TIME = Pattern.compile(
             "(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?: ?([aApP])\\.?[mM](?:\\.|(?![A-Za-z])))?(?![\\w]|:\\d)");
     private static final Pattern HOUR_MERIDIEM = Pattern.compile(
@@ -65,227 +86,6 @@ final class EnglishRules {
     private static final Pattern ROMAN = Pattern.compile(
             "M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})");
 
-    private static final Map<String, Integer> MONTHS = monthIndex();
-
-    /** A currency's unit names; {@code minorSingular} is {@code null} when amounts are read with "point". */
-    private record Currency(String singular, String plural, String minorSingular, String minorPlural) {
-    }
-
-    private static final Currency DOLLAR = new Currency("dollar", "dollars", "cent", "cents");
-
-    private static final Map<Character, Currency> SYMBOLS = Map.of(
-            '$', DOLLAR,
-            '\u20AC', new Currency("euro", "euros", "cent", "cents"),
-            '\u00A3', new Currency("pound", "pounds", "penny", "pence"),
-            '\u00A5', new Currency("yen", "yen", null, null),
-            '\u20A9', new Currency("won", "won", null, null),
-            '\u20B9', new Currency("rupee", "rupees", "paisa", "paise"));
-
-    private static final Map<String, Currency> CODES = Map.ofEntries(
-            Map.entry("USD", new Currency("US dollar", "US dollars", "cent", "cents")),
-            Map.entry("EUR", new Currency("euro", "euros", "cent", "cents")),
-            Map.entry("GBP", new Currency("pound", "pounds", "penny", "pence")),
-            Map.entry("JPY", new Currency("yen", "yen", null, null)),
-            Map.entry("CNY", new Currency("yuan", "yuan", null, null)),
-            Map.entry("RMB", new Currency("yuan", "yuan", null, null)),
-            Map.entry("CAD", new Currency("Canadian dollar", "Canadian dollars", "cent", "cents")),
-            Map.entry("AUD", new Currency("Australian dollar", "Australian dollars", "cent", "cents")),
-            Map.entry("HKD", new Currency("Hong Kong dollar", "Hong Kong dollars", "cent", "cents")),
-            Map.entry("CHF", new Currency("Swiss franc", "Swiss francs", null, null)),
-            Map.entry("INR", new Currency("rupee", "rupees", "paisa", "paise")));
-
-    /** Letters before "$" that name a dollar: {@code US$5}, {@code A$5}. */
-    private static final Map<String, String> DOLLAR_PREFIXES = Map.of(
-            "US", "USD", "A", "AUD", "AU", "AUD", "C", "CAD", "CA", "CAD", "HK", "HKD");
-
-    private static final Map<String, String> SCALES = Map.of(
-            "k", "thousand", "K", "thousand", "m", "million", "M", "million", "mn", "million",
-            "b", "billion", "bn", "billion", "B", "billion", "tn", "trillion", "T", "trillion");
-
-    private static final Set<String> SCALE_WORDS = Set.of("thousand", "million", "billion", "trillion");
-
-    /** Units after a number: {unit, singular, plural}, longest first where one is a prefix of another. */
-    private static final String[][] UNITS = {
-        {"km/h", "kilometer per hour", "kilometers per hour"},
-        {"m/s", "meter per second", "meters per second"},
-        {"\u00B0C", "degree Celsius", "degrees Celsius"},
-        {"\u00B0F", "degree Fahrenheit", "degrees Fahrenheit"},
-        {"\u00B0", "degree", "degrees"},
-        {"kph", "kilometer per hour", "kilometers per hour"},
-        {"mph", "mile per hour", "miles per hour"},
-        {"mAh", "milliamp hour", "milliamp hours"},
-        {"GHz", "gigahertz", "gigahertz"},
-        {"MHz", "megahertz", "megahertz"},
-        {"kHz", "kilohertz", "kilohertz"},
-        {"Hz", "hertz", "hertz"},
-        {"kWh", "kilowatt hour", "kilowatt hours"},
-        {"kW", "kilowatt", "kilowatts"},
-        {"km", "kilometer", "kilometers"},
-        {"kg", "kilogram", "kilograms"},
-        {"mg", "milligram", "milligrams"},
-        {"\u03BCg", "microgram", "micrograms"},
-        {"cm", "centimeter", "centimeters"},
-        {"mm", "millimeter", "millimeters"},
-        {"\u03BCm", "micrometer", "micrometers"},
-        {"nm", "nanometer", "nanometers"},
-        {"ml", "milliliter", "milliliters"},
-        {"mL", "milliliter", "milliliters"},
-        {"L", "liter", "liters"},
-        {"TB", "terabyte", "terabytes"},
-        {"GB", "gigabyte", "gigabytes"},
-        {"MB", "megabyte", "megabytes"},
-        {"KB", "kilobyte", "kilobytes"},
-        {"kB", "kilobyte", "kilobytes"},
-        {"Gbps", "gigabit per second", "gigabits per second"},
-        {"Mbps", "megabit per second", "megabits per second"},
-        {"ms", "millisecond", "milliseconds"},
-        {"\u03BCs", "microsecond", "microseconds"},
-        {"ns", "nanosecond", "nanoseconds"},
-        {"secs", "second", "seconds"},
-        {"sec", "second", "seconds"},
-        {"mins", "minute", "minutes"},
-        {"min", "minute", "minutes"},
-        {"hrs", "hour", "hours"},
-        {"hr", "hour", "hours"},
-        {"yrs", "year", "years"},
-        {"yr", "year", "years"},
-        {"lbs", "pound", "pounds"},
-        {"lb", "pound", "pounds"},
-        {"oz", "ounce", "ounces"},
-        {"tbsp", "tablespoon", "tablespoons"},
-        {"tsp", "teaspoon", "teaspoons"},
-        {"gal", "gallon", "gallons"},
-        {"qt", "quart", "quarts"},
-        {"ft", "foot", "feet"},
-        {"yd", "yard", "yards"},
-        {"mi", "mile", "miles"},
-        {"dB", "decibel", "decibels"},
-        {"px", "pixel", "pixels"},
-        {"in", "inch", "inches"},
-        {"m", "meter", "meters"},
-        {"g", "gram", "grams"},
-        {"s", "second", "seconds"},
-        {"h", "hour", "hours"},
-        {"W", "watt", "watts"},
-        {"V", "volt", "volts"},
-    };
-
-    /** Units that are also common words: only read straight after the digits, as in "12in". */
-    private static final Set<String> ATTACHED_ONLY = Set.of("in");
-
-    private static final Set<String> YEAR_CUES = Set.of(
-            "in", "since", "by", "from", "until", "till", "year", "of", "circa", "around", "before", "after",
-            "during", "early", "late", "mid", "summer", "winter", "spring", "autumn", "fall", "born", "ca",
-            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-            "november", "december");
-
-    private static final Set<String> COUNT_CUES = Set.of(
-            "page", "pages", "number", "no", "item", "items", "chapter", "section",
-            "model", "version", "step", "level", "code", "pin", "box", "unit", "line",
-            "rule", "article", "episode", "vol", "volume", "issue",
-            "figure", "fig", "table", "p", "pp", "id", "about", "over", "under", "nearly", "almost", "only",
-            "exactly", "approximately", "some", "than", "total", "all", "these", "those", "the", "with", "had",
-            "has", "have", "cost", "costs", "paid", "pay", "score", "scored", "sold", "bought", "earned",
-            "weighs", "weighed");
-
-    /** Words before a number that names a room, a flight or a road: read in pairs, "room twelve oh four". */
-    private static final Set<String> ID_CUES = Set.of(
-            "room", "flight", "suite", "apt", "apartment", "bus", "route", "exit", "highway", "interstate", "track",
-            "gate", "platform", "channel", "train");
-
-    private static final Set<String> ERAS = Set.of("AD", "BC", "BCE", "CE");
-
-    /** Everyday words that capitals make loud, not acronyms to spell. */
-    private static final Set<String> CAPITALIZED_WORDS = Set.of(
-            "THE", "AND", "FOR", "ARE", "BUT", "NOT", "YOU", "ALL", "ANY", "CAN", "HAD", "HER", "WAS", "ONE",
-            "OUR", "OUT", "DAY", "GET", "GOT", "HAS", "HIM", "HIS", "HOW", "NEW", "NOW", "OLD", "SEE", "TWO",
-            "WAY", "WHO", "DID", "LET", "PUT", "SAY", "SHE", "TOO", "USE", "YES", "NO", "GO", "DO", "IS", "IN",
-            "ON", "AT", "TO", "OF", "BE", "BY", "MY", "ME", "WE", "HE", "SO", "UP", "IF", "AN", "AS", "OH", "HI",
-            "HEY", "WOW", "YAY", "HELLO", "HELP", "STOP", "WAIT", "LOOK", "NEVER", "EVER", "VERY", "WHAT", "WHY",
-            "WHEN", "WHERE", "THIS", "THAT", "WITH", "FROM", "HAVE", "YOUR", "JUST", "LIKE", "LOVE", "GOOD",
-            "BEST", "FREE", "SALE", "WILL", "MUST", "READ", "NOTE", "ALERT", "SOON", "BIG", "HOT", "NEWS", "DEAL",
-            "HUGE", "LAST", "ONLY", "MORE", "MOST", "DONE", "OPEN", "CLOSED", "EXIT", "DANGER", "SORRY", "THANK",
-            "THANKS", "PLEASE", "NOTICE", "WARNING", "GREAT", "AMAZING", "REALLY", "HERE", "THERE", "THEY",
-            "THEM", "THEN", "WELL", "BACK", "BAD", "SAD", "FUN", "COOL", "NICE", "YEAH", "NOPE", "OOPS", "STAY",
-            "KEEP", "CALL", "TODAY", "FIRE", "RUN", "COME", "DOWN", "OFF", "OVER", "LIVE", "WIN", "LOST");
-
-    /** Words after a number that do not name what is counted, so they leave a year a year. */
-    private static final Set<String> NON_NOUNS = Set.of(
-            "and", "or", "but", "to", "was", "is", "were", "are", "be", "been", "when", "where", "while", "the",
-            "a", "an", "in", "on", "at", "for", "with", "as", "saw", "had", "has", "have", "became", "began",
-            "ended", "brought", "marked", "will", "would", "could", "should", "might", "may", "can", "did",
-            "does", "which", "that", "who", "through", "until", "till", "before", "after", "then", "than",
-            "onwards", "onward", "election", "season", "census", "edition", "model", "version", "olympics",
-            "world", "ad", "bc", "ce", "bce");
-
-    /** Words after "a 5 km" that show the amount is not describing a noun: "a 5 km or so". */
-    private static final Set<String> NOT_NOUNS_AFTER_AMOUNT = Set.of(
-            "of", "per", "each", "a", "an", "the", "in", "on", "at", "for", "to", "and", "or", "more", "less",
-            "than", "from", "away", "long", "wide", "tall", "high", "deep", "old", "ago", "later", "so");
-
-    private static final Map<String, String> WORD_ACRONYMS = Map.ofEntries(
-            Map.entry("NASA", "Nasa"), Map.entry("NATO", "Nato"), Map.entry("UNESCO", "Unesco"),
-            Map.entry("UNICEF", "Unicef"), Map.entry("SCUBA", "scuba"), Map.entry("LASER", "laser"),
-            Map.entry("RADAR", "radar"), Map.entry("SONAR", "sonar"), Map.entry("GIF", "gif"),
-            Map.entry("JPEG", "jay peg"), Map.entry("PIN", "pin"), Map.entry("AIDS", "aids"),
-            Map.entry("OPEC", "Opec"), Map.entry("FIFA", "Fifa"), Map.entry("NAFTA", "Nafta"),
-            Map.entry("COVID", "Covid"), Map.entry("IKEA", "Ikea"), Map.entry("NASDAQ", "Nasdaq"),
-            Map.entry("RAM", "ram"), Map.entry("ROM", "rom"), Map.entry("LAN", "lan"), Map.entry("WAN", "wan"),
-            Map.entry("CAPTCHA", "captcha"), Map.entry("UNIX", "Unix"), Map.entry("LINUX", "Linux"),
-            Map.entry("ASCII", "askee"), Map.entry("SIM", "sim"), Map.entry("POTUS", "Potus"),
-            Map.entry("SWAT", "swat"), Map.entry("FEMA", "Fema"), Map.entry("OSHA", "Osha"),
-            Map.entry("ZIP", "zip"), Map.entry("YOLO", "yolo"), Map.entry("NIMBY", "nimby"),
-            Map.entry("ASAP", "A S A P"), Map.entry("OK", "okay"), Map.entry("WWI", "World War One"),
-            Map.entry("WWII", "World War Two"));
-
-    /** Titles before a name; these are expanded only when a capitalized word follows. */
-    private static final Map<String, String> TITLES = Map.ofEntries(
-            Map.entry("Mr", "Mister"), Map.entry("Mrs", "Missus"), Map.entry("Ms", "Miz"),
-            Map.entry("Prof", "Professor"), Map.entry("Gen", "General"), Map.entry("Capt", "Captain"),
-            Map.entry("Lt", "Lieutenant"), Map.entry("Col", "Colonel"), Map.entry("Sgt", "Sergeant"),
-            Map.entry("Rev", "Reverend"), Map.entry("Hon", "Honorable"), Map.entry("Gov", "Governor"),
-            Map.entry("Sen", "Senator"), Map.entry("Rep", "Representative"), Map.entry("Pres", "President"),
-            Map.entry("Mt", "Mount"), Map.entry("Ft", "Fort"), Map.entry("Messrs", "Messieurs"));
-
-    /** Titles read as such even before a lowercase word or at the end. */
-    private static final Set<String> ALWAYS_TITLES = Set.of("Mr", "Mrs", "Ms", "Prof", "Messrs");
-
-    /** Abbreviations that may end a sentence: the period stays when the text ends or a capital follows. */
-    private static final Map<String, String> FINAL_ABBREVIATIONS = Map.ofEntries(
-            Map.entry("Ave", "Avenue"), Map.entry("Blvd", "Boulevard"), Map.entry("Rd", "Road"),
-            Map.entry("Ln", "Lane"), Map.entry("Hwy", "Highway"), Map.entry("Sq", "Square"),
-            Map.entry("Jr", "Junior"), Map.entry("Sr", "Senior"), Map.entry("Inc", "Incorporated"),
-            Map.entry("Ltd", "Limited"), Map.entry("Co", "Company"), Map.entry("Corp", "Corporation"),
-            Map.entry("Dept", "Department"), Map.entry("Univ", "University"), Map.entry("Bros", "Brothers"),
-            Map.entry("etc", "et cetera"), Map.entry("Etc", "Et cetera"),
-            Map.entry("Feb", "February"), Map.entry("Mar", "March"), Map.entry("Apr", "April"),
-            Map.entry("Jun", "June"), Map.entry("Jul", "July"), Map.entry("Aug", "August"),
-            Map.entry("Sep", "September"), Map.entry("Sept", "September"), Map.entry("Oct", "October"),
-            Map.entry("Nov", "November"), Map.entry("Dec", "December"));
-
-    /** Abbreviations inside a sentence: the period goes. */
-    private static final Map<String, String> INNER_ABBREVIATIONS = Map.ofEntries(
-            Map.entry("vs", "versus"), Map.entry("Vs", "Versus"), Map.entry("approx", "approximately"),
-            Map.entry("Approx", "Approximately"), Map.entry("incl", "including"), Map.entry("Incl", "Including"),
-            Map.entry("esp", "especially"), Map.entry("Esp", "Especially"));
-
-    /** Abbreviations read only before a number: "No. 5", "p. 12". */
-    private static final Map<String, String> NUMBER_ABBREVIATIONS = Map.ofEntries(
-            Map.entry("No", "number"), Map.entry("no", "number"), Map.entry("Nos", "numbers"),
-            Map.entry("nos", "numbers"), Map.entry("Vol", "volume"), Map.entry("vol", "volume"),
-            Map.entry("p", "page"), Map.entry("pp", "pages"), Map.entry("Fig", "figure"),
-            Map.entry("fig", "figure"), Map.entry("Ch", "chapter"), Map.entry("ch", "chapter"),
-            Map.entry("ca", "circa"), Map.entry("c", "circa"), Map.entry("Ex", "example"),
-            Map.entry("Pt", "part"), Map.entry("pt", "part"), Map.entry("Sec", "section"),
-            Map.entry("sec", "section"), Map.entry("Art", "article"), Map.entry("art", "article"));
-
-    /** Words after which a Roman numeral is a plain number: "Chapter IV", "World War II". */
-    private static final Set<String> ROMAN_CUES = Set.of(
-            "chapter", "part", "volume", "vol", "book", "act", "scene", "section", "phase", "type", "class",
-            "level", "stage", "round", "episode", "article", "title", "war", "grade", "category", "appendix",
-            "canto", "psalm", "series", "mark", "mk", "step", "unit", "schedule", "annex", "division", "apollo",
-            "bowl", "tier", "figure", "table", "plate", "number", "movement", "symphony", "game");
-
     private final String text;
     private final boolean dayFirst;
     private final TextMatcher matcher;
@@ -297,20 +97,6 @@ final class EnglishRules {
         this.text = text;
         this.matcher = new TextMatcher(text);
         this.dayFirst = EnglishNumbers.dayFirst(locale);
-    }
-
-    private static Map<String, Integer> monthIndex() {
-        String[][] names = {
-            {"jan", "january"}, {"feb", "february"}, {"mar", "march"}, {"apr", "april"}, {"may"},
-            {"jun", "june"}, {"jul", "july"}, {"aug", "august"}, {"sep", "sept", "september"},
-            {"oct", "october"}, {"nov", "november"}, {"dec", "december"}};
-        java.util.HashMap<String, Integer> index = new java.util.HashMap<>();
-        for (int m = 0; m < names.length; m++) {
-            for (String name : names[m]) {
-                index.put(name, m + 1);
-            }
-        }
-        return Map.copyOf(index);
     }
 
     private Matcher at(Pattern pattern, int i) {
@@ -533,7 +319,7 @@ final class EnglishRules {
     }
 
     private static int month(String name) {
-        return MONTHS.get(name.toLowerCase(Locale.ROOT));
+        return EnglishMonthTable.number(name);
     }
 
     private Reading time(Matcher m) {
@@ -607,7 +393,7 @@ final class EnglishRules {
             end = b.end();
         }
         String suffix = null;
-        String[] unit = null;
+        Unit unit = null;
         int space = end < text.length() && text.charAt(end) == ' ' ? end + 1 : end;
         if (space < text.length() && text.charAt(space) == '%') {
             suffix = "percent";
@@ -623,7 +409,7 @@ final class EnglishRules {
         } else {
             unit = unitAt(end);
             if (unit != null) {
-                end = unit[0].length() + (text.charAt(end) == ' ' ? end + 1 : end);
+                end = unit.symbol().length() + (text.charAt(end) == ' ' ? end + 1 : end);
             } else if (b == null) {
                 Reading money = moneyAfter(a, end);
                 if (money != null) {
@@ -639,7 +425,7 @@ final class EnglishRules {
             return null;
         }
         if (unit != null) {
-            suffix = (b == null && a.isOne()) || attributive(i, end) ? unit[1] : unit[2];
+            suffix = (b == null && a.isOne()) || attributive(i, end) ? unit.singular() : unit.plural();
         }
         String words;
         if (b != null) {
@@ -671,15 +457,15 @@ final class EnglishRules {
         return matcher.endsWord(end);
     }
 
-    /** Returns {unit, singular, plural} for the unit at {@code end} (after at most one space), or null. */
-    private String[] unitAt(int end) {
+    /** Returns the unit at {@code end} (after at most one space), or null. */
+    private Unit unitAt(int end) {
         if (end >= text.length()) {
             return null;
         }
         boolean spaced = text.charAt(end) == ' ';
         int start = spaced ? end + 1 : end;
-        for (String[] unit : UNITS) {
-            String symbol = unit[0];
+        for (Unit unit : UNITS) {
+            String symbol = unit.symbol();
             if (text.startsWith(symbol, start) && endsWord(start + symbol.length())
                     && !(spaced && ATTACHED_ONLY.contains(symbol))) {
                 return unit;
@@ -884,8 +670,7 @@ final class EnglishRules {
             return null;
         }
         if (attributive(start, end) && (a.isInteger() || scale != null)) {
-            currency = new Currency(currency.singular(), currency.singular(), currency.minorSingular(),
-                    currency.minorSingular());
+            currency = currency.singularOnly();
         }
         String words = moneyWords(currency, a, scale, b);
         return new Reading(end, negative ? "minus " + words : words);
@@ -961,7 +746,7 @@ final class EnglishRules {
                 && (m = at(DOTTED, i)) != null) {
             return dotted(m);
         }
-        if (MONTHS.containsKey(word.toLowerCase(Locale.ROOT)) && Character.isUpperCase(c)) {
+        if (EnglishMonthTable.isMonth(word) && Character.isUpperCase(c)) {
             Reading r = monthDate(i);
             if (r != null) {
                 return r;

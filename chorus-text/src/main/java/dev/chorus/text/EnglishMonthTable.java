@@ -1,0 +1,47 @@
+package dev.chorus.text;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** English month names: the spellings a date may use, and the number of each month. */
+final class EnglishMonthTable {
+
+    /** Month names and their abbreviations, as a regex alternation for the date patterns. */
+    static final String NAMES = "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+            + "|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?";
+
+    private static final Map<String, Integer> NUMBERS = numbers();
+
+    private EnglishMonthTable() {
+    }
+
+    private static Map<String, Integer> numbers() {
+        String[][] names = {
+            {"jan", "january"}, {"feb", "february"}, {"mar", "march"}, {"apr", "april"}, {"may"},
+            {"jun", "june"}, {"jul", "july"}, {"aug", "august"}, {"sep", "sept", "september"},
+            {"oct", "october"}, {"nov", "november"}, {"dec", "december"}};
+        HashMap<String, Integer> index = new HashMap<>();
+        for (int m = 0; m < names.length; m++) {
+            for (String name : names[m]) {
+                index.put(name, m + 1);
+            }
+        }
+        return Map.copyOf(index);
+    }
+
+    /** Returns whether {@code name}, in any case, is a month name or abbreviation. */
+    static boolean isMonth(String name) {
+        return NUMBERS.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Returns the number (1 to 12) of the month {@code name}, in any case.
+     *
+     * @throws NullPointerException when {@code name} is no month, such as "Sepember", which {@link #NAMES}
+     *         matches
+     */
+    static int number(String name) {
+        return NUMBERS.get(name.toLowerCase(Locale.ROOT));
+    }
+}
