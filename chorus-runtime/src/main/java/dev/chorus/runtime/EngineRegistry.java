@@ -63,27 +63,17 @@ public final class EngineRegistry implements AutoCloseable {
     private volatile boolean closed;
 
     private EngineRegistry(Builder b) {
-        Map<String, TtsEngine> open = new LinkedHashMap<>();
-        Map<String, String> missing = new LinkedHashMap<>();
-        Map<String, Integer> sizes = new HashMap<>();
         List<TtsEngineProvider> providers = b.providers != null ? b.providers
                 : ServiceLoader.load(TtsEngineProvider.class).stream().map(ServiceLoader.Provider::get).toList();
-        for (TtsEngineProvider p : providers) {
-            if (b.enabled != null && !b.enabled.contains(p.id())) {
-                continue;
-            }
-            int n = b.workers.getOrDefault(p.id(), b.defaultWorkers);
-            try {
-                open.put(p.id(), p.open(new EngineContext(n, b.settings)));
-                sizes.put(p.id(), n);
-            } catch (EngineUnavailableException e) {
-                missing.put(p.id(), e.getMessage());
-                LOG.log(System.Logger.Level.WARNING, "engine ''{0}'' is unavailable: {1}", p.id(), e.getMessage());
-            }
-        }
+        // Engines that need a phonemizer (piper) get it from the engine that offers it, opened first on demand.
+        EngineOpener opener = new EngineOpener(
+                providers.stream().filter(p -> b.enabled == null || b.enabled.contains(p.id())).toList(),
+                id -> b.workers.getOrDefault(id, b.defaultWorkers), b.settings);
+        opener.openAll();
+        Map<String, TtsEngine> open = opener.engines();
         this.engines = Collections.unmodifiableMap(open);
-        this.unavailable = Collections.unmodifiableMap(missing);
-        this.workers = Map.copyOf(sizes);
+        this.unavailable = Collections.unmodifiableMap(opener.unavailable());
+        this.workers = opener.workers();
         this.aliases = copyChains(b.aliases);
         this.languageDefaults = copyChains(b.languageDefaults);
         this.defaultVoice = b.defaultVoice;

@@ -67,10 +67,18 @@ public abstract class EngineConformanceSuite {
         return 4;
     }
 
+    /**
+     * Returns the context to open the engine with; by default the worker count and nothing else. An engine that
+     * needs another engine's phonemizer offers one here, as the runtime would.
+     */
+    protected EngineContext context(int workers) {
+        return EngineContext.of(workers);
+    }
+
     @BeforeAll
     final void openEngine() {
         assumeTrue(available(), () -> "engine '" + engineId() + "' is not available on this machine: SKIPPED");
-        engine = provider().open(EngineContext.of(workers()));
+        engine = provider().open(context(workers()));
         voice = engine.load(voiceId());
     }
 
@@ -226,7 +234,7 @@ public abstract class EngineConformanceSuite {
 
     @Test
     void closesCleanlyAndCanReopen() {
-        TtsEngine second = provider().open(EngineContext.of(1));
+        TtsEngine second = provider().open(context(1));
         Voice v = second.load(voiceId());
         Pcm.Collector sink = new Pcm.Collector();
         assertThat(v.synthesize("Hello.", SynthesisOptions.defaults(), sink)).isTrue();

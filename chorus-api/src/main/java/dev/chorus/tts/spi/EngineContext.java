@@ -2,24 +2,32 @@ package dev.chorus.tts.spi;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Settings handed to an engine when it opens.
+ * What an engine is handed when it opens.
  *
- * @param workers  how many syntheses the runtime will run on this engine at once; engines that need per-thread
- *                 state (such as a private native library copy) size it from this
- * @param settings engine-specific settings ({@code key -> value}), documented per engine
+ * @param workers      how many syntheses the runtime will run on this engine at once; engines that need per-thread
+ *                     state (such as a private native library copy) size it from this
+ * @param settings     engine-specific settings ({@code key -> value}), documented per engine
+ * @param phonemizers  the phonemizers other engines offer, by name (see {@link #phonemizer(String)})
  */
-public record EngineContext(int workers, Map<String, String> settings) {
+public record EngineContext(int workers, Map<String, String> settings, PhonemizerSource phonemizers) {
 
     public EngineContext {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
         }
         settings = Map.copyOf(Objects.requireNonNull(settings, "settings"));
+        Objects.requireNonNull(phonemizers, "phonemizers");
     }
 
-    /** Returns a context with the given worker count and no settings. */
+    /** Returns a context with the given worker count and settings, and no phonemizers. */
+    public EngineContext(int workers, Map<String, String> settings) {
+        this(workers, settings, PhonemizerSource.none());
+    }
+
+    /** Returns a context with the given worker count, no settings and no phonemizers. */
     public static EngineContext of(int workers) {
         return new EngineContext(workers, Map.of());
     }
@@ -27,5 +35,21 @@ public record EngineContext(int workers, Map<String, String> settings) {
     /** Returns the setting for {@code key}, or {@code fallback} when it is not set. */
     public String setting(String key, String fallback) {
         return settings.getOrDefault(key, fallback);
+    }
+
+    /**
+     * Returns the phonemizer named {@code name}: the runtime offers each open engine's
+     * {@link TtsEngine#phonemizer()} under the engine's id ({@code espeak}). An engine calls this while it opens or
+     * later; the runtime opens the engine that offers it first when needed.
+     *
+     * @return the phonemizer, or empty when no engine offers one under that name
+     */
+    public Optional<Phonemizer> phonemizer(String name) {
+        return phonemizers.phonemizer(Objects.requireNonNull(name, "name"));
+    }
+
+    /** Returns a copy of this context that offers the phonemizers of {@code source}. */
+    public EngineContext withPhonemizers(PhonemizerSource source) {
+        return new EngineContext(workers, settings, source);
     }
 }
