@@ -9,7 +9,6 @@ module dev.chorus.engine.piper {
     requires com.fasterxml.jackson.databind;
 
     exports dev.chorus.engine.piper;
-    exports dev.chorus.engine.piper.testmodel;
 
     uses dev.chorus.tts.spi.TtsEngineProvider;
 

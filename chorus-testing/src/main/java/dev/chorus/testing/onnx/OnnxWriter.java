@@ -1,4 +1,4 @@
-package dev.chorus.engine.piper.testmodel;
+package dev.chorus.testing.onnx;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -8,13 +8,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes ONNX models (protobuf wire format, field numbers from {@code onnx.proto}) for small graphs built in code.
- * Output is deterministic: the same graph always gives the same bytes.
+ * Writes ONNX models (protobuf wire format, field numbers from {@code onnx.proto}) for small graphs built in code,
+ * so that test models of any family (Piper, acoustic model + vocoder, Kokoro) are generated, tiny and exact, with
+ * no Python. Only what such graphs need: inputs and outputs with fixed or symbolic dimensions, float and int64
+ * constants, nodes of the default domain with integer attributes. Output is deterministic: the same graph always
+ * gives the same bytes. Not thread-safe.
+ *
+ * <pre>{@code
+ * byte[] model = new OnnxWriter()
+ *         .input("x", OnnxWriter.FLOAT, 1L, "n")
+ *         .output("y", OnnxWriter.FLOAT, 1L, "n")
+ *         .constant("two", new float[] {2})
+ *         .node("Mul", new String[] {"x", "two"}, "y")
+ *         .model("double", "chorus-test", 8, 17);
+ * }</pre>
  */
-final class OnnxWriter {
+public final class OnnxWriter {
 
-    static final int FLOAT = 1;
-    static final int INT64 = 7;
+    /** ONNX element type {@code FLOAT}. */
+    public static final int FLOAT = 1;
+    /** ONNX element type {@code INT32}. */
+    public static final int INT32 = 6;
+    /** ONNX element type {@code INT64}. */
+    public static final int INT64 = 7;
 
     private static final int ATTRIBUTE_INT = 2;
 
@@ -24,20 +40,24 @@ final class OnnxWriter {
     private final List<byte[]> outputs = new ArrayList<>();
     private int nodeCount;
 
+    /** Creates an empty graph. */
+    public OnnxWriter() {
+    }
+
     /** Adds a graph input; a dimension is a {@link Long} size or a {@link String} symbolic name. */
-    OnnxWriter input(String name, int elementType, Object... dims) {
+    public OnnxWriter input(String name, int elementType, Object... dims) {
         inputs.add(valueInfo(name, elementType, dims));
         return this;
     }
 
     /** Adds a graph output; a dimension is a {@link Long} size or a {@link String} symbolic name. */
-    OnnxWriter output(String name, int elementType, Object... dims) {
+    public OnnxWriter output(String name, int elementType, Object... dims) {
         outputs.add(valueInfo(name, elementType, dims));
         return this;
     }
 
     /** Adds a float constant with the given shape ({@code dims} empty for a scalar). */
-    OnnxWriter constant(String name, float[] values, long... dims) {
+    public OnnxWriter constant(String name, float[] values, long... dims) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             raw.putFloat(v);
@@ -47,7 +67,7 @@ final class OnnxWriter {
     }
 
     /** Adds an int64 constant with the given shape ({@code dims} empty for a scalar). */
-    OnnxWriter constant(String name, long[] values, long... dims) {
+    public OnnxWriter constant(String name, long[] values, long... dims) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {
             raw.putLong(v);
@@ -57,12 +77,12 @@ final class OnnxWriter {
     }
 
     /** Adds a node of the default domain with no attributes. */
-    OnnxWriter node(String opType, String[] in, String... out) {
+    public OnnxWriter node(String opType, String[] in, String... out) {
         return node(opType, in, out, new String[0], new long[0]);
     }
 
     /** Adds a node with one integer attribute. */
-    OnnxWriter node(String opType, String[] in, String out, String attribute, long value) {
+    public OnnxWriter node(String opType, String[] in, String out, String attribute, long value) {
         return node(opType, in, new String[] {out}, new String[] {attribute}, new long[] {value});
     }
 
@@ -85,7 +105,7 @@ final class OnnxWriter {
     }
 
     /** Returns the serialized {@code ModelProto}. */
-    byte[] model(String graphName, String producer, long irVersion, long opset) {
+    public byte[] model(String graphName, String producer, long irVersion, long opset) {
         Proto graph = new Proto();
         nodes.forEach(n -> graph.message(1, n));
         graph.string(2, graphName);

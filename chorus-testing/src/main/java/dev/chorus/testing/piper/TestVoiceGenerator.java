@@ -1,9 +1,10 @@
-package dev.chorus.engine.piper.testmodel;
+package dev.chorus.testing.piper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.testing.onnx.OnnxWriter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,13 @@
+/**
+ * Shared ONNX Runtime plumbing for engines: {@link dev.chorus.onnx.SessionFactory} (settings, CPU or CUDA with
+ * fallback), {@link dev.chorus.onnx.ModelInterface} (interface checks at load), {@link dev.chorus.onnx.BufferPool}
+ * (direct, native-order input buffers), {@link dev.chorus.onnx.RunLimiter} (simultaneous runs per model) and
+ * {@link dev.chorus.onnx.reload.VoiceDirectory} (versioned hot reload of a voices directory for any model family).
+ */
+module dev.chorus.onnx {
+    requires transitive dev.chorus.api;
+    requires transitive com.microsoft.onnxruntime;
+
+    exports dev.chorus.onnx;
+    exports dev.chorus.onnx.reload;
+}
