@@ -49,6 +49,8 @@ public final class EngineRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EngineRegistry.class.getName());
 
     private final Map<String, TtsEngine> engines;
+    /** Engines that are not enabled but were opened because an enabled one needs their phonemizer. */
+    private final List<TtsEngine> phonemizerHelpers;
     private final Map<String, String> unavailable;
     private final Map<String, Integer> workers;
     private final Map<String, LoadedVoice> loaded = new ConcurrentHashMap<>();
@@ -66,11 +68,11 @@ public final class EngineRegistry implements AutoCloseable {
         List<TtsEngineProvider> providers = b.providers != null ? b.providers
                 : ServiceLoader.load(TtsEngineProvider.class).stream().map(ServiceLoader.Provider::get).toList();
         // Engines that need a phonemizer (piper) get it from the engine that offers it, opened first on demand.
-        EngineOpener opener = new EngineOpener(
-                providers.stream().filter(p -> b.enabled == null || b.enabled.contains(p.id())).toList(),
+        EngineOpener opener = new EngineOpener(providers, b.enabled,
                 id -> b.workers.getOrDefault(id, b.defaultWorkers), b.settings);
         opener.openAll();
         Map<String, TtsEngine> open = opener.engines();
+        this.phonemizerHelpers = opener.helpers();
         this.engines = Collections.unmodifiableMap(open);
         this.unavailable = Collections.unmodifiableMap(opener.unavailable());
         this.workers = opener.workers();
@@ -296,11 +298,13 @@ public final class EngineRegistry implements AutoCloseable {
                 .orElse(dflt);
     }
 
-    /** Tells whether a BCP-47 tag equals {@code prefix} or extends it at a subtag boundary, ignoring case. */
+    /**
+     * Tells whether a voice's BCP-47 tag answers a request for {@code prefix}: equal to it or extending it at a
+     * subtag boundary, ignoring case, with macrolanguages and their individual languages matching each other
+     * ({@code zh} finds {@code cmn} voices).
+     */
     public static boolean languageMatches(String tag, String prefix) {
-        String t = tag.toLowerCase(Locale.ROOT).replace('_', '-');
-        String p = prefix.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        return t.equals(p) || t.startsWith(p + "-");
+        return LanguageTags.matches(tag, prefix);
     }
 
     private VoiceInfo firstInstalled(List<String> ids) {
@@ -469,6 +473,7 @@ public final class EngineRegistry implements AutoCloseable {
         loaded.clear();
         leases.clear();
         engines.values().forEach(TtsEngine::close);
+        phonemizerHelpers.forEach(TtsEngine::close);
     }
 
     /**
