@@ -1,16 +1,15 @@
 /**
- * The {@code piper} engine: Piper neural voices ({@code NAME.onnx} + {@code NAME.onnx.json}) on ONNX Runtime,
- * loaded from voice directories with hot reload and versions. Text becomes phonemes through the {@code espeak}
- * engine's phonemizer, found through {@link java.util.ServiceLoader} when the engine opens.
+ * The {@code piper} engine: Piper neural voices ({@code NAME.onnx} + {@code NAME.onnx.json}) on ONNX Runtime through
+ * the shared plumbing of {@code dev.chorus.onnx}, loaded from voice directories with hot reload and versions. Text
+ * becomes phonemes through the phonemizer the engine context offers under the name {@code espeak}.
  */
 module dev.chorus.engine.piper {
     requires transitive dev.chorus.api;
+    requires dev.chorus.onnx;
     requires com.microsoft.onnxruntime;
     requires com.fasterxml.jackson.databind;
 
     exports dev.chorus.engine.piper;
-
-    uses dev.chorus.tts.spi.TtsEngineProvider;
 
     provides dev.chorus.tts.spi.TtsEngineProvider with dev.chorus.engine.piper.PiperEngineProvider;
 }

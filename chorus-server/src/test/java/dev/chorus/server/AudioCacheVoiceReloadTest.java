@@ -1,7 +1,7 @@
 package dev.chorus.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.chorus.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.audio.Wav;
 import dev.chorus.audio.WavFiles;
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

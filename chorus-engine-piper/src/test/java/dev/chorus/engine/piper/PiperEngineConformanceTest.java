@@ -1,6 +1,7 @@
 package dev.chorus.engine.piper;
 
 import dev.chorus.testing.EngineConformanceSuite;
+import dev.chorus.tts.spi.EngineContext;
 
 /**
  * Runs the engine conformance suite against the checked-in test voice (found through the {@code piper.voices}
@@ -21,6 +22,11 @@ class PiperEngineConformanceTest extends EngineConformanceSuite {
     @Override
     protected int expectedSampleRate() {
         return 22_050;
+    }
+
+    @Override
+    protected EngineContext context(int workers) {
+        return EngineContext.of(workers).withPhonemizers(PiperFixture.phonemizers());
     }
 
     @Override

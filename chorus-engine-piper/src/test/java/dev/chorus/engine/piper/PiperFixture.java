@@ -1,7 +1,8 @@
 package dev.chorus.engine.piper;
 
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import dev.chorus.tts.spi.EngineContext;
+import dev.chorus.tts.spi.PhonemizerSource;
 import dev.chorus.tts.spi.TtsEngine;
 import dev.chorus.tts.spi.TtsEngineProvider;
 import org.junit.jupiter.api.Assumptions;
@@ -11,7 +12,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 
-/** Opens the engine on test voices, and skips, loudly, tests that need eSpeak NG when it is not installed. */
+/**
+ * Opens the engine on test voices with the espeak engine's phonemizer in its context (as the runtime offers it),
+ * and skips, loudly, tests that need eSpeak NG when it is not installed.
+ */
 public final class PiperFixture {
 
     /** The checked-in test voices (the tests run in the module's directory). */
@@ -30,7 +34,18 @@ public final class PiperFixture {
         settings.put(PiperEngineProvider.SCAN_INTERVAL, "0");
         settings.put(PiperEngineProvider.SENTENCE_SILENCE, "0");
         settings.putAll(extra);
-        return new PiperEngineProvider().open(new EngineContext(workers, settings));
+        return new PiperEngineProvider().open(context(workers, settings));
+    }
+
+    /** Returns a context with {@code settings} that offers the espeak phonemizer when eSpeak NG runs here. */
+    public static EngineContext context(int workers, Map<String, String> settings) {
+        return new EngineContext(workers, settings, phonemizers());
+    }
+
+    /** Returns the phonemizers the runtime would offer: {@code espeak}, when it can run here. */
+    public static PhonemizerSource phonemizers() {
+        return ESPEAK == null ? PhonemizerSource.none()
+                : PhonemizerSource.of(Map.of("espeak", ESPEAK.phonemizer().orElseThrow()));
     }
 
     /** Opens the engine on the checked-in test voices. */
@@ -38,26 +53,31 @@ public final class PiperFixture {
         return open(VOICES, 4, Map.of());
     }
 
-    private static final String ESPEAK_PROBLEM = espeakProblem();
+    private static String espeakProblem;
+    /** One espeak engine for the test JVM, whose phonemizer every Piper engine of the tests shares. */
+    private static final TtsEngine ESPEAK = openEspeak();
 
     /** Returns whether the espeak engine (and so its phonemizer) can run here; says why not, once, if not. */
     public static boolean espeakAvailable() {
-        return ESPEAK_PROBLEM == null;
+        return ESPEAK != null;
     }
 
-    private static String espeakProblem() {
+    private static TtsEngine openEspeak() {
         for (TtsEngineProvider p : ServiceLoader.load(TtsEngineProvider.class)) {
             if (p.id().equals("espeak")) {
                 try {
-                    p.open(EngineContext.of(1)).close();
-                    return null;
+                    TtsEngine engine = p.open(EngineContext.of(4));
+                    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(engine::close));
+                    return engine;
                 } catch (RuntimeException e) {
                     System.err.println("Piper tests that need eSpeak NG SKIPPED: " + e.getMessage());
-                    return e.getMessage();
+                    espeakProblem = e.getMessage();
+                    return null;
                 }
             }
         }
-        return "no espeak engine on the class path";
+        espeakProblem = "no espeak engine on the class path";
+        return null;
     }
 
     /** Skips the calling test when the engine has no eSpeak phonemizer (libespeak-ng missing). */

@@ -1,102 +1,77 @@
 package dev.chorus.engine.piper.internal;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
-import ai.onnxruntime.OrtSession;
 import dev.chorus.engine.piper.PiperEngineProvider;
+import dev.chorus.onnx.ExecutionProvider;
+import dev.chorus.onnx.SessionFactory;
+import dev.chorus.onnx.SessionSettings;
+import dev.chorus.onnx.reload.ModelVersion;
+import dev.chorus.onnx.reload.VoiceDirectory;
 import dev.chorus.tts.EngineUnavailableException;
-import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.spi.EngineContext;
 import dev.chorus.tts.spi.Phonemizer;
 import dev.chorus.tts.spi.TtsEngine;
-import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
- * The {@code piper} engine: a {@link VoiceRegistry} over the voice directories, ONNX Runtime sessions built with
- * the engine's settings, and the {@code espeak} engine's phonemizer. Thread-safe.
+ * The {@code piper} engine: a {@link VoiceDirectory} of {@link PiperFamily} voices, ONNX Runtime sessions built
+ * with the engine's settings, and the phonemizer the context offers under the name {@value #PHONEMIZER}.
+ * Thread-safe.
  */
 public final class PiperEngine implements TtsEngine {
 
     private static final System.Logger LOG = System.getLogger(PiperEngine.class.getName());
-    private static final String ESPEAK = "espeak";
+    /** The phonemizer Piper voices were trained with: eSpeak NG's IPA, offered by the {@code espeak} engine. */
+    static final String PHONEMIZER = "espeak";
 
     private final PiperSettings settings;
-    private final OrtEnvironment env;
-    private final String provider;
-    private final TtsEngine espeak;
+    private final SessionFactory sessions;
     private final Phonemizer phonemizer;
-    private final String phonemizerProblem;
-    private final VoiceRegistry registry;
+    private final PiperFamily family;
+    private final VoiceDirectory<PiperModel> directory;
+    private final VoiceResolver resolver;
     private final int silenceMillis;
-    private final AtomicInteger sessionsOpened = new AtomicInteger();
-    private final AtomicInteger sessionsClosed = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PiperEngine(PiperSettings settings, OrtEnvironment env, String provider, TtsEngine espeak,
-                        String phonemizerProblem) {
+    private PiperEngine(PiperSettings settings, SessionFactory sessions, Phonemizer phonemizer, String problem) {
         this.settings = settings;
-        this.env = env;
-        this.provider = provider;
-        this.espeak = espeak;
-        this.phonemizer = espeak == null ? null : espeak.phonemizer().orElse(null);
-        this.phonemizerProblem = espeak != null && phonemizer == null ? "the espeak engine offers no phonemizer"
-                : phonemizerProblem;
+        this.sessions = sessions;
+        this.phonemizer = phonemizer;
         this.silenceMillis = (int) settings.sentenceSilence().toMillis();
-        this.registry = new VoiceRegistry(PiperEngineProvider.ID, settings.voiceDirectories(),
-                settings.scanInterval(), this::createModel, this::handle);
+        this.family = new PiperFamily(sessions, phonemizer, problem, settings.maxConcurrentRuns());
+        this.directory = VoiceDirectory.builder(family)
+                .directories(settings.voiceDirectories())
+                .scanInterval(settings.scanInterval())
+                .build();
+        this.resolver = new VoiceResolver(PiperEngineProvider.ID, directory, family, this::handle);
     }
 
     /**
-     * Opens the engine: settings, ONNX Runtime, the eSpeak phonemizer, and every voice in the directories.
+     * Opens the engine: settings, ONNX Runtime, the phonemizer from the context, and every voice in the
+     * directories.
      *
      * @throws EngineUnavailableException if ONNX Runtime cannot load here
      * @throws IllegalArgumentException   if a setting is invalid
      */
     public static PiperEngine open(EngineContext context) {
-        return open(context, PiperEngine::openEspeak);
-    }
-
-    /** Opens the engine with the phonemizer engine from {@code espeakOpener} (which may return {@code null}). */
-    static PiperEngine open(EngineContext context, Function<EngineContext, TtsEngine> espeakOpener) {
         PiperSettings settings = PiperSettings.of(context);
-        OrtEnvironment env;
-        try {
-            env = OrtEnvironment.getEnvironment();
-        } catch (RuntimeException | LinkageError e) {
-            throw new EngineUnavailableException("piper: ONNX Runtime cannot load on this machine (" + e
-                    + "); it needs com.microsoft.onnxruntime:onnxruntime on the class path and a supported "
-                    + "platform (linux-x64, linux-aarch64, macOS, Windows)", e);
-        }
-        String provider = provider(settings);
-        TtsEngine espeak = null;
+        SessionFactory sessions = SessionFactory.open(PiperEngineProvider.ID, PiperEngineProvider.DEVICE,
+                sessionSettings(settings));
+        Phonemizer phonemizer = context.phonemizer(PHONEMIZER).orElse(null);
         String problem = null;
-        try {
-            espeak = espeakOpener.apply(context);
-            if (espeak == null) {
-                problem = "no engine with id 'espeak' is on the class or module path (add chorus-engine-espeak)";
-            }
-        } catch (RuntimeException e) {
-            problem = "the espeak engine cannot open: " + e.getMessage();
-        }
-        if (problem != null) {
+        if (phonemizer == null) {
+            problem = "no phonemizer named '" + PHONEMIZER + "' was offered to the piper engine (the runtime offers "
+                    + "the espeak engine's when chorus-engine-espeak is installed, enabled and can open)";
             LOG.log(System.Logger.Level.WARNING, "piper: no phonemizer, so only voices with phoneme_type "
                     + "\"text\" load: {0}", problem);
         }
-        PiperEngine engine = new PiperEngine(settings, env, provider, espeak, problem);
+        PiperEngine engine = new PiperEngine(settings, sessions, phonemizer, problem);
         try {
-            engine.registry.start();
+            engine.directory.start();
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -104,111 +79,15 @@ public final class PiperEngine implements TtsEngine {
         return engine;
     }
 
-    private static TtsEngine openEspeak(EngineContext context) {
-        Map<String, String> espeakSettings = new HashMap<>();
-        context.settings().forEach((k, v) -> {
-            if (k.startsWith(ESPEAK + ".")) {
-                espeakSettings.put(k, v);
-            }
-        });
-        EngineContext espeakContext = new EngineContext(context.workers(), espeakSettings);
-        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
-                PiperEngine.class.getClassLoader()}) {
-            for (ServiceLoader.Provider<TtsEngineProvider> p : ServiceLoader.load(TtsEngineProvider.class, loader)
-                    .stream().toList()) {
-                if (p.type().getName().startsWith(PiperEngine.class.getPackageName().replace(".internal", ""))) {
-                    continue;
-                }
-                TtsEngineProvider candidate = p.get();
-                if (candidate.id().equals(ESPEAK)) {
-                    return candidate.open(espeakContext);
-                }
-            }
-        }
-        return null;
+    private static SessionSettings sessionSettings(PiperSettings s) {
+        return new SessionSettings(s.intraOpThreads(), s.interOpThreads(),
+                SessionSettings.Optimization.valueOf(s.optimization().name()),
+                s.device() == PiperSettings.Device.CUDA ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
     }
 
-    private static String provider(PiperSettings settings) {
-        if (settings.device() != PiperSettings.Device.CUDA) {
-            return "cpu";
-        }
-        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            LOG.log(System.Logger.Level.WARNING, "piper.device=cuda: this ONNX Runtime has no CUDA provider (use "
-                    + "onnxruntime_gpu in place of onnxruntime, e.g. build with -Pgpu); running voices on the CPU");
-            return "cpu";
-        }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.addCUDA(0);
-            return "cuda";
-        } catch (OrtException | RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "piper.device=cuda: the CUDA provider cannot start ({0}); "
-                    + "running voices on the CPU", e.getMessage());
-            return "cpu";
-        }
-    }
-
-    private LoadedModel createModel(String name, int version, Path onnx, Path json, byte[] onnxBytes,
-                                    byte[] jsonBytes) throws LoadedModel.LoadException {
-        VoiceConfig config;
-        try {
-            config = VoiceConfig.parse(jsonBytes);
-        } catch (VoiceConfig.Invalid e) {
-            throw new LoadedModel.LoadException(json, e.getMessage());
-        }
-        if (config.phonemeType() == VoiceConfig.PhonemeType.ESPEAK) {
-            if (phonemizer == null) {
-                throw new LoadedModel.LoadException(json, "phoneme_type: \"espeak\" needs the espeak engine's "
-                        + "phonemizer, which is unavailable: " + phonemizerProblem
-                        + " (voices with phoneme_type \"text\" still load)");
-            }
-            try {
-                phonemizer.phonemize("a", config.espeakVoice());
-            } catch (InvalidInputException e) {
-                throw new LoadedModel.LoadException(json, "espeak.voice: '" + config.espeakVoice()
-                        + "' is not a voice eSpeak NG has here: " + e.getMessage());
-            }
-        }
-        OrtSession session;
-        try (OrtSession.SessionOptions options = sessionOptions()) {
-            session = env.createSession(onnxBytes, options);
-        } catch (OrtException e) {
-            throw new LoadedModel.LoadException(onnx, "not a loadable ONNX model: " + e.getMessage());
-        }
-        LoadedModel model = LoadedModel.create(name, version, onnx, json, config, provider, env, session,
-                settings.maxConcurrentRuns(), closedModel -> {
-                    sessionsClosed.incrementAndGet();
-                    registry.closed(closedModel);
-                });
-        sessionsOpened.incrementAndGet();
-        return model;
-    }
-
-    private OrtSession.SessionOptions sessionOptions() throws OrtException {
-        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        try {
-            o.setIntraOpNumThreads(settings.intraOpThreads());
-            o.setInterOpNumThreads(settings.interOpThreads());
-            o.setExecutionMode(settings.interOpThreads() > 1 ? OrtSession.SessionOptions.ExecutionMode.PARALLEL
-                    : OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            o.setOptimizationLevel(switch (settings.optimization()) {
-                case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
-            if ("cuda".equals(provider)) {
-                o.addCUDA(0);
-            }
-            return o;
-        } catch (OrtException | RuntimeException e) {
-            o.close();
-            throw e;
-        }
-    }
-
-    private Voice handle(LoadedModel model, VoiceInfo info, int speaker) {
-        int silence = (int) ((long) silenceMillis * model.config.sampleRate() / 1000);
-        return new PiperVoiceHandle(model, info, speaker, phonemizer, silence);
+    private Voice handle(ModelVersion<PiperModel> version, VoiceInfo info, int speaker) {
+        int silence = (int) ((long) silenceMillis * version.model().config.sampleRate() / 1000);
+        return new PiperVoiceHandle(version, info, speaker, phonemizer, silence);
     }
 
     @Override
@@ -218,13 +97,13 @@ public final class PiperEngine implements TtsEngine {
 
     @Override
     public String description() {
-        return "Piper voices on ONNX Runtime " + env.getVersion() + " (" + provider + "), "
-                + (phonemizer != null ? "phonemes from " + espeak.description() : "no eSpeak phonemizer");
+        return "Piper voices on ONNX Runtime " + sessions.runtimeVersion() + " (" + provider() + "), "
+                + (phonemizer != null ? "phonemes from the " + PHONEMIZER + " phonemizer" : "no eSpeak phonemizer");
     }
 
     /** Returns the execution provider voices run on: {@code cpu} or {@code cuda}. */
     public String provider() {
-        return provider;
+        return sessions.provider().id();
     }
 
     /** Returns the settings in effect. */
@@ -234,53 +113,50 @@ public final class PiperEngine implements TtsEngine {
 
     @Override
     public List<VoiceInfo> voices() {
-        return registry.voices();
+        return directory.voices();
     }
 
     @Override
     public Voice load(String voiceId) {
         ensureOpen();
-        return registry.load(voiceId);
+        return resolver.load(voiceId);
     }
 
     @Override
     public void addVoicesListener(Runnable listener) {
-        registry.addListener(listener);
+        directory.addListener(listener);
     }
 
     @Override
     public void reload(String voiceId) {
         ensureOpen();
-        registry.reload(voiceId);
+        resolver.reload(voiceId);
     }
 
     @Override
     public Map<String, String> failures() {
-        return registry.failures();
+        return directory.failures();
     }
 
     /** Returns how many sessions (voice versions) were created, for tests. */
     int sessionsOpened() {
-        return sessionsOpened.get();
+        return family.sessionsOpened();
     }
 
     /** Returns how many sessions were closed, for tests. */
     int sessionsClosed() {
-        return sessionsClosed.get();
+        return family.sessionsClosed();
     }
 
     /** Returns the voice versions whose sessions are open, for tests. */
-    List<LoadedModel> loadedModels() {
-        return registry.loaded();
+    List<ModelVersion<PiperModel>> loadedModels() {
+        return directory.loaded();
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            registry.close();
-            if (espeak != null) {
-                espeak.close();
-            }
+            directory.close();
         }
     }
 

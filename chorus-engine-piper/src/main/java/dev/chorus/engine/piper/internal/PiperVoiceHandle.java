@@ -2,6 +2,7 @@ package dev.chorus.engine.piper.internal;
 
 import ai.onnxruntime.OrtException;
 import dev.chorus.engine.piper.PiperVoice;
+import dev.chorus.onnx.reload.ModelVersion;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.SynthesisOptions;
@@ -22,15 +23,18 @@ import java.util.Objects;
  */
 final class PiperVoiceHandle implements PiperVoice {
 
-    private final LoadedModel model;
+    private final ModelVersion<PiperModel> version;
+    private final PiperModel model;
     private final VoiceInfo info;
     private final int speaker;
     private final Phonemizer phonemizer;
     private final int silenceSamples;
     private volatile boolean closed;
 
-    PiperVoiceHandle(LoadedModel model, VoiceInfo info, int speaker, Phonemizer phonemizer, int silenceSamples) {
-        this.model = model;
+    PiperVoiceHandle(ModelVersion<PiperModel> version, VoiceInfo info, int speaker, Phonemizer phonemizer,
+                     int silenceSamples) {
+        this.version = version;
+        this.model = version.model();
         this.info = info;
         this.speaker = speaker;
         this.phonemizer = phonemizer;
@@ -49,7 +53,7 @@ final class PiperVoiceHandle implements PiperVoice {
 
     @Override
     public String provider() {
-        return model.provider;
+        return model.provider.id();
     }
 
     @Override
@@ -63,8 +67,8 @@ final class PiperVoiceHandle implements PiperVoice {
     }
 
     /** Returns the loaded version behind this handle. */
-    LoadedModel model() {
-        return model;
+    ModelVersion<PiperModel> model() {
+        return version;
     }
 
     @Override
@@ -74,12 +78,12 @@ final class PiperVoiceHandle implements PiperVoice {
 
     @Override
     public boolean retain() {
-        return !closed && model.retain();
+        return !closed && version.retain();
     }
 
     @Override
     public void release() {
-        model.release();
+        version.release();
     }
 
     @Override
@@ -91,14 +95,17 @@ final class PiperVoiceHandle implements PiperVoice {
     public List<long[]> phonemeIds(String text) {
         ChunkText.validate(text);
         List<long[]> out = new ArrayList<>();
-        for (Sentences.Span span : Sentences.split(text)) {
-            for (int[] phonemes : phonemize(text.substring(span.start(), span.end()))) {
-                out.add(model.encoder.encode(phonemes).ids());
-            }
+        for (int[] phonemes : phonemize(text)) {
+            out.add(model.encoder.encode(phonemes).ids());
         }
         return out;
     }
 
+    /**
+     * Speaks the chunk one Piper sentence at a time: the whole chunk is phonemized at once (the runtime already
+     * split the text into sentences), and eSpeak's clause punctuation ends Piper's sentences within it, one model run
+     * each, so audio starts after the first run and a stop takes effect between runs.
+     */
     @Override
     public boolean synthesize(String text, SynthesisOptions options, AudioSink sink) {
         ChunkText.validate(text);
@@ -107,35 +114,31 @@ final class PiperVoiceHandle implements PiperVoice {
         begin();
         try (Delivery out = new Delivery(sink, model)) {
             float lengthScale = lengthScale(options);
-            for (Sentences.Span span : Sentences.split(text)) {
-                List<int[]> sentences = phonemize(text.substring(span.start(), span.end()));
-                if (sentences.isEmpty()) {
-                    continue;
-                }
-                if (!out.event(new SynthesisEvent.Sentence(span.start(), out.position()))) {
+            List<TextWords.Span> words = TextWords.words(text);
+            int sentenceWord = 0;
+            for (int[] phonemes : phonemize(text)) {
+                PhonemeEncoder.Encoded encoded = model.encoder.encode(phonemes);
+                int start = TextWords.sentenceStart(text, words, sentenceWord);
+                if (!out.event(new SynthesisEvent.Sentence(start, out.position()))) {
                     return false;
                 }
-                List<Sentences.Span> words = Sentences.words(text, span);
-                int nextWord = 0;
-                for (int[] phonemes : sentences) {
-                    PhonemeEncoder.Encoded encoded = model.encoder.encode(phonemes);
-                    LoadedModel.Output audio = run(encoded.ids(), lengthScale);
-                    List<SynthesisEvent.Word> events = new ArrayList<>();
-                    if (audio.durations() != null) {
-                        long[] starts = wordOffsets(audio, encoded.wordStarts(), out.position());
-                        for (int w = 0; w < starts.length && nextWord < words.size(); w++, nextWord++) {
-                            Sentences.Span word = words.get(nextWord);
-                            events.add(new SynthesisEvent.Word(word.start(), word.length(), starts[w]));
-                        }
+                PiperModel.Output audio = run(encoded.ids(), lengthScale);
+                List<SynthesisEvent.Word> events = new ArrayList<>();
+                if (audio.durations() != null) {
+                    long[] starts = wordOffsets(audio, encoded.wordStarts(), out.position());
+                    for (int w = 0; w < starts.length && sentenceWord + w < words.size(); w++) {
+                        TextWords.Span word = words.get(sentenceWord + w);
+                        events.add(new SynthesisEvent.Word(word.start(), word.length(), starts[w]));
                     }
-                    if (!out.audio(audio.audio(), events) || !out.silence(silenceSamples)) {
-                        return false;
-                    }
+                }
+                sentenceWord += encoded.wordStarts().length;
+                if (!out.audio(audio.audio(), events) || !out.silence(silenceSamples)) {
+                    return false;
                 }
             }
             return true;
         } finally {
-            model.end();
+            version.end();
         }
     }
 
@@ -151,10 +154,10 @@ final class PiperVoiceHandle implements PiperVoice {
                 return true;
             }
             PhonemeEncoder.Encoded encoded = model.encoder.encode(phonemes);
-            LoadedModel.Output audio = run(encoded.ids(), lengthScale(options));
+            PiperModel.Output audio = run(encoded.ids(), lengthScale(options));
             List<SynthesisEvent.Word> events = new ArrayList<>();
             if (audio.durations() != null) {
-                List<Sentences.Span> words = ipaWords(ipa);
+                List<TextWords.Span> words = ipaWords(ipa);
                 long[] starts = wordOffsets(audio, encoded.wordStarts(), 0);
                 for (int w = 0; w < starts.length && w < words.size(); w++) {
                     events.add(new SynthesisEvent.Word(words.get(w).start(), words.get(w).length(), starts[w]));
@@ -164,7 +167,7 @@ final class PiperVoiceHandle implements PiperVoice {
                 return out.audio(audio.audio(), events);
             }
         } finally {
-            model.end();
+            version.end();
         }
     }
 
@@ -180,7 +183,7 @@ final class PiperVoiceHandle implements PiperVoice {
         try (Delivery out = new Delivery(sink, model)) {
             return out.audio(run(ids, lengthScale(options)).audio(), List.of());
         } finally {
-            model.end();
+            version.end();
         }
     }
 
@@ -188,14 +191,14 @@ final class PiperVoiceHandle implements PiperVoice {
         if (closed) {
             throw new IllegalStateException("voice " + info.id() + " is closed");
         }
-        model.begin(info.id());
+        version.begin(info.id());
     }
 
     private float lengthScale(SynthesisOptions options) {
         return (float) (model.config.lengthScale() / options.speed());
     }
 
-    private LoadedModel.Output run(long[] ids, float lengthScale) {
+    private PiperModel.Output run(long[] ids, float lengthScale) {
         try {
             return model.run(ids, lengthScale, speaker);
         } catch (OrtException e) {
@@ -204,16 +207,17 @@ final class PiperVoiceHandle implements PiperVoice {
         }
     }
 
-    private List<int[]> phonemize(String sentence) {
+    /** Returns the phonemes of each Piper sentence of the chunk that has something to speak. */
+    private List<int[]> phonemize(String text) {
         List<int[]> out = new ArrayList<>();
         if (model.config.phonemeType() == VoiceConfig.PhonemeType.TEXT) {
-            int[] phonemes = model.encoder.textPhonemes(sentence);
+            int[] phonemes = model.encoder.textPhonemes(text);
             if (PhonemeEncoder.speakable(phonemes)) {
                 out.add(phonemes);
             }
             return out;
         }
-        for (int[] phonemes : model.encoder.sentences(phonemizer.phonemize(sentence, model.config.espeakVoice()))) {
+        for (int[] phonemes : model.encoder.sentences(phonemizer.phonemize(text, model.config.espeakVoice()))) {
             if (PhonemeEncoder.speakable(phonemes)) {
                 out.add(phonemes);
             }
@@ -222,7 +226,7 @@ final class PiperVoiceHandle implements PiperVoice {
     }
 
     /** Returns the sample offset of each word start, from the model's per-id durations. */
-    private long[] wordOffsets(LoadedModel.Output audio, int[] wordStartIds, long base) {
+    private long[] wordOffsets(PiperModel.Output audio, int[] wordStartIds, long base) {
         float[] durations = audio.durations();
         double[] cumulative = new double[durations.length + 1];
         for (int i = 0; i < durations.length; i++) {
@@ -238,8 +242,8 @@ final class PiperVoiceHandle implements PiperVoice {
         return out;
     }
 
-    private static List<Sentences.Span> ipaWords(String ipa) {
-        List<Sentences.Span> out = new ArrayList<>();
+    private static List<TextWords.Span> ipaWords(String ipa) {
+        List<TextWords.Span> out = new ArrayList<>();
         int i = 0;
         while (i < ipa.length()) {
             while (i < ipa.length() && Character.isWhitespace(ipa.charAt(i))) {
@@ -250,7 +254,7 @@ final class PiperVoiceHandle implements PiperVoice {
                 i++;
             }
             if (i > s) {
-                out.add(new Sentences.Span(s, i));
+                out.add(new TextWords.Span(s, i));
             }
         }
         return out;
@@ -258,17 +262,17 @@ final class PiperVoiceHandle implements PiperVoice {
 
     @Override
     public String toString() {
-        return info.id() + "@" + model.version;
+        return info.id() + "@" + version.version();
     }
 
     /** Converts audio to PCM16 and hands it to the sink, with events at their positions, until the sink stops. */
     private static final class Delivery implements AutoCloseable {
         private final AudioSink sink;
-        private final LoadedModel model;
+        private final PiperModel model;
         private short[] pcm = new short[0];
         private long position;
 
-        Delivery(AudioSink sink, LoadedModel model) {
+        Delivery(AudioSink sink, PiperModel model) {
             this.sink = sink;
             this.model = model;
         }

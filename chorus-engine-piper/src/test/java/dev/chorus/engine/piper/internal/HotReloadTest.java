@@ -3,7 +3,7 @@ package dev.chorus.engine.piper.internal;
 import dev.chorus.engine.piper.PiperEngineProvider;
 import dev.chorus.engine.piper.PiperFixture;
 import dev.chorus.engine.piper.PiperVoice;
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import dev.chorus.testing.Pcm;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
@@ -152,7 +152,7 @@ class HotReloadTest {
             assertThat(versionsSeen).contains(1, 5, 6);
             assertThat(notified.get()).isEqualTo(6);
             // Every replaced version closed after its last request; only version 6 is open.
-            assertThat(engine.loadedModels()).extracting(m -> m.version).containsExactly(6);
+            assertThat(engine.loadedModels()).extracting(m -> m.version()).containsExactly(6);
             assertThat(engine.sessionsOpened()).isEqualTo(6);
             assertThat(engine.sessionsClosed()).isEqualTo(5);
             System.out.printf("hot reload: %d syntheses, %d retries after a replacement, %d while removed%n",

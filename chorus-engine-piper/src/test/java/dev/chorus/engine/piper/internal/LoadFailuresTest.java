@@ -3,8 +3,9 @@ package dev.chorus.engine.piper.internal;
 import dev.chorus.engine.piper.PiperEngineProvider;
 import dev.chorus.engine.piper.PiperFixture;
 import dev.chorus.engine.piper.PiperVoice;
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.onnx.reload.VoiceDirectory;
 import dev.chorus.testing.Pcm;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import dev.chorus.tts.EngineUnavailableException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
@@ -49,7 +50,7 @@ class LoadFailuresTest {
         voice(dir, "speakers", j -> j.replace("\"num_speakers\" : 1", "\"num_speakers\" : 3"));
         voice(dir, "scale", j -> j.replace("\"length_scale\" : 1.0", "\"length_scale\" : -1"));
 
-        try (LogCapture log = new LogCapture(VoiceRegistry.class);
+        try (LogCapture log = new LogCapture(VoiceDirectory.class);
              TtsEngine engine = PiperFixture.open(dir, 1, Map.of())) {
             PiperFixture.assumeEspeak(engine);
             Map<String, String> failures = engine.failures();
@@ -120,10 +121,10 @@ class LoadFailuresTest {
         voice(dir, "letters", j -> j.replace("\"phoneme_type\" : \"espeak\"", "\"phoneme_type\" : \"text\""));
         EngineContext context = new EngineContext(1, Map.of(PiperEngineProvider.VOICES, dir.toString(),
                 PiperEngineProvider.SCAN_INTERVAL, "0", PiperEngineProvider.SENTENCE_SILENCE, "0"));
-        try (PiperEngine engine = PiperEngine.open(context, c -> null)) {
+        try (PiperEngine engine = PiperEngine.open(context)) {
             assertThat(engine.failures().get("piper:phonemes")).contains("phonemes.onnx.json")
                     .contains("phoneme_type: \"espeak\" needs the espeak engine's phonemizer")
-                    .contains("no engine with id 'espeak'");
+                    .contains("no phonemizer named 'espeak' was offered to the piper engine");
             assertThat(engine.voices()).extracting(VoiceInfo::id).containsExactly("piper:letters");
             PiperVoice letters = (PiperVoice) engine.load("piper:letters");
             // "Ab c." -> a b ' ' c . in lower case

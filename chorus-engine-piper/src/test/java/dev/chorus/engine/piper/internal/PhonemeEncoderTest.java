@@ -1,6 +1,6 @@
 package dev.chorus.engine.piper.internal;
 
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import dev.chorus.tts.spi.Phonemizer.PhonemeClause;
 import org.junit.jupiter.api.Test;
 

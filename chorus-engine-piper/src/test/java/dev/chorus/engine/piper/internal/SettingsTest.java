@@ -3,6 +3,7 @@ package dev.chorus.engine.piper.internal;
 import dev.chorus.engine.piper.PiperEngineProvider;
 import dev.chorus.engine.piper.PiperFixture;
 import dev.chorus.engine.piper.PiperVoice;
+import dev.chorus.onnx.SessionFactory;
 import dev.chorus.tts.spi.EngineContext;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,7 @@ class SettingsTest {
 
     @Test
     void cudaFallsBackToTheCpuWithOneWarning() {
-        try (LogCapture log = new LogCapture(PiperEngine.class);
+        try (LogCapture log = new LogCapture(SessionFactory.class);
              PiperEngine engine = (PiperEngine) PiperFixture.open(PiperFixture.VOICES, 1,
                      Map.of(PiperEngineProvider.DEVICE, "cuda"))) {
             if (engine.provider().equals("cuda")) {

@@ -3,7 +3,7 @@ package dev.chorus.engine.piper.internal;
 import dev.chorus.engine.piper.PiperEngineProvider;
 import dev.chorus.engine.piper.PiperFixture;
 import dev.chorus.engine.piper.PiperVoice;
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import dev.chorus.testing.Pcm;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisOptions;
@@ -137,7 +137,7 @@ class SynthesisTest {
     @Test
     void runsOncePerSentenceAndDeliversEachBeforeTheNext() {
         PiperFixture.assumeEspeak(engine);
-        LoadedModel model = ((PiperVoiceHandle) voice).model();
+        PiperModel model = ((PiperVoiceHandle) voice).model().model();
         List<Long> runsAtAudio = new ArrayList<>();
         List<SynthesisEvent> sentences = new ArrayList<>();
         long before = model.runs.get();
@@ -162,7 +162,7 @@ class SynthesisTest {
     @Test
     void stopsWhenTheSinkSaysStop() {
         PiperFixture.assumeEspeak(engine);
-        LoadedModel model = ((PiperVoiceHandle) voice).model();
+        PiperModel model = ((PiperVoiceHandle) voice).model().model();
         long before = model.runs.get();
         Pcm.Collector sink = new Pcm.Collector(1);
         assertThat(voice.synthesize("One. Two. Three.", SynthesisOptions.defaults(), sink)).isFalse();

@@ -1,9 +1,9 @@
-package dev.chorus.engine.piper.testmodel;
+package dev.chorus.engine.piper;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.chorus.engine.piper.PiperFixture;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,130 @@
+package dev.chorus.engine.piper.internal;
+
+import dev.chorus.engine.piper.PiperEngineProvider;
+import dev.chorus.onnx.ModelLoadException;
+import dev.chorus.onnx.SessionFactory;
+import dev.chorus.onnx.reload.ModelFamily;
+import dev.chorus.onnx.reload.ModelVersion;
+import dev.chorus.onnx.reload.VoiceFiles;
+import dev.chorus.tts.Gender;
+import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.spi.Phonemizer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Piper voices as a model family of the voice directory: {@code NAME.onnx} with its config {@code NAME.onnx.json}
+ * beside it; loading parses and checks the config, checks the phonemizer knows its {@code espeak.voice}, and
+ * creates and test-runs the session. A version offers {@code piper:NAME} plus {@code piper:NAME#SPEAKER} per named
+ * speaker.
+ */
+final class PiperFamily implements ModelFamily<PiperModel> {
+
+    private static final String MODEL_SUFFIX = ".onnx";
+
+    private final SessionFactory sessions;
+    private final Phonemizer phonemizer;
+    private final String phonemizerProblem;
+    private final int maxConcurrentRuns;
+    private final AtomicInteger sessionsOpened = new AtomicInteger();
+    private final AtomicInteger sessionsClosed = new AtomicInteger();
+
+    /**
+     * @param phonemizer        eSpeak's phonemizer, or {@code null} when there is none
+     * @param phonemizerProblem why there is none, for the failures of voices that need it
+     */
+    PiperFamily(SessionFactory sessions, Phonemizer phonemizer, String phonemizerProblem, int maxConcurrentRuns) {
+        this.sessions = sessions;
+        this.phonemizer = phonemizer;
+        this.phonemizerProblem = phonemizerProblem;
+        this.maxConcurrentRuns = maxConcurrentRuns;
+    }
+
+    @Override
+    public String engineId() {
+        return PiperEngineProvider.ID;
+    }
+
+    @Override
+    public Optional<VoiceFiles> recognise(Path file) {
+        String f = file.getFileName().toString();
+        if (!f.endsWith(MODEL_SUFFIX)) {
+            return Optional.empty();
+        }
+        String name = f.substring(0, f.length() - MODEL_SUFFIX.length());
+        Path json = file.resolveSibling(f + ".json");
+        return Optional.of(new VoiceFiles(name, file, List.of(new VoiceFiles.Companion(json, "the voice's config"))));
+    }
+
+    @Override
+    public PiperModel load(VoiceFiles files, int version, List<byte[]> contents) throws ModelLoadException {
+        Path onnx = files.primary();
+        Path json = files.companions().getFirst().file();
+        VoiceConfig config;
+        try {
+            config = VoiceConfig.parse(contents.get(1));
+        } catch (VoiceConfig.Invalid e) {
+            throw new ModelLoadException(json, e.getMessage());
+        }
+        if (config.phonemeType() == VoiceConfig.PhonemeType.ESPEAK) {
+            if (phonemizer == null) {
+                throw new ModelLoadException(json, "phoneme_type: \"espeak\" needs the espeak engine's "
+                        + "phonemizer, which is unavailable: " + phonemizerProblem
+                        + " (voices with phoneme_type \"text\" still load)");
+            }
+            try {
+                phonemizer.phonemize("a", config.espeakVoice());
+            } catch (InvalidInputException e) {
+                throw new ModelLoadException(json, "espeak.voice: '" + config.espeakVoice()
+                        + "' is not a voice eSpeak NG has here: " + e.getMessage());
+            }
+        }
+        PiperModel model = PiperModel.create(files.name(), version, onnx, json, config, sessions, contents.get(0),
+                maxConcurrentRuns, sessionsClosed::incrementAndGet);
+        sessionsOpened.incrementAndGet();
+        return model;
+    }
+
+    @Override
+    public List<VoiceInfo> voices(ModelVersion<PiperModel> version) {
+        List<VoiceInfo> out = new ArrayList<>();
+        String id = engineId() + ":" + version.name();
+        out.add(info(version, id, null));
+        for (String speaker : version.model().config.speakers().keySet()) {
+            out.add(info(version, id + "#" + speaker, speaker));
+        }
+        return out;
+    }
+
+    @Override
+    public String describe(PiperModel model) {
+        return model.provider.id();
+    }
+
+    /** Returns the catalog entry of one speaker ({@code null}: the base id) of a loaded version. */
+    VoiceInfo info(ModelVersion<PiperModel> version, String id, String speaker) {
+        PiperModel model = version.model();
+        VoiceConfig c = model.config;
+        String base = c.dataset() != null ? c.dataset() : version.name();
+        String provider = model.provider.id();
+        String display = (speaker == null ? base : base + " (" + speaker + ")")
+                + ("cpu".equals(provider) ? "" : " [" + provider + "]");
+        return new VoiceInfo(id, display, c.language(), Gender.UNKNOWN, c.sampleRate(), engineId(),
+                Integer.toString(version.version()), false);
+    }
+
+    /** Returns how many sessions (voice versions) were created. */
+    int sessionsOpened() {
+        return sessionsOpened.get();
+    }
+
+    /** Returns how many sessions were closed. */
+    int sessionsClosed() {
+        return sessionsClosed.get();
+    }
+}
