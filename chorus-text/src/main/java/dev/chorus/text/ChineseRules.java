@@ -104,19 +104,19 @@ final class ChineseRules {
     }
 
     private static String phone(MatchResult m) {
-        return EnglishRules.phoneWords(m.group(), true);
+        return PhoneNumbers.words(m.group(), true);
     }
 
     /** Reads a number after a country code as a phone number only when it has enough digits to be one. */
     private static String internationalPhone(MatchResult m) {
-        return EnglishRules.digitCount(m.group()) >= 8 ? phone(m) : null;
+        return PhoneNumbers.digitCount(m.group()) >= 8 ? phone(m) : null;
     }
 
     /** Reads 2026-11-25 as a date, taking a 日 or 号 that follows it. */
     private Reading date(MatchResult m) {
         int month = Integer.parseInt(m.group(3));
         int day = Integer.parseInt(m.group(4));
-        if (!EnglishRules.validDate(month, day)) {
+        if (!EnglishDates.validDate(month, day)) {
             return null;
         }
         int end = m.end();

@@ -35,12 +35,7 @@ final class EnglishMonthTable {
         return NUMBERS.containsKey(name.toLowerCase(Locale.ROOT));
     }
 
-    /**
-     * Returns the number (1 to 12) of the month {@code name}, in any case.
-     *
-     * @throws NullPointerException when {@code name} is no month, such as "Sepember", which {@link #NAMES}
-     *         matches
-     */
+    /** Returns the number (1 to 12) of the month {@code name}, in any case; {@code name} must be a month. */
     static int number(String name) {
         return NUMBERS.get(name.toLowerCase(Locale.ROOT));
     }

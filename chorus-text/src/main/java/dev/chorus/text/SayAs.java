@@ -97,7 +97,7 @@ public final class SayAs {
             return null;
         }
         if (!chinese) {
-            return EnglishRules.plain(n);
+            return EnglishNumerals.plain(n);
         }
         String sign = n.negative() ? "负" : "";
         if (!n.isInteger()) {
@@ -198,7 +198,7 @@ public final class SayAs {
             }
         }
         if ((month != -1 && (month < 1 || month > 12)) || (day != -1 && (day < 1 || day > 31))
-                || (month > 0 && day > 0 && !EnglishRules.validDate(month, day))) {
+                || (month > 0 && day > 0 && !EnglishDates.validDate(month, day))) {
             return null;
         }
         if (chinese) {
@@ -241,10 +241,10 @@ public final class SayAs {
     }
 
     private static String telephone(String text, boolean chinese) {
-        if (EnglishRules.digitCount(text) == 0 || !text.matches("[0-9+() .\\-]+")) {
+        if (PhoneNumbers.digitCount(text) == 0 || !text.matches("[0-9+() .\\-]+")) {
             return null;
         }
-        return EnglishRules.phoneWords(text, chinese);
+        return PhoneNumbers.words(text, chinese);
     }
 
     private static String currency(String text, String format, Locale locale, boolean chinese) {
