@@ -298,13 +298,11 @@ public final class EngineRegistry implements AutoCloseable {
                 .orElse(dflt);
     }
 
-    /**
-     * Tells whether a voice's BCP-47 tag answers a request for {@code prefix}: equal to it or extending it at a
-     * subtag boundary, ignoring case, with macrolanguages and their individual languages matching each other
-     * ({@code zh} finds {@code cmn} voices).
-     */
+    /** Tells whether a BCP-47 tag equals {@code prefix} or extends it at a subtag boundary, ignoring case. */
     public static boolean languageMatches(String tag, String prefix) {
-        return LanguageTags.matches(tag, prefix);
+        String t = tag.toLowerCase(Locale.ROOT).replace('_', '-');
+        String p = prefix.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        return t.equals(p) || t.startsWith(p + "-");
     }
 
     private VoiceInfo firstInstalled(List<String> ids) {
