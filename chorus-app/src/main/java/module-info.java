@@ -3,7 +3,7 @@ module dev.chorus.app {
     requires dev.chorus.runtime;
     requires dev.chorus.server;
     requires dev.chorus.safety;
-    requires dev.chorus.bench;
+    requires dev.chorus.loadgen;
     requires java.net.http;
     requires org.snakeyaml.engine;
     requires info.picocli;

@@ -1,14 +1,14 @@
 package dev.chorus.app;
 
-import dev.chorus.bench.EngineComparison;
-import dev.chorus.bench.FirstAudio;
-import dev.chorus.bench.LoadGenerator;
-import dev.chorus.bench.LoadResult;
-import dev.chorus.bench.LoopbackHttp;
-import dev.chorus.bench.Machine;
-import dev.chorus.bench.NginxComparison;
-import dev.chorus.bench.SpeechRequests;
-import dev.chorus.bench.Texts;
+import dev.chorus.loadgen.EngineComparison;
+import dev.chorus.loadgen.FirstAudio;
+import dev.chorus.loadgen.LoadGenerator;
+import dev.chorus.loadgen.LoadResult;
+import dev.chorus.loadgen.LoopbackHttp;
+import dev.chorus.loadgen.Machine;
+import dev.chorus.loadgen.NginxComparison;
+import dev.chorus.loadgen.SpeechRequests;
+import dev.chorus.loadgen.Texts;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ChorusServer;
 import dev.chorus.server.ServerConfig;
@@ -183,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
                 result.put("process_rss_kib", Machine.residentKib());
             }
             if (json != null) {
-                Files.writeString(json, dev.chorus.bench.Json.write(result));
+                Files.writeString(json, dev.chorus.loadgen.Json.write(result));
                 out.println("wrote " + json);
             }
             return ExitCodes.OK;

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * runtime streams a response. Operations per second times 10 is the speed as a multiple of real time. AAC runs
  * ffmpeg, so its figure includes starting the process, once per operation as once per response.
  *
- * <p>{@code scripts/bench.sh EncoderBenchmark} runs it; {@code -p format=mp3,opus} picks formats. The
+ * <p>Run: {@code scripts/bench.sh EncoderBenchmark}; {@code -p format=mp3,opus} picks formats. The
  * {@link #main} method prints the bytes each format produces per second of audio instead.
  */
 @State(Scope.Thread)

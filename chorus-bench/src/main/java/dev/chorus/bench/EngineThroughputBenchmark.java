@@ -1,5 +1,6 @@
 package dev.chorus.bench;
 
+import dev.chorus.loadgen.Texts;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.EngineContext;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Characters per second of each engine speaking a 300-character paragraph in-process.
- * Throughput is operations/s; multiply by 300 for characters/s. Run with 1 and 2 threads:
- * {@code scripts/bench.sh EngineThroughputBenchmark -t 1} and {@code ... -t 2}.
+ * Throughput is operations/s; multiply by 300 for characters/s.
+ *
+ * <p>Run, with 1 and 2 threads: {@code scripts/bench.sh EngineThroughputBenchmark -t 1} and {@code ... -t 2}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -1,5 +1,6 @@
 package dev.chorus.bench;
 
+import dev.chorus.loadgen.Texts;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.EngineContext;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The same 300-character text through eSpeak NG in-process (FFM) versus starting the {@code espeak-ng} program
- * per request, as a server without a binding would. Lower is better. {@code scripts/bench.sh EspeakProcess}.
+ * per request, as a server without a binding would. Lower is better.
+ *
+ * <p>Run: {@code scripts/bench.sh EspeakProcessBenchmark -wi 2 -w 4s -i 3 -r 8s}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

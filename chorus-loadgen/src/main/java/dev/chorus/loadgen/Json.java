@@ -1,4 +1,4 @@
-package dev.chorus.bench;
+package dev.chorus.loadgen;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

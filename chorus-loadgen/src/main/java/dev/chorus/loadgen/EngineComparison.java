@@ -1,4 +1,4 @@
-package dev.chorus.bench;
+package dev.chorus.loadgen;
 
 import dev.chorus.audio.AudioEncoder;
 import dev.chorus.runtime.SynthesisListener;

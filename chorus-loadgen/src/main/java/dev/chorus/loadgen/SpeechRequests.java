@@ -1,4 +1,4 @@
-package dev.chorus.bench;
+package dev.chorus.loadgen;
 
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.chorus.bench;
+package dev.chorus.loadgen;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Measures how long {@code chorus serve} takes from process launch to its port answering and to {@code /readyz}
  * answering 200, over several launches on a free loopback port.
  *
- * <p>Run: {@code java -cp "chorus-bench/target/chorus-bench-0.1.0-SNAPSHOT.jar:chorus-bench/target/lib/*"
- * dev.chorus.bench.ServerStartup --jar chorus-app/target/chorus-app.jar --runs 3}; extra environment for the
- * server (e.g. {@code CHORUS_ENGINES=espeak}) is passed through.
+ * <p>Run, after packaging chorus-app (its {@code target/lib} holds this module and what it needs):
+ * {@code java -cp "chorus-app/target/lib/*" dev.chorus.loadgen.ServerStartup --jar chorus-app/target/chorus-app.jar
+ * --runs 3}; extra environment for the server (e.g. {@code CHORUS_ENGINES=espeak}) is passed through.
  */
 public final class ServerStartup {
 

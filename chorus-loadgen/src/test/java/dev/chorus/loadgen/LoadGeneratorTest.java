@@ -1,4 +1,4 @@
-package dev.chorus.bench;
+package dev.chorus.loadgen;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
