@@ -1,6 +1,7 @@
 /** The chorus program: CLI commands over the runtime and the engines. */
 module dev.chorus.app {
     requires dev.chorus.runtime;
+    requires dev.chorus.service;
     requires dev.chorus.server;
     requires dev.chorus.safety;
     requires dev.chorus.loadgen;

@@ -1,21 +1,19 @@
 package dev.chorus.app;
 
-import dev.chorus.audio.EncoderOptions;
-import dev.chorus.audio.WavFiles;
-import dev.chorus.runtime.SynthesisListener;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Synthesizer;
+import dev.chorus.service.Caller;
+import dev.chorus.service.CompleteAudio;
+import dev.chorus.service.PreparedSpeech;
+import dev.chorus.service.SpeechInput;
+import dev.chorus.service.SpeechService;
+import dev.chorus.service.Synthesis;
+import dev.chorus.service.VoiceRouter;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisOptions;
-import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.TextOptions;
 import dev.chorus.ssml.SsmlParser;
-import dev.chorus.tts.VoiceInfo;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code chorus say}: speaks text into an audio file or stdout. */
@@ -116,9 +115,9 @@ final class SayCommand implements Callable<Integer> {
         }
         TextOptions.Format inputFormat = ssml ? TextOptions.Format.SSML
                 : plain ? TextOptions.Format.TEXT : TextOptions.Format.AUTO;
-        SynthesisRequest request = new SynthesisRequest(text, voice,
-                new SynthesisOptions(speed, null, pitch, volume), encoding, sampleRate, null,
-                new TextOptions(inputFormat, !noNormalize, List.of()));
+        SpeechInput input = new SpeechInput(text, "input", null, voice,
+                new SynthesisOptions(speed, null, pitch, volume), encoding, sampleRate,
+                new TextOptions(inputFormat, !noNormalize, List.of()), null, false);
         boolean markup = ssml || (!plain && SsmlParser.looksLikeSsml(text));
         PrintWriter err = spec.commandLine().getErr();
         Synthesizer.Builder builder = Synthesizer.builder()
@@ -129,8 +128,13 @@ final class SayCommand implements Callable<Integer> {
             }
         }
         try (Synthesizer synth = builder.build(); SpeechMarksFile marksOut = SpeechMarksFile.open(marks)) {
-            SynthesisSummary summary = "-".equals(output) ? toStdout(synth, request, text, marksOut)
-                    : toFile(synth, request, text, Path.of(output), marksOut);
+            // The same pipeline as the server's, without its network-facing stages (no tenants, rules or cache).
+            SpeechService service = SpeechService.builder(Synthesis.local(synth),
+                    new VoiceRouter(synth.registry(), Map.of())).parser(synth.parser()).build();
+            PreparedSpeech prepared = service.prepare(input);
+            boolean progress = showProgress(text);
+            SynthesisSummary summary = "-".equals(output) ? toStdout(service, prepared, marksOut, progress)
+                    : toFile(service, prepared, Path.of(output), marksOut, progress);
             marksOut.commit();
             if (!quiet) {
                 err.printf(Locale.ROOT, "chorus: %s: %.2f s of audio at %d Hz (%s, %d characters) in %.2f s,"
@@ -144,30 +148,28 @@ final class SayCommand implements Callable<Integer> {
         }
     }
 
-    private SynthesisSummary toStdout(Synthesizer synth, SynthesisRequest request, String text,
-                                      SpeechMarksFile marksOut) throws IOException {
+    private static SynthesisSummary toStdout(SpeechService service, PreparedSpeech prepared,
+                                             SpeechMarksFile marksOut, boolean progress) throws IOException {
         OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16);
-        SynthesisSummary s = synth.synthesize(request, EncoderOptions.defaults(), out,
-                marksOut.wrap(progress(text)));
-        out.flush();
-        return s;
+        return speak(service, prepared, out, marksOut, progress);
     }
 
     /** Writes to a temporary file beside the target and moves it into place, so a failure leaves no half file. */
-    private SynthesisSummary toFile(Synthesizer synth, SynthesisRequest request, String text, Path target,
-                                    SpeechMarksFile marksOut) throws IOException {
+    private static SynthesisSummary toFile(SpeechService service, PreparedSpeech prepared, Path target,
+                                           SpeechMarksFile marksOut, boolean progress) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         // Not createTempFile: its owner-only permissions would stick to the output; this name honours the umask.
         Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
         try {
             SynthesisSummary s;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                s = synth.synthesize(request, EncoderOptions.defaults(), out, marksOut.wrap(progress(text)));
+                s = speak(service, prepared, out, marksOut, progress);
             }
-            if (request.encoding() == AudioEncoding.WAV) {
+            byte[] header = CompleteAudio.finalHeader(prepared.request().encoding(), s);
+            if (header != null) {
                 // The encoder streams, so its header says "length unknown"; a file can carry the real lengths.
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.write(ByteBuffer.wrap(WavFiles.header(s.sampleRate(), s.samples())), 0);
+                    ch.write(ByteBuffer.wrap(header), 0);
                 }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -175,6 +177,12 @@ final class SayCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static SynthesisSummary speak(SpeechService service, PreparedSpeech prepared, OutputStream out,
+                                          SpeechMarksFile marksOut, boolean progress) throws IOException {
+        StreamedAudio audio = new StreamedAudio(out, marksOut, progress);
+        return audio.await(service.serve(prepared, Caller.ANONYMOUS, audio));
     }
 
     private String readText() throws IOException {
@@ -213,36 +221,9 @@ final class SayCommand implements Callable<Integer> {
         };
     }
 
-    /** Returns a progress bar listener for long input on a terminal, else {@code null}. */
-    private SynthesisListener progress(String text) {
-        if (quiet || text.length() < PROGRESS_THRESHOLD || System.console() == null
-                || !System.console().isTerminal()) {
-            return null;
-        }
-        return new SynthesisListener() {
-            private ProgressBar bar;
-
-            @Override
-            public void onStart(VoiceInfo v, int rate, int chunks) {
-                bar = new ProgressBarBuilder().setTaskName("Speaking").setInitialMax(chunks).setUnit(" chunks", 1)
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
-            }
-
-            @Override
-            public void onAudio(short[] samples, int offset, int length) {
-            }
-
-            @Override
-            public void onChunkDone(int index, int chunks) {
-                bar.stepTo(index + 1);
-            }
-
-            @Override
-            public void onComplete(SynthesisSummary summary) {
-                bar.close();
-            }
-        };
+    /** Tells whether to show a progress bar: for long input, on a terminal, unless quiet. */
+    private boolean showProgress(String text) {
+        return !quiet && text.length() >= PROGRESS_THRESHOLD && System.console() != null
+                && System.console().isTerminal();
     }
-
 }

@@ -1,6 +1,5 @@
 package dev.chorus.app;
 
-import dev.chorus.runtime.SynthesisListener;
 import dev.chorus.server.SpeechMarks;
 import dev.chorus.runtime.Timing;
 
@@ -39,45 +38,11 @@ final class SpeechMarksFile implements AutoCloseable {
         return new SpeechMarksFile(target);
     }
 
-    /** Returns a listener that records timings and passes every call on to {@code next} (which may be null). */
-    SynthesisListener wrap(SynthesisListener next) {
+    /** Records one timing (nothing when no marks file was asked for). */
+    void write(Timing t) {
         if (out == null) {
-            return next;
+            return;
         }
-        return new SynthesisListener() {
-            @Override
-            public void onStart(dev.chorus.tts.VoiceInfo voice, int sampleRate, int chunks) {
-                if (next != null) {
-                    next.onStart(voice, sampleRate, chunks);
-                }
-            }
-
-            @Override
-            public void onAudio(short[] samples, int offset, int length) {
-            }
-
-            @Override
-            public void onTiming(Timing t) {
-                write(t);
-            }
-
-            @Override
-            public void onChunkDone(int index, int chunks) {
-                if (next != null) {
-                    next.onChunkDone(index, chunks);
-                }
-            }
-
-            @Override
-            public void onComplete(dev.chorus.runtime.SynthesisSummary summary) {
-                if (next != null) {
-                    next.onComplete(summary);
-                }
-            }
-        };
-    }
-
-    private void write(Timing t) {
         try {
             out.write(SpeechMarks.line(t));
             out.write('\n');

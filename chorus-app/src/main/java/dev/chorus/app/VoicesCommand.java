@@ -53,8 +53,6 @@ final class VoicesCommand implements Callable<Integer> {
         if (language == null) {
             return true;
         }
-        String want = language.toLowerCase(Locale.ROOT).replace('_', '-');
-        String have = v.language().toLowerCase(Locale.ROOT);
-        return have.equals(want) || have.startsWith(want + "-");
+        return EngineRegistry.languageMatches(v.language(), language);
     }
 }

@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EngineRegistry implements AutoCloseable {
 
     /** The voice used when a request names none and no other default is configured. */
-    public static final String DEFAULT_VOICE = "hmm:cmu-slt-hsmm";
+    public static final String DEFAULT_VOICE = VoiceDefaults.defaultVoice();
 
     private static final System.Logger LOG = System.getLogger(EngineRegistry.class.getName());
 
@@ -298,11 +298,13 @@ public final class EngineRegistry implements AutoCloseable {
                 .orElse(dflt);
     }
 
-    /** Tells whether a BCP-47 tag equals {@code prefix} or extends it at a subtag boundary, ignoring case. */
+    /**
+     * Tells whether a voice's BCP-47 tag answers a request for {@code prefix}: equal to it or extending it at a
+     * subtag boundary, ignoring case, with macrolanguages and their individual languages matching each other
+     * ({@code zh} finds {@code cmn} voices).
+     */
     public static boolean languageMatches(String tag, String prefix) {
-        String t = tag.toLowerCase(Locale.ROOT).replace('_', '-');
-        String p = prefix.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        return t.equals(p) || t.startsWith(p + "-");
+        return LanguageTags.matches(tag, prefix);
     }
 
     private VoiceInfo firstInstalled(List<String> ids) {

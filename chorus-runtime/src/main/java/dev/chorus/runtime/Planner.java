@@ -2,7 +2,6 @@ package dev.chorus.runtime;
 
 import dev.chorus.ssml.Segment;
 import dev.chorus.ssml.SsmlDocument;
-import dev.chorus.ssml.SsmlParser;
 import dev.chorus.ssml.Style;
 import dev.chorus.text.Lexicon;
 import dev.chorus.text.PhonemeSpan;
@@ -41,24 +40,21 @@ final class Planner {
 
     private final EngineRegistry registry;
     private final TextPipeline pipeline;
-    private final SsmlParser ssml;
-
-    Planner(EngineRegistry registry, TextPipeline pipeline, SsmlParser ssml) {
+    Planner(EngineRegistry registry, TextPipeline pipeline) {
         this.registry = registry;
         this.pipeline = pipeline;
-        this.ssml = ssml;
     }
 
     /** A request's voice, pieces and warnings (about SSML the server did not act on). */
     record Plan(VoiceInfo voice, List<Piece> pieces, List<String> warnings) {
     }
 
-    Plan plan(SynthesisRequest request) {
+    /** Plans a parsed request; its SSML, when it has any, was parsed by the {@link RequestParser}. */
+    Plan plan(ParsedRequest parsed) {
+        SynthesisRequest request = parsed.request();
         TextOptions t = request.textOptions();
         PrepareOptions prep = new PrepareOptions(t.normalize(), lexicon(t.lexicon()));
-        boolean markup = t.format() == TextOptions.Format.SSML
-                || (t.format() == TextOptions.Format.AUTO && SsmlParser.looksLikeSsml(request.text()));
-        Plan plan = markup ? planSsml(request, prep) : planText(request, prep);
+        Plan plan = parsed.isSsml() ? planSsml(request, parsed.ssml(), prep) : planText(request, prep);
         if (plan.pieces().stream().noneMatch(p -> p instanceof Piece.Speech)) {
             throw new InvalidInputException("input", "input: nothing to speak (expected: at least one word)");
         }
@@ -76,8 +72,7 @@ final class Planner {
         return new Plan(voice, pieces, List.of());
     }
 
-    private Plan planSsml(SynthesisRequest request, PrepareOptions prep) {
-        SsmlDocument doc = ssml.parse(request.text());
+    private Plan planSsml(SynthesisRequest request, SsmlDocument doc, PrepareOptions prep) {
         String requestLanguage = request.options().language() != null ? request.options().language()
                 : doc.language();
         VoiceInfo base = voiceFor(request.voice(), requestLanguage);

@@ -1,29 +1,19 @@
 package dev.chorus.runtime;
 
-import dev.chorus.audio.AudioEncoder;
-import dev.chorus.audio.EncoderOptions;
 import dev.chorus.ssml.SsmlLimits;
-import dev.chorus.ssml.SsmlParser;
 import dev.chorus.text.Lexicon;
 import dev.chorus.text.TextPipeline;
 import dev.chorus.tts.ChorusException;
-import dev.chorus.tts.InvalidInputException;
-import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.spi.Voice;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -42,7 +32,7 @@ public final class Synthesizer implements AutoCloseable {
     private final TextPipeline pipeline;
     private final SynthesisScheduler scheduler;
     private final Planner planner;
-    private final int maxInputChars;
+    private final RequestParser parser;
     private final Duration defaultTimeout;
     private final int lookahead;
     private final LongSupplier ticker;
@@ -53,12 +43,12 @@ public final class Synthesizer implements AutoCloseable {
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.pipeline = b.pipeline != null ? b.pipeline
                 : TextPipeline.builder().lexicon(Lexicon.combine(b.lexicons)).build();
-        this.maxInputChars = b.maxInputChars;
         this.defaultTimeout = b.defaultTimeout;
         this.lookahead = b.lookahead;
         this.ticker = b.ticker;
         this.sentences = b.sentences;
-        this.planner = new Planner(registry, pipeline, new SsmlParser(b.ssmlLimits));
+        this.planner = new Planner(registry, pipeline);
+        this.parser = new RequestParser(b.maxInputChars, b.ssmlLimits);
         this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait, b.maxQueueWait);
         registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
         this.timer = Executors.newSingleThreadScheduledExecutor(
@@ -119,12 +109,29 @@ public final class Synthesizer implements AutoCloseable {
      */
     public SynthesisHandle start(SynthesisRequest request, SynthesisListener listener, SynthesisObserver observer,
                                  boolean reuseSentences) {
-        Objects.requireNonNull(request, "request");
+        return start(parser.parse(Objects.requireNonNull(request, "request")), listener, observer, reuseSentences);
+    }
+
+    /** Returns the parser that checks and parses requests with this synthesizer's input and SSML limits. */
+    public RequestParser parser() {
+        return parser;
+    }
+
+    /**
+     * Starts a synthesis of a request already checked and parsed (by {@link #parser()} or another
+     * {@link RequestParser}), as {@link #start(SynthesisRequest, SynthesisListener, SynthesisObserver, boolean)}
+     * does; its input is not read again.
+     *
+     * @throws ChorusException for an unknown voice or an overloaded engine, before any work starts
+     */
+    public SynthesisHandle start(ParsedRequest parsed, SynthesisListener listener, SynthesisObserver observer,
+                                 boolean reuseSentences) {
+        Objects.requireNonNull(parsed, "parsed");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(observer, "observer");
-        checkText(request.text());
+        SynthesisRequest request = parsed.request();
         long planStart = ticker.getAsLong();
-        Planner.Plan plan = planner.plan(request);
+        Planner.Plan plan = planner.plan(parsed);
         VoiceInfo info = plan.voice();
         try {
             observer.planned(info, plan.pieces().size(), planStart, ticker.getAsLong());
@@ -142,14 +149,14 @@ public final class Synthesizer implements AutoCloseable {
         }
         Admission admission = scheduler.admit(info.engine(), request.priority(), chars, timeout);
         Map<String, Voice> voices = new HashMap<>();
-        SynthesisJob job;
+        SynthesisRun job;
         try {
             for (Piece p : plan.pieces()) {
                 if (p instanceof Piece.Speech s && !voices.containsKey(s.voice().id())) {
                     voices.put(s.voice().id(), registry.acquire(s.voice()));
                 }
             }
-            job = new SynthesisJob(scheduler, admission, registry, info, voices, plan.pieces(), listener, observer,
+            job = new SynthesisRun(scheduler, admission, registry, info, voices, plan.pieces(), listener, observer,
                     rate, lookahead, ticker, timeout, reuseSentences ? sentences : null);
         } catch (RuntimeException e) {
             scheduler.release(admission);
@@ -169,158 +176,12 @@ public final class Synthesizer implements AutoCloseable {
         return job;
     }
 
-    /**
-     * Synthesizes a request and writes it, encoded as the request asks, to {@code out}; blocks until done.
-     *
-     * @throws ChorusException if synthesis fails; {@link UncheckedIOException} if writing fails
-     */
-    public SynthesisSummary synthesize(SynthesisRequest request, OutputStream out, SynthesisListener progress) {
-        return synthesize(request, EncoderOptions.defaults(), out, progress);
-    }
-
-    /**
-     * Synthesizes a request and writes it to {@code out} with the given encoder settings, flushing after each
-     * sentence; blocks until done.
-     *
-     * @throws ChorusException if synthesis fails; {@link UncheckedIOException} if writing fails
-     */
-    public SynthesisSummary synthesize(SynthesisRequest request, EncoderOptions encoderOptions, OutputStream out,
-                                       SynthesisListener progress) {
-        EncodingListener enc = new EncodingListener(request, encoderOptions, out, progress);
-        SynthesisHandle h = start(request, enc);
-        try {
-            return h.completion().get();
-        } catch (InterruptedException e) {
-            h.cancel();
-            Thread.currentThread().interrupt();
-            throw new SynthesisException("interrupted", e);
-        } catch (ExecutionException | CompletionException e) {
-            if (enc.writeError != null) {
-                throw enc.writeError;
-            }
-            if (e.getCause() instanceof ChorusException c) {
-                throw c;
-            }
-            throw new SynthesisException("synthesis failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private String checkText(String text) {
-        if (text.length() > maxInputChars) {
-            throw new InvalidInputException("input", "input: " + text.length() + " characters (expected: <= "
-                    + maxInputChars + ")");
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
-                throw new InvalidInputException("input", String.format(
-                        "input: control character U+%04X at index %d (expected: printable text)", (int) c, i));
-            }
-        }
-        if (text.isBlank()) {
-            throw new InvalidInputException("input", "input: empty text (expected: at least one word to speak)");
-        }
-        return text;
-    }
-
     /** Stops the scheduler and closes the engines. */
     @Override
     public void close() {
         timer.shutdownNow();
         scheduler.close();
         registry.close();
-    }
-
-    /** Encodes audio to a stream as it arrives, forwarding progress to an optional listener. */
-    private static final class EncodingListener implements SynthesisListener {
-        private final SynthesisRequest request;
-        private final EncoderOptions options;
-        private final OutputStream out;
-        private final SynthesisListener progress;
-        private AudioEncoder encoder;
-        volatile UncheckedIOException writeError;
-
-        EncodingListener(SynthesisRequest request, EncoderOptions options, OutputStream out,
-                         SynthesisListener progress) {
-            this.request = request;
-            this.options = options;
-            this.out = out;
-            this.progress = progress;
-        }
-
-        @Override
-        public void onStart(VoiceInfo voice, int sampleRate, int chunks) {
-            encoder = AudioEncoder.create(request.encoding(), sampleRate, out, options);
-            if (progress != null) {
-                progress.onStart(voice, sampleRate, chunks);
-            }
-        }
-
-        @Override
-        public void onAudio(short[] samples, int offset, int length) {
-            try {
-                encoder.write(samples, offset, length);
-            } catch (IOException e) {
-                writeError = new UncheckedIOException(e);
-                throw writeError;
-            }
-        }
-
-        @Override
-        public void onTiming(Timing timing) {
-            if (progress != null) {
-                progress.onTiming(timing);
-            }
-        }
-
-        @Override
-        public void onWarning(String warning) {
-            if (progress != null) {
-                progress.onWarning(warning);
-            }
-        }
-
-        @Override
-        public void onChunkDone(int index, int chunks) {
-            try {
-                encoder.flush();
-                out.flush();
-            } catch (IOException e) {
-                writeError = new UncheckedIOException(e);
-                throw writeError;
-            }
-            if (progress != null) {
-                progress.onChunkDone(index, chunks);
-            }
-        }
-
-        @Override
-        public void onError(ChorusException error) {
-            if (encoder != null) {
-                try {
-                    encoder.close();
-                } catch (RuntimeException ignored) {
-                    // The request already failed; an encoder that cannot finish is just dropped.
-                }
-            }
-            if (progress != null) {
-                progress.onError(error);
-            }
-        }
-
-        @Override
-        public void onComplete(SynthesisSummary summary) {
-            try {
-                encoder.finish();
-                out.flush();
-            } catch (IOException e) {
-                writeError = new UncheckedIOException(e);
-                throw writeError;
-            }
-            if (progress != null) {
-                progress.onComplete(summary);
-            }
-        }
     }
 
     /** Configures a {@link Synthesizer}. */

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.service.ApiException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;

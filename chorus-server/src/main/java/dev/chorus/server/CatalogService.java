@@ -1,5 +1,7 @@
 package dev.chorus.server;
 
+import dev.chorus.service.ApiException;
+import dev.chorus.service.VoiceRouter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,10 +23,10 @@ import java.util.Map;
 /** The read-only catalog routes: models, OpenAI-style voice names, and Chorus's voice list with filters. */
 final class CatalogService {
 
-    private final VoiceCatalog catalog;
+    private final VoiceRouter catalog;
     private final ServerConfig config;
 
-    CatalogService(VoiceCatalog catalog, ServerConfig config) {
+    CatalogService(VoiceRouter catalog, ServerConfig config) {
         this.catalog = catalog;
         this.config = config;
     }
@@ -135,7 +137,7 @@ final class CatalogService {
     }
 
     private String engineFilter(String model) {
-        if (model == null || model.isBlank() || VoiceCatalog.OPENAI_MODELS.contains(model.trim())) {
+        if (model == null || model.isBlank() || VoiceRouter.OPENAI_MODELS.contains(model.trim())) {
             return null;
         }
         if (!catalog.models().contains(model.trim())) {

@@ -1,5 +1,11 @@
 package dev.chorus.server;
 
+import dev.chorus.service.Admission;
+import dev.chorus.service.SpeechService;
+import dev.chorus.service.Synthesis;
+import dev.chorus.service.VoiceRouter;
+import dev.chorus.service.cache.AudioCache;
+import dev.chorus.service.safety.ContentSafety;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -53,7 +59,8 @@ public final class ChorusServer implements AutoCloseable {
     private final Server server;
     private final Synthesizer synthesizer;
     private final ServerConfig config;
-    private final VoiceCatalog catalog;
+    private final VoiceRouter catalog;
+    private final SpeechService speech;
     private final Readiness readiness = new Readiness();
     private final Telemetry telemetry;
     private final ContentSafety safety;
@@ -65,18 +72,27 @@ public final class ChorusServer implements AutoCloseable {
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
         this.config = Objects.requireNonNull(config, "config");
-        this.catalog = new VoiceCatalog(synthesizer.registry(), config.voiceAliases());
+        this.catalog = new VoiceRouter(synthesizer.registry(), config.voiceAliases());
         // First, so a missing or broken certificate file fails before anything else is made.
         this.tls = config.tls() == null ? null : new ReloadingTls(config.tls());
         this.telemetry = new Telemetry(config);
         telemetry.bindSynthesizer(synthesizer);
-        this.safety = ContentSafety.create(config.safety(), telemetry);
-        this.cache = AudioCache.create(config);
+        this.safety = ContentSafety.create(config.safety(), telemetry.registry());
+        this.cache = AudioCache.create(new AudioCache.Settings(config.cacheEnabled(), config.cacheMaxBytes(),
+                config.cacheMaxEntryBytes(), config.cacheDiskPath(), config.cacheDiskMaxBytes()));
         cache.bindTo(telemetry.registry(), synthesizer.sentenceCache());
         this.tenants = tenants(config);
         if (tenants != null) {
             telemetry.bindTenants(tenants);
         }
+        this.speech = SpeechService.builder(Synthesis.local(synthesizer), catalog)
+                .parser(synthesizer.parser().withMaxInputChars(config.maxInputChars()))
+                .encoderOptions(config.encoderOptions())
+                .defaultTimeout(config.requestTimeout())
+                .contentSafety(safety)
+                .admission(tenants != null ? tenants : Admission.OPEN)
+                .cache(cache)
+                .build();
         try {
             this.server = build();
         } catch (RuntimeException e) {
@@ -142,7 +158,7 @@ public final class ChorusServer implements AutoCloseable {
             sb.route().get("/metrics")
                     .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
         }
-        sb.annotatedService(new SpeechService(synthesizer, catalog, config, safety, tenants, cache));
+        sb.annotatedService(new OpenAiSpeechService(speech, config));
         sb.annotatedService(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
@@ -154,7 +170,7 @@ public final class ChorusServer implements AutoCloseable {
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(GrpcService.builder()
-                .addService(new TextToSpeechService(synthesizer, catalog, config, safety, tenants, cache))
+                .addService(new TextToSpeechService(speech, config))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .enableHttpJsonTranscoding(true)
                 // Proto field names (sample_rate), like every other JSON route of this server.

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.service.ApiException;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.DeadlineExceededException;
 import dev.chorus.tts.EngineUnavailableException;

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.service.AudioOutput;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpResponseWriter;

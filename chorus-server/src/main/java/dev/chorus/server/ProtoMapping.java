@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.service.SpeechInput;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.chorus.proto.tts.v1.AudioFormat;
@@ -12,7 +13,6 @@ import dev.chorus.tts.Gender;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.Pronunciation;
 import dev.chorus.tts.SynthesisOptions;
-import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.TextOptions;
 import dev.chorus.tts.VoiceInfo;
 
@@ -27,20 +27,14 @@ final class ProtoMapping {
     }
 
     /**
-     * Checks a request and turns it into a runtime request for {@code voice}.
+     * Checks a request's fields and turns it into the pipeline's input (its text is checked by the pipeline).
      *
      * @throws InvalidInputException naming the field at fault
      */
-    static SynthesisRequest toSynthesis(SynthesizeRequest r, VoiceInfo voice, int maxInputChars, Duration timeout) {
+    static SpeechInput toInput(SynthesizeRequest r, Duration timeout) {
         boolean ssml = !r.getSsml().isEmpty();
         if (ssml && !r.getText().isEmpty()) {
             throw new InvalidInputException("ssml", "ssml: set together with text (expected: exactly one of them)");
-        }
-        String input = ssml ? r.getSsml() : r.getText();
-        String field = ssml ? "ssml" : "text";
-        if (input.length() > maxInputChars) {
-            throw new InvalidInputException(field, field + ": " + input.length() + " characters (expected: at most "
-                    + maxInputChars + ")");
         }
         double speed = r.getSpeed() == 0f ? 1.0 : r.getSpeed();
         String language = r.getLanguage().isBlank() ? null : r.getLanguage().trim();
@@ -57,9 +51,10 @@ final class ProtoMapping {
                     !p.getRegex().isEmpty(), p.getAlias().isEmpty() ? null : p.getAlias(),
                     p.getPhoneme().isEmpty() ? null : p.getPhoneme()));
         }
-        return new SynthesisRequest(input, voice.id(),
+        return new SpeechInput(ssml ? r.getSsml() : r.getText(), ssml ? "ssml" : "text", null, r.getVoice(),
                 new SynthesisOptions(speed, language, r.getPitch(), r.getVolumeDb()), encoding(r.getFormat()),
-                r.getSampleRate(), timeout, new TextOptions(format, !r.getDisableNormalization(), lexicon));
+                r.getSampleRate(), new TextOptions(format, !r.getDisableNormalization(), lexicon), timeout,
+                r.getNoCache());
     }
 
     /** Returns the runtime encoding for a proto format; unspecified means WAV. */

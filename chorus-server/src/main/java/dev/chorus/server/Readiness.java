@@ -1,11 +1,11 @@
 package dev.chorus.server;
 
 import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.runtime.SynthesisListener;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.VoiceInfo;
 
-import java.io.OutputStream;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -52,8 +52,12 @@ final class Readiness {
                 aliasVoices.forEach(v -> ids.add(v.id()));
                 ids.forEach(registry::voice);
                 if (speak) {
-                    synthesizer.synthesize(SynthesisRequest.of("Ready.", dflt), OutputStream.nullOutputStream(),
-                            null);
+                    synthesizer.start(SynthesisRequest.of("Ready.", dflt), new SynthesisListener() {
+                        @Override
+                        public void onAudio(short[] samples, int offset, int length) {
+                            // Warm-up audio is thrown away.
+                        }
+                    }).completion().join();
                 }
                 if (state == State.STARTING) {
                     state = State.READY;

@@ -2,6 +2,8 @@ package dev.chorus.server;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.chorus.runtime.SynthesisObserver;
+import dev.chorus.service.ApiException;
+import dev.chorus.service.SpeechTelemetry;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.DeadlineExceededException;
@@ -27,7 +29,7 @@ import java.util.function.LongSupplier;
  * spans (normalize, synthesize and one per chunk under the server span). Safe to call from the request thread and
  * the engines' workers.
  */
-final class RequestTelemetry implements SynthesisObserver {
+final class RequestTelemetry implements SynthesisObserver, SpeechTelemetry {
 
     static final AttributeKey<RequestTelemetry> KEY = AttributeKey.valueOf(RequestTelemetry.class, "telemetry");
 
@@ -74,7 +76,8 @@ final class RequestTelemetry implements SynthesisObserver {
      * Names the voice a request resolved to before it is planned, so requests that never reach the planner (cache
      * hits, requests joining a synthesis in progress) are counted under their voice and engine too.
      */
-    void resolved(VoiceInfo v) {
+    @Override
+    public void resolved(VoiceInfo v) {
         if (voice == null) {
             voice = v;
             span.setAttribute("chorus.voice", v.id());
@@ -121,20 +124,23 @@ final class RequestTelemetry implements SynthesisObserver {
     }
 
     /** Sets the output format label. */
-    void format(AudioEncoding encoding) {
+    @Override
+    public void format(AudioEncoding encoding) {
         this.format = encoding.name().toLowerCase(java.util.Locale.ROOT);
         span.setAttribute("chorus.format", format);
     }
 
     /** Logs the request's input text when the server is configured to. */
-    void input(String text) {
+    @Override
+    public void input(String text) {
         if (telemetry.config().logInput()) {
             INPUT.log(System.Logger.Level.INFO, "input ({0} characters): {1}", text.length(), text);
         }
     }
 
     /** Gives the clock the synthesizer's observer times are read from. */
-    SynthesisObserver observer(LongSupplier synthesizerClock) {
+    @Override
+    public SynthesisObserver observer(LongSupplier synthesizerClock) {
         this.clock = synthesizerClock;
         return this;
     }
@@ -178,12 +184,14 @@ final class RequestTelemetry implements SynthesisObserver {
     }
 
     /** Adds time spent encoding. */
-    void encoded(long nanos) {
+    @Override
+    public void encoded(long nanos) {
         encodeNanos.addAndGet(nanos);
     }
 
     /** The first audio is about to be handed to the client. */
-    void firstAudio() {
+    @Override
+    public void firstAudio() {
         if (firstAudio) {
             return;
         }
@@ -195,7 +203,8 @@ final class RequestTelemetry implements SynthesisObserver {
     }
 
     /** The synthesis finished: records what it produced. */
-    void completed(SynthesisSummary summary) {
+    @Override
+    public void completed(SynthesisSummary summary) {
         String e = engine();
         String v = voice();
         telemetry.stage("encode", e, v).record(encodeNanos.get(), TimeUnit.NANOSECONDS);
@@ -217,12 +226,14 @@ final class RequestTelemetry implements SynthesisObserver {
     }
 
     /** The audio cache served the request (no synthesis of its own): records the audio it was served. */
-    void served(SynthesisSummary summary) {
+    @Override
+    public void served(SynthesisSummary summary) {
         telemetry.tenantAudio(ctx, summary.audioSeconds());
     }
 
     /** The request failed (before synthesis or during it). */
-    void failed(Throwable error) {
+    @Override
+    public void failed(Throwable error) {
         String o = outcomeOf(error);
         if (outcome == null) {
             outcome = o;

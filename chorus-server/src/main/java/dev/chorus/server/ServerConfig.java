@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.audio.EncoderOptions;
 import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.runtime.VoiceDefaults;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -191,20 +192,7 @@ public final class ServerConfig {
      * and the default voice stands in when none is installed, so every name works out of the box.
      */
     public static Map<String, List<String>> defaultVoiceAliases() {
-        String hmm = EngineRegistry.DEFAULT_VOICE;
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("alloy", List.of(hmm));
-        m.put("ash", List.of("espeak:en-us", hmm));
-        m.put("ballad", List.of("espeak:en-gb-scotland", hmm));
-        m.put("coral", List.of(hmm));
-        m.put("echo", List.of("espeak:en-us-nyc", "espeak:en-us", hmm));
-        m.put("fable", List.of("espeak:en-gb-x-rp", "espeak:en-gb", hmm));
-        m.put("onyx", List.of("espeak:en-gb", hmm));
-        m.put("nova", List.of(hmm));
-        m.put("sage", List.of(hmm));
-        m.put("shimmer", List.of(hmm));
-        m.put("verse", List.of("espeak:en-029", "espeak:en-us", hmm));
-        return m;
+        return new LinkedHashMap<>(VoiceDefaults.aliases());
     }
 
     /** Returns the address to listen on. */

@@ -1,5 +1,7 @@
 package dev.chorus.server;
 
+import dev.chorus.service.ApiException;
+import dev.chorus.service.SpeechInput;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,7 +47,7 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
      *
      * @throws ApiException (400) naming the field at fault
      */
-    static SpeechRequest parse(String body, int maxInputChars) {
+    static SpeechRequest parse(String body) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -65,10 +67,6 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
             throw ApiException.badRequest("missing_required_parameter", "input",
                     "input: missing (expected: the text to speak)");
         }
-        if (input.length() > maxInputChars) {
-            throw ApiException.badRequest("input_too_long", "input", "input: " + input.length()
-                    + " characters (expected: at most " + maxInputChars + ")");
-        }
         string(root, "instructions"); // Accepted for compatibility and ignored: no Chorus voice takes a style prompt.
         String f = string(root, "response_format");
         boolean marks = f != null && f.trim().equalsIgnoreCase(SPEECH_MARKS);
@@ -83,6 +81,12 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
                 number(root, "pitch", SynthesisOptions.MIN_PITCH, SynthesisOptions.MAX_PITCH, "semitones"),
                 number(root, "volume", SynthesisOptions.MIN_VOLUME, SynthesisOptions.MAX_VOLUME, "dB"),
                 textOptions(root), marks, bool(root, "timings", false), bool(root, "cache", true));
+    }
+
+    /** Returns the request as the speech pipeline takes it; the deadline is the server's. */
+    SpeechInput toInput() {
+        return new SpeechInput(input, "input", model, voice, new SynthesisOptions(speed, language, pitch, volume),
+                format, sampleRate, text, null, !cache);
     }
 
     private static TextOptions textOptions(JsonNode root) {

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.service.ApiException;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;

@@ -3,6 +3,9 @@ package dev.chorus.server;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.chorus.service.Admission;
+import dev.chorus.service.ApiException;
+import dev.chorus.service.Caller;
 import dev.chorus.tts.VoiceInfo;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -28,12 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stream slot is a per-tenant counter in this process, released when the response is complete, whichever way it
  * ends (finished, failed, or the client left).
  */
-final class TenantGate implements AutoCloseable {
+final class TenantGate implements Admission, AutoCloseable {
 
     /** The authenticated tenant of a request. */
     static final AttributeKey<Tenant> TENANT = AttributeKey.valueOf(TenantGate.class, "TENANT");
-    /** Set once a request's synthesis was admitted, so a retried start is not charged twice. */
-    private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf(TenantGate.class, "ADMITTED");
     /** What a 401 asks for (RFC 6750). */
     private static final Map<String, String> CHALLENGE = Map.of("www-authenticate", "Bearer realm=\"chorus\"");
 
@@ -120,27 +121,45 @@ final class TenantGate implements AutoCloseable {
         return m.tenant();
     }
 
-    /**
-     * Admits a synthesis of {@code characters} input characters with {@code voice} (asked for as {@code asked})
-     * for the request's tenant; a request without a tenant (an open server) passes. Idempotent per request.
-     *
-     * @throws ApiException 403 for a voice the tenant may not use; 429 with Retry-After and RateLimit-* headers
-     *                      when a limit is reached; 413 when the input is larger than the character bucket
-     */
-    void admit(ServiceRequestContext ctx, String asked, VoiceInfo voice, long characters) {
-        Tenant t = ctx == null ? null : ctx.attr(TENANT);
-        if (t == null) {
-            return;
+    /** Returns the caller's tenant as the tenants file has it now (a reload may have changed it), or null. */
+    private Tenant tenantOf(Caller caller) {
+        String id = caller.tenant();
+        if (id == null) {
+            return null;
         }
-        // A reload may have changed the tenant; its current entry holds.
-        Tenant now = registry.directory().byId(t.id()).orElse(t);
-        if (!now.allowsVoice(voice.id(), asked)) {
+        return registry.directory().byId(id).orElseThrow(() -> reject("unknown_tenant", null, new ApiException(401,
+                "invalid_api_key", null, "tenant '" + id + "' no longer exists (expected: a key of a current tenant)",
+                0, CHALLENGE)));
+    }
+
+    /**
+     * Checks that the caller's tenant may use {@code voice} (asked for as {@code asked}); a caller without a tenant
+     * (an open server) passes.
+     *
+     * @throws ApiException 403 for a voice the tenant may not use
+     */
+    @Override
+    public void checkVoice(Caller caller, String asked, VoiceInfo voice) {
+        Tenant now = tenantOf(caller);
+        if (now != null && !now.allowsVoice(voice.id(), asked)) {
             String name = asked == null || asked.isBlank() ? voice.id() : asked;
             throw reject("voice_not_allowed", now.id(), new ApiException(403, "voice_not_allowed", "voice",
                     "voice: '" + name + "' (" + voice.id() + ") is not allowed for tenant '" + now.id()
                             + "' (expected one of: " + String.join(", ", now.voices()) + ")"));
         }
-        if (Boolean.TRUE.equals(ctx.attr(ADMITTED))) {
+    }
+
+    /**
+     * Takes a synthesis of {@code characters} input characters from the caller's tenant's limits; a caller
+     * without a tenant passes. The stream slot is given back when the response ends.
+     *
+     * @throws ApiException 429 with Retry-After and RateLimit-* headers when a limit is reached; 413 when the
+     *                      input is larger than the character bucket
+     */
+    @Override
+    public void charge(Caller caller, long characters) {
+        Tenant now = tenantOf(caller);
+        if (now == null) {
             return;
         }
         Tenant.Limits l = now.limits();
@@ -152,8 +171,8 @@ final class TenantGate implements AutoCloseable {
                 if (!p.isConsumed()) {
                     throw rateLimited(now, "rate_limited", "requests per second", l.requestsPerSecond(), p);
                 }
-                ctx.mutateAdditionalResponseHeaders(h -> h.set("ratelimit-limit", Long.toString(
-                        l.requestsPerSecond())).set("ratelimit-remaining", Long.toString(p.getRemainingTokens())));
+                caller.metadata("ratelimit-limit", Long.toString(l.requestsPerSecond()));
+                caller.metadata("ratelimit-remaining", Long.toString(p.getRemainingTokens()));
             }
             String charKey = now.id() + ":chars:" + l.charactersPerSecond() + ":" + l.charactersBurst();
             BucketConfiguration charBucket = l.charactersPerSecond() > 0
@@ -183,8 +202,7 @@ final class TenantGate implements AutoCloseable {
             releaseStream.run();
             throw e;
         }
-        ctx.setAttr(ADMITTED, true);
-        ctx.log().whenComplete().thenRun(releaseStream);
+        caller.whenDone(releaseStream);
         TenantUsage u = usage(now.id());
         u.requests.increment();
         u.characters.add(characters);

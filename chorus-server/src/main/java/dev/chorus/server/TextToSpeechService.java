@@ -1,7 +1,6 @@
 package dev.chorus.server;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.chorus.audio.WavFiles;
 import dev.chorus.proto.tts.v1.AudioChunk;
 import dev.chorus.proto.tts.v1.ListVoicesRequest;
 import dev.chorus.proto.tts.v1.ListVoicesResponse;
@@ -11,191 +10,92 @@ import dev.chorus.proto.tts.v1.StreamingSynthesizeResponse;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.SynthesizeResponse;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
-import dev.chorus.runtime.SynthesisHandle;
-import dev.chorus.runtime.SynthesisObserver;
 import dev.chorus.runtime.SynthesisSummary;
-import dev.chorus.runtime.Synthesizer;
+import dev.chorus.service.AudioOutput;
+import dev.chorus.service.Caller;
+import dev.chorus.service.CompleteAudio;
+import dev.chorus.service.PreparedSpeech;
+import dev.chorus.service.SpeechService;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.SynthesisRequest;
-import dev.chorus.tts.TextOptions;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.runtime.Timing;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The gRPC service {@code chorus.tts.v1.TextToSpeech}. Its methods run on the blocking task executor (admission
+ * The gRPC service {@code chorus.tts.v1.TextToSpeech}: an adapter from its messages to the speech pipeline. Its
+ * methods run on the blocking task executor (admission
  * may wait for a slot); audio is produced on the engines' threads and sent from there. A cancelled call cancels
  * its synthesis.
  */
 final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
 
-    private final Synthesizer synthesizer;
-    private final VoiceCatalog catalog;
+    private final SpeechService speech;
     private final ServerConfig config;
-    private final ContentSafety safety;
-    private final TenantGate tenants;
-    private final AudioCache cache;
 
-    TextToSpeechService(Synthesizer synthesizer, VoiceCatalog catalog, ServerConfig config, ContentSafety safety,
-                        TenantGate tenants, AudioCache cache) {
-        this.synthesizer = synthesizer;
-        this.catalog = catalog;
+    TextToSpeechService(SpeechService speech, ServerConfig config) {
+        this.speech = speech;
         this.config = config;
-        this.safety = safety;
-        this.tenants = tenants;
-        this.cache = cache;
-    }
-
-    /** Admits the call for its tenant (no-op on an open server), charging the input's characters. */
-    private void admit(SynthesizeRequest request, VoiceInfo voice) {
-        if (tenants != null) {
-            tenants.admit(ServiceRequestContext.currentOrNull(), request.getVoice(), voice, input(request).length());
-        }
     }
 
     @Override
     public void synthesize(SynthesizeRequest request, StreamObserver<SynthesizeResponse> observer) {
-        Cancellation cancellation = onCancel(observer);
-        RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/Synthesize");
-        try {
-            ContentSafety.Screening screening = screen(request);
-            cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
-                admit(request, voice);
-                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout())
-                        .withPriority(Tenant.priorityOf(ServiceRequestContext.currentOrNull()));
-                ByteArrayOutputStream audio = new ByteArrayOutputStream();
-                AudioOutput output = new AudioOutput() {
-                    @Override
-                    public void audio(byte[] bytes, long firstSample) {
-                        audio.writeBytes(bytes);
-                    }
-
-                    @Override
-                    public void complete(byte[] tail, SynthesisSummary summary) {
-                        audio.writeBytes(tail);
-                        byte[] all = audio.toByteArray();
-                        if (r.encoding() == AudioEncoding.WAV && all.length >= 44) {
-                            // The whole audio is known now, so the header can carry its real lengths.
-                            System.arraycopy(WavFiles.header(summary.sampleRate(), summary.samples()), 0, all, 0, 44);
-                        }
-                        observer.onNext(SynthesizeResponse.newBuilder().setAudio(ProtoMapping.bytes(all))
-                                .setFormat(ProtoMapping.format(r.encoding())).setSampleRate(summary.sampleRate())
-                                .setVoice(summary.voice()).setDurationSeconds(summary.audioSeconds()).build());
-                        observer.onCompleted();
-                    }
-
-                    @Override
-                    public void error(ChorusException error) {
-                        observer.onError(GrpcErrors.toStatus(error));
-                    }
-                };
-                if (telemetry != null) {
-                    telemetry.format(r.encoding());
-                    telemetry.input(r.text());
-                }
-                return serve(request, r, voice, output, telemetry, screening);
-            }));
-        } catch (RuntimeException e) {
-            if (telemetry != null) {
-                telemetry.failed(e);
+        serve(request, observer, TextToSpeechGrpc.SERVICE_NAME + "/Synthesize", r -> new CompleteAudio(r.encoding()) {
+            @Override
+            protected void whole(byte[] audio, SynthesisSummary summary) {
+                observer.onNext(SynthesizeResponse.newBuilder().setAudio(ProtoMapping.bytes(audio))
+                        .setFormat(ProtoMapping.format(r.encoding())).setSampleRate(summary.sampleRate())
+                        .setVoice(summary.voice()).setDurationSeconds(summary.audioSeconds()).build());
+                observer.onCompleted();
             }
-            observer.onError(GrpcErrors.toStatus(e));
-        }
+
+            @Override
+            public void error(ChorusException error) {
+                observer.onError(GrpcErrors.toStatus(error));
+            }
+        });
     }
 
     @Override
     public void streamingSynthesize(SynthesizeRequest request, StreamObserver<StreamingSynthesizeResponse> observer) {
+        serve(request, observer, TextToSpeechGrpc.SERVICE_NAME + "/StreamingSynthesize",
+                r -> new StreamOutput(observer, r.encoding(), request.getWordTimings(), config.maxUnreadBytes()));
+    }
+
+    /** Prepares and serves one call through the speech pipeline into the output {@code output} makes for it. */
+    private void serve(SynthesizeRequest request, StreamObserver<?> observer, String method,
+                       Function<SynthesisRequest, AudioOutput> output) {
         Cancellation cancellation = onCancel(observer);
-        RequestTelemetry telemetry = telemetry(TextToSpeechGrpc.SERVICE_NAME + "/StreamingSynthesize");
+        RequestTelemetry telemetry = telemetry(method);
         try {
-            ContentSafety.Screening screening = screen(request);
-            cancellation.attach(catalog.start(null, request.getVoice(), routingLanguage(request), voice -> {
-                admit(request, voice);
-                SynthesisRequest r = ProtoMapping.toSynthesis(request, voice, config.maxInputChars(), timeout())
-                        .withPriority(Tenant.priorityOf(ServiceRequestContext.currentOrNull()));
-                if (telemetry != null) {
-                    telemetry.format(r.encoding());
-                    telemetry.input(r.text());
-                }
-                return serve(request, r, voice, new StreamOutput(observer, r.encoding(), request.getWordTimings(),
-                        config.maxUnreadBytes()), telemetry, screening);
-            }));
+            Caller caller = ServerCaller.of(ServiceRequestContext.currentOrNull());
+            PreparedSpeech prepared = speech.prepare(ProtoMapping.toInput(request, timeout()), caller);
+            cancellation.attach(speech.serve(prepared, caller, output.apply(prepared.request())));
         } catch (RuntimeException e) {
             if (telemetry != null) {
                 telemetry.failed(e);
             }
             observer.onError(GrpcErrors.toStatus(e));
         }
-    }
-
-    /** Serves a request through the audio cache, starting a synthesis when it is neither cached nor in progress. */
-    private SynthesisHandle serve(SynthesizeRequest request, SynthesisRequest r, VoiceInfo voice, AudioOutput output,
-                                  RequestTelemetry telemetry, ContentSafety.Screening screening) {
-        if (telemetry != null) {
-            telemetry.resolved(voice);
-        }
-        ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
-        boolean bypass = request.getNoCache() || (ctx != null && AudioCache.bypassRequested(ctx.request().headers()));
-        // Masked audio depends on the rules and policy of the moment: never stored or shared.
-        CacheServedOutput served = new CacheServedOutput(output, telemetry);
-        return cache.serve(AudioCacheKey.of(r, voice), bypass || screening.masks(), served,
-                AudioCache.header(ctx).andThen(served::answeredBy),
-                out -> synthesizer.start(r, screening.wrap(new EncodingListener(r.encoding(), config.encoderOptions(),
-                        out, telemetry)), observer(telemetry), !bypass));
     }
 
     @Override
     public void listVoices(ListVoicesRequest request, StreamObserver<ListVoicesResponse> observer) {
         ListVoicesResponse.Builder b = ListVoicesResponse.newBuilder();
-        Map<String, List<String>> aliasNames = catalog.aliasesByVoice();
-        for (VoiceInfo v : catalog.voices(request.getLanguage(), request.getEngine())) {
+        Map<String, List<String>> aliasNames = speech.router().aliasesByVoice();
+        for (VoiceInfo v : speech.router().voices(request.getLanguage(), request.getEngine())) {
             b.addVoices(ProtoMapping.voice(v, aliasNames.getOrDefault(v.id(), List.of())));
         }
         observer.onNext(b.build());
         observer.onCompleted();
-    }
-
-    /** Screens the request's text or SSML against the content rules; throws when the policy refuses it. */
-    private ContentSafety.Screening screen(SynthesizeRequest request) {
-        TextOptions.Format format = inputFormat(request);
-        // A bad input_format is reported by the synthesis; screen the text as it is.
-        return safety.screen(ServiceRequestContext.currentOrNull(), input(request),
-                format == null ? TextOptions.Format.TEXT : format);
-    }
-
-    /** Returns the language that picks the voice: the request's, or the SSML document's when it names no voice. */
-    private static String routingLanguage(SynthesizeRequest request) {
-        TextOptions.Format format = inputFormat(request);
-        if (format == null) {
-            return request.getLanguage(); // The synthesis reports the bad value.
-        }
-        return VoiceCatalog.routingLanguage(request.getVoice(), request.getLanguage(), input(request), format);
-    }
-
-    /** Returns the request's SSML document, or its text when it has none. */
-    private static String input(SynthesizeRequest request) {
-        return request.getSsml().isEmpty() ? request.getText() : request.getSsml();
-    }
-
-    /** Returns how the input is to be read: SSML for the ssml field, else input_format; null when that is invalid. */
-    private static TextOptions.Format inputFormat(SynthesizeRequest request) {
-        if (!request.getSsml().isEmpty()) {
-            return TextOptions.Format.SSML;
-        }
-        try {
-            return request.getInputFormat().isBlank() ? TextOptions.Format.AUTO
-                    : TextOptions.Format.parse(request.getInputFormat());
-        } catch (RuntimeException invalid) {
-            return null;
-        }
     }
 
     /** Returns the synthesis deadline: the server's, or the client's gRPC deadline when that is sooner. */
@@ -297,9 +197,5 @@ final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImplBase {
             t.route(method);
         }
         return t;
-    }
-
-    private SynthesisObserver observer(RequestTelemetry telemetry) {
-        return telemetry == null ? SynthesisObserver.NONE : telemetry.observer(synthesizer::nanoTime);
     }
 }

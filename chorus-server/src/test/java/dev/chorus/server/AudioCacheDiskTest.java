@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.service.cache.AudioCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

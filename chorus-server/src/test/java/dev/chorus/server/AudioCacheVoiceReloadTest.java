@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.service.cache.AudioCache;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.testing.piper.TestVoiceGenerator;
 import org.junit.jupiter.api.AfterAll;

@@ -1,0 +1,52 @@
+package dev.chorus.service;
+
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.runtime.Timing;
+
+/**
+ * Where one request's encoded audio goes: an HTTP body, an SSE stream or a gRPC stream. Calls come from engine
+ * threads, one at a time and in order; a method that throws cancels the synthesis (that is how a writer reports
+ * that its client went away). Exactly one of {@link #complete} and {@link #error} comes last.
+ */
+public interface AudioOutput {
+
+    /** Receives the voice and output rate before any audio. */
+    default void start(VoiceInfo voice, int sampleRate) {
+    }
+
+    /**
+     * Receives the next encoded bytes; {@code firstSample} is the position of their first sample in the audio.
+     * The array may be shared with other outputs (the audio cache replays it) and must not be changed.
+     */
+    void audio(byte[] bytes, long firstSample);
+
+    /**
+     * Learns, before anything else, the total of the encoded bytes that will come (audio and tail), when it is
+     * known in advance: a response replayed from the cache. The default ignores it.
+     */
+    default void knownLength(long bytes) {
+    }
+
+    /** Receives a warning about the request (such as an SSML element that was ignored), before any audio. */
+    default void warning(String warning) {
+    }
+
+    /**
+     * Learns how far the synthesis is: {@code done} of {@code total} sentences and pauses (0 of N at the start).
+     * Cache replays do not report progress. The default ignores it.
+     */
+    default void progress(int done, int total) {
+    }
+
+    /** Receives a timing event, with sample offsets into the output audio. */
+    default void event(Timing event) {
+    }
+
+    /** Receives the last encoded bytes (a trailer, possibly empty, not to be changed) and the totals. */
+    void complete(byte[] tail, SynthesisSummary summary);
+
+    /** Receives the error that ended the synthesis. */
+    void error(ChorusException error);
+}

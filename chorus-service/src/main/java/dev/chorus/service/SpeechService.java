@@ -1,0 +1,213 @@
+package dev.chorus.service;
+
+import dev.chorus.audio.EncoderOptions;
+import dev.chorus.runtime.ParsedRequest;
+import dev.chorus.runtime.RequestParser;
+import dev.chorus.runtime.SynthesisHandle;
+import dev.chorus.service.cache.AudioCache;
+import dev.chorus.service.safety.ContentSafety;
+import dev.chorus.service.stage.AdmitStage;
+import dev.chorus.service.stage.CacheStage;
+import dev.chorus.service.stage.RouteStage;
+import dev.chorus.service.stage.ScreenStage;
+import dev.chorus.service.stage.SynthesizeStage;
+import dev.chorus.ssml.SsmlParser;
+import dev.chorus.tts.SynthesisRequest;
+import dev.chorus.tts.TextOptions;
+import dev.chorus.tts.VoiceInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The speech pipeline every front end shares. {@link #prepare} turns what a client sent into a
+ * {@link PreparedSpeech} once (input checked, SSML parsed under the limits, routing language, voice resolved);
+ * {@link #serve} runs the stages around one {@link Synthesis}: screen → route → admit → cache and single flight →
+ * synthesize (mask, encode). A front end only maps its protocol onto {@link SpeechInput}, {@link Caller} and
+ * {@link AudioOutput}.
+ *
+ * <p>Thread-safe: one service serves every request; per-request state lives in the {@link SpeechCall} and the
+ * outputs.
+ */
+public final class SpeechService {
+
+    private final RequestParser parser;
+    private final VoiceRouter router;
+    private final Duration defaultTimeout;
+    private final SpeechStage.Next pipeline;
+
+    private SpeechService(Builder b) {
+        this.parser = b.parser;
+        this.router = b.router;
+        this.defaultTimeout = b.defaultTimeout;
+        List<SpeechStage> stages = b.stages != null ? b.stages : b.defaultStages();
+        SpeechStage.Next next = new SynthesizeStage(b.synthesis, b.encoderOptions);
+        for (SpeechStage stage : stages.reversed()) {
+            SpeechStage.Next rest = next;
+            next = (call, output) -> stage.serve(call, output, rest);
+        }
+        this.pipeline = next;
+    }
+
+    /** Returns a builder over {@code synthesis} that routes voices with {@code router}. */
+    public static Builder builder(Synthesis synthesis, VoiceRouter router) {
+        return new Builder(synthesis, router);
+    }
+
+    /** Returns the voice router. */
+    public VoiceRouter router() {
+        return router;
+    }
+
+    /**
+     * Prepares what a client sent, once: checks the text's length and characters, decides plain text or SSML and
+     * parses SSML under the limits, takes the routing language (the request's, or the document's when no voice
+     * is named) and resolves the voice.
+     *
+     * @throws dev.chorus.tts.InvalidInputException for bad input, naming the field
+     * @throws dev.chorus.tts.VoiceNotFoundException for an unknown voice
+     * @throws ApiException 404 for an unknown model, 400 for a voice of another engine than the model
+     */
+    public PreparedSpeech prepare(SpeechInput input) {
+        return prepare(input, Caller.ANONYMOUS);
+    }
+
+    /**
+     * Prepares what {@code caller} sent, as {@link #prepare(SpeechInput)} does, telling the caller's telemetry the
+     * voice as soon as it is resolved (so a request refused for its text is still counted under its voice).
+     */
+    public PreparedSpeech prepare(SpeechInput input, Caller caller) {
+        SynthesisRequest raw = new SynthesisRequest(input.text(), null, input.options(), input.encoding(),
+                input.sampleRate(), input.timeout() != null ? input.timeout() : defaultTimeout, input.textOptions());
+        String language = input.options().language();
+        // Only a document that names no voice and no language routes by its own xml:lang; else route first.
+        boolean routesByDocument = blank(input.voice()) && blank(language) && markup(input);
+        VoiceInfo voice = routesByDocument ? null : resolve(input, language, caller);
+        ParsedRequest parsed = parser.parse(raw, input.field());
+        if (voice == null) {
+            language = VoiceRouter.routingLanguage(input.voice(), language, parsed);
+            voice = resolve(input, language, caller);
+        }
+        return new PreparedSpeech(input, parsed.withVoice(voice.id()), voice, language);
+    }
+
+    private VoiceInfo resolve(SpeechInput input, String language, Caller caller) {
+        VoiceInfo voice = router.resolve(input.model(), input.voice(), language);
+        caller.telemetry().resolved(voice);
+        return voice;
+    }
+
+    private static boolean markup(SpeechInput input) {
+        TextOptions.Format f = input.textOptions().format();
+        return f == TextOptions.Format.SSML || (f == TextOptions.Format.AUTO && SsmlParser.looksLikeSsml(input.text()));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /**
+     * Serves a prepared request for {@code caller} into {@code output}: refusals are thrown before anything
+     * reaches the output; afterwards audio, timings and the outcome arrive at {@code output} in order.
+     *
+     * @return the handle that cancels this request's share of the work
+     * @throws RuntimeException a refusal: {@link ApiException} (content rules, tenant limits) or a
+     *                          {@link dev.chorus.tts.ChorusException} (overloaded, voice unavailable)
+     */
+    public SynthesisHandle serve(PreparedSpeech speech, Caller caller, AudioOutput output) {
+        Objects.requireNonNull(output, "output");
+        SpeechCall call = SpeechCall.of(speech, caller);
+        call.telemetry().format(speech.request().encoding());
+        call.telemetry().input(speech.input().text());
+        return pipeline.serve(call, output);
+    }
+
+    /** Configures a {@link SpeechService}. */
+    public static final class Builder {
+        private final Synthesis synthesis;
+        private final VoiceRouter router;
+        private RequestParser parser = new RequestParser(100_000, dev.chorus.ssml.SsmlLimits.defaults());
+        private EncoderOptions encoderOptions = EncoderOptions.defaults();
+        private Duration defaultTimeout = Duration.ofMinutes(10);
+        private ContentSafety safety;
+        private Admission admission = Admission.OPEN;
+        private AudioCache cache;
+        private List<SpeechStage> stages;
+
+        private Builder(Synthesis synthesis, VoiceRouter router) {
+            this.synthesis = Objects.requireNonNull(synthesis, "synthesis");
+            this.router = Objects.requireNonNull(router, "router");
+        }
+
+        /** Sets the parser that checks inputs and parses SSML (default: 100,000 characters, default SSML limits). */
+        public Builder parser(RequestParser p) {
+            this.parser = Objects.requireNonNull(p, "parser");
+            return this;
+        }
+
+        /** Sets the encoders' settings (default: {@link EncoderOptions#defaults()}). */
+        public Builder encoderOptions(EncoderOptions o) {
+            this.encoderOptions = Objects.requireNonNull(o, "encoderOptions");
+            return this;
+        }
+
+        /** Sets the deadline of requests that bring none (default 10 minutes). */
+        public Builder defaultTimeout(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("defaultTimeout: " + d + " (expected: > 0)");
+            }
+            this.defaultTimeout = d;
+            return this;
+        }
+
+        /** Sets the content rules the screening stage applies (default: none, everything passes). */
+        public Builder contentSafety(ContentSafety s) {
+            this.safety = Objects.requireNonNull(s, "contentSafety");
+            return this;
+        }
+
+        /** Sets who may have a synthesis (default: {@link Admission#OPEN}). */
+        public Builder admission(Admission a) {
+            this.admission = Objects.requireNonNull(a, "admission");
+            return this;
+        }
+
+        /** Sets the audio cache with single flight (default: none). */
+        public Builder cache(AudioCache c) {
+            this.cache = Objects.requireNonNull(c, "cache");
+            return this;
+        }
+
+        /**
+         * Replaces the stages before the synthesis (default: screen, route, admit, cache, from the settings
+         * above); the last stage's next is the synthesis itself.
+         */
+        public Builder stages(List<SpeechStage> s) {
+            if (stages != null) {
+                throw new IllegalStateException("stages were already set to " + stages);
+            }
+            this.stages = List.copyOf(s);
+            return this;
+        }
+
+        private List<SpeechStage> defaultStages() {
+            List<SpeechStage> s = new ArrayList<>();
+            if (safety != null) {
+                s.add(new ScreenStage(safety));
+            }
+            s.add(new RouteStage(router));
+            s.add(new AdmitStage(admission));
+            if (cache != null) {
+                s.add(new CacheStage(cache));
+            }
+            return s;
+        }
+
+        /** Builds the service. */
+        public SpeechService build() {
+            return new SpeechService(this);
+        }
+    }
+}

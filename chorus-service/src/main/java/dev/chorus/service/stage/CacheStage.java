@@ -1,0 +1,33 @@
+package dev.chorus.service.stage;
+
+import dev.chorus.runtime.SynthesisHandle;
+import dev.chorus.service.AudioOutput;
+import dev.chorus.service.SpeechCall;
+import dev.chorus.service.SpeechStage;
+import dev.chorus.service.cache.AudioCache;
+import dev.chorus.service.cache.AudioCacheKey;
+import dev.chorus.service.cache.CacheServedOutput;
+
+/**
+ * Answers from the audio cache, joins an identical synthesis in progress (single flight), or lets the call
+ * through to synthesize and records what it makes. Tells the caller how, as {@value AudioCache#HEADER}.
+ */
+public final class CacheStage implements SpeechStage {
+
+    private final AudioCache cache;
+
+    public CacheStage(AudioCache cache) {
+        this.cache = cache;
+    }
+
+    @Override
+    public SynthesisHandle serve(SpeechCall call, AudioOutput output, Next next) {
+        CacheServedOutput served = new CacheServedOutput(output, call.telemetry());
+        return cache.serve(AudioCacheKey.of(call.speech().request(), call.speech().voice()), call.bypass(), served,
+                outcome -> {
+                    call.caller().metadata(AudioCache.HEADER, outcome.id());
+                    served.answeredBy(outcome);
+                },
+                out -> next.serve(call, out));
+    }
+}

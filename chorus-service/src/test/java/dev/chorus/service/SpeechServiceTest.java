@@ -1,0 +1,230 @@
+package dev.chorus.service;
+
+import dev.chorus.audio.Wav;
+import dev.chorus.audio.WavFiles;
+import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.runtime.RequestParser;
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.runtime.Synthesizer;
+import dev.chorus.service.cache.AudioCache;
+import dev.chorus.ssml.SsmlLimits;
+import dev.chorus.ssml.SsmlParser;
+import dev.chorus.testing.Pcm;
+import dev.chorus.tts.AudioEncoding;
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.VoiceInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pipeline without any server: prepare once, the stages in order, the encoder path. */
+class SpeechServiceTest {
+
+    private final ToneEngine engine = new ToneEngine();
+    private final AtomicInteger ssmlParses = new AtomicInteger();
+    private Synthesizer synthesizer;
+    private VoiceRouter router;
+
+    @BeforeEach
+    void open() {
+        EngineRegistry registry = EngineRegistry.builder().providers(List.of(engine)).defaultVoice("tone:a").build();
+        synthesizer = Synthesizer.builder().registry(registry).build();
+        router = new VoiceRouter(registry, Map.of("alloy", List.of("tone:b")));
+    }
+
+    @AfterEach
+    void close() {
+        synthesizer.close();
+    }
+
+    private SpeechService.Builder service() {
+        SsmlParser ssml = new SsmlParser(SsmlLimits.defaults());
+        RequestParser counting = new RequestParser(4096, doc -> {
+            ssmlParses.incrementAndGet();
+            return ssml.parse(doc);
+        });
+        return SpeechService.builder(Synthesis.local(synthesizer), router).parser(counting);
+    }
+
+    @Test
+    void ssmlIsParsedOnceForRoutingScreeningAndPlanning() throws Exception {
+        SpeechService s = service().build();
+        // No voice named: the document's language routes it (de → tone:b), and the planner reads the same document.
+        PreparedSpeech p = s.prepare(SpeechInput.of(
+                "<speak xml:lang=\"de-DE\">Eins zwei. <break time=\"200ms\"/>Drei.</speak>", null)
+                .withEncoding(AudioEncoding.PCM));
+        assertThat(p.voice().id()).isEqualTo("tone:b");
+        assertThat(p.routingLanguage()).isEqualTo("de-DE");
+        Recording out = new Recording();
+        s.serve(p, Caller.ANONYMOUS, out);
+        SynthesisSummary summary = out.done.get(20, TimeUnit.SECONDS);
+        assertThat(summary.voice()).isEqualTo("tone:b");
+        // Three words of 100 ms and a 200 ms pause.
+        assertThat(summary.audioSeconds()).isBetween(0.45, 0.55);
+        assertThat(ssmlParses).hasValue(1);
+    }
+
+    @Test
+    void ssmlWithMarksAndNoLanguageSpeaksOnTheDefaultVoice() throws Exception {
+        SpeechService s = service().build();
+        Recording out = new Recording();
+        s.serve(s.prepare(SpeechInput.of("<speak>A <mark name=\"here\"/>quiet day.</speak>", null)
+                .withEncoding(AudioEncoding.PCM)), Caller.ANONYMOUS, out);
+        assertThat(out.done.get(20, TimeUnit.SECONDS).voice()).isEqualTo("tone:a");
+    }
+
+    @Test
+    void badInputIsRefusedInPrepareNamingTheField() {
+        SpeechService s = service().build();
+        assertThatThrownBy(() -> s.prepare(new SpeechInput("a".repeat(5000), "text", null, null, null, null, 0, null,
+                null, false))).isInstanceOf(InvalidInputException.class)
+                .hasMessage("text: 5000 characters (expected: at most 4096)");
+        assertThatThrownBy(() -> s.prepare(SpeechInput.of("one \u0007 two", null)))
+                .hasMessageContaining("control character U+0007 at index 4");
+        assertThatThrownBy(() -> s.prepare(SpeechInput.of("<speak>unclosed", null)))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(ssmlParses).hasValue(1);
+    }
+
+    @Test
+    void aliasesResolveOnceInPrepare() {
+        PreparedSpeech p = service().build().prepare(SpeechInput.of("Hello.", "alloy"));
+        assertThat(p.voice().id()).isEqualTo("tone:b");
+        assertThat(p.askedVoice()).isEqualTo("alloy");
+        assertThat(p.request().voice()).isEqualTo("tone:b");
+    }
+
+    @Test
+    void stagesRunInOrderAndAnAdmissionRefusalStopsBeforeAnyAudio() {
+        List<String> seen = new ArrayList<>();
+        Admission refuse = new Admission() {
+            @Override
+            public void checkVoice(Caller caller, String asked, VoiceInfo voice) {
+                seen.add("voice " + asked + " -> " + voice.id());
+            }
+
+            @Override
+            public void charge(Caller caller, long characters) {
+                seen.add("charge " + characters);
+                throw new ApiException(429, "rate_limit_exceeded", null, "slow down", 2, Map.of());
+            }
+        };
+        SpeechService s = service().admission(refuse).build();
+        Recording out = new Recording();
+        assertThatThrownBy(() -> s.serve(s.prepare(SpeechInput.of("Hello there.", "alloy")), Caller.ANONYMOUS, out))
+                .isInstanceOf(ApiException.class).hasMessage("slow down");
+        assertThat(seen).containsExactly("voice alloy -> tone:b", "charge 12");
+        assertThat(out.bytes).isEmpty();
+        assertThat(engine.sentences).hasValue(0);
+    }
+
+    @Test
+    void aStageCanBeAddedWithoutTouchingAFrontEnd() throws Exception {
+        List<String> order = new ArrayList<>();
+        SpeechStage first = (call, output, next) -> {
+            order.add("first " + call.speech().voice().id());
+            return next.serve(call, output);
+        };
+        SpeechStage second = (call, output, next) -> {
+            order.add("second");
+            return next.serve(call, output);
+        };
+        SpeechService s = service().stages(List.of(first, second)).build();
+        Recording out = new Recording();
+        s.serve(s.prepare(SpeechInput.of("One.", null)), Caller.ANONYMOUS, out);
+        out.done.get(20, TimeUnit.SECONDS);
+        assertThat(order).containsExactly("first tone:a", "second");
+    }
+
+    @Test
+    void identicalRequestsAreServedFromTheCacheAndSaySo() throws Exception {
+        AudioCache cache = AudioCache.create(new AudioCache.Settings(true, 1 << 20, 1 << 20, null, 0));
+        SpeechService s = service().cache(cache).build();
+        Map<String, String> metadata = new ConcurrentHashMap<>();
+        Caller caller = new Caller() {
+            @Override
+            public void metadata(String name, String value) {
+                metadata.put(name, value);
+            }
+        };
+        SpeechInput in = SpeechInput.of("Cache me twice.", null).withEncoding(AudioEncoding.MP3);
+        Recording first = new Recording();
+        s.serve(s.prepare(in), caller, first);
+        first.done.get(20, TimeUnit.SECONDS);
+        assertThat(metadata).containsEntry(AudioCache.HEADER, "miss");
+        int spoken = engine.sentences.get();
+
+        Recording second = new Recording();
+        s.serve(s.prepare(in), caller, second);
+        second.done.get(20, TimeUnit.SECONDS);
+        assertThat(metadata).containsEntry(AudioCache.HEADER, "hit");
+        assertThat(engine.sentences).hasValue(spoken);
+        assertThat(second.bytes()).isEqualTo(first.bytes()).isNotEmpty();
+    }
+
+    @Test
+    void completeWavCarriesItsRealLengths() throws Exception {
+        SpeechService s = service().build();
+        CompletableFuture<byte[]> whole = new CompletableFuture<>();
+        s.serve(s.prepare(SpeechInput.of("One two three four.", null).withEncoding(AudioEncoding.WAV)),
+                Caller.ANONYMOUS, new CompleteAudio(AudioEncoding.WAV) {
+                    @Override
+                    protected void whole(byte[] audio, SynthesisSummary summary) {
+                        whole.complete(audio);
+                    }
+
+                    @Override
+                    public void error(ChorusException error) {
+                        whole.completeExceptionally(error);
+                    }
+                });
+        byte[] bytes = whole.get(20, TimeUnit.SECONDS);
+        Wav wav = WavFiles.read(bytes);
+        assertThat(wav.sampleRate()).isEqualTo(ToneEngine.RATE);
+        assertThat(Pcm.seconds(wav.samples(), ToneEngine.RATE)).isBetween(0.39, 0.41);
+        // The RIFF and data sizes are the real ones, not the streaming form's 0xFFFFFFFF.
+        assertThat(bytes[4] & 0xff | (bytes[5] & 0xff) << 8 | (bytes[6] & 0xff) << 16 | (bytes[7] & 0xff) << 24)
+                .isEqualTo(bytes.length - 8);
+        assertThat(Pcm.zeroCrossingFrequency(wav.samples(), ToneEngine.RATE)).isBetween(420.0, 460.0);
+    }
+
+    /** Records what reaches an output. */
+    static final class Recording implements AudioOutput {
+        final List<byte[]> bytes = new ArrayList<>();
+        final CompletableFuture<SynthesisSummary> done = new CompletableFuture<>();
+
+        @Override
+        public synchronized void audio(byte[] b, long firstSample) {
+            bytes.add(b);
+        }
+
+        @Override
+        public synchronized void complete(byte[] tail, SynthesisSummary summary) {
+            bytes.add(tail);
+            done.complete(summary);
+        }
+
+        @Override
+        public void error(ChorusException error) {
+            done.completeExceptionally(error);
+        }
+
+        synchronized byte[] bytes() {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            bytes.forEach(all::writeBytes);
+            return all.toByteArray();
+        }
+    }
+}
