@@ -1,6 +1,7 @@
 package dev.chorus.audio;
 
 import dev.chorus.audio.internal.Pcm16;
+import dev.chorus.testing.ExternalProgram;
 import dev.chorus.tts.AudioEncoding;
 
 import java.io.ByteArrayOutputStream;

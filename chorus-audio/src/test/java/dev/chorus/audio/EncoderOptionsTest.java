@@ -1,5 +1,6 @@
 package dev.chorus.audio;
 
+import dev.chorus.testing.Signals;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.InvalidInputException;
 import org.junit.jupiter.api.Test;

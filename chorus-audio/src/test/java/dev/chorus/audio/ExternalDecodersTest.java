@@ -1,5 +1,7 @@
 package dev.chorus.audio;
 
+import dev.chorus.testing.ExternalProgram;
+import dev.chorus.testing.Signals;
 import dev.chorus.tts.AudioEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.chorus.audio;
 
+import dev.chorus.testing.Signals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,6 +1,7 @@
 package dev.chorus.audio;
 
 import dev.chorus.audio.internal.flac.FlacEncoder;
+import dev.chorus.testing.Signals;
 import dev.chorus.tts.AudioEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package dev.chorus.runtime;
 
+import dev.chorus.testing.SsmlEdit;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.Pronunciation;
@@ -120,13 +121,10 @@ class SsmlFuzzTest {
     }
 
     @Property(tries = 300)
-    void mutatedSsmlIsSpokenOrRefused(@ForAll long seed, @ForAll("edits") List<Edit> edits) {
-        StringBuilder ssml = new StringBuilder(RandomSsml.strict(seed).ssml());
-        for (Edit edit : edits) {
-            edit.apply(ssml);
-        }
+    void mutatedSsmlIsSpokenOrRefused(@ForAll long seed, @ForAll("edits") List<SsmlEdit> edits) {
+        String ssml = SsmlEdit.applyAll(RandomSsml.strict(seed).ssml(), edits);
         Random random = new Random(~seed);
-        count("mutated SSML", run(request(ssml.toString(), random, random.nextInt(4) == 0 ? TextOptions.Format.AUTO
+        count("mutated SSML", run(request(ssml, random, random.nextInt(4) == 0 ? TextOptions.Format.AUTO
                 : TextOptions.Format.SSML)));
     }
 
@@ -144,31 +142,11 @@ class SsmlFuzzTest {
     }
 
     @Provide
-    Arbitrary<List<Edit>> edits() {
-        Arbitrary<Edit> edit = Combinators.combine(Arbitraries.integers().between(0, 2),
+    Arbitrary<List<SsmlEdit>> edits() {
+        Arbitrary<SsmlEdit> edit = Combinators.combine(Arbitraries.integers().between(0, 2),
                 Arbitraries.doubles().between(0, 1), Arbitraries.doubles().between(0, 1),
-                Arbitraries.chars().with(MARKUP).with('\u0000', '\uD800', '\uFEFF', '\u0007')).as(Edit::new);
+                Arbitraries.chars().with(MARKUP).with('\u0000', '\uD800', '\uFEFF', '\u0007')).as(SsmlEdit::new);
         return edit.list().ofMinSize(1).ofMaxSize(6);
-    }
-
-    /** One change to a document: delete a char, insert one, or duplicate a slice. */
-    record Edit(int kind, double position, double length, char c) {
-
-        void apply(StringBuilder s) {
-            int at = (int) (position * s.length());
-            switch (kind) {
-                case 0 -> {
-                    if (at < s.length()) {
-                        s.deleteCharAt(at);
-                    }
-                }
-                case 1 -> s.insert(at, c);
-                default -> {
-                    int end = Math.min(s.length(), at + (int) (length * 40));
-                    s.insert(end, s.substring(at, end));
-                }
-            }
-        }
     }
 
     /** A request for {@code input} with random settings: voice, speed, pitch, volume, normalization, lexicon. */

@@ -7,6 +7,7 @@ import dev.chorus.proto.tts.v1.AudioFormat;
 import dev.chorus.proto.tts.v1.StreamingSynthesizeResponse;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.testing.ExternalProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,7 +150,7 @@ class AudioFormatsTest {
     @MethodSource("formatMatrix")
     void eachFormatDecodesToTheSameSpeechAsPcm(String voice, Format format, int rate) throws Exception {
         assumeEngine(voice);
-        AudioTools.require("ffmpeg");
+        ExternalProgram.require("ffmpeg");
         HttpResponse<byte[]> r = speech(voice, SENTENCE, format.id(), rate, "");
         assertThat(r.headers().firstValue("content-type")).hasValue(format.contentType());
         assertThat(r.headers().firstValue("x-chorus-sample-rate")).hasValue(String.valueOf(rate));
@@ -181,7 +182,7 @@ class AudioFormatsTest {
     }
 
     private static void checkWithOpusTools(byte[] bytes, short[] reference, int rate) throws Exception {
-        AudioTools.Result info = AudioTools.runOnFile("opusinfo", bytes, ".opus");
+        ExternalProgram.Result info = ExternalProgram.require("opusinfo").runOnFile(bytes, ".opus");
         assertThat(info.exitCode()).as(info.all()).isZero();
         assertThat(info.all().toLowerCase()).as(info.all()).doesNotContain("warning", "error");
         assertThat(info.all()).contains("Original sample rate: " + rate + " Hz");
@@ -195,7 +196,7 @@ class AudioFormatsTest {
         Path out = Files.createTempFile("chorus-formats", ".wav");
         try {
             Files.write(in, bytes);
-            AudioTools.Result dec = AudioTools.run("opusdec", new byte[0], "--quiet", "--rate",
+            ExternalProgram.Result dec = ExternalProgram.require("opusdec").run(new byte[0], "--quiet", "--rate",
                     String.valueOf(rate), in.toString(), out.toString());
             assertThat(dec.exitCode()).as(dec.all()).isZero();
             Wav wav = WavFiles.read(out);
@@ -211,21 +212,21 @@ class AudioFormatsTest {
     }
 
     private static void checkWithMpg123(byte[] bytes, int rate) throws Exception {
-        AudioTools.Result t = AudioTools.runOnFile("mpg123", bytes, ".mp3", "-t");
+        ExternalProgram.Result t = ExternalProgram.require("mpg123").runOnFile(bytes, ".mp3", "-t");
         assertThat(t.exitCode()).as(t.all()).isZero();
         assertThat(t.all()).as(t.all()).containsPattern("L III .* " + rate + " mono");
         assertThat(t.all().toLowerCase()).as(t.all()).doesNotContain("error", "warning", "illegal", "problem");
     }
 
     private static void checkWithFlac(byte[] bytes, short[] reference) throws Exception {
-        AudioTools.Result t = AudioTools.runOnFile("flac", bytes, ".flac", "-t", "-s");
+        ExternalProgram.Result t = ExternalProgram.require("flac").runOnFile(bytes, ".flac", "-t", "-s");
         String all = t.all();
         assertThat(t.exitCode()).as(all).isZero();
         // A streamed FLAC cannot know its MD5 up front and leaves it unset, which flac mentions; nothing else.
         String rest = all.replace("WARNING, cannot check MD5 signature since it was unset in the STREAMINFO", "");
         assertThat(rest.toLowerCase()).as(all).doesNotContain("warning", "error");
-        AudioTools.Result dec = AudioTools.run("flac", bytes, "-d", "-s", "-c", "--force-raw-format", "--endian=little",
-                "--sign=signed", "-");
+        ExternalProgram.Result dec = ExternalProgram.require("flac").run(bytes, "-d", "-s", "-c",
+                "--force-raw-format", "--endian=little", "--sign=signed", "-");
         assertThat(dec.exitCode()).as(dec.all()).isZero();
         assertThat(AudioTools.samples(dec.stdout())).as("flac's decoding is the PCM, sample for sample")
                 .isEqualTo(reference);
@@ -263,7 +264,7 @@ class AudioFormatsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"opus", "mp3", "flac", "aac", "wav"})
     void aStreamCarriesItsFirstSentenceBeforeTheRestIsMade(String id) throws Exception {
-        AudioTools.require("ffmpeg");
+        ExternalProgram.require("ffmpeg");
         Format format = FORMATS.get(id);
         int rate = 24_000;
         short[] first = reference(HMM, FIRST, rate);
@@ -338,7 +339,7 @@ class AudioFormatsTest {
 
     private static Coverage coverage(byte[] prefix, short[] first, Format format, int rate) throws Exception {
         // A cut stream may end mid-frame or mid-page; ffmpeg says so and decodes what it can.
-        AudioTools.Result r = AudioTools.ffmpegDecode(prefix, rate, format.inputOptions(rate));
+        ExternalProgram.Result r = AudioTools.ffmpegDecode(prefix, rate, format.inputOptions(rate));
         short[] decoded = AudioTools.samples(r.stdout());
         short[] head = Arrays.copyOf(decoded, Math.min(decoded.length, first.length + rate / 4));
         SignalMeasures.Match m = match(first, head, rate);
@@ -354,7 +355,7 @@ class AudioFormatsTest {
     @Test
     void sseDeltasConcatenateToAnMp3AndTimingsPointIntoTheInput() throws Exception {
         SERVER.assumeEspeak();
-        AudioTools.require("ffmpeg");
+        ExternalProgram.require("ffmpeg");
         String text = "Streaming events are simple. Each one carries a little audio. Timings tell where words fall.";
         int rate = 24_000;
         HttpResponse<InputStream> r = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/v1/audio/speech"))
@@ -507,7 +508,7 @@ class AudioFormatsTest {
         caps.get("unavailable_formats").fieldNames().forEachRemaining(unavailable::add);
         List<String> expected = new ArrayList<>(List.of("wav", "pcm", "mp3", "opus", "flac", "mulaw", "alaw",
                 "wav_mulaw", "wav_alaw", "json_marks"));
-        if (AudioTools.installed("ffmpeg")) {
+        if (ExternalProgram.installed("ffmpeg")) {
             expected.add("aac");
             assertThat(unavailable).isEmpty();
         } else {
@@ -543,8 +544,8 @@ class AudioFormatsTest {
     @Test
     void grpcStreamingOpusDecodesToTheSpokenLength() throws Exception {
         SERVER.assumeEspeak();
-        AudioTools.require("ffmpeg");
-        AudioTools.require("opusdec");
+        ExternalProgram.require("ffmpeg");
+        ExternalProgram.require("opusdec");
         int rate = 24_000;
         String text = "Remote calls stream audio too. This one asks for Opus.";
         Iterator<StreamingSynthesizeResponse> it = TextToSpeechGrpc.newBlockingStub(SERVER.channel())
@@ -572,14 +573,14 @@ class AudioFormatsTest {
         assertThat(samples).as("samples the stream reports against the PCM of the same text")
                 .isEqualTo(reference.length);
 
-        AudioTools.Result info = AudioTools.runOnFile("opusinfo", bytes, ".opus");
+        ExternalProgram.Result info = ExternalProgram.require("opusinfo").runOnFile(bytes, ".opus");
         assertThat(info.exitCode()).as(info.all()).isZero();
         assertThat(info.all().toLowerCase()).as(info.all()).doesNotContain("warning", "error");
         Path in = Files.createTempFile("chorus-grpc", ".opus");
         Path out = Files.createTempFile("chorus-grpc", ".wav");
         try {
             Files.write(in, bytes);
-            AudioTools.Result dec = AudioTools.run("opusdec", new byte[0], "--quiet", "--rate",
+            ExternalProgram.Result dec = ExternalProgram.require("opusdec").run(new byte[0], "--quiet", "--rate",
                     String.valueOf(rate), in.toString(), out.toString());
             assertThat(dec.exitCode()).as(dec.all()).isZero();
             Wav wav = WavFiles.read(out);

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.testing.Signals;
 import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
@@ -72,10 +73,7 @@ final class CountingEngineProvider implements TtsEngineProvider {
                     return false;
                 }
                 double hz = 200 + Math.floorMod(w.hashCode(), 600);
-                short[] block = new short[WORD_SAMPLES];
-                for (int i = 0; i < block.length; i++) {
-                    block[i] = (short) (6000 * Math.sin(2 * Math.PI * hz * i / RATE));
-                }
+                short[] block = Signals.sine(hz, RATE, WORD_SAMPLES, 6000);
                 if (sink.onEvent(new SynthesisEvent.Word(at, w.length(), offset)) == AudioSink.Action.STOP
                         || sink.onAudio(block, 0, block.length) == AudioSink.Action.STOP) {
                     return false;

@@ -2,16 +2,14 @@ package dev.chorus.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.testing.ExternalProgram;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Small helpers for the HTTP tests: JSON requests and bodies, and an optional ffprobe check of audio bytes. */
 final class Http {
@@ -58,26 +56,18 @@ final class Http {
      * {@code inputOptions} describe headerless input (e.g. {@code -f s16le -ar 16000 -ac 1}).
      */
     static double ffprobeSeconds(byte[] bytes, String suffix, String... inputOptions) throws Exception {
-        Path file = Files.createTempFile("chorus-server-test", suffix);
-        try {
-            Files.write(file, bytes);
-            List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
-            cmd.addAll(List.of(inputOptions));
-            cmd.addAll(List.of("-show_entries", "format=duration", "-of", "default=nw=1:nk=1", file.toString()));
-            Process p;
-            try {
-                p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            } catch (IOException notInstalled) {
-                return -1;
-            }
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("ffprobe failed on " + suffix + ": " + out);
-            }
-            return Double.parseDouble(out);
-        } finally {
-            Files.deleteIfExists(file);
+        if (!ExternalProgram.installed("ffprobe")) {
+            return -1;
         }
+        List<String> args = new ArrayList<>(List.of("-v", "error"));
+        args.addAll(List.of(inputOptions));
+        args.addAll(List.of("-show_entries", "format=duration", "-of", "default=nw=1:nk=1"));
+        ExternalProgram.Result r = ExternalProgram.require("ffprobe").runOnFile(bytes, suffix,
+                args.toArray(String[]::new));
+        if (r.exitCode() != 0) {
+            throw new AssertionError("ffprobe failed on " + suffix + ": " + r.all());
+        }
+        return Double.parseDouble(r.text().trim());
     }
 
     /** Returns the root-mean-square level of 16-bit samples, 0 to 32767. */

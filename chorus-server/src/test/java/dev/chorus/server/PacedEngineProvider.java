@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.testing.Signals;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.spi.AudioSink;
@@ -48,10 +49,7 @@ final class PacedEngineProvider implements TtsEngineProvider {
         public boolean synthesize(String text, SynthesisOptions options, AudioSink sink) {
             ChunkText.validate(text);
             STARTED.incrementAndGet();
-            short[] block = new short[RATE / 10];
-            for (int i = 0; i < block.length; i++) {
-                block[i] = (short) (8000 * Math.sin(2 * Math.PI * 440 * i / RATE));
-            }
+            short[] block = Signals.sine(440, RATE, RATE / 10, 8000);
             String[] words = text.trim().split("\\s+");
             long offset = 0;
             for (String w : words) {

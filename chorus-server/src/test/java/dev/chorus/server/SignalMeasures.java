@@ -1,5 +1,7 @@
 package dev.chorus.server;
 
+import dev.chorus.testing.Fft;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,14 +41,8 @@ final class SignalMeasures {
         for (int j = Math.max(0, -minLag); j < shifted && j + minLag < decoded.length; j++) {
             bRe[j] = decoded[j + minLag];
         }
-        double[] cos = new double[n / 2];
-        double[] sin = new double[n / 2];
-        for (int k = 0; k < n / 2; k++) {
-            cos[k] = Math.cos(2 * Math.PI * k / n);
-            sin[k] = Math.sin(2 * Math.PI * k / n);
-        }
-        fft(aRe, aIm, cos, sin, false);
-        fft(bRe, bIm, cos, sin, false);
+        Fft.forward(aRe, aIm);
+        Fft.forward(bRe, bIm);
         // conj(A) * B: its inverse at index lag - minLag is the sum over i of reference[i] * decoded[i + lag].
         for (int k = 0; k < n; k++) {
             double re = aRe[k] * bRe[k] + aIm[k] * bIm[k];
@@ -54,7 +50,7 @@ final class SignalMeasures {
             aRe[k] = re;
             aIm[k] = im;
         }
-        fft(aRe, aIm, cos, sin, true);
+        Fft.inverseUnscaled(aRe, aIm);
         double[] refEnergy = prefixEnergy(reference);
         double[] decEnergy = prefixEnergy(decoded);
         Match best = new Match(0, Double.NEGATIVE_INFINITY);
@@ -80,50 +76,6 @@ final class SignalMeasures {
             p[i + 1] = p[i] + (double) x[i] * x[i];
         }
         return p;
-    }
-
-    /**
-     * In-place iterative radix-2 FFT of length {@code re.length}, a power of two, with {@code cos[k]} and
-     * {@code sin[k]} of {@code 2πk/n}; the inverse is unscaled.
-     */
-    private static void fft(double[] re, double[] im, double[] cos, double[] sin, boolean inverse) {
-        int n = re.length;
-        for (int i = 1, j = 0; i < n; i++) {
-            int bit = n >> 1;
-            for (; (j & bit) != 0; bit >>= 1) {
-                j ^= bit;
-            }
-            j ^= bit;
-            if (i < j) {
-                double t = re[i];
-                re[i] = re[j];
-                re[j] = t;
-                t = im[i];
-                im[i] = im[j];
-                im[j] = t;
-            }
-        }
-        for (int len = 2; len <= n; len <<= 1) {
-            stage(re, im, cos, sin, len, n / len, inverse ? 1 : -1);
-        }
-    }
-
-    private static void stage(double[] re, double[] im, double[] cos, double[] sin, int len, int step, int sign) {
-        int half = len / 2;
-        for (int start = 0; start < re.length; start += len) {
-            for (int k = 0; k < half; k++) {
-                double wRe = cos[k * step];
-                double wIm = sign * sin[k * step];
-                int p = start + k;
-                int q = p + half;
-                double xRe = re[q] * wRe - im[q] * wIm;
-                double xIm = re[q] * wIm + im[q] * wRe;
-                re[q] = re[p] - xRe;
-                im[q] = im[p] - xIm;
-                re[p] += xRe;
-                im[p] += xIm;
-            }
-        }
     }
 
     /** Returns the root-mean-square level of {@code x}. */

@@ -3,6 +3,7 @@ package dev.chorus.ssml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.chorus.testing.SsmlEdit;
 import dev.chorus.tts.InvalidInputException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -92,12 +93,8 @@ class SsmlFuzzTest {
     }
 
     @Property(tries = 1000)
-    void mutatedDocumentsParseOrFailCleanly(@ForAll long seed, @ForAll("edits") List<Edit> edits) {
-        StringBuilder ssml = new StringBuilder(SsmlGenerator.valid(seed));
-        for (Edit edit : edits) {
-            edit.apply(ssml);
-        }
-        parseSafely(ssml.toString());
+    void mutatedDocumentsParseOrFailCleanly(@ForAll long seed, @ForAll("edits") List<SsmlEdit> edits) {
+        parseSafely(SsmlEdit.applyAll(SsmlGenerator.valid(seed), edits));
     }
 
     @Provide
@@ -110,31 +107,11 @@ class SsmlFuzzTest {
     }
 
     @Provide
-    Arbitrary<List<Edit>> edits() {
-        Arbitrary<Edit> edit = Combinators.combine(Arbitraries.integers().between(0, 2),
+    Arbitrary<List<SsmlEdit>> edits() {
+        Arbitrary<SsmlEdit> edit = Combinators.combine(Arbitraries.integers().between(0, 2),
                 Arbitraries.doubles().between(0, 1), Arbitraries.doubles().between(0, 1),
-                Arbitraries.chars().with(MARKUP).with('\u0000', '\uD800', '\uFEFF')).as(Edit::new);
+                Arbitraries.chars().with(MARKUP).with('\u0000', '\uD800', '\uFEFF')).as(SsmlEdit::new);
         return edit.list().ofMinSize(1).ofMaxSize(6);
-    }
-
-    /** One change to a document: delete a char, insert one, or duplicate a slice. */
-    record Edit(int kind, double position, double length, char c) {
-
-        void apply(StringBuilder s) {
-            int at = (int) (position * s.length());
-            switch (kind) {
-                case 0 -> {
-                    if (at < s.length()) {
-                        s.deleteCharAt(at);
-                    }
-                }
-                case 1 -> s.insert(at, c);
-                default -> {
-                    int end = Math.min(s.length(), at + (int) (length * 40));
-                    s.insert(end, s.substring(at, end));
-                }
-            }
-        }
     }
 
     /** Parses within a second; returns the document, or {@code null} if the input was rejected cleanly. */

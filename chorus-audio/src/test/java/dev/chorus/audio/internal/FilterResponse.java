@@ -1,5 +1,7 @@
 package dev.chorus.audio.internal;
 
+import dev.chorus.testing.Fft;
+
 /**
  * The frequency response of a {@link FilterBank}'s prototype filter: all rows interleaved into one impulse response
  * at {@code phases} times the input rate, transformed by a zero-padded FFT.
@@ -30,7 +32,7 @@ final class FilterResponse {
                 re[k * phases + (phases - 1 - r)] = bank.coefficient(r, k) / (double) phases;
             }
         }
-        fft(re, im);
+        Fft.forward(re, im);
         double[] magnitude = new double[size / 2 + 1];
         for (int i = 0; i < magnitude.length; i++) {
             magnitude[i] = Math.hypot(re[i], im[i]);
@@ -68,48 +70,5 @@ final class FilterResponse {
 
     private int bin(double hz) {
         return (int) Math.ceil(hz / binHz - 1e-9);
-    }
-
-    /** In-place iterative radix-2 FFT; {@code re.length} must be a power of two. */
-    static void fft(double[] re, double[] im) {
-        int n = re.length;
-        for (int i = 1, j = 0; i < n; i++) {
-            int bit = n >> 1;
-            for (; (j & bit) != 0; bit >>= 1) {
-                j ^= bit;
-            }
-            j ^= bit;
-            if (i < j) {
-                double t = re[i];
-                re[i] = re[j];
-                re[j] = t;
-                t = im[i];
-                im[i] = im[j];
-                im[j] = t;
-            }
-        }
-        double[] cos = new double[n / 2];
-        double[] sin = new double[n / 2];
-        for (int k = 0; k < n / 2; k++) {
-            cos[k] = Math.cos(-2 * Math.PI * k / n);
-            sin[k] = Math.sin(-2 * Math.PI * k / n);
-        }
-        for (int len = 2; len <= n; len <<= 1) {
-            int stride = n / len;
-            for (int i = 0; i < n; i += len) {
-                for (int k = 0; k < len / 2; k++) {
-                    double wr = cos[k * stride];
-                    double wi = sin[k * stride];
-                    int a = i + k;
-                    int b = a + len / 2;
-                    double xr = re[b] * wr - im[b] * wi;
-                    double xi = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - xr;
-                    im[b] = im[a] - xi;
-                    re[a] += xr;
-                    im[a] += xi;
-                }
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.chorus.audio.internal;
 
-import dev.chorus.audio.Signals;
+import dev.chorus.testing.Signals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -2,6 +2,7 @@ package dev.chorus.audio.internal.opus;
 
 import dev.chorus.audio.AudioEncoder;
 import dev.chorus.audio.EncoderOptions;
+import dev.chorus.testing.Signals;
 import dev.chorus.tts.AudioEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,10 +100,7 @@ class OggPagesTest {
         "0, 24000, 0", "57600, 48000, 0"})
     void writesTheHeadersThenAudioPagesWithGranulesEndingAtPreSkipPlusTheInput(int samples, int rate,
             int flushEvery) throws IOException {
-        short[] input = new short[samples];
-        for (int i = 0; i < samples; i++) {
-            input[i] = (short) (8000 * Math.sin(2 * Math.PI * 300 * i / rate));
-        }
+        short[] input = Signals.sine(300, rate, samples, 8000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int preSkip;
         try (OpusEncoder encoder = new OpusEncoder(rate, out, EncoderOptions.defaults())) {

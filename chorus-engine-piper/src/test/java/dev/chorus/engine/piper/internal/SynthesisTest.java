@@ -5,6 +5,7 @@ import dev.chorus.engine.piper.PiperFixture;
 import dev.chorus.engine.piper.PiperVoice;
 import dev.chorus.testing.piper.TestVoiceGenerator;
 import dev.chorus.testing.Pcm;
+import dev.chorus.testing.Signals;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceNotFoundException;
@@ -84,7 +85,7 @@ class SynthesisTest {
         assertThat(quarter).hasSize(ids.length * slow);
         for (int k = 0; k < ids.length; k++) {
             short[] segment = Arrays.copyOfRange(quarter, k * slow, (k + 1) * slow);
-            assertThat(dominantFrequency(segment, TestVoiceGenerator.SAMPLE_RATE)).as("tone of id %d", ids[k])
+            assertThat(Signals.dominantFrequency(segment, TestVoiceGenerator.SAMPLE_RATE)).as("tone of id %d", ids[k])
                     .isCloseTo(TestVoiceGenerator.frequency(SPEC, ids[k]), within(5.0));
         }
     }
@@ -220,31 +221,5 @@ class SynthesisTest {
                 .isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> voice.synthesizePhonemes(" ", SynthesisOptions.defaults(), new Pcm.Collector()))
                 .isInstanceOf(InvalidInputException.class);
-    }
-
-    /** Returns the frequency with the most energy between 50 Hz and 4 kHz, by a DFT scan, coarse then fine. */
-    static double dominantFrequency(short[] samples, int rate) {
-        double coarse = peak(samples, rate, 50, 4000, 10);
-        return peak(samples, rate, coarse - 10, coarse + 10, 0.5);
-    }
-
-    private static double peak(short[] samples, int rate, double from, double to, double step) {
-        double best = from;
-        double bestPower = -1;
-        for (double f = from; f <= to; f += step) {
-            double re = 0;
-            double im = 0;
-            double w = 2 * Math.PI * f / rate;
-            for (int i = 0; i < samples.length; i++) {
-                re += samples[i] * Math.cos(w * i);
-                im += samples[i] * Math.sin(w * i);
-            }
-            double p = re * re + im * im;
-            if (p > bestPower) {
-                bestPower = p;
-                best = f;
-            }
-        }
-        return best;
     }
 }

@@ -1,4 +1,4 @@
-package dev.chorus.audio;
+package dev.chorus.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,21 +9,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Runs an installed command-line program (ffmpeg, sox) and captures what it prints. */
-final class ExternalProgram {
+/**
+ * Runs an installed command-line program (ffmpeg, ffprobe, sox, opusinfo, opusdec, mpg123, flac, ...) and captures
+ * what it prints. A missing program skips the calling test, saying which Debian package has it.
+ */
+public final class ExternalProgram {
 
     /** What a finished program printed. */
-    record Result(int exitCode, byte[] stdout, String stderr) {
-        String text() {
+    public record Result(int exitCode, byte[] stdout, String stderr) {
+
+        /** Returns standard output as UTF-8 text. */
+        public String text() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
+
+        /** Returns standard output and error together, for programs that report on either. */
+        public String all() {
+            return text() + stderr;
+        }
     }
+
+    /** Debian packages of the programs whose package name differs from the program's. */
+    private static final Map<String, String> PACKAGES = Map.of("ffprobe", "ffmpeg", "opusinfo", "opus-tools",
+            "opusdec", "opus-tools", "opusenc", "opus-tools", "espeak-ng", "espeak-ng", "promtool", "prometheus");
 
     private final Path executable;
 
@@ -31,34 +46,29 @@ final class ExternalProgram {
         this.executable = executable;
     }
 
-    /** Returns the program named {@code name} from the PATH, or skips the calling test saying it is missing. */
-    static ExternalProgram require(String name) {
-        return require(name, switch (name) {
-            case "ffprobe" -> "ffmpeg";
-            case "opusinfo", "opusdec" -> "opus-tools";
-            default -> name;
-        });
+    /** Returns the program named {@code name} from the PATH, or skips the calling test saying how to install it. */
+    public static ExternalProgram require(String name) {
+        return require(name, PACKAGES.getOrDefault(name, name));
     }
 
     /**
      * Returns the program named {@code name} from the PATH, or skips the calling test saying it is missing and
      * which Debian package has it.
      */
-    static ExternalProgram require(String name, String debianPackage) {
+    public static ExternalProgram require(String name, String debianPackage) {
         Optional<Path> found = find(name);
-        assumeTrue(found.isPresent(), name + " is not installed (not on PATH): skipping the check that it decodes"
-                + " our output; install it (apt-get install " + debianPackage + ") to run it");
+        assumeTrue(found.isPresent(), name + " is not installed (not on PATH): skipping a check that needs it;"
+                + " install it (apt-get install " + debianPackage + ") to run it");
         return new ExternalProgram(found.orElseThrow());
     }
 
     /** Returns whether a program named {@code name} is on the PATH. */
-    static boolean installed(String name) {
+    public static boolean installed(String name) {
         return find(name).isPresent();
     }
 
     private static Optional<Path> find(String name) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
             if (Files.isExecutable(candidate)) {
                 return Optional.of(candidate);
@@ -67,8 +77,13 @@ final class ExternalProgram {
         return Optional.empty();
     }
 
+    /** Returns where the program is. */
+    public Path path() {
+        return executable;
+    }
+
     /** Runs the program with {@code args}, feeding it {@code stdin}, and waits up to 60 seconds. */
-    Result run(byte[] stdin, String... args) throws IOException, InterruptedException {
+    public Result run(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(List.of(args));
@@ -80,7 +95,7 @@ final class ExternalProgram {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin);
             } catch (IOException e) {
-                // The program may exit without reading its input; its exit code tells the story.
+                // The program may exit without reading its input; its exit code and output tell the story.
             }
         });
         byte[] stdout = process.getInputStream().readAllBytes();
@@ -93,8 +108,25 @@ final class ExternalProgram {
     }
 
     /** Runs the program with {@code args} and no input. */
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         return run(new byte[0], args);
+    }
+
+    /**
+     * Writes {@code bytes} to a temporary file named with {@code suffix}, runs the program with
+     * {@code argsBeforeFile} then the file's path, and deletes the file.
+     */
+    public Result runOnFile(byte[] bytes, String suffix, String... argsBeforeFile)
+            throws IOException, InterruptedException {
+        Path file = Files.createTempFile("chorus-test", suffix);
+        try {
+            Files.write(file, bytes);
+            List<String> args = new ArrayList<>(List.of(argsBeforeFile));
+            args.add(file.toString());
+            return run(new byte[0], args.toArray(String[]::new));
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private static String drain(InputStream in) {

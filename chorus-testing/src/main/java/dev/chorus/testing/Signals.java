@@ -1,6 +1,9 @@
-package dev.chorus.audio;
+package dev.chorus.testing;
 
-/** Test signals and measurements on them. */
+/**
+ * Test signals (tones, a speech-like buzz) and measurements on them: tone amplitude and frequency, pitch,
+ * alignment and similarity, and a spectrum peak search.
+ */
 public final class Signals {
 
     private Signals() {
@@ -253,5 +256,35 @@ public final class Signals {
             out[i] = (short) Math.round(6000 * v);
         }
         return out;
+    }
+
+    /**
+     * Returns the frequency with the most energy between 50 Hz and 4 kHz, found by a DFT scan in 10 Hz steps then
+     * in 0.5 Hz steps around the best; good to half a hertz for a steady tone.
+     */
+    public static double dominantFrequency(short[] samples, int sampleRate) {
+        double coarse = spectrumPeak(samples, sampleRate, 50, 4000, 10);
+        return spectrumPeak(samples, sampleRate, coarse - 10, coarse + 10, 0.5);
+    }
+
+    /** Returns the frequency from {@code fromHz} to {@code toHz}, in {@code stepHz} steps, with the most energy. */
+    public static double spectrumPeak(short[] samples, int sampleRate, double fromHz, double toHz, double stepHz) {
+        double best = fromHz;
+        double bestPower = -1;
+        for (double f = fromHz; f <= toHz; f += stepHz) {
+            double re = 0;
+            double im = 0;
+            double w = 2 * Math.PI * f / sampleRate;
+            for (int i = 0; i < samples.length; i++) {
+                re += samples[i] * Math.cos(w * i);
+                im += samples[i] * Math.sin(w * i);
+            }
+            double p = re * re + im * im;
+            if (p > bestPower) {
+                bestPower = p;
+                best = f;
+            }
+        }
+        return best;
     }
 }
