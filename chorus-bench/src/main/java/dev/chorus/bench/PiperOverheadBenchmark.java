@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.chorus.engine.piper.PiperEngineProvider;
 import dev.chorus.engine.piper.PiperVoice;
-import dev.chorus.engine.piper.testmodel.TestVoiceGenerator;
+import dev.chorus.testing.piper.TestVoiceGenerator;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.EngineContext;
