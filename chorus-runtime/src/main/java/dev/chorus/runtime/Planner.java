@@ -249,14 +249,7 @@ final class Planner {
 
     /** The voice a style asks for: its {@code <voice name>}, else one for its languages, else the base voice. */
     private VoiceInfo styleVoice(Style style, VoiceInfo base) {
-        if (style.voice() != null) {
-            return registry.resolve(style.voice());
-        }
-        if (style.voiceLanguages() != null && !style.voiceLanguages().isBlank()) {
-            String first = style.voiceLanguages().trim().split("\\s+")[0];
-            return EngineRegistry.languageMatches(base.language(), first) ? base : registry.resolveLanguage(first);
-        }
-        return base;
+        return SsmlVoices.of(registry, style, base);
     }
 
     private final Map<String, Boolean> phonemeSupport = new ConcurrentHashMap<>();

@@ -198,7 +198,7 @@ public final class SpeechService {
                 s.add(new ScreenStage(safety));
             }
             s.add(new RouteStage(router));
-            s.add(new AdmitStage(admission));
+            s.add(new AdmitStage(admission, router));
             if (cache != null) {
                 s.add(new CacheStage(cache));
             }

@@ -2,6 +2,7 @@ package dev.chorus.service;
 
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.ParsedRequest;
+import dev.chorus.runtime.SsmlVoices;
 import dev.chorus.tts.EngineUnavailableException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
@@ -71,6 +72,15 @@ public final class VoiceRouter {
      */
     public Optional<String> engineDescription(String id) {
         return Optional.ofNullable(registry.engines().get(id)).map(e -> e.description());
+    }
+
+    /**
+     * Returns every voice a prepared request reaches besides its own: those its SSML switches to with
+     * {@code <voice>}, keyed by the name the document used. Empty for plain text.
+     */
+    public Map<String, VoiceInfo> voicesReached(PreparedSpeech speech) {
+        return speech.parsed().isSsml() ? SsmlVoices.reached(registry, speech.parsed().ssml(), speech.voice())
+                : Map.of();
     }
 
     /** Returns the voices that failed to load, with the reasons. */

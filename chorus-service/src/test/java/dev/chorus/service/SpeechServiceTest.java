@@ -131,6 +131,34 @@ class SpeechServiceTest {
     }
 
     @Test
+    void everyVoiceTheSsmlSwitchesToIsCheckedBeforeAnySpeaks() {
+        List<String> checked = new ArrayList<>();
+        Admission onlyA = new Admission() {
+            @Override
+            public void checkVoice(Caller caller, String asked, VoiceInfo voice) {
+                checked.add(asked + " -> " + voice.id());
+                if (!voice.id().equals("tone:a")) {
+                    throw new ApiException(403, "voice_not_allowed", "voice", "voice: '" + asked + "' not allowed");
+                }
+            }
+
+            @Override
+            public void charge(Caller caller, long characters) {
+            }
+        };
+        SpeechService s = service().admission(onlyA).build();
+        for (String ssml : List.of("<speak>Hi <voice name=\"tone:b\">there</voice></speak>",
+                "<speak>Hi <voice languages=\"de-DE\">da</voice></speak>")) {
+            Recording out = new Recording();
+            assertThatThrownBy(() -> s.serve(s.prepare(SpeechInput.of(ssml, "tone:a")), Caller.ANONYMOUS, out))
+                    .isInstanceOf(ApiException.class).hasMessageContaining("not allowed");
+            assertThat(out.bytes).isEmpty();
+        }
+        assertThat(checked).contains("tone:b -> tone:b", "de-DE -> tone:b");
+        assertThat(engine.sentences).hasValue(0);
+    }
+
+    @Test
     void aStageCanBeAddedWithoutTouchingAFrontEnd() throws Exception {
         List<String> order = new ArrayList<>();
         SpeechStage first = (call, output, next) -> {
