@@ -1,7 +1,5 @@
 package dev.chorus.runtime;
 
-import dev.chorus.tts.EngineUnavailableException;
-import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
 import dev.chorus.tts.spi.EngineContext;
@@ -10,20 +8,16 @@ import dev.chorus.tts.spi.TtsEngine;
 import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Opens the installed engines and routes voice ids, aliases and languages to loaded voices.
@@ -38,8 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * fails to load falls back to the next. Language defaults map a BCP-47 tag (or its primary language) to such a
  * chain and serve requests that name a language but no voice.
  *
- * <p>{@link #acquire} hands out a voice for one request; the voice stays usable until {@link #release} even if it
- * is unloaded or replaced meanwhile, so no request fails because of a reload.
+ * <p>{@link #acquire} hands out a {@link VoiceLease} for one request; the voice stays usable until the lease
+ * closes even if it is unloaded or replaced meanwhile, so no request fails because of a reload.
+ *
+ * <p>The work is shared out: {@link EngineOpener} opens the engines, {@link VoiceCatalog} says what a voice id
+ * means, {@link LoadedVoices} loads, unloads and leases.
  */
 public final class EngineRegistry implements AutoCloseable {
 
@@ -53,15 +50,9 @@ public final class EngineRegistry implements AutoCloseable {
     private final List<TtsEngine> phonemizerHelpers;
     private final Map<String, String> unavailable;
     private final Map<String, Integer> workers;
-    private final Map<String, LoadedVoice> loaded = new ConcurrentHashMap<>();
-    private final Map<String, String> loadFailures = new ConcurrentHashMap<>();
-    private final Map<String, List<String>> aliases;
-    private final Map<String, List<String>> languageDefaults;
-    private final String defaultVoice;
+    private final LoadedVoices loaded;
+    private final VoiceCatalog catalog;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong loadCount = new AtomicLong();
-    private final AtomicLong reloadCount = new AtomicLong();
-    private volatile Map<String, VoiceInfo> voices;
     private volatile boolean closed;
 
     private EngineRegistry(Builder b) {
@@ -71,53 +62,24 @@ public final class EngineRegistry implements AutoCloseable {
         EngineOpener opener = new EngineOpener(providers, b.enabled,
                 id -> b.workers.getOrDefault(id, b.defaultWorkers), b.settings);
         opener.openAll();
-        Map<String, TtsEngine> open = opener.engines();
+        this.engines = Collections.unmodifiableMap(opener.engines());
         this.phonemizerHelpers = opener.helpers();
-        this.engines = Collections.unmodifiableMap(open);
         this.unavailable = Collections.unmodifiableMap(opener.unavailable());
         this.workers = opener.workers();
-        this.aliases = copyChains(b.aliases);
-        this.languageDefaults = copyChains(b.languageDefaults);
-        this.defaultVoice = b.defaultVoice;
-        this.voices = snapshot();
-        for (TtsEngine e : open.values()) {
+        this.loaded = new LoadedVoices(engines);
+        this.catalog = new VoiceCatalog(engines, unavailable, b.aliases, b.languageDefaults, b.defaultVoice,
+                this::failures);
+        for (TtsEngine e : engines.values()) {
             e.addVoicesListener(this::voicesChanged);
         }
     }
 
-    private static Map<String, List<String>> copyChains(Map<String, List<String>> chains) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        chains.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        return Collections.unmodifiableMap(out);
-    }
-
-    private Map<String, VoiceInfo> snapshot() {
-        Map<String, VoiceInfo> all = new LinkedHashMap<>();
-        for (TtsEngine e : engines.values()) {
-            for (VoiceInfo v : e.voices()) {
-                all.putIfAbsent(v.id(), v);
-            }
-        }
-        return Collections.unmodifiableMap(all);
-    }
-
-    /** Rereads the engines' voice lists; loaded versions no longer current unload after their last request. */
+    /** Rereads the engines' voice lists; loaded versions no longer current unload after their last lease. */
     private void voicesChanged() {
         if (closed) {
             return;
         }
-        Map<String, VoiceInfo> now = snapshot();
-        voices = now;
-        loadFailures.keySet().removeIf(id -> !now.containsKey(id));
-        for (Map.Entry<String, LoadedVoice> e : loaded.entrySet()) {
-            VoiceInfo current = now.get(e.getValue().info.id());
-            if (current == null || !current.version().equals(e.getValue().info.version())) {
-                if (loaded.remove(e.getKey(), e.getValue())) {
-                    reloadCount.incrementAndGet();
-                    e.getValue().retire();
-                }
-            }
-        }
+        loaded.retireStale(catalog.refresh());
         listeners.forEach(l -> {
             try {
                 l.run();
@@ -153,17 +115,17 @@ public final class EngineRegistry implements AutoCloseable {
 
     /** Returns the current version of every voice of every open engine, in engine order. */
     public List<VoiceInfo> voices() {
-        return List.copyOf(voices.values());
+        return List.copyOf(catalog.voices().values());
     }
 
     /** Returns the configured aliases and the voice chains they stand for. */
     public Map<String, List<String>> aliases() {
-        return aliases;
+        return catalog.aliases();
     }
 
     /** Returns the configured language defaults: language tag (lower case) to voice chain. */
     public Map<String, List<String>> languageDefaults() {
-        return languageDefaults;
+        return catalog.languageDefaults();
     }
 
     /**
@@ -171,24 +133,24 @@ public final class EngineRegistry implements AutoCloseable {
      * voices whose last load attempt failed.
      */
     public Map<String, String> failures() {
-        Map<String, String> all = new LinkedHashMap<>(loadFailures);
+        Map<String, String> all = new LinkedHashMap<>(loaded.failures());
         engines.values().forEach(e -> all.putAll(e.failures()));
         return all;
     }
 
     /** Returns the ids (with versions, {@code id@version}) of the voices loaded now. */
     public Set<String> loadedVoices() {
-        return Set.copyOf(loaded.keySet());
+        return loaded.keys();
     }
 
     /** Returns how many voice loads succeeded since start. */
     public long loads() {
-        return loadCount.get();
+        return loaded.loads();
     }
 
     /** Returns how many loaded voices were replaced by a new version or removed since start. */
     public long reloads() {
-        return reloadCount.get();
+        return loaded.reloads();
     }
 
     /** Registers a callback run after the voice list changed. */
@@ -202,21 +164,7 @@ public final class EngineRegistry implements AutoCloseable {
      * @throws VoiceNotFoundException if no engine has any voice
      */
     public String defaultVoice() {
-        Map<String, VoiceInfo> all = voices;
-        if (defaultVoice != null && all.containsKey(defaultVoice)) {
-            return defaultVoice;
-        }
-        if (defaultVoice != null && aliases.containsKey(defaultVoice.toLowerCase(Locale.ROOT))) {
-            VoiceInfo v = firstInstalled(aliases.get(defaultVoice.toLowerCase(Locale.ROOT)));
-            if (v != null) {
-                return v.id();
-            }
-        }
-        if (defaultVoice != null && !unavailable.containsKey(engineOf(defaultVoice))) {
-            throw notFound(defaultVoice);
-        }
-        return all.keySet().stream().findFirst().orElseThrow(() -> new VoiceNotFoundException(
-                defaultVoice == null ? "(default)" : defaultVoice, List.of()));
+        return catalog.defaultVoice();
     }
 
     /**
@@ -227,46 +175,7 @@ public final class EngineRegistry implements AutoCloseable {
      * @throws VoiceNotFoundException with close matches when nothing fits
      */
     public VoiceInfo resolve(String voiceId) {
-        Map<String, VoiceInfo> all = voices;
-        if (voiceId == null || voiceId.isBlank()) {
-            return all.get(defaultVoice());
-        }
-        String id = voiceId.trim();
-        VoiceInfo exact = all.get(id);
-        if (exact != null) {
-            return exact;
-        }
-        List<String> chain = aliases.get(id.toLowerCase(Locale.ROOT));
-        if (chain != null) {
-            VoiceInfo v = firstInstalled(chain);
-            if (v != null) {
-                return v;
-            }
-            LOG.log(System.Logger.Level.DEBUG, "alias ''{0}'': none of {1} is installed; using the default voice",
-                    id, chain);
-            return all.get(defaultVoice());
-        }
-        int at = id.lastIndexOf('@');
-        if (at > 0) {
-            VoiceInfo base = resolve(id.substring(0, at));
-            String version = id.substring(at + 1);
-            if (base.version().equals(version)) {
-                return base;
-            }
-            throw new VoiceNotFoundException(id, List.of(base.id() + "@" + base.version()));
-        }
-        if (id.indexOf(':') < 0) {
-            List<VoiceInfo> byName = all.values().stream().filter(v -> v.localName().equalsIgnoreCase(id)).toList();
-            if (byName.size() == 1) {
-                return byName.getFirst();
-            }
-        }
-        String engine = engineOf(id);
-        if (engine != null && unavailable.containsKey(engine)) {
-            throw new EngineUnavailableException("voice '" + id + "' needs engine '" + engine + "', which is "
-                    + "unavailable: " + unavailable.get(engine));
-        }
-        throw notFound(id);
+        return catalog.resolve(voiceId);
     }
 
     /**
@@ -275,27 +184,7 @@ public final class EngineRegistry implements AutoCloseable {
      * installed voice of that language, then the default voice.
      */
     public VoiceInfo resolveLanguage(String languageTag) {
-        if (languageTag == null || languageTag.isBlank()) {
-            return resolve(null);
-        }
-        String tag = languageTag.trim().replace('_', '-').toLowerCase(Locale.ROOT);
-        String primary = tag.contains("-") ? tag.substring(0, tag.indexOf('-')) : tag;
-        for (String key : List.of(tag, primary)) {
-            List<String> chain = languageDefaults.get(key);
-            if (chain != null) {
-                VoiceInfo v = firstInstalled(chain);
-                if (v != null) {
-                    return v;
-                }
-            }
-        }
-        VoiceInfo dflt = resolve(null);
-        if (languageMatches(dflt.language(), primary)) {
-            return dflt;
-        }
-        return voices.values().stream().filter(v -> languageMatches(v.language(), tag)).findFirst()
-                .or(() -> voices.values().stream().filter(v -> languageMatches(v.language(), primary)).findFirst())
-                .orElse(dflt);
+        return catalog.resolveLanguage(languageTag);
     }
 
     /**
@@ -307,103 +196,23 @@ public final class EngineRegistry implements AutoCloseable {
         return LanguageTags.matches(tag, prefix);
     }
 
-    private VoiceInfo firstInstalled(List<String> ids) {
-        Map<String, String> failed = failures();
-        for (String id : ids) {
-            VoiceInfo v = voices.get(id);
-            if (v == null && id.indexOf(':') < 0) {
-                v = voices.values().stream().filter(x -> x.localName().equalsIgnoreCase(id)).findFirst()
-                        .orElse(null);
-            }
-            if (v != null && !failed.containsKey(v.id())) {
-                return v;
-            }
-        }
-        return null;
-    }
-
     /**
      * Returns the loaded voice for {@code voiceId} (see {@link #resolve}), loading it on first use. The voice is
-     * not leased: it may unload when replaced. Requests use {@link #acquire}.
+     * not leased: it may close when replaced. Requests use {@link #acquire}.
      */
     public Voice voice(String voiceId) {
-        return entry(resolve(voiceId)).voice;
+        return loaded.entry(resolve(voiceId)).voice();
     }
 
     /**
-     * Loads (if needed) and leases the voice for one request; pair with {@link #release}. When the voice fails
-     * to load and {@code voiceId} is an alias, the next voice of its chain is tried.
+     * Loads (if needed) and leases the voice for one request; close the lease when the request ends. When the
+     * engine replaced the voice before the registry heard of it, the current version is leased instead.
      *
      * @throws VoiceNotFoundException if nothing fits
      * @throws dev.chorus.tts.SynthesisException if the voice cannot load
      */
-    public Voice acquire(VoiceInfo info) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            LoadedVoice e = entry(info);
-            if (e.retain()) {
-                return e.voice;
-            }
-            // The engine replaced or removed this copy before its listener told us: drop it, so that the next
-            // attempt asks the engine for its current version (or learns that the voice is gone).
-            if (loaded.remove(info.id() + "@" + info.version(), e)) {
-                reloadCount.incrementAndGet();
-                e.retire();
-            }
-            info = resolve(info.id());
-        }
-        throw new SynthesisException("voice " + info.id() + " is being replaced; try again");
-    }
-
-    /** Ends a lease from {@link #acquire}. */
-    public void release(Voice voice) {
-        LoadedVoice e = leases.get(voice);
-        if (e != null) {
-            e.release();
-        }
-    }
-
-    private final Map<Voice, LoadedVoice> leases = new ConcurrentHashMap<>();
-
-    private LoadedVoice entry(VoiceInfo info) {
-        if (closed) {
-            throw new IllegalStateException("registry is closed");
-        }
-        String key = info.id() + "@" + info.version();
-        LoadedVoice existing = loaded.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        LoadedVoice lv = loaded.computeIfAbsent(key, k -> {
-            Voice v;
-            try {
-                v = engines.get(info.engine()).load(info.id());
-            } catch (VoiceNotFoundException gone) {
-                throw gone; // Removed since it was listed: not a failure of the voice.
-            } catch (RuntimeException ex) {
-                loadFailures.put(info.id(), String.valueOf(ex.getMessage()));
-                throw ex;
-            }
-            loadFailures.remove(info.id());
-            loadCount.incrementAndGet();
-            // Keyed by what was asked for, but described by what the engine loaded, which is newer when the
-            // voice was replaced after it was resolved.
-            LoadedVoice loadedVoice = new LoadedVoice(v.info(), v);
-            leases.put(v, loadedVoice);
-            return loadedVoice;
-        });
-        if (lv.info.version().equals(info.version())) {
-            return lv;
-        }
-        // The engine loaded a newer version than the caller resolved: file it under its own version, so the old
-        // version's key does not keep it (and the old version never looks loaded after the switch).
-        if (loaded.remove(key, lv)) {
-            LoadedVoice prior = loaded.putIfAbsent(lv.info.id() + "@" + lv.info.version(), lv);
-            if (prior != null) {
-                lv.retire();
-                return prior;
-            }
-        }
-        return lv;
+    public VoiceLease acquire(VoiceInfo info) {
+        return loaded.lease(Objects.requireNonNull(info, "info"), this::resolve);
     }
 
     /**
@@ -413,7 +222,7 @@ public final class EngineRegistry implements AutoCloseable {
      */
     public VoiceInfo load(String voiceId) {
         VoiceInfo info = resolve(voiceId);
-        entry(info);
+        loaded.entry(info);
         return info;
     }
 
@@ -424,13 +233,7 @@ public final class EngineRegistry implements AutoCloseable {
      * @return whether it was loaded
      */
     public boolean unload(String voiceId) {
-        VoiceInfo info = resolve(voiceId);
-        LoadedVoice e = loaded.remove(info.id() + "@" + info.version());
-        if (e == null) {
-            return false;
-        }
-        e.retire();
-        return true;
+        return loaded.unload(resolve(voiceId));
     }
 
     /** Asks the voice's engine to reread it from its source now (admin "reload"), then unloads the old copy. */
@@ -440,8 +243,8 @@ public final class EngineRegistry implements AutoCloseable {
         voicesChanged();
         VoiceInfo now = resolve(info.id());
         if (now.version().equals(info.version())) {
-            unload(info.id());
-            reloadCount.incrementAndGet();
+            loaded.unload(now);
+            loaded.countReload();
         }
         return resolve(info.id());
     }
@@ -451,17 +254,6 @@ public final class EngineRegistry implements AutoCloseable {
         return engines.values().stream().flatMap(e -> e.phonemizer().stream()).findFirst();
     }
 
-    private VoiceNotFoundException notFound(String id) {
-        List<String> names = new ArrayList<>(voices.keySet());
-        names.addAll(aliases.keySet());
-        return new VoiceNotFoundException(id, VoiceMatcher.closest(id, names));
-    }
-
-    private static String engineOf(String id) {
-        int colon = id.indexOf(':');
-        return colon < 0 ? null : id.substring(0, colon);
-    }
-
     /** Unloads every voice and closes every engine. Idempotent. */
     @Override
     public void close() {
@@ -469,80 +261,9 @@ public final class EngineRegistry implements AutoCloseable {
             return;
         }
         closed = true;
-        loaded.values().forEach(LoadedVoice::closeNow);
-        loaded.clear();
-        leases.clear();
+        loaded.close();
         engines.values().forEach(TtsEngine::close);
         phonemizerHelpers.forEach(TtsEngine::close);
-    }
-
-    /**
-     * A loaded voice with a count of the requests using it, so that an unloaded or replaced voice closes only
-     * after its last request.
-     */
-    private final class LoadedVoice {
-        final VoiceInfo info;
-        final Voice voice;
-        private int users;
-        private boolean retired;
-        private boolean closedVoice;
-
-        LoadedVoice(VoiceInfo info, Voice voice) {
-            this.info = info;
-            this.voice = voice;
-        }
-
-        synchronized boolean retain() {
-            if (retired || closedVoice || !voice.retain()) {
-                return false;
-            }
-            users++;
-            return true;
-        }
-
-        void release() {
-            boolean close;
-            synchronized (this) {
-                users--;
-                voice.release();
-                close = retired && users == 0 && !closedVoice;
-                closedVoice |= close;
-            }
-            if (close) {
-                closeVoice();
-            }
-        }
-
-        void retire() {
-            boolean close;
-            synchronized (this) {
-                retired = true;
-                close = users == 0 && !closedVoice;
-                closedVoice |= close;
-            }
-            if (close) {
-                closeVoice();
-            }
-        }
-
-        void closeNow() {
-            synchronized (this) {
-                if (closedVoice) {
-                    return;
-                }
-                closedVoice = true;
-            }
-            closeVoice();
-        }
-
-        private void closeVoice() {
-            leases.remove(voice, this);
-            try {
-                voice.close();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing voice " + info.id() + " failed", e);
-            }
-        }
     }
 
     /** Configures an {@link EngineRegistry}. */

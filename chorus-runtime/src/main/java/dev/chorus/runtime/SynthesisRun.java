@@ -47,9 +47,8 @@ final class SynthesisRun implements SynthesisHandle {
 
     private final SynthesisScheduler scheduler;
     private final Admission admission;
-    private final EngineRegistry registry;
     private final VoiceInfo primary;
-    private final Map<String, Voice> voices;
+    private final Map<String, VoiceLease> leases;
     private final List<Piece> pieces;
     private final SynthesisListener listener;
     private final SynthesisObserver observer;
@@ -81,19 +80,18 @@ final class SynthesisRun implements SynthesisHandle {
     private int resamplerRate;
 
     /**
-     * @param voices    the voices the plan's speech pieces use, by id, each acquired from {@code registry} for this
-     *                  job, which releases them when it ends
+     * @param leases    the voices the plan's speech pieces use, by id, each leased from the registry for this run,
+     *                  which closes the leases when it ends
      * @param sentences where finished sentences are kept and looked up, or {@code null}
      */
-    SynthesisRun(SynthesisScheduler scheduler, Admission admission, EngineRegistry registry, VoiceInfo primary,
-                 Map<String, Voice> voices,
-                 List<Piece> pieces, SynthesisListener listener, SynthesisObserver observer, int outRate,
-                 int lookahead, LongSupplier ticker, Duration timeout, SentenceCache sentences) {
+    SynthesisRun(SynthesisScheduler scheduler, Admission admission, VoiceInfo primary,
+                 Map<String, VoiceLease> leases, List<Piece> pieces, SynthesisListener listener,
+                 SynthesisObserver observer, int outRate, int lookahead, LongSupplier ticker, Duration timeout,
+                 SentenceCache sentences) {
         this.scheduler = scheduler;
         this.admission = admission;
-        this.registry = registry;
         this.primary = primary;
-        this.voices = Map.copyOf(voices);
+        this.leases = Map.copyOf(leases);
         this.pieces = List.copyOf(pieces);
         this.listener = listener;
         this.observer = observer;
@@ -199,7 +197,7 @@ final class SynthesisRun implements SynthesisHandle {
         if (ended) {
             return false;
         }
-        Voice voice = voices.get(speech.voice().id());
+        Voice voice = leases.get(speech.voice().id()).voice();
         AudioEffects effects = AudioEffects.create(speech.options(), speech.voice().sampleRate());
         SentenceCache.Recorder recorder = key == null ? null : sentences.recorder();
         AudioSink sink = new AudioSink() {
@@ -463,10 +461,10 @@ final class SynthesisRun implements SynthesisHandle {
         completion.completeExceptionally(error);
     }
 
-    /** Gives back the admission slot and the voices; called just before the completion future completes. */
+    /** Gives back the admission slot and closes the voice leases; called just before the completion completes. */
     private void releaseAll() {
         scheduler.release(admission);
-        voices.values().forEach(registry::release);
+        leases.values().forEach(VoiceLease::close);
     }
 
     /** Runs a listener callback; a callback that throws cancels the request. */

@@ -6,7 +6,6 @@ import dev.chorus.text.TextPipeline;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.spi.Voice;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,19 +147,19 @@ public final class Synthesizer implements AutoCloseable {
             }
         }
         Admission admission = scheduler.admit(info.engine(), request.priority(), chars, timeout);
-        Map<String, Voice> voices = new HashMap<>();
+        Map<String, VoiceLease> leases = new HashMap<>();
         SynthesisRun job;
         try {
             for (Piece p : plan.pieces()) {
-                if (p instanceof Piece.Speech s && !voices.containsKey(s.voice().id())) {
-                    voices.put(s.voice().id(), registry.acquire(s.voice()));
+                if (p instanceof Piece.Speech s && !leases.containsKey(s.voice().id())) {
+                    leases.put(s.voice().id(), registry.acquire(s.voice()));
                 }
             }
-            job = new SynthesisRun(scheduler, admission, registry, info, voices, plan.pieces(), listener, observer,
+            job = new SynthesisRun(scheduler, admission, info, leases, plan.pieces(), listener, observer,
                     rate, lookahead, ticker, timeout, reuseSentences ? sentences : null);
         } catch (RuntimeException e) {
             scheduler.release(admission);
-            voices.values().forEach(registry::release);
+            leases.values().forEach(VoiceLease::close);
             throw e;
         }
         ScheduledFuture<?> expiry = timer.schedule(job::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
