@@ -1,0 +1,164 @@
+package dev.chorus.app;
+
+import dev.chorus.runtime.EditDistance;
+import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.tts.InvalidInputException;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting {@code chorus serve} knows: the fixed ones with their YAML key, environment variable, default and
+ * meaning (also listed in docs/configuration.md), and the patterns of the open-ended keys (engine workers and
+ * settings, OpenAI voice names, aliases, language defaults, safety policies) and of their environment variables.
+ */
+final class SettingTable {
+
+    /** One fixed setting: its YAML key, environment variable, default and meaning. */
+    record Setting(String key, String env, String defaultValue, String description) {
+    }
+
+    static final List<Setting> FIXED = List.of(
+            new Setting("server.host", "CHORUS_HOST", "127.0.0.1", "address to listen on (0.0.0.0: every interface)"),
+            new Setting("server.port", "CHORUS_PORT", "8080", "plain port for HTTP/1.1, h2c and gRPC (0: any free port)"),
+            new Setting("server.max-request-bytes", "CHORUS_MAX_REQUEST_BYTES", "1MiB", "largest request body"),
+            new Setting("server.shutdown-quiet-period", "CHORUS_SHUTDOWN_QUIET_PERIOD", "1s",
+                    "on shutdown, how long the server must be idle before it stops early"),
+            new Setting("server.shutdown-timeout", "CHORUS_SHUTDOWN_TIMEOUT", "30s",
+                    "on shutdown, the longest time in-flight requests and streams get to finish"),
+            new Setting("server.plaintext", "CHORUS_PLAINTEXT", "true",
+                    "bind the plain port (false: serve only on the TLS port, which must then be configured)"),
+            new Setting("tls.port", "CHORUS_TLS_PORT", "(8443 when TLS is on)",
+                    "port of the mutual-TLS listener (HTTPS, HTTP/2, gRPC); TLS is on when any tls.port, tls.cert, "
+                            + "tls.key or tls.trust is set"),
+            new Setting("tls.host", "CHORUS_TLS_HOST", "(server.host)", "address the TLS listener binds"),
+            new Setting("tls.cert", "CHORUS_TLS_CERT", "(none)",
+                    "PEM file with the server's certificate, then its intermediates; reloaded when it changes"),
+            new Setting("tls.key", "CHORUS_TLS_KEY", "(none)",
+                    "PEM file with the server's private key (PKCS#8, PKCS#1 or SEC1, unencrypted); reloaded"),
+            new Setting("tls.trust", "CHORUS_TLS_TRUST", "(none)",
+                    "PEM trust bundles, comma-separated: client certificates must chain to one of their "
+                            + "certificates; reloaded"),
+            new Setting("tls.client-auth", "CHORUS_TLS_CLIENT_AUTH", "require",
+                    "require: no client certificate, no connection; optional: clients may connect without one"),
+            new Setting("tls.trust-domains", "CHORUS_TLS_TRUST_DOMAINS", "(any)",
+                    "SPIFFE trust domains accepted, comma-separated (others fail the handshake)"),
+            new Setting("tls.reload-interval", "CHORUS_TLS_RELOAD_INTERVAL", "5s",
+                    "how often the certificate, key and trust files are checked for changes"),
+            new Setting("tls.peer-header", "CHORUS_TLS_PEER_HEADER", "false",
+                    "answer with x-chorus-peer: the client's SPIFFE ID, on the TLS port"),
+            new Setting("server.warm-up", "CHORUS_WARM_UP", "true",
+                    "speak a phrase with the default voice before reporting ready"),
+            new Setting("limits.max-input-chars", "CHORUS_MAX_INPUT_CHARS", "4096",
+                    "longest input text, in characters"),
+            new Setting("limits.request-timeout", "CHORUS_REQUEST_TIMEOUT", "5m", "deadline of one synthesis"),
+            new Setting("limits.max-pending-per-worker", "CHORUS_MAX_PENDING_PER_WORKER", "4",
+                    "requests admitted per engine worker (running or queued) before new ones wait"),
+            new Setting("limits.admission-wait", "CHORUS_ADMISSION_WAIT", "2s",
+                    "how long a request beyond that waits for a slot before 503 with Retry-After"),
+            new Setting("limits.max-queue-wait", "CHORUS_MAX_QUEUE_WAIT", "0s",
+                    "refuse at once (503) a request predicted to wait longer for a worker (0s: only its deadline)"),
+            new Setting("limits.max-unread-bytes", "CHORUS_MAX_UNREAD_BYTES", "16MiB",
+                    "audio bytes one response may hold for a slow client before it is ended with an error"),
+            new Setting("engines.enabled", "CHORUS_ENGINES", "(all installed)",
+                    "engine ids to open, comma-separated"),
+            new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", EngineRegistry.DEFAULT_VOICE,
+                    "voice used when a request names none"),
+            new Setting("admin.key", "CHORUS_ADMIN_KEY", "(none: admin routes off)",
+                    "bearer key for the /admin routes (voices: load, unload, reload; tenants: usage); at least 16 "
+                            + "characters"),
+            new Setting("tenants.file", "CHORUS_TENANTS_FILE", "(none: the server runs open)",
+                    "YAML file of tenants: API key hashes, SPIFFE IDs, voices, limits; reloaded when it changes"),
+            new Setting("tenants.state-dir", "CHORUS_TENANTS_STATE_DIR", "(chorus-state beside the tenants file)",
+                    "where monthly quota use is kept when there is no Redis"),
+            new Setting("tenants.redis.url", "CHORUS_TENANTS_REDIS_URL", "(none: limits kept in this process)",
+                    "Redis (redis://host:port) holding rate limits and quotas shared by every replica"),
+            new Setting("tenants.reload-interval", "CHORUS_TENANTS_RELOAD_INTERVAL", "2s",
+                    "how often the tenants file is checked for changes"),
+            new Setting("metrics.enabled", "CHORUS_METRICS_ENABLED", "true",
+                    "serve Prometheus metrics at /metrics"),
+            new Setting("metrics.tenant-labels", "CHORUS_METRICS_TENANT_LABELS", "true",
+                    "label request metrics with the tenant (false bounds cardinality)"),
+            new Setting("logging.format", "CHORUS_LOG_FORMAT", "auto",
+                    "log line format: json (one object per line), text, or auto (text on a terminal, json otherwise)"),
+            new Setting("logging.access-log", "CHORUS_ACCESS_LOG", "true", "write one log line per request"),
+            new Setting("logging.log-input", "CHORUS_LOG_INPUT", "false",
+                    "log each request's input text (off: input text is never logged)"),
+            new Setting("text.lexicons", "CHORUS_LEXICONS", "(none)",
+                    "lexicon files (YAML or W3C PLS) applied to every request, comma-separated"),
+            new Setting("audio.mp3-bitrate", "CHORUS_MP3_BITRATE", "(by sample rate)", "MP3 bitrate in kbps (CBR)"),
+            new Setting("audio.opus-bitrate", "CHORUS_OPUS_BITRATE", "(encoder default)", "Opus bitrate in kbps"),
+            new Setting("audio.aac-bitrate", "CHORUS_AAC_BITRATE", "(encoder default)", "AAC bitrate in kbps"),
+            new Setting("audio.ffmpeg", "CHORUS_FFMPEG", "ffmpeg", "the ffmpeg program used to encode AAC"),
+            new Setting("engines.workers", "CHORUS_WORKERS", "(CPU count)",
+                    "concurrent syntheses per engine, unless engines.<id>.workers says otherwise"),
+            new Setting("safety.rules", "CHORUS_SAFETY_RULES", "(none: content safety off)",
+                    "YAML file of content rules (see docs/safety.md); reloaded when it changes"),
+            new Setting("safety.policy.default", "CHORUS_SAFETY_POLICY_DEFAULT", "block",
+                    "action for categories without a safety.policy.<category>: block, mask or log"),
+            new Setting("safety.mask", "CHORUS_SAFETY_MASK", "beep",
+                    "what masked words sound like: beep (a quiet 1 kHz tone) or silence"),
+            new Setting("safety.on-timeout", "CHORUS_SAFETY_ON_TIMEOUT", "fail-closed",
+                    "a pattern that runs out of time: fail-closed (counts as a match) or fail-open (only logged)"),
+            new Setting("safety.pattern-timeout", "CHORUS_SAFETY_PATTERN_TIMEOUT", "50ms",
+                    "time each rule pattern gets per request"),
+            new Setting("safety.reload-interval", "CHORUS_SAFETY_RELOAD_INTERVAL", "2s",
+                    "how often the rules file is checked for changes"),
+            new Setting("safety.audit-log", "CHORUS_SAFETY_AUDIT_LOG", "(none: the dev.chorus.safety.audit logger)",
+                    "file that receives one JSON line per content-safety decision"),
+            new Setting("safety.audit-include-text", "CHORUS_SAFETY_AUDIT_INCLUDE_TEXT", "false",
+                    "put the matched text in audit lines (off: offsets only)"),
+            new Setting("cache.enabled", "CHORUS_CACHE_ENABLED", "true",
+                    "cache finished audio and share one synthesis among identical requests in progress"),
+            new Setting("cache.max-bytes", "CHORUS_CACHE_MAX_BYTES", "256MiB",
+                    "encoded audio the memory tier of the response cache holds"),
+            new Setting("cache.max-entry-bytes", "CHORUS_CACHE_MAX_ENTRY_BYTES", "8MiB",
+                    "largest response cached (and joined by identical requests after its start)"),
+            new Setting("cache.sentence.max-bytes", "CHORUS_CACHE_SENTENCE_MAX_BYTES", "64MiB",
+                    "PCM of single sentences kept for reuse inside other texts (0: off)"),
+            new Setting("cache.disk.path", "CHORUS_CACHE_DISK_PATH", "(none: memory only)",
+                    "directory of the response cache's disk tier, kept across restarts"),
+            new Setting("cache.disk.max-bytes", "CHORUS_CACHE_DISK_MAX_BYTES", "1GiB",
+                    "bytes the disk tier's files may take; least recently used go first"));
+
+    /** Engine settings that also have an environment variable (other engine settings come from YAML only). */
+    static final Map<String, String> ENGINE_SETTING_ENV = Map.of(
+            "CHORUS_ESPEAK_LIBRARY", "engines.espeak.library",
+            "CHORUS_ESPEAK_DATA", "engines.espeak.data",
+            "CHORUS_ESPEAK_ISOLATION", "engines.espeak.isolation",
+            "CHORUS_HMM_LIB_DIR", "engines.hmm.lib.dir",
+            "CHORUS_PIPER_VOICES", "engines.piper.voices",
+            "CHORUS_PIPER_DEVICE", "engines.piper.device");
+
+    static final Pattern ENGINE_KEY = Pattern.compile("engines\\.([a-z0-9_-]+)\\.(.+)");
+    static final Pattern VOICE_KEY = Pattern.compile("openai\\.voices\\.([a-z0-9_-]+)");
+    static final Pattern ALIAS_KEY = Pattern.compile("voices\\.aliases\\.([A-Za-z0-9_.-]+)");
+    static final Pattern LANGUAGE_KEY = Pattern.compile("voices\\.languages\\.([A-Za-z0-9_-]+)");
+    static final Pattern POLICY_KEY = Pattern.compile("safety\\.policy\\.([a-z0-9][a-z0-9_.-]*)");
+    static final Pattern POLICY_ENV = Pattern.compile("CHORUS_SAFETY_POLICY_([A-Z0-9_]+)");
+    static final Pattern WORKERS_ENV = Pattern.compile("CHORUS_([A-Z0-9]+)_WORKERS");
+    static final Pattern VOICE_ENV = Pattern.compile("CHORUS_OPENAI_VOICE_([A-Z0-9_]+)");
+
+    private SettingTable() {
+    }
+
+    /**
+     * Returns {@code key} if it is a known setting.
+     *
+     * @throws InvalidInputException naming {@code source} and the closest known key otherwise
+     */
+    static String checkKey(String key, String source) {
+        if (FIXED.stream().anyMatch(f -> f.key().equals(key)) || VOICE_KEY.matcher(key).matches()
+                || ALIAS_KEY.matcher(key).matches() || LANGUAGE_KEY.matcher(key).matches()
+                || POLICY_KEY.matcher(key).matches()
+                || (ENGINE_KEY.matcher(key).matches() && !key.equals("engines.default-voice"))) {
+            return key;
+        }
+        String closest = FIXED.stream().map(Setting::key)
+                .min(Comparator.comparingInt(k -> EditDistance.between(k, key))).orElseThrow();
+        throw new InvalidInputException(key, source + ": unknown setting '" + key + "' (did you mean '" + closest
+                + "'? every setting is listed in docs/configuration.md)");
+    }
+}
