@@ -1,6 +1,8 @@
 package dev.chorus.service;
 
 import dev.chorus.runtime.SynthesisSummary;
+
+import java.nio.ByteBuffer;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.runtime.Timing;
@@ -27,6 +29,24 @@ public interface AudioOutput {
      * known in advance: a response replayed from the cache. The default ignores it.
      */
     default void knownLength(long bytes) {
+    }
+
+    /**
+     * Tells whether this output takes a response replayed from the cache as one body ({@link #whole}) instead
+     * of call by call: outputs that send the encoded bytes as they are, with no framing or timings. The default
+     * is false.
+     */
+    default boolean takesWholeBody() {
+        return false;
+    }
+
+    /**
+     * Receives a replayed response's whole encoded audio at once, then its totals, in place of its audio and
+     * complete calls (start and warnings still come first). The buffer is direct, read-only and shared by every
+     * replay: write it out, never keep it past the write. Called only when {@link #takesWholeBody()} is true.
+     */
+    default void whole(ByteBuffer audio, SynthesisSummary summary) {
+        throw new UnsupportedOperationException("this output takes no whole body");
     }
 
     /** Receives a warning about the request (such as an SSML element that was ignored), before any audio. */

@@ -200,6 +200,25 @@ class SpeechServiceTest {
         assertThat(metadata).containsEntry(AudioCache.HEADER, "hit");
         assertThat(engine.sentences).hasValue(spoken);
         assertThat(second.bytes()).isEqualTo(first.bytes()).isNotEmpty();
+
+        // An output that sends the bytes as they are gets the hit as one shared, read-only body.
+        CompletableFuture<byte[]> whole = new CompletableFuture<>();
+        s.serve(s.prepare(in), caller, new Recording() {
+            @Override
+            public boolean takesWholeBody() {
+                return true;
+            }
+
+            @Override
+            public void whole(java.nio.ByteBuffer audio, SynthesisSummary summary) {
+                assertThat(audio.isReadOnly()).isTrue();
+                byte[] b = new byte[audio.remaining()];
+                audio.get(b);
+                whole.complete(b);
+            }
+        });
+        assertThat(whole.get(20, TimeUnit.SECONDS)).isEqualTo(first.bytes());
+        assertThat(engine.sentences).hasValue(spoken);
     }
 
     @Test
@@ -229,7 +248,7 @@ class SpeechServiceTest {
     }
 
     /** Records what reaches an output. */
-    static final class Recording implements AudioOutput {
+    static class Recording implements AudioOutput {
         final List<byte[]> bytes = new ArrayList<>();
         final CompletableFuture<SynthesisSummary> done = new CompletableFuture<>();
 

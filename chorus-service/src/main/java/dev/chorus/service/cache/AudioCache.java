@@ -84,8 +84,9 @@ public final class AudioCache implements AutoCloseable {
         this.memory = Caffeine.newBuilder()
                 .maximumWeight(config.maxBytes())
                 .executor(Runnable::run) // Evict on the writing thread, so the bound holds when put returns.
+                // Encoded bytes count twice: the recorded calls, and the joined body raw hits are written from.
                 .weigher((AudioCacheKey k, CachedAudio a) -> (int) Math.min(Integer.MAX_VALUE,
-                        a.bytes() + (long) a.calls().size() * CALL_OVERHEAD + 2L * k.input().length()))
+                        2 * a.bytes() + (long) a.calls().size() * CALL_OVERHEAD + 2L * k.input().length()))
                 .recordStats()
                 .build();
         this.disk = enabled && config.diskPath() != null

@@ -7,6 +7,8 @@ import dev.chorus.runtime.Timing;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
 
+import java.nio.ByteBuffer;
+
 /**
  * Passes a response through to its output and, when the audio cache answers it (a hit, or a synthesis in progress
  * it joined), tells the request's telemetry what no encoding listener of its own sees: its time to first audio and
@@ -64,6 +66,20 @@ public final class CacheServedOutput implements AudioOutput {
             telemetry.served(summary);
         }
         delegate.complete(tail, summary);
+    }
+
+    @Override
+    public boolean takesWholeBody() {
+        return delegate.takesWholeBody();
+    }
+
+    @Override
+    public void whole(ByteBuffer audio, SynthesisSummary summary) {
+        if (report) {
+            telemetry.firstAudio();
+            telemetry.served(summary);
+        }
+        delegate.whole(audio, summary);
     }
 
     @Override
