@@ -1,17 +1,25 @@
 package dev.chorus.text;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** English month names: the spellings a date may use, and the number of each month. */
 final class EnglishMonthTable {
 
-    /** Month names and their abbreviations, as a regex alternation for the date patterns. */
-    static final String NAMES = "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
-            + "|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?";
-
     private static final Map<String, Integer> NUMBERS = numbers();
+
+    /**
+     * Month names and their abbreviations, capitalized, as a regex alternation for the date patterns. It is made
+     * from the table, longest first, so whatever a date pattern matches as a month has a number: a pattern of
+     * its own once also matched "Sepember" ("Sep" then "ember"), which the table did not hold.
+     */
+    static final String NAMES = NUMBERS.keySet().stream()
+            .sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
+            .map(name -> Character.toUpperCase(name.charAt(0)) + name.substring(1))
+            .collect(Collectors.joining("|"));
 
     private EnglishMonthTable() {
     }
