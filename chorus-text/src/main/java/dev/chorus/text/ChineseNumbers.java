@@ -13,6 +13,9 @@ final class ChineseNumbers {
     /** Longest digit string read as one number; longer ones are read digit by digit. */
     static final int MAX_CARDINAL_DIGITS = 16;
 
+    /** 10<sup>16</sup>, the first number with more digits than the groups up to 万亿 hold. */
+    private static final long LARGEST_CARDINAL = 10_000_000_000_000_000L;
+
     private static final char[] DIGITS = {'零', '一', '二', '三', '四', '五', '六', '七', '八', '九'};
 
     private static final String[] PLACES = {"", "十", "百", "千"};
@@ -28,16 +31,20 @@ final class ChineseNumbers {
     }
 
     /**
-     * Returns {@code n} in Chinese.
+     * Returns {@code n} in Chinese; digit by digit from 10<sup>16</sup> up, past the largest group, 万亿, as
+     * {@link #integer} reads a long digit string.
      *
      * @param liang whether a leading 2 before 百, 千, 万 or 亿 is read 两
      */
     static String cardinal(long n, boolean liang) {
         if (n < 0) {
-            return "负" + cardinal(-n, liang);
+            return "负" + (n == Long.MIN_VALUE ? digits(Long.toString(n)) : cardinal(-n, liang));
         }
         if (n == 0) {
             return "零";
+        }
+        if (n >= LARGEST_CARDINAL) {
+            return digits(Long.toString(n));
         }
         int[] groups = new int[GROUPS.length];
         int count = 0;

@@ -157,7 +157,9 @@ final class ChineseRules {
         }
         if (end + 1 < text.length() && text.charAt(end) == '/' && a.isInteger() && a.sign() == 0) {
             Num b = Num.parse(text, end + 1, false);
-            if (b != null && b.isInteger() && b.integerValue() > 0 && matcher.endsWord(b.end())) {
+            // integerValue() is -1 for a number too long to read as one: such a fraction stays as written.
+            if (b != null && b.isInteger() && a.integerValue() >= 0 && b.integerValue() > 0
+                    && matcher.endsWord(b.end())) {
                 return new Reading(b.end(), ChineseNumbers.fraction(a.integerValue(), b.integerValue()));
             }
             return null;
@@ -253,10 +255,16 @@ final class ChineseRules {
         return sign + "百分之" + ChineseNumbers.decimal(n.integer(), n.fraction());
     }
 
-    /** Reads an amount in yuan: 五元二角, 五元零五分, 五角; 两元 for 2 yuan, but 二角 and 二分. */
+    /**
+     * Reads an amount in yuan: 五元二角, 五元零五分, 五角; 两元 for 2 yuan, but 二角 and 二分. An amount too long
+     * to read as one number is read as a decimal before 元, digit by digit.
+     */
     private static String yuan(Num n) {
-        StringBuilder out = new StringBuilder(n.negative() ? "负" : "");
         long whole = n.integerValue();
+        if (whole < 0) {
+            return decimal(n) + "元";
+        }
+        StringBuilder out = new StringBuilder(n.negative() ? "负" : "");
         String fraction = n.fraction() == null ? "" : (n.fraction() + "0").substring(0, 2);
         int jiao = fraction.isEmpty() ? 0 : fraction.charAt(0) - '0';
         int fen = fraction.isEmpty() ? 0 : fraction.charAt(1) - '0';
