@@ -89,8 +89,10 @@ final class EnglishAddresses {
         return end;
     }
 
+    /** Reads the address at [start, end), or returns {@code null} for a scheme with nothing after it. */
     private Reading read(int start, int end) {
-        return new Reading(end, words(text.substring(start, end)));
+        String words = words(text.substring(start, end));
+        return words.isEmpty() ? null : new Reading(end, words);
     }
 
     /**
