@@ -21,7 +21,11 @@ import java.util.regex.Pattern;
  */
 final class EnglishAbbreviations {
 
-    private static final Pattern DOTTED = Pattern.compile("(?:[A-Za-z]\\.){2,}(?![A-Za-z])");
+    /**
+     * Two or more letters, each with a period, read from the first: a long run of "a.a.a." is matched once, not
+     * again from each letter in it, and without the stack a greedy group would take for each letter.
+     */
+    private static final Pattern DOTTED = Pattern.compile("(?<![A-Za-z]\\.)(?:[A-Za-z]\\.){2,}+(?![A-Za-z])");
 
     private final String text;
     private final TextMatcher matcher;

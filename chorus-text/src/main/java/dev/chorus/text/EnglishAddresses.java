@@ -20,10 +20,14 @@ final class EnglishAddresses {
     private static final Pattern PHONE_LOCAL = Pattern.compile("\\d{3}-\\d{4}(?![\\w]|-\\d)");
     private static final Pattern URL = Pattern.compile(
             "(?i:https?://|ftp://|www\\.)[^\\s<>\"'(){}\\[\\]]+");
-    private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}(?![\\w])");
+    // Addresses are bounded as DNS and mail bound them (63-char labels, a 64-char local part) and to ten labels
+    // before the last: a long run such as "a.a.a.a" then costs little at each of its letters, and the regex,
+    // which recurses once per label, cannot overflow the stack.
+    private static final int LONGEST_LOCAL_PART = 64;
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1," + LONGEST_LOCAL_PART + "}@"
+            + "[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,10}\\.[A-Za-z]{2,63}(?![\\w])");
     private static final Pattern DOMAIN = Pattern.compile(
-            "[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.(?:com|org|net|edu|gov|io|dev|ai|app|info|biz)"
+            "[a-z0-9-]{1,63}(?:\\.[a-z0-9-]{1,63}){0,10}\\.(?:com|org|net|edu|gov|io|dev|ai|app|info|biz)"
                     + "(?:/[^\\s<>\"'(){}\\[\\]]*)?(?![\\w])", Pattern.CASE_INSENSITIVE);
 
     private final String text;
@@ -58,7 +62,8 @@ final class EnglishAddresses {
         }
         int local = i;
         boolean dot = false;
-        while (local < text.length() && isAddressChar(text.charAt(local))) {
+        int limit = Math.min(text.length(), i + LONGEST_LOCAL_PART + 1);
+        while (local < limit && isAddressChar(text.charAt(local))) {
             dot |= text.charAt(local) == '.';
             local++;
         }

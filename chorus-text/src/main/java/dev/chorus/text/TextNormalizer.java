@@ -28,9 +28,12 @@ public final class TextNormalizer {
     private static final Normalizer2 NFKC = new FilteredNormalizer2(
             Normalizer2.getNFKCInstance(), new UnicodeSet("[^\\u0E33\\u0EB3]").freeze());
 
-    /** Runs of marks that say no more than one mark does; "...." is kept as an ellipsis. */
+    /**
+     * Runs of marks that say no more than one mark does; "...." is kept as an ellipsis. The run of spaced dots
+     * is possessive: a greedy group recurses once per dot, and a long run of them overflowed the stack.
+     */
     private static final Pattern REPEATED_PUNCTUATION =
-            Pattern.compile("[!?]{2,}|\\.{4,}|\\.(?: \\.){2,}|([,;\u3001\u3002])\\1+");
+            Pattern.compile("[!?]{2,}|\\.{4,}|\\.(?: \\.){2,}+|([,;\u3001\u3002])\\1+");
 
     private static final Pattern SPACE_RUN = Pattern.compile(" {2,}");
 

@@ -22,6 +22,9 @@ final class Verbalizer {
     record Protected(Span in, Span out) {
     }
 
+    /** The most chars {@link #chineseAt} looks through for the end of a number. */
+    private static final int LONGEST_NUMBER = 256;
+
     private final MappedText in;
     private final String text;
     private final Locale locale;
@@ -188,8 +191,11 @@ final class Verbalizer {
         if (before >= 0 && text.charAt(before) == ' ') {
             before--;
         }
+        // Looks past a number of at most LONGEST_NUMBER chars: past a longer run of them ("1,1,1,..."), the
+        // scan from each of its numbers would take time quadratic in its length.
         int after = i;
-        while (after < text.length() && isNumberChar(text, after)) {
+        int limit = Math.min(text.length(), i + LONGEST_NUMBER);
+        while (after < limit && isNumberChar(text, after)) {
             after++;
         }
         // A unit belongs to its number: "25°C" alone is no more English than "25".
