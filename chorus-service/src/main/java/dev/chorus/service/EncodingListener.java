@@ -19,6 +19,9 @@ import java.io.UncheckedIOException;
  */
 public final class EncodingListener implements SynthesisListener {
 
+    /** The most encoded bytes held back within a sentence after the first audio went out. */
+    static final int COALESCE_BYTES = 32 * 1024;
+
     private final AudioEncoding encoding;
     private final EncoderOptions options;
     private final AudioOutput output;
@@ -27,6 +30,7 @@ public final class EncodingListener implements SynthesisListener {
     private AudioEncoder encoder;
     private long samples;
     private long pendingFrom;
+    private boolean sent;
 
     /** Creates a listener that encodes as {@code encoding} into {@code output}. */
     public EncodingListener(AudioEncoding encoding, EncoderOptions options, AudioOutput output) {
@@ -67,7 +71,9 @@ public final class EncodingListener implements SynthesisListener {
             pendingFrom = samples;
         }
         samples += length;
-        if (buffer.size() > 0) {
+        // The first audio goes out at once (time to first audio); later runs gather up to a sentence's end or
+        // COALESCE_BYTES, so a stream costs a few writes per sentence rather than one per engine callback.
+        if (buffer.size() > 0 && (!sent || buffer.size() >= COALESCE_BYTES)) {
             firstAudio();
             output.audio(drain(), pendingFrom);
             pendingFrom = samples;
@@ -133,6 +139,7 @@ public final class EncodingListener implements SynthesisListener {
     }
 
     private byte[] drain() {
+        sent = true;
         byte[] b = buffer.toByteArray();
         buffer.reset();
         return b;
