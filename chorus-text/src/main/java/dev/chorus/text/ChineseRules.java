@@ -1,7 +1,7 @@
 package dev.chorus.text;
 
-import java.util.Map;
-import java.util.Set;
+import dev.chorus.text.ChineseCurrencyTable.Currency;
+import dev.chorus.text.ChineseUnitTable.Unit;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
@@ -28,34 +28,6 @@ final class ChineseRules {
     private static final Pattern DATE_ISO = Pattern.compile(
             "(\\d{4})([-/.])(\\d{1,2})\\2(\\d{1,2})(?![\\w]|[-/.]\\d)");
     private static final Pattern TIME = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?![\\w]|:\\d)");
-
-    /** Measure words and units before which the number 2 is read 两. */
-    private static final Set<String> MEASURES = Set.of(
-            "个", "位", "名", "只", "条", "张", "本", "件", "次", "天", "年", "岁", "块", "元", "角", "分", "斤",
-            "米", "公里", "公斤", "千克", "克", "吨", "升", "杯", "瓶", "碗", "辆", "台", "部", "架", "双", "对",
-            "家", "座", "间", "层", "页", "份", "种", "点", "小时", "分钟", "秒", "周", "星期", "倍", "口", "头",
-            "匹", "棵", "支", "把", "片", "篇", "首", "句", "遍", "场", "届", "封", "门", "所", "栋", "艘", "颗",
-            "粒", "项", "段", "节", "套", "盒", "箱", "袋", "包", "群", "批", "人", "美元", "欧元", "英镑", "日元",
-            "港元", "万", "亿", "千", "百", "样", "声", "趟", "回", "下", "圈", "步", "眼", "笔", "根", "顿", "滴",
-            "毛", "英里", "公顷", "亩", "度");
-
-    private record Currency(String name, boolean yuan) {
-    }
-
-    private static final Map<Character, Currency> SYMBOLS = Map.of(
-            '\u00A5', new Currency("元", true),
-            '$', new Currency("美元", false),
-            '\u20AC', new Currency("欧元", false),
-            '\u00A3', new Currency("英镑", false),
-            '\u20A9', new Currency("韩元", false),
-            '\u20B9', new Currency("卢比", false));
-
-    /** Units after a number, Latin symbol to Chinese name, longest first where one is a prefix of another. */
-    private static final String[][] UNITS = {
-        {"km/h", "公里每小时"}, {"m/s", "米每秒"}, {"\u00B0C", "摄氏度"}, {"\u00B0F", "华氏度"}, {"\u00B0", "度"},
-        {"km", "公里"}, {"kg", "公斤"}, {"mg", "毫克"}, {"cm", "厘米"}, {"mm", "毫米"}, {"ml", "毫升"},
-        {"mL", "毫升"}, {"L", "升"}, {"m", "米"}, {"g", "克"}, {"ms", "毫秒"}, {"s", "秒"}, {"h", "小时"},
-        {"min", "分钟"}, {"GB", "G B"}, {"MB", "M B"}, {"KB", "K B"}, {"TB", "T B"}};
 
     private final String text;
     private final TextMatcher matcher;
@@ -86,8 +58,9 @@ final class ChineseRules {
                 return r;
             }
         }
-        boolean negative = c == '-' && i + 1 < text.length() && SYMBOLS.containsKey(text.charAt(i + 1));
-        if (SYMBOLS.containsKey(c) || negative) {
+        boolean negative = c == '-' && i + 1 < text.length()
+                && ChineseCurrencyTable.bySymbol(text.charAt(i + 1)) != null;
+        if (ChineseCurrencyTable.bySymbol(c) != null || negative) {
             return money(i, negative);
         }
         if (c == '#') {
@@ -172,18 +145,18 @@ final class ChineseRules {
         if (end < text.length() && text.charAt(end) == '元' && !a.isInteger() && a.fraction().length() <= 2) {
             return new Reading(end + 1, yuan(a));
         }
-        String[] unit = unitAt(end);
+        Unit unit = ChineseUnitTable.at(text, end, matcher::endsWord);
         if (unit != null) {
-            int stop = end + unit[0].length();
-            if (unit[1].equals("摄氏度") && a.negative()) {
-                return new Reading(stop, "零下" + decimal(a.integer(), a.fraction(), false) + unit[1]);
+            int stop = end + unit.symbol().length();
+            if (unit.name().equals("摄氏度") && a.negative()) {
+                return new Reading(stop, "零下" + decimal(a.integer(), a.fraction(), false) + unit.name());
             }
-            return new Reading(stop, counted(a, true) + unit[1]);
+            return new Reading(stop, counted(a, true) + unit.name());
         }
         if (!matcher.endsWord(end)) {
             return null;
         }
-        return new Reading(end, counted(a, measureAt(end)));
+        return new Reading(end, counted(a, ChineseMeasureTable.startsAt(text, end)));
     }
 
     private Reading range(Num a, Num b) {
@@ -201,7 +174,7 @@ final class ChineseRules {
         if (end < text.length() && text.charAt(end) == '年' && isYear(a) && isYear(b)) {
             return new Reading(end, ChineseNumbers.digits(a.integer()) + "到" + ChineseNumbers.digits(b.integer()));
         }
-        boolean measure = measureAt(end);
+        boolean measure = ChineseMeasureTable.startsAt(text, end);
         return new Reading(end, counted(a, measure) + "到" + counted(b, measure));
     }
 
@@ -284,7 +257,7 @@ final class ChineseRules {
 
     private Reading money(int i, boolean negative) {
         int p = negative ? i + 1 : i;
-        Currency currency = SYMBOLS.get(text.charAt(p));
+        Currency currency = ChineseCurrencyTable.bySymbol(text.charAt(p));
         p++;
         if (p < text.length() && text.charAt(p) == ' ') {
             p++;
@@ -315,35 +288,5 @@ final class ChineseRules {
         String fraction = n.fraction().replaceFirst("0+$", "");
         return new Num(n.start(), n.end(), n.sign(), n.integer(), fraction.isEmpty() ? null : fraction,
                 n.grouped());
-    }
-
-    /** Returns the length of the unit symbol at {@code at} that ends there as a word, or 0. */
-    static int unitLength(String text, int at) {
-        for (String[] unit : UNITS) {
-            int end = at + unit[0].length();
-            if (text.startsWith(unit[0], at)
-                    && (end == text.length() || !Verbalizer.isLatinWordChar(text.charAt(end)))) {
-                return unit[0].length();
-            }
-        }
-        return 0;
-    }
-
-    private String[] unitAt(int end) {
-        for (String[] unit : UNITS) {
-            if (text.startsWith(unit[0], end) && matcher.endsWord(end + unit[0].length())) {
-                return unit;
-            }
-        }
-        return null;
-    }
-
-    /** Returns whether a measure word or unit starts at {@code i}. */
-    private boolean measureAt(int i) {
-        if (i >= text.length()) {
-            return false;
-        }
-        return MEASURES.contains(text.substring(i, i + 1))
-                || (i + 2 <= text.length() && MEASURES.contains(text.substring(i, i + 2)));
     }
 }

@@ -199,7 +199,7 @@ final class Verbalizer {
             after++;
         }
         // A unit belongs to its number: "25°C" alone is no more English than "25".
-        after += ChineseRules.unitLength(text, after);
+        after += ChineseUnitTable.lengthAt(text, after);
         if (after < text.length() && text.charAt(after) == ' ') {
             after++;
         }
