@@ -89,7 +89,7 @@ final class ChineseRules {
     private Reading date(MatchResult m) {
         int month = Integer.parseInt(m.group(3));
         int day = Integer.parseInt(m.group(4));
-        if (!EnglishDates.validDate(month, day)) {
+        if (!DateFields.isValid(month, day)) {
             return null;
         }
         int end = m.end();

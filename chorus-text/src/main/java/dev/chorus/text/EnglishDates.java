@@ -72,19 +72,6 @@ final class EnglishDates {
         return matcher.replace(DECADE, i, EnglishDates::decade);
     }
 
-    /** Returns whether {@code day} is a day of {@code month} in some year: February has 29. */
-    static boolean validDate(int month, int day) {
-        if (month < 1 || month > 12 || day < 1) {
-            return false;
-        }
-        int max = switch (month) {
-            case 2 -> 29;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
-        return day <= max;
-    }
-
     /** Reads a year written with two digits: "oh five", "ninety-nine". */
     static String twoDigitYear(String digits) {
         return digits.charAt(0) == '0' ? "oh " + EnglishNumbers.cardinal(digits.charAt(1) - '0')
@@ -95,7 +82,7 @@ final class EnglishDates {
         int year = Integer.parseInt(m.group(1));
         int month = Integer.parseInt(m.group(3));
         int day = Integer.parseInt(m.group(4));
-        if (!validDate(month, day)) {
+        if (!DateFields.isValid(month, day)) {
             return null;
         }
         return new Reading(m.end(), EnglishNumbers.date(year, month, day, null, dayFirst));
@@ -118,7 +105,7 @@ final class EnglishDates {
             month = a;
             day = b;
         }
-        if (!validDate(month, day)) {
+        if (!DateFields.isValid(month, day)) {
             return null;
         }
         int year = Integer.parseInt(yearText);

@@ -198,7 +198,7 @@ public final class SayAs {
             }
         }
         if ((month != -1 && (month < 1 || month > 12)) || (day != -1 && (day < 1 || day > 31))
-                || (month > 0 && day > 0 && !EnglishDates.validDate(month, day))) {
+                || (month > 0 && day > 0 && !DateFields.isValid(month, day))) {
             return null;
         }
         if (chinese) {
