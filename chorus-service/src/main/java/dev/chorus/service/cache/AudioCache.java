@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -108,14 +109,14 @@ public final class AudioCache implements AutoCloseable {
     }
 
     /**
-     * Sends the audio for {@code key} to {@code out}: replayed when cached, joined when an identical synthesis is
+     * Sends the audio for the key {@code keyOf} makes (only when needed) to {@code out}: replayed when cached, joined when an identical synthesis is
      * in progress, else started with {@code start} (given the output to synthesize into). {@code outcome} hears
      * how, before anything reaches {@code out}. Returns a handle whose {@code cancel} stops this request's share
      * of the work (the synthesis itself stops when no request is left on it).
      *
      * @throws RuntimeException what {@code start} throws when the synthesis cannot start
      */
-    public SynthesisHandle serve(AudioCacheKey key, boolean bypass, AudioOutput out,
+    public SynthesisHandle serve(Supplier<AudioCacheKey> keyOf, boolean bypass, AudioOutput out,
                           Consumer<Outcome> outcome,
                           Function<AudioOutput, SynthesisHandle> start) {
         if (!enabled) {
@@ -126,6 +127,7 @@ public final class AudioCache implements AutoCloseable {
             outcome.accept(Outcome.BYPASS);
             return start.apply(out);
         }
+        AudioCacheKey key = keyOf.get();
         while (true) {
             CachedAudio hit = lookup(key);
             if (hit != null) {

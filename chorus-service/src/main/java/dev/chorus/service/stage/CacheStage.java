@@ -23,7 +23,9 @@ public final class CacheStage implements SpeechStage {
     @Override
     public SynthesisHandle serve(SpeechCall call, AudioOutput output, Next next) {
         CacheServedOutput served = new CacheServedOutput(output, call.telemetry());
-        return cache.serve(AudioCacheKey.of(call.speech().request(), call.speech().voice()), call.bypass(), served,
+        // The key (a copy of the request's text and settings) is made only when the cache is looked up.
+        return cache.serve(() -> AudioCacheKey.of(call.speech().request(), call.speech().voice()), call.bypass(),
+                served,
                 outcome -> {
                     call.caller().metadata(AudioCache.HEADER, outcome.id());
                     served.answeredBy(outcome);
