@@ -109,9 +109,9 @@ public final class AudioCache implements AutoCloseable {
     }
 
     /**
-     * Sends the audio for the key {@code keyOf} makes (only when needed) to {@code out}: replayed when cached, joined when an identical synthesis is
-     * in progress, else started with {@code start} (given the output to synthesize into). {@code outcome} hears
-     * how, before anything reaches {@code out}. Returns a handle whose {@code cancel} stops this request's share
+     * Sends the audio for the key {@code keyOf} makes (only when needed) to {@code out}: replayed when cached,
+     * joined when an identical synthesis is in progress, else started with {@code start} (given the output to
+     * synthesize into). {@code outcome} hears how, before anything reaches {@code out}. Returns a handle whose {@code cancel} stops this request's share
      * of the work (the synthesis itself stops when no request is left on it).
      *
      * @throws RuntimeException what {@code start} throws when the synthesis cannot start
