@@ -25,6 +25,20 @@ import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
 import dev.chorus.proto.tts.v1.TtsProto;
 import dev.chorus.runtime.Synthesizer;
+import dev.chorus.server.admin.AdminService;
+import dev.chorus.server.admin.HealthService;
+import dev.chorus.server.admin.Readiness;
+import dev.chorus.server.docs.OpenApiDocument;
+import dev.chorus.server.grpc.TextToSpeechService;
+import dev.chorus.server.internal.JsonErrorHandler;
+import dev.chorus.server.openai.CatalogService;
+import dev.chorus.server.openai.OpenAiSpeechService;
+import dev.chorus.server.telemetry.Telemetry;
+import dev.chorus.server.tenant.TenantAdminService;
+import dev.chorus.server.tenant.TenantAuthDecorator;
+import dev.chorus.server.tenant.TenantGate;
+import dev.chorus.server.tls.PeerIdentityDecorator;
+import dev.chorus.server.tls.ReloadingTls;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.handler.ssl.ClientAuth;
 
@@ -113,19 +127,7 @@ public final class ChorusServer implements AutoCloseable {
                     + "request is served without a key");
             return null;
         }
-        TenantRegistry registry = new TenantRegistry(config.tenantsFile(), config.tenantsReloadInterval());
-        TenantLimitStore store;
-        try {
-            store = config.tenantsRedisUrl() != null ? new RedisTenantLimits(config.tenantsRedisUrl())
-                    : new LocalTenantLimits(config.tenantsStateDir());
-        } catch (RuntimeException e) {
-            registry.close();
-            throw e;
-        }
-        LOG.log(System.Logger.Level.INFO, "tenants: {0} from {1}; every route but /healthz, /readyz, /metrics, "
-                + "/openapi.json, /docs and the playground needs a key; limits kept {2}",
-                registry.directory().tenants().size(), config.tenantsFile(), store.describe());
-        return new TenantGate(registry, store, config.clock());
+        return TenantGate.open(config);
     }
 
     /** Creates a server over {@code synthesizer}; nothing listens until {@link #start()}. */
@@ -193,7 +195,7 @@ public final class ChorusServer implements AutoCloseable {
 
     /**
      * The mutual-TLS listener: HTTPS with HTTP/2 (ALPN) and HTTP/1.1 on its own port, the same routes as the plain
-     * port. The handshake requires (or, optionally, accepts) a client certificate that {@link SvidTrustManager}
+     * port. The handshake requires (or, optionally, accepts) a client certificate that {@code SvidTrustManager}
      * checks; the peer-identity decorator is added last, so it runs first and every other decorator, tenant
      * resolution included, sees the client's SPIFFE ID.
      */

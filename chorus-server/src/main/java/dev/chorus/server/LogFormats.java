@@ -1,5 +1,7 @@
 package dev.chorus.server;
 
+import dev.chorus.server.telemetry.LogFields;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

@@ -24,7 +24,7 @@ public final class SpeechMarks {
     }
 
     /** Writes a timing's speech-mark fields into {@code e}, its kind under {@code kindField}. */
-    static void fill(ObjectNode e, Timing t, String kindField) {
+    public static void fill(ObjectNode e, Timing t, String kindField) {
         e.put("time", t.timeMillis());
         e.put(kindField, t.kind() == Timing.Kind.MARK ? "ssml" : t.kind().id());
         e.put("start", t.sourceStart());

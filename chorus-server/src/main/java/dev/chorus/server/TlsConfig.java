@@ -1,5 +1,7 @@
 package dev.chorus.server;
 
+import dev.chorus.server.tls.SpiffeId;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;

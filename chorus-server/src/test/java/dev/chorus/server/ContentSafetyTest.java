@@ -6,6 +6,8 @@ import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
 import dev.chorus.safety.ContentPolicy;
 import dev.chorus.safety.MaskSound;
 import dev.chorus.safety.SafetyConfig;
+import dev.chorus.server.internal.GrpcErrors;
+import dev.chorus.server.telemetry.Telemetry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.MethodOrderer;

@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.server.tls.SpiffeId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

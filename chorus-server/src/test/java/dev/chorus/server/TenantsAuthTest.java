@@ -193,14 +193,6 @@ class TenantsAuthTest {
     }
 
     @Test
-    void theTenantCarriesItsContentPolicyAndPriority() {
-        Tenant a = TenantsFile.parse("t", "tenants:\n  - id: a\n    priority: 7\n"
-                + "    content-policy: {default: log, violence: MASK}\n").getFirst();
-        assertThat(a.priority()).isEqualTo(7);
-        assertThat(a.contentPolicy()).containsEntry("default", "log").containsEntry("violence", "mask");
-    }
-
-    @Test
     void grpcCallersGetUnauthenticatedPermissionDeniedAndOk() {
         SynthesizeRequest req = SynthesizeRequest.newBuilder().setText("Hello.").build();
         assertThatThrownBy(() -> TextToSpeechGrpc.newBlockingStub(channel).synthesize(req))

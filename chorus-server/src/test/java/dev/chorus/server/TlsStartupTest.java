@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.ServerPort;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
+import dev.chorus.server.tls.PeerIdentityDecorator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,234 @@
+package dev.chorus.server.openai;
+
+import dev.chorus.service.AudioOutput;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpResponseWriter;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.linecorp.armeria.common.util.TimeoutMode;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.runtime.Timing;
+import dev.chorus.server.internal.ApiErrors;
+import dev.chorus.server.internal.SlowReaderException;
+import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.VoiceInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Streams a synthesis as an HTTP response body. The status line and headers wait for the first audio, so an
+ * error before it (an engine failure, the deadline) is still an ordinary JSON error with its status; after it, an
+ * error ends the stream in the way the subclass defines. Subclasses frame the bytes (raw audio or SSE events).
+ */
+abstract class HttpAudioStream implements AudioOutput {
+
+    /** Time a client gets, beyond the audio's own length, to read what is left once synthesis is done. */
+    private static final Duration DRAIN_MARGIN = Duration.ofSeconds(60);
+
+    private final HttpResponseWriter writer = HttpResponse.streaming();
+    private final ServiceRequestContext ctx;
+    private VoiceInfo voice;
+    private int sampleRate;
+    private boolean started;
+    private long contentLength = -1;
+    /**
+     * A replayed raw body of known length is gathered here and written as one piece when it completes (one write
+     * and one flush instead of one per recorded run); null otherwise.
+     */
+    private byte[] whole;
+    private int filled;
+    private final List<String> warnings = new ArrayList<>();
+    private long maxUnreadBytes = Long.MAX_VALUE;
+    /** Bytes handed to the writer so far (engine threads, one at a time). */
+    private long written;
+    /** Bytes of those the response has taken to the connection (updated from the event loop). */
+    private final AtomicLong consumed = new AtomicLong();
+
+    HttpAudioStream(ServiceRequestContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Sets how many bytes may wait for the client to read them; past that the response ends with an error and
+     * the synthesis stops (see {@link #write}).
+     */
+    final HttpAudioStream maxUnreadBytes(long n) {
+        this.maxUnreadBytes = n;
+        return this;
+    }
+
+    /** Returns the response to hand to Armeria. */
+    final HttpResponse response() {
+        return writer;
+    }
+
+    /** Returns the content type of the body. */
+    abstract MediaType contentType();
+
+    /** Writes the frame(s) for a run of encoded audio. */
+    abstract void writeAudio(byte[] bytes);
+
+    /** Writes the frames that end a successful stream (not counting the final encoded bytes). */
+    abstract void writeEnd(SynthesisSummary summary);
+
+    /** Ends a stream that already sent audio after {@code error}. */
+    abstract void writeError(ChorusException error);
+
+    /** Writes a timing, if this kind of body carries timings; the default drops it. */
+    void writeTiming(Timing timing) {
+    }
+
+    /** Whether this body is the encoded bytes themselves, so a known total is its content length. */
+    boolean rawBytes() {
+        return false;
+    }
+
+    @Override
+    public final void knownLength(long bytes) {
+        if (rawBytes()) {
+            contentLength = bytes;
+            if (bytes <= maxUnreadBytes && bytes < Integer.MAX_VALUE - 8) {
+                whole = new byte[(int) bytes];
+            }
+        }
+    }
+
+    /** Whether this body carries timings (its headers then go out with the first timing too). */
+    boolean carriesTimings() {
+        return false;
+    }
+
+    @Override
+    public final void warning(String warning) {
+        warnings.add(warning);
+    }
+
+    @Override
+    public final void event(Timing timing) {
+        if (carriesTimings()) {
+            startIfNeeded();
+            writeTiming(timing);
+        }
+    }
+
+    @Override
+    public final void start(VoiceInfo v, int rate) {
+        this.voice = v;
+        this.sampleRate = rate;
+    }
+
+    @Override
+    public final void audio(byte[] bytes, long firstSample) {
+        startIfNeeded();
+        if (!gather(bytes)) {
+            writeAudio(bytes);
+        }
+    }
+
+    /** Adds {@code bytes} to a body being gathered whole; returns false (after sending what it held) if it cannot. */
+    private boolean gather(byte[] bytes) {
+        if (whole == null) {
+            return false;
+        }
+        if (filled + bytes.length <= whole.length) {
+            System.arraycopy(bytes, 0, whole, filled, bytes.length);
+            filled += bytes.length;
+            return true;
+        }
+        flushWhole();
+        return false;
+    }
+
+    private void flushWhole() {
+        byte[] w = whole;
+        whole = null;
+        if (filled > 0) {
+            write(HttpData.wrap(w, 0, filled));
+        }
+    }
+
+    @Override
+    public final void complete(byte[] tail, SynthesisSummary summary) {
+        startIfNeeded();
+        if (tail.length > 0 && !gather(tail)) {
+            writeAudio(tail);
+        }
+        if (whole != null) {
+            flushWhole();
+        }
+        writeEnd(summary);
+        // Everything is queued now; give a slow reader the audio's own length plus a margin to take it.
+        ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW,
+                Duration.ofMillis((long) (summary.audioSeconds() * 1000)).plus(DRAIN_MARGIN));
+        writer.close();
+    }
+
+    @Override
+    public final void error(ChorusException error) {
+        if (!writer.isOpen()) {
+            return;
+        }
+        if (!started) {
+            writer.close(ApiErrors.of(error).toResponse());
+        } else {
+            writeError(error);
+        }
+    }
+
+    /**
+     * Writes one piece of the body; throws when the client has gone, which cancels the synthesis. The writer
+     * queues what the connection cannot take yet: once more than the unread limit waits there (a client that
+     * stopped reading), this throws too, so a stalled reader costs a bounded amount of memory.
+     */
+    final void write(HttpData data) {
+        long unread = written - consumed.get();
+        if (unread + data.length() > maxUnreadBytes) {
+            throw new SlowReaderException(maxUnreadBytes);
+        }
+        if (!writer.tryWrite(data)) {
+            throw new IllegalStateException("the client closed the response stream");
+        }
+        written += data.length();
+        long mark = written;
+        writer.whenConsumed().thenRun(() -> consumed.accumulateAndGet(mark, Math::max));
+    }
+
+    /** Aborts the response, so the client sees a stream that ended early rather than a complete one. */
+    final void abort(Throwable cause) {
+        writer.close(cause);
+    }
+
+    /** Closes the response normally. */
+    final void close() {
+        writer.close();
+    }
+
+    private void startIfNeeded() {
+        if (started) {
+            return;
+        }
+        started = true;
+        ResponseHeadersBuilder b = ResponseHeaders.builder(HttpStatus.OK)
+                .contentType(contentType())
+                .set("x-chorus-voice", voice.id())
+                .setInt("x-chorus-sample-rate", sampleRate);
+        if (contentLength >= 0) {
+            b.contentLength(contentLength);
+        }
+        if (!warnings.isEmpty()) {
+            // Header values must be one line of visible ASCII; warnings name elements and positions only.
+            b.set("x-chorus-warnings", String.join("; ", warnings).replaceAll("[^\\x20-\\x7e]", "?"));
+        }
+        ResponseHeaders headers = b.build();
+        if (!writer.tryWrite(headers)) {
+            throw new IllegalStateException("the client closed the response stream");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.chorus.server.openai;
+
+import dev.chorus.service.ApiException;
+import dev.chorus.service.SpeechInput;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.tts.AudioEncoding;
+import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.Pronunciation;
+import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.TextOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One {@code POST /v1/audio/speech} body, checked field by field so each mistake gets its own clear message.
+ *
+ * @param input        the text to speak
+ * @param model        the model name, or {@code null}
+ * @param voice        the voice name, or {@code null} for the default voice
+ * @param format       the audio encoding
+ * @param speed        the speaking rate
+ * @param sse          whether the audio comes as server-sent events rather than raw bytes
+ * @param sampleRate   the output rate (a Chorus extension), 0 for the voice's own
+ * @param language     a BCP-47 tag for text normalization (a Chorus extension), or {@code null}
+ * @param pitch        pitch change in semitones (a Chorus extension)
+ * @param volume       gain in dB (a Chorus extension)
+ * @param text         how the input is read: plain or SSML, normalization, lexicon (Chorus extensions)
+ * @param marks        whether the response is speech marks (JSON lines of timings) instead of audio
+ * @param timings      whether an SSE stream also carries {@code speech.timing} events
+ * @param cache        whether the response may come from (and go to) the audio cache; false forces a fresh synthesis
+ */
+record SpeechRequest(String input, String model, String voice, AudioEncoding format, double speed, boolean sse,
+                     int sampleRate, String language, double pitch, double volume, TextOptions text, boolean marks,
+                     boolean timings, boolean cache) {
+
+    /** The {@code response_format} that asks for speech marks instead of audio. */
+    static final String SPEECH_MARKS = "json_marks";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Parses and checks a request body.
+     *
+     * @throws ApiException (400) naming the field at fault
+     */
+    static SpeechRequest parse(String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", null, "request body: not valid JSON ("
+                    + firstClause(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("invalid_json", null,
+                    "request body: " + (root == null ? "empty" : root.getNodeType().toString().toLowerCase(Locale.ROOT))
+                            + " (expected: a JSON object such as"
+                            + " {\"model\":\"tts-1\",\"input\":\"Hello\",\"voice\":\"alloy\"})");
+        }
+        String input = string(root, "input");
+        if (input == null) {
+            throw ApiException.badRequest("missing_required_parameter", "input",
+                    "input: missing (expected: the text to speak)");
+        }
+        string(root, "instructions"); // Accepted for compatibility and ignored: no Chorus voice takes a style prompt.
+        String f = string(root, "response_format");
+        boolean marks = f != null && f.trim().equalsIgnoreCase(SPEECH_MARKS);
+        boolean sse = sse(root);
+        if (marks && sse) {
+            throw ApiException.badRequest("invalid_value", "stream_format", "stream_format: 'sse' with "
+                    + "response_format 'json_marks' (expected: stream_format 'audio'; SSE carries timings itself "
+                    + "with \"timings\": true)");
+        }
+        return new SpeechRequest(input, string(root, "model"), voice(root), marks ? AudioEncoding.PCM : format(f),
+                speed(root), sse, sampleRate(root), string(root, "language"),
+                number(root, "pitch", SynthesisOptions.MIN_PITCH, SynthesisOptions.MAX_PITCH, "semitones"),
+                number(root, "volume", SynthesisOptions.MIN_VOLUME, SynthesisOptions.MAX_VOLUME, "dB"),
+                textOptions(root), marks, bool(root, "timings", false), bool(root, "cache", true));
+    }
+
+    /** Returns the request as the speech pipeline takes it; the deadline is the server's. */
+    SpeechInput toInput() {
+        return new SpeechInput(input, "input", model, voice, new SynthesisOptions(speed, language, pitch, volume),
+                format, sampleRate, text, null, !cache);
+    }
+
+    private static TextOptions textOptions(JsonNode root) {
+        String format = string(root, "input_format");
+        TextOptions.Format f = format == null ? TextOptions.Format.AUTO : parseFormat(format);
+        boolean normalize = bool(root, "normalize", true);
+        JsonNode lex = root.get("lexicon");
+        List<Pronunciation> entries = new ArrayList<>();
+        if (lex != null && !lex.isNull()) {
+            if (!lex.isArray()) {
+                throw ApiException.badRequest("invalid_type", "lexicon", "lexicon: " + abbreviate(lex)
+                        + " (expected: an array of {\"grapheme\" or \"regex\", \"alias\" or \"phoneme\"})");
+            }
+            for (int i = 0; i < lex.size(); i++) {
+                entries.add(pronunciation(lex.get(i), "lexicon[" + i + "]"));
+            }
+        }
+        try {
+            return new TextOptions(f, normalize, entries);
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest("invalid_value", e.param(), e.getMessage());
+        }
+    }
+
+    private static TextOptions.Format parseFormat(String format) {
+        try {
+            return TextOptions.Format.parse(format);
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest("invalid_value", "input_format", e.getMessage());
+        }
+    }
+
+    private static Pronunciation pronunciation(JsonNode e, String name) {
+        if (e == null || !e.isObject()) {
+            throw ApiException.badRequest("invalid_type", name, name + ": " + abbreviate(e)
+                    + " (expected: an object with \"grapheme\" or \"regex\", and \"alias\" or \"phoneme\")");
+        }
+        String grapheme = string(e, "grapheme", name + ".grapheme");
+        String regex = string(e, "regex", name + ".regex");
+        if ((grapheme == null) == (regex == null)) {
+            throw ApiException.badRequest("invalid_value", name, name + ": " + abbreviate(e)
+                    + " (expected: exactly one of \"grapheme\" and \"regex\")");
+        }
+        try {
+            return new Pronunciation(grapheme != null ? grapheme : regex, regex != null,
+                    string(e, "alias", name + ".alias"), string(e, "phoneme", name + ".phoneme"));
+        } catch (InvalidInputException ex) {
+            throw ApiException.badRequest("invalid_value", name, name + ": " + ex.getMessage()
+                    .replaceFirst("^lexicon: ", ""));
+        }
+    }
+
+    private static String abbreviate(JsonNode n) {
+        String s = String.valueOf(n);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    private static double number(JsonNode root, String field, double min, double max, String unit) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isNumber() || !(v.doubleValue() >= min && v.doubleValue() <= max)) {
+            throw ApiException.badRequest(v.isNumber() ? "invalid_value" : "invalid_type", field, field + ": "
+                    + abbreviate(v) + " (expected: a number from " + min + " to " + max + " " + unit + ")");
+        }
+        return v.doubleValue();
+    }
+
+    private static boolean bool(JsonNode root, String field, boolean dflt) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest("invalid_type", field, field + ": " + abbreviate(v)
+                    + " (expected: true or false)");
+        }
+        return v.booleanValue();
+    }
+
+    /** Returns a parser message without its source excerpt, which only repeats the client's own input. */
+    private static String firstClause(String message) {
+        String m = message == null ? "syntax error" : message;
+        for (String cut : new String[] {" (start marker", "\n", " at [Source"}) {
+            int i = m.indexOf(cut);
+            if (i > 0) {
+                m = m.substring(0, i);
+            }
+        }
+        return m;
+    }
+
+    private static String voice(JsonNode root) {
+        JsonNode v = root.get("voice");
+        // OpenAI also accepts {"id": "..."} for custom voices.
+        if (v != null && v.isObject()) {
+            return string(v, "id", "voice.id");
+        }
+        return string(root, "voice");
+    }
+
+    private static AudioEncoding format(String f) {
+        if (f == null) {
+            return AudioEncoding.MP3;
+        }
+        try {
+            return AudioEncoding.parse(f);
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest("invalid_value", "response_format", "response_format: '" + f
+                    + "' (expected one of: " + java.util.Arrays.stream(AudioEncoding.values()).map(AudioEncoding::id)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ", " + SPEECH_MARKS + ")");
+        }
+    }
+
+    private static double speed(JsonNode root) {
+        JsonNode s = root.get("speed");
+        if (s == null || s.isNull()) {
+            return 1.0;
+        }
+        if (!s.isNumber()) {
+            throw ApiException.badRequest("invalid_type", "speed", "speed: " + s + " (expected: a number from "
+                    + SynthesisOptions.MIN_SPEED + " to " + SynthesisOptions.MAX_SPEED + ")");
+        }
+        double d = s.doubleValue();
+        if (!(d >= SynthesisOptions.MIN_SPEED && d <= SynthesisOptions.MAX_SPEED)) {
+            throw ApiException.badRequest("invalid_value", "speed", "speed: " + s.asText() + " (expected: "
+                    + SynthesisOptions.MIN_SPEED + " to " + SynthesisOptions.MAX_SPEED + ")");
+        }
+        return d;
+    }
+
+    private static boolean sse(JsonNode root) {
+        String f = string(root, "stream_format");
+        if (f == null || f.equalsIgnoreCase("audio")) {
+            return false;
+        }
+        if (f.equalsIgnoreCase("sse")) {
+            return true;
+        }
+        throw ApiException.badRequest("invalid_value", "stream_format", "stream_format: '" + f
+                + "' (expected: audio or sse)");
+    }
+
+    private static int sampleRate(JsonNode root) {
+        JsonNode r = root.get("sample_rate");
+        if (r == null || r.isNull()) {
+            return 0;
+        }
+        if (!r.canConvertToInt() || !r.isIntegralNumber() || r.intValue() < 0) {
+            throw ApiException.badRequest("invalid_type", "sample_rate", "sample_rate: " + r
+                    + " (expected: 8000, 11025, 16000, 22050, 24000, 32000, 44100 or 48000)");
+        }
+        return r.intValue();
+    }
+
+    private static String string(JsonNode node, String field) {
+        return string(node, field, field);
+    }
+
+    private static String string(JsonNode node, String field, String name) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.badRequest("invalid_type", name, name + ": " + v + " (expected: a string)");
+        }
+        return v.textValue();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.chorus.server.tenant;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.YearMonth;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tenant limits kept in this process. Buckets are plain Bucket4j buckets; the monthly quota counters are written to
+ * {@code quota-YYYY-MM.properties} in the state directory after every charge (to a temporary file, then moved over
+ * the old one atomically), so a restart, or a crash, loses no charge. Charges are serialized by one lock; they are
+ * a map update and a small file write.
+ */
+final class LocalTenantLimits implements TenantLimitStore {
+
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Path stateDir;
+    private YearMonth loadedMonth;
+    private final Map<String, Long> use = new TreeMap<>();
+
+    /** Creates the store; {@code stateDir} is created if missing, and null keeps the quota in memory only. */
+    LocalTenantLimits(Path stateDir) {
+        this.stateDir = stateDir;
+        if (stateDir != null) {
+            try {
+                Files.createDirectories(stateDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("tenants.state-dir: cannot create " + stateDir + ": " + e.getMessage(),
+                        e);
+            }
+        }
+    }
+
+    @Override
+    public ConsumptionProbe tryConsume(String key, BucketConfiguration config, long tokens) {
+        return bucket(key, config).tryConsumeAndReturnRemaining(tokens);
+    }
+
+    @Override
+    public void refund(String key, BucketConfiguration config, long tokens) {
+        bucket(key, config).addTokens(tokens);
+    }
+
+    private Bucket bucket(String key, BucketConfiguration config) {
+        return buckets.computeIfAbsent(key, k -> {
+            var b = Bucket.builder();
+            for (Bandwidth limit : config.getBandwidths()) {
+                b.addLimit(limit);
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public synchronized long chargeMonthly(String tenant, YearMonth month, long characters, long limit) {
+        load(month);
+        long used = use.getOrDefault(tenant, 0L);
+        if (limit > 0 && used + characters > limit) {
+            return -1 - used;
+        }
+        use.put(tenant, used + characters);
+        save(month);
+        return used + characters;
+    }
+
+    @Override
+    public synchronized long monthlyUse(String tenant, YearMonth month) {
+        load(month);
+        return use.getOrDefault(tenant, 0L);
+    }
+
+    @Override
+    public String describe() {
+        return stateDir == null ? "in memory (monthly quotas are lost on restart)"
+                : "in this process; monthly quotas in " + stateDir;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private void load(YearMonth month) {
+        if (month.equals(loadedMonth)) {
+            return;
+        }
+        use.clear();
+        loadedMonth = month;
+        Path f = file(month);
+        if (f == null || !Files.exists(f)) {
+            return;
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("tenants.state-dir: cannot read " + f + ": " + e.getMessage(), e);
+        }
+        p.stringPropertyNames().forEach(t -> use.put(t, Long.parseLong(p.getProperty(t).strip())));
+    }
+
+    private void save(YearMonth month) {
+        Path f = file(month);
+        if (f == null) {
+            return;
+        }
+        Properties p = new Properties();
+        use.forEach((t, n) -> p.setProperty(t, Long.toString(n)));
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(out, "characters used per tenant in " + month + " (UTC)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("tenants.state-dir: cannot write " + tmp + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("tenants.state-dir: cannot replace " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path file(YearMonth month) {
+        return stateDir == null ? null : stateDir.resolve("quota-" + month + ".properties");
+    }
+}

@@ -1,0 +1,125 @@
+package dev.chorus.server.tenant;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tenant limits kept in Redis, shared by every replica that points at the same server: the buckets through
+ * Bucket4j's Lettuce integration (compare-and-swap on one key per bucket, expiring once a bucket would be full
+ * again), and the monthly quota as one counter per tenant and month, charged by a Lua script so that the check and
+ * the increment are one atomic step. Counters expire 40 days after their month's last charge.
+ */
+final class RedisTenantLimits implements TenantLimitStore {
+
+    private static final String CHARGE = """
+            local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local n = tonumber(ARGV[1])
+            local limit = tonumber(ARGV[2])
+            if limit > 0 and used + n > limit then
+              return -1 - used
+            end
+            local now = redis.call('INCRBY', KEYS[1], n)
+            redis.call('EXPIRE', KEYS[1], ARGV[3])
+            return now
+            """;
+    private static final long QUOTA_TTL_SECONDS = Duration.ofDays(40).toSeconds();
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final ProxyManager<byte[]> buckets;
+    private final String uri;
+    private final Map<String, BucketProxy> proxies = new ConcurrentHashMap<>();
+
+    /** Connects to {@code uri} ({@code redis://host:port[/db]}); fails now if Redis does not answer. */
+    RedisTenantLimits(String uri) {
+        this.uri = uri;
+        RedisURI parsed;
+        try {
+            parsed = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("tenants.redis.url: '" + uri
+                    + "' (expected: redis://host:port, e.g. redis://127.0.0.1:6379)", e);
+        }
+        parsed.setTimeout(Duration.ofSeconds(2));
+        this.client = RedisClient.create(parsed);
+        try {
+            this.connection = client.connect();
+            connection.sync().ping();
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw new IllegalStateException("tenants.redis.url: cannot reach Redis at " + uri + ": "
+                    + e.getMessage(), e);
+        }
+        this.buckets = Bucket4jLettuce.casBasedBuilder(client)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy
+                        .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .build();
+    }
+
+    @Override
+    public ConsumptionProbe tryConsume(String key, BucketConfiguration config, long tokens) {
+        return proxy(key, config).tryConsumeAndReturnRemaining(tokens);
+    }
+
+    @Override
+    public void refund(String key, BucketConfiguration config, long tokens) {
+        proxy(key, config).addTokens(tokens);
+    }
+
+    /**
+     * Returns the one proxy this process uses for a bucket. Its batching sends the requests that arrive while one
+     * round trip is in flight together in the next, so a flood does not become a storm of compare-and-swap
+     * retries on one key.
+     */
+    private BucketProxy proxy(String key, BucketConfiguration config) {
+        return proxies.computeIfAbsent(key, k -> buckets.builder().withOptimization(Optimizations.batching())
+                .build(bytes(k), () -> config));
+    }
+
+    @Override
+    public long chargeMonthly(String tenant, YearMonth month, long characters, long limit) {
+        Long r = connection.sync().eval(CHARGE, ScriptOutputType.INTEGER, new String[] {quotaKey(tenant, month)},
+                Long.toString(characters), Long.toString(limit), Long.toString(QUOTA_TTL_SECONDS));
+        return r;
+    }
+
+    @Override
+    public long monthlyUse(String tenant, YearMonth month) {
+        String v = connection.sync().get(quotaKey(tenant, month));
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    @Override
+    public String describe() {
+        return "in Redis at " + uri + " (shared by every replica that uses it)";
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+    }
+
+    private static String quotaKey(String tenant, YearMonth month) {
+        return "chorus:quota:" + tenant + ":" + month;
+    }
+
+    private static byte[] bytes(String key) {
+        return ("chorus:bucket:" + key).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.chorus.server.tenant;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+
+import java.time.Duration;
+import java.time.YearMonth;
+
+/**
+ * Where tenants' rate-limit buckets and monthly quota counters live: in this process ({@link LocalTenantLimits},
+ * the quota persisted in a file) or in Redis ({@link RedisTenantLimits}), so that several replicas enforce one
+ * budget. Buckets are keyed by tenant and by the limit itself, so a changed limit starts a fresh bucket.
+ */
+interface TenantLimitStore extends AutoCloseable {
+
+    /** Tries to take {@code tokens} from the bucket {@code key} that {@code config} describes. */
+    ConsumptionProbe tryConsume(String key, BucketConfiguration config, long tokens);
+
+    /** Gives back {@code tokens} taken from the bucket {@code key} by a request that was refused later on. */
+    void refund(String key, BucketConfiguration config, long tokens);
+
+    /**
+     * Adds {@code characters} to the tenant's use in {@code month} unless that would pass {@code limit} (0: no
+     * limit); returns the use after the charge, or, when refused, {@code -1 - use} (the use stays as it was).
+     */
+    long chargeMonthly(String tenant, YearMonth month, long characters, long limit);
+
+    /** Returns the characters the tenant used in {@code month}. */
+    long monthlyUse(String tenant, YearMonth month);
+
+    /** Returns where the state lives, for the start-up log. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** Returns the bucket of the hard request-per-second ceiling: the full ceiling each second, never more. */
+    static BucketConfiguration requestBucket(long perSecond) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(perSecond).refillIntervally(perSecond, Duration.ofSeconds(1))
+                        .id("requests").build())
+                .build();
+    }
+
+    /**
+     * Returns the character bucket: it refills {@code perSecond} steadily up to {@code burst}, and a second
+     * bandwidth keeps any one second from spending more than the burst plus a second's refill.
+     */
+    static BucketConfiguration characterBucket(long perSecond, long burst) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1))
+                        .id("characters").build())
+                .addLimit(Bandwidth.builder().capacity(burst + perSecond)
+                        .refillIntervally(burst + perSecond, Duration.ofSeconds(1)).id("characters-per-second")
+                        .build())
+                .build();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.chorus.server.telemetry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.server.LogFormats;
+import dev.chorus.server.ServerConfig;
+import io.micrometer.core.instrument.Tags;
+import org.junit.jupiter.api.Test;
+
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The log formats on their own, and the metric switches that need no running server. */
+class LogFormatsTest {
+
+    @Test
+    void jsonIsOneEscapedObjectPerLine() throws Exception {
+        LogRecord r = new LogRecord(Level.WARNING, "said \"{0}\"\nthen\ttab");
+        r.setLoggerName("dev.chorus.test");
+        r.setParameters(new Object[] {"hi", new LogFields("req1", "t".repeat(32), "s".repeat(16), "espeak:en-us",
+                "anonymous")});
+        r.setThrown(new IllegalStateException("boom"));
+        String line = LogFormats.forName("json").format(r);
+        assertThat(line).endsWith("}\n").doesNotContain("\n{").hasLineCount(1);
+        var json = new ObjectMapper().readTree(line);
+        assertThat(json.path("level").asText()).isEqualTo("WARN");
+        assertThat(json.path("logger").asText()).isEqualTo("dev.chorus.test");
+        assertThat(json.path("message").asText()).isEqualTo("said \"hi\"\nthen\ttab");
+        assertThat(json.path("request_id").asText()).isEqualTo("req1");
+        assertThat(json.path("trace_id").asText()).hasSize(32);
+        assertThat(json.path("voice").asText()).isEqualTo("espeak:en-us");
+        assertThat(json.path("tenant").asText()).isEqualTo("anonymous");
+        assertThat(json.path("error").asText()).contains("IllegalStateException: boom");
+        assertThat(json.path("ts").asText()).endsWith("Z");
+    }
+
+    @Test
+    void textIsOneReadableLineWithTheRequestFields() {
+        LogRecord r = new LogRecord(Level.INFO, "listening");
+        r.setLoggerName("dev.chorus.server.ChorusServer");
+        r.setParameters(new Object[] {new LogFields("req2", "abc", "def", null, "anonymous")});
+        String line = LogFormats.forName("text").format(r);
+        assertThat(line).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO dev.chorus.server.ChorusServer: listening "
+                + "request_id=req2 trace_id=abc tenant=anonymous\\R");
+        LogRecord plain = new LogRecord(Level.INFO, "no request");
+        plain.setLoggerName("x");
+        assertThat(LogFormats.forName("json").format(plain)).doesNotContain("request_id");
+        assertThatThrownBy(() -> LogFormats.forName("xml")).hasMessageContaining("json or text");
+    }
+
+    @Test
+    void tenantLabelsAndMetricsCanBeTurnedOff() {
+        Telemetry noTenant = new Telemetry(ServerConfig.builder().tenantLabels(false).build());
+        assertThat(noTenant.withTenant(Tags.of("route", "/x"), "anonymous")).containsExactly(
+                io.micrometer.core.instrument.Tag.of("route", "/x"));
+        assertThat(noTenant.prometheus()).isNotNull();
+        noTenant.close();
+        Telemetry off = new Telemetry(ServerConfig.builder().metricsEnabled(false).build());
+        assertThat(off.prometheus()).isNull();
+        var counter = off.characters(Tags.of("engine", "e"));
+        counter.increment(5);
+        assertThat(counter.count()).isZero();
+        off.close();
+    }
+}
