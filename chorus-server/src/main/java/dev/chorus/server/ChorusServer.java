@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ServerCacheControl;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
@@ -44,8 +45,10 @@ import io.netty.handler.ssl.ClientAuth;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The Chorus server: one port that speaks HTTP/1.1, HTTP/2 cleartext (h2c) and gRPC (and, when configured, a
@@ -136,12 +139,7 @@ public final class ChorusServer implements AutoCloseable {
     }
 
     private Server build() {
-        ServerBuilder sb = Server.builder();
-        if (tenants != null) {
-            // Added before the telemetry decorator, so it runs inside it: refusals are counted and logged too.
-            sb.decorator(delegate -> new TenantAuthDecorator(delegate, tenants));
-        }
-        sb
+        ServerBuilder sb = Server.builder()
                 .requestTimeout(config.requestTimeout().plus(TIMEOUT_MARGIN))
                 .maxRequestLength(config.maxRequestBytes())
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
@@ -160,8 +158,10 @@ public final class ChorusServer implements AutoCloseable {
             sb.route().get("/metrics")
                     .build(PrometheusExpositionService.of(telemetry.prometheus().getPrometheusRegistry()));
         }
-        sb.annotatedService(new OpenAiSpeechService(speech, config));
-        sb.annotatedService(new CatalogService(catalog, config));
+        // The routes that need a key get the tenant check; the open ones (health, metrics, the API description, the
+        // docs, the playground) and the admin routes (the admin key) do not.
+        sb.annotatedService().decorators(keyed()).build(new OpenAiSpeechService(speech, config));
+        sb.annotatedService().decorators(keyed()).build(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         if (tenants != null) {
@@ -171,16 +171,7 @@ public final class ChorusServer implements AutoCloseable {
                 version(), telemetry.prometheus() != null);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
-        sb.service(GrpcService.builder()
-                .addService(new TextToSpeechService(speech, config))
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .enableHttpJsonTranscoding(true)
-                // Proto field names (sample_rate), like every other JSON route of this server.
-                .jsonMarshallerFactory(sd -> GrpcJsonMarshaller.builder()
-                        .jsonMarshallerCustomizer(m -> m.preservingProtoFieldNames(true)).build(sd))
-                .useBlockingTaskExecutor(true)
-                .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()))
-                .build());
+        sb.service(grpc(), keyed());
         sb.serviceUnder("/docs", DocService.builder()
                 .exampleRequests(TextToSpeechGrpc.SERVICE_NAME, "Synthesize", SynthesizeRequest.newBuilder()
                         .setText("Hello from Chorus.").setVoice("alloy").build())
@@ -191,6 +182,28 @@ public final class ChorusServer implements AutoCloseable {
             sb.decorator(new PeerIdentityDecorator(config.tls().peerHeader()));
         }
         return sb.build();
+    }
+
+    /**
+     * Returns the decorators of a route that needs a key: the tenant check when the server has tenants, else none.
+     * A route's own decorators run inside the server's, so a refusal is traced, counted and logged like any answer.
+     */
+    private List<Function<? super HttpService, ? extends HttpService>> keyed() {
+        return tenants == null ? List.of() : List.of(TenantAuthDecorator.newDecorator(tenants));
+    }
+
+    /** The gRPC service with its reflection and HTTP/JSON transcoding. */
+    private GrpcService grpc() {
+        return GrpcService.builder()
+                .addService(new TextToSpeechService(speech, config))
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .enableHttpJsonTranscoding(true)
+                // Proto field names (sample_rate), like every other JSON route of this server.
+                .jsonMarshallerFactory(sd -> GrpcJsonMarshaller.builder()
+                        .jsonMarshallerCustomizer(m -> m.preservingProtoFieldNames(true)).build(sd))
+                .useBlockingTaskExecutor(true)
+                .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()))
+                .build();
     }
 
     /**

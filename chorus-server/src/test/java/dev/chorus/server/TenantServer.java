@@ -44,6 +44,11 @@ final class TenantServer implements AutoCloseable {
         return server.port();
     }
 
+    /** Returns the server, for tests that inspect its routes. */
+    ChorusServer server() {
+        return server;
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }

@@ -1,9 +1,11 @@
 package dev.chorus.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.server.ServiceConfig;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.SynthesizeResponse;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.server.tenant.TenantAuthDecorator;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -20,6 +22,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -121,6 +125,24 @@ class TenantsAuthTest {
         assertThat(server.get("/metrics", null).statusCode()).isEqualTo(200);
         assertThat(server.get("/openapi.json", null).statusCode()).isEqualTo(200);
         assertThat(server.get("/", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyRouteButTheOpenAndAdminOnesCarriesTheTenantCheck() throws Exception {
+        List<String> routes = new ArrayList<>();
+        for (ServiceConfig c : server.server().armeria().serviceConfigs()) {
+            String path = c.route().patternString();
+            boolean open = List.of("/", "/healthz", "/readyz", "/metrics", "/openapi.json").contains(path)
+                    || path.startsWith("/docs") || path.startsWith("/playground/") || path.startsWith("/admin/");
+            assertThat(c.service().as(TenantAuthDecorator.class) != null).as(path).isEqualTo(!open);
+            routes.add(path);
+        }
+        assertThat(routes).contains("/v1/audio/speech", "/v1/voices", "/v1/models", "/healthz", "/admin/tenants");
+        assertThat(routes).anyMatch(p -> p.startsWith("/chorus.tts.v1.TextToSpeech/"))
+                .anyMatch(p -> p.startsWith("/grpc.reflection."));
+        // A path that is no route has no check to pass: it is 404 with or without a key.
+        assertThat(server.get("/v1/nothing-here", null).statusCode()).isEqualTo(404);
+        assertThat(server.get("/v1/nothing-here", KEY_S).statusCode()).isEqualTo(404);
     }
 
     @Test

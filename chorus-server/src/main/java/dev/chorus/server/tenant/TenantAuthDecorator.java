@@ -16,38 +16,33 @@ import io.grpc.Status;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * Requires a tenant on every route but the open ones (health, readiness, metrics, the API description, the docs
- * and the playground's files) and the admin routes, which keep the admin key. The tenant goes on the request
- * context ({@link TenantGate#TENANT}). A refused gRPC call gets a gRPC status (UNAUTHENTICATED, PERMISSION_DENIED)
+ * Requires a tenant on the routes it decorates: the server attaches it to the routes that need a key when it
+ * registers them (speech, catalog, gRPC), and the open routes (health, readiness, metrics, the API description,
+ * the docs, the playground) and the admin routes, which keep the admin key, never get it. The tenant goes on the
+ * request context ({@link Tenant#of}). A refused gRPC call gets a gRPC status (UNAUTHENTICATED, PERMISSION_DENIED)
  * in a trailers-only response; every other request gets the OpenAI-shaped JSON error.
  */
 public final class TenantAuthDecorator extends SimpleDecoratingHttpService {
 
-    /** Exact paths open to everyone. */
-    private static final List<String> OPEN = List.of("/", "/healthz", "/readyz", "/metrics", "/openapi.json");
-    /** Path prefixes open to everyone, or guarded by something else (the admin key). */
-    private static final List<String> OPEN_PREFIXES = List.of("/docs/", "/playground/", "/admin/");
-
     private final TenantGate gate;
 
-    public TenantAuthDecorator(HttpService delegate, TenantGate gate) {
+    private TenantAuthDecorator(HttpService delegate, TenantGate gate) {
         super(delegate);
         this.gate = gate;
     }
 
-    /** Tells whether a path needs no tenant. */
-    static boolean open(String path) {
-        return OPEN.contains(path) || path.equals("/docs") || OPEN_PREFIXES.stream().anyMatch(path::startsWith);
+    /** Returns a decorator that authenticates every request of the routes it is attached to against {@code gate}. */
+    public static Function<? super HttpService, TenantAuthDecorator> newDecorator(TenantGate gate) {
+        Objects.requireNonNull(gate, "gate");
+        return delegate -> new TenantAuthDecorator(delegate, gate);
     }
 
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
-        if (open(ctx.path())) {
-            return unwrap().serve(ctx, req);
-        }
         RequestTelemetry rt = ctx.attr(RequestTelemetry.KEY);
         try {
             Tenant t = gate.authenticate(ctx, req.headers());
