@@ -54,6 +54,12 @@ final class Logging {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        // Console writes move off the calling threads (request threads write the access log).
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+            root.addHandler(new AsyncLogHandler(h));
+        }
         String format = System.getenv("CHORUS_LOG_FORMAT");
         if ("json".equals(format) || "text".equals(format)) {
             Formatter f = LogFormats.forName(format);

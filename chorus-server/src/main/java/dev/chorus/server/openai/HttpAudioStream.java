@@ -17,6 +17,9 @@ import dev.chorus.server.internal.SlowReaderException;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
 
+import io.netty.buffer.Unpooled;
+
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +41,6 @@ abstract class HttpAudioStream implements AudioOutput {
     private int sampleRate;
     private boolean started;
     private long contentLength = -1;
-    /**
-     * A replayed raw body of known length is gathered here and written as one piece when it completes (one write
-     * and one flush instead of one per recorded run); null otherwise.
-     */
-    private byte[] whole;
-    private int filled;
     private final List<String> warnings = new ArrayList<>();
     private long maxUnreadBytes = Long.MAX_VALUE;
     /** Bytes handed to the writer so far (engine threads, one at a time). */
@@ -94,10 +91,29 @@ abstract class HttpAudioStream implements AudioOutput {
     public final void knownLength(long bytes) {
         if (rawBytes()) {
             contentLength = bytes;
-            if (bytes <= maxUnreadBytes && bytes < Integer.MAX_VALUE - 8) {
-                whole = new byte[(int) bytes];
-            }
         }
+    }
+
+    /** A raw body replayed from the cache goes out whole, from the cache's own buffer. */
+    @Override
+    public final boolean takesWholeBody() {
+        return rawBytes();
+    }
+
+    /**
+     * Writes a replayed body as one piece of known length (one write and one flush), wrapping the cache's direct
+     * buffer rather than copying it. It is shared by every hit, so it costs a slow reader nothing and is not
+     * counted against the unread bound.
+     */
+    @Override
+    public final void whole(ByteBuffer audio, SynthesisSummary summary) {
+        contentLength = audio.remaining();
+        startIfNeeded();
+        if (!writer.tryWrite(HttpData.wrap(Unpooled.wrappedBuffer(audio)))) {
+            throw new IllegalStateException("the client closed the response stream");
+        }
+        writeEnd(summary);
+        closeAfterDrain(summary);
     }
 
     /** Whether this body carries timings (its headers then go out with the first timing too). */
@@ -127,44 +143,21 @@ abstract class HttpAudioStream implements AudioOutput {
     @Override
     public final void audio(byte[] bytes, long firstSample) {
         startIfNeeded();
-        if (!gather(bytes)) {
-            writeAudio(bytes);
-        }
-    }
-
-    /** Adds {@code bytes} to a body being gathered whole; returns false (after sending what it held) if it cannot. */
-    private boolean gather(byte[] bytes) {
-        if (whole == null) {
-            return false;
-        }
-        if (filled + bytes.length <= whole.length) {
-            System.arraycopy(bytes, 0, whole, filled, bytes.length);
-            filled += bytes.length;
-            return true;
-        }
-        flushWhole();
-        return false;
-    }
-
-    private void flushWhole() {
-        byte[] w = whole;
-        whole = null;
-        if (filled > 0) {
-            write(HttpData.wrap(w, 0, filled));
-        }
+        writeAudio(bytes);
     }
 
     @Override
     public final void complete(byte[] tail, SynthesisSummary summary) {
         startIfNeeded();
-        if (tail.length > 0 && !gather(tail)) {
+        if (tail.length > 0) {
             writeAudio(tail);
         }
-        if (whole != null) {
-            flushWhole();
-        }
         writeEnd(summary);
-        // Everything is queued now; give a slow reader the audio's own length plus a margin to take it.
+        closeAfterDrain(summary);
+    }
+
+    /** Closes the body once queued, giving a slow reader the audio's own length plus a margin to take it. */
+    private void closeAfterDrain(SynthesisSummary summary) {
         ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW,
                 Duration.ofMillis((long) (summary.audioSeconds() * 1000)).plus(DRAIN_MARGIN));
         writer.close();

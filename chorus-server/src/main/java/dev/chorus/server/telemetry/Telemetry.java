@@ -16,6 +16,7 @@ import dev.chorus.server.tenant.TenantGate;
 import dev.chorus.server.tls.PeerIdentity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +45,11 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics, traces and access log. One instance per server: it owns the Prometheus registry that
@@ -82,6 +87,8 @@ public final class Telemetry {
     private final ServerConfig config;
     private final PrometheusMeterRegistry prometheus;
     private final MeterRegistry registry;
+    /** The per-request meters, by name and labels (bounded: routes, voices, formats, outcomes, tenants). */
+    private final ConcurrentMap<Object, Meter> meters = new ConcurrentHashMap<>();
     private final Tracer tracer;
     private final SdkTracerProvider ownTracerProvider;
     private volatile TenantGate gate;
@@ -210,39 +217,51 @@ public final class Telemetry {
                 .description("Voices loaded now").register(registry);
     }
 
+    /**
+     * Returns the meter registered under {@code key}, registering it with {@code make} the first time: a
+     * request's meters are looked up in one map instead of built and registered again per request.
+     */
+    @SuppressWarnings("unchecked")
+    private <M extends Meter> M meter(Object key, Supplier<M> make) {
+        Meter m = meters.get(key);
+        return (M) (m != null ? m : meters.computeIfAbsent(key, k -> make.get()));
+    }
+
     Timer requestTimer(Tags tags) {
-        return Timer.builder("chorus.request.duration").tags(tags)
+        return meter(List.of("request.duration", tags), () -> Timer.builder("chorus.request.duration").tags(tags)
                 .description("Time from request to the end of the response")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
     }
 
     Timer timeToFirstAudio(Tags tags) {
-        return Timer.builder("chorus.time.to.first.audio").tags(tags)
-                .description("Time from request to the first audio handed to the client")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        return meter(List.of("time.to.first.audio", tags), () -> Timer.builder("chorus.time.to.first.audio")
+                .tags(tags).description("Time from request to the first audio handed to the client")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
     }
 
     Timer stage(String stage, String engine, String voice) {
-        return Timer.builder("chorus.stage.duration").tags("stage", stage, "engine", engine, "voice", voice)
+        return meter(List.of("stage", stage, engine, voice), () -> Timer.builder("chorus.stage.duration")
+                .tags("stage", stage, "engine", engine, "voice", voice)
                 .description("Time spent per stage: normalize (per request), queue and synthesize (per chunk), "
                         + "encode (per request)")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
     }
 
     DistributionSummary realTimeFactor(String engine, String voice) {
-        return DistributionSummary.builder("chorus.real.time.factor").tags("engine", engine, "voice", voice)
+        return meter(List.of("real.time.factor", engine, voice), () -> DistributionSummary
+                .builder("chorus.real.time.factor").tags("engine", engine, "voice", voice)
                 .description("Synthesis time divided by audio length, per request (below 1: faster than real time)")
-                .serviceLevelObjectives(RTF_BUCKETS).register(registry);
+                .serviceLevelObjectives(RTF_BUCKETS).register(registry));
     }
 
     Counter characters(Tags tags) {
-        return Counter.builder("chorus.characters").tags(tags).description("Characters of text synthesized")
-                .register(registry);
+        return meter(List.of("characters", tags), () -> Counter.builder("chorus.characters").tags(tags)
+                .description("Characters of text synthesized").register(registry));
     }
 
     Counter audioSeconds(Tags tags) {
-        return Counter.builder("chorus.audio.seconds").tags(tags).description("Seconds of audio produced")
-                .register(registry);
+        return meter(List.of("audio.seconds", tags), () -> Counter.builder("chorus.audio.seconds").tags(tags)
+                .description("Seconds of audio produced").register(registry));
     }
 
     Counter rejections(String reason, String engine, String tenant) {
@@ -286,8 +305,8 @@ public final class Telemetry {
         long nanos = log.totalDurationNanos();
         Tags tags = withTenant(Tags.of("route", route, "voice", rt.voice(), "engine", rt.engine(),
                 "format", rt.format(), "outcome", outcome), rt.tenant());
-        Counter.builder("chorus.requests").tags(tags).description("Requests finished, by route and outcome")
-                .register(registry).increment();
+        this.<Counter>meter(List.of("requests", tags), () -> Counter.builder("chorus.requests").tags(tags)
+                .description("Requests finished, by route and outcome").register(registry)).increment();
         requestTimer(tags).record(nanos, TimeUnit.NANOSECONDS);
         Span span = rt.span();
         span.updateName(log.requestHeaders().method() + " " + route);
