@@ -70,7 +70,7 @@ hit() { # NAME BODY: stores the cached response's bytes as www/NAME and writes a
     > "$work/$1.lua"
 }
 hit small.mp3 '{"input":"Hi.","voice":"espeak:en-us","response_format":"mp3"}'
-hit large.wav '{"input":"The quick brown fox jumps over the lazy dog, and then it runs far away into the woods.","voice":"espeak:en-us","response_format":"wav"}'
+hit large.wav '{"input":"The quick brown fox jumps over the lazy dog, then runs.","voice":"espeak:en-us","response_format":"wav"}'
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
