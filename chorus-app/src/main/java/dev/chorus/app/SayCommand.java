@@ -2,6 +2,7 @@ package dev.chorus.app;
 
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Synthesizer;
+import dev.chorus.runtime.VoiceDefaults;
 import dev.chorus.service.Caller;
 import dev.chorus.service.CompleteAudio;
 import dev.chorus.service.PreparedSpeech;
@@ -33,7 +34,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code chorus say}: speaks text into an audio file or stdout. */
@@ -130,7 +130,7 @@ final class SayCommand implements Callable<Integer> {
         try (Synthesizer synth = builder.build(); SpeechMarksFile marksOut = SpeechMarksFile.open(marks)) {
             // The same pipeline as the server's, without its network-facing stages (no tenants, rules or cache).
             SpeechService service = SpeechService.builder(Synthesis.local(synth),
-                    new VoiceRouter(synth.registry(), Map.of())).parser(synth.parser()).build();
+                    new VoiceRouter(synth.registry(), VoiceDefaults.aliases())).parser(synth.parser()).build();
             PreparedSpeech prepared = service.prepare(input);
             boolean progress = showProgress(text);
             SynthesisSummary summary = "-".equals(output) ? toStdout(service, prepared, marksOut, progress)

@@ -119,6 +119,18 @@ class CliIT {
     }
 
     @Test
+    void sayTakesOpenAiVoiceNamesAndVoicesFindsChineseByItsMacrolanguage() throws Exception {
+        Run r = chorus("Speaking as ash.", "say", "-v", "ash", "-o", "ash.wav");
+        assertThat(r.exit()).as(r.err()).isZero();
+        // ash stands for espeak:en-us where eSpeak NG is installed (the test packages install it), else the default.
+        assertThat(r.err()).contains("espeak:en-us");
+        assertThat(ffprobeSeconds(dir.resolve("ash.wav"))).isBetween(0.5, 4.0);
+        Run zh = chorus(null, "voices", "-l", "zh");
+        assertThat(zh.exit()).as(zh.err()).isZero();
+        assertThat(zh.out()).contains("espeak:cmn").contains("espeak:yue").doesNotContain("espeak:en-us");
+    }
+
+    @Test
     void voicesListsBothEnginesInATable() throws Exception {
         Run r = chorus(null, "voices");
         assertThat(r.exit()).as(r.err()).isZero();

@@ -44,7 +44,15 @@ public final class VoiceRouter {
         registry.aliases().forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         candidates.forEach((k, v) -> sorted.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         this.candidates = Collections.unmodifiableMap(sorted);
-        aliases().forEach((name, v) -> LOG.log(System.Logger.Level.DEBUG, "voice alias ''{0}'' -> {1}", name, v.id()));
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            // Resolving every alias needs the default voice; a program that opened only some engines may lack it.
+            try {
+                aliases().forEach((name, v) -> LOG.log(System.Logger.Level.DEBUG, "voice alias ''{0}'' -> {1}",
+                        name, v.id()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "voice aliases not resolved: {0}", e.getMessage());
+            }
+        }
     }
 
     private VoiceInfo aliasTarget(String name) {
