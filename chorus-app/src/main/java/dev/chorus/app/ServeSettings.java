@@ -137,6 +137,8 @@ final class ServeSettings {
         if (s.has("tenants.redis.url")) {
             s.guard("tenants.redis.url", () -> b.tenantsRedisUrl(s.string("tenants.redis.url")));
         }
+        s.guard("tenants.redis.on-outage", () -> b.tenantsRedisOnOutage(
+                dev.chorus.server.tenant.OnOutage.of(s.string("tenants.redis.on-outage"))));
         s.guard("tenants.reload-interval", () -> b.tenantsReloadInterval(s.duration("tenants.reload-interval")));
         for (String key : s.keys()) {
             Matcher m = VOICE_KEY.matcher(key);

@@ -75,6 +75,8 @@ final class SettingTable {
                     "where monthly quota use is kept when there is no Redis"),
             new Setting("tenants.redis.url", "CHORUS_TENANTS_REDIS_URL", "(none: limits kept in this process)",
                     "Redis (redis://host:port) holding rate limits and quotas shared by every replica"),
+            new Setting("tenants.redis.on-outage", "CHORUS_TENANTS_REDIS_ON_OUTAGE", "fail-closed",
+                    "while Redis does not answer: fail-closed (503) or fail-open (limits counted in this process)"),
             new Setting("tenants.reload-interval", "CHORUS_TENANTS_RELOAD_INTERVAL", "2s",
                     "how often the tenants file is checked for changes"),
             new Setting("metrics.enabled", "CHORUS_METRICS_ENABLED", "true",

@@ -43,6 +43,7 @@ public final class ServerConfig {
     private final java.nio.file.Path tenantsFile;
     private final java.nio.file.Path tenantsStateDir;
     private final String tenantsRedisUrl;
+    private final dev.chorus.server.tenant.OnOutage tenantsRedisOnOutage;
     private final Duration tenantsReloadInterval;
     private final java.time.Clock clock;
     private final boolean cacheEnabled;
@@ -78,6 +79,7 @@ public final class ServerConfig {
         this.tenantsRedisUrl = b.tenantsRedisUrl;
         this.tenantsReloadInterval = b.tenantsReloadInterval;
         this.clock = b.clock;
+        this.tenantsRedisOnOutage = b.tenantsRedisOnOutage;
         this.cacheEnabled = b.cacheEnabled;
         this.cacheMaxBytes = b.cacheMaxBytes;
         this.cacheMaxEntryBytes = b.cacheMaxEntryBytes;
@@ -124,6 +126,11 @@ public final class ServerConfig {
 
     /** Returns how often the tenants file is checked for changes. */
     public Duration tenantsReloadInterval() {
+    /** Returns what a limited request gets while the Redis of {@link #tenantsRedisUrl()} does not answer. */
+    public dev.chorus.server.tenant.OnOutage tenantsRedisOnOutage() {
+        return tenantsRedisOnOutage;
+    }
+
         return tenantsReloadInterval;
     }
 
@@ -300,6 +307,7 @@ public final class ServerConfig {
 
         private Builder() {
         }
+        private dev.chorus.server.tenant.OnOutage tenantsRedisOnOutage = dev.chorus.server.tenant.OnOutage.FAIL_CLOSED;
 
         /** Sets the content-safety settings (rules file, policy, masking, audit); off unless set. */
         public Builder safety(dev.chorus.safety.SafetyConfig s) {
@@ -538,6 +546,12 @@ public final class ServerConfig {
         /** Adds a mutual-TLS listener serving the same routes (default: none). */
         public Builder tls(TlsConfig t) {
             this.tls = t;
+        /** Sets what a limited request gets while that Redis does not answer (default: fail-closed, a 503). */
+        public Builder tenantsRedisOnOutage(dev.chorus.server.tenant.OnOutage onOutage) {
+            this.tenantsRedisOnOutage = java.util.Objects.requireNonNull(onOutage, "tenantsRedisOnOutage");
+            return this;
+        }
+
             return this;
         }
 

@@ -11,21 +11,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real {@code redis-server} for a test: on a free loopback port, in a temporary directory, with no
- * configuration file and no persistence; stopped by {@link #close()}. Tests skip, saying so, only when the program
- * is not installed (scripts/install-test-deps.sh installs it).
+ * configuration file and no persistence; stopped by {@link #close()}, or stopped and started again on the same
+ * port ({@link #stop()}, {@link #restart()}) to play an outage. Tests skip, saying so, only when the program is not
+ * installed (scripts/install-test-deps.sh installs it). Public for the tenant package's store tests.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
-    private final Process process;
+    private Process process;
     private final int port;
+    private final String program;
+    private final Path dir;
 
-    private RedisServer(Process process, int port) {
+    private RedisServer(Process process, int port, String program, Path dir) {
         this.process = process;
         this.port = port;
+        this.program = program;
+        this.dir = dir;
     }
 
     /** Starts one, or skips the calling test when redis-server is missing. */
-    static RedisServer start(Path dir) throws Exception {
+    public static RedisServer start(Path dir) throws Exception {
         String program = findProgram();
         if (program == null) {
             System.err.println("SKIPPED: redis-server is not installed; run scripts/install-test-deps.sh to run the "
@@ -36,14 +41,36 @@ final class RedisServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(program, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        RedisServer r = new RedisServer(launch(program, port, dir), port, program, dir);
+        r.awaitPort();
+        return r;
+    }
+
+    private static Process launch(String program, int port, Path dir) throws IOException {
+        return new ProcessBuilder(program, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        RedisServer r = new RedisServer(p, port);
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("redis.log").toFile())).start();
+    }
+
+    /** Stops the server (its data is gone), as an outage would. */
+    public void stop() throws InterruptedException {
+        close();
+    }
+
+    /** Starts the server again on the same port, empty, and waits until it accepts connections. */
+    public void restart() throws Exception {
+        process = launch(program, port, dir);
+        awaitPort();
+    }
+
+    private void awaitPort() throws Exception {
+        Process p = process;
+        RedisServer r = this;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return r;
+                return;
             } catch (IOException notYet) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     r.close();
@@ -65,12 +92,15 @@ final class RedisServer implements AutoCloseable {
         return Files.isExecutable(Path.of("/usr/bin/redis-server")) ? "/usr/bin/redis-server" : null;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
     @Override
     public void close() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -70,6 +70,111 @@ class TenantsRedisTest {
     }
 
     @Test
+    void duringARedisOutageFailClosedAnswers503WithinMillisecondsAndLimitsWorkAgainAfterIt() throws Exception {
+        try (RedisServer redis = RedisServer.start(dir)) {
+            String key = ApiKeyHash.newKey();
+            String admin = "admin-key-0123456789";
+            Path file = dir.resolve("tenants.yaml");
+            TenantServer.write(file, new TenantServer.Spec("limited", key,
+                    "limits: {requests-per-second: 5, characters-per-second: 1000, monthly-characters: 100000}"));
+            try (TenantServer server = new TenantServer(file, c -> c.tenantsRedisUrl(redis.url()).adminKey(admin))) {
+                assertThat(server.send(server.speech(key, "Hi.", null)).statusCode()).isEqualTo(200);
+                assertThat(breaker(server, admin).get("state").asText()).isEqualTo("closed");
+                assertThat(breaker(server, admin).get("on_outage").asText()).isEqualTo("fail-closed");
+
+                redis.stop();
+                long slowest = 0;
+                for (int i = 0; i < 30; i++) {
+                    long t0 = System.nanoTime();
+                    HttpResponse<byte[]> r = server.send(server.speech(key, "Hi.", null));
+                    long took = System.nanoTime() - t0;
+                    slowest = Math.max(slowest, took);
+                    assertThat(r.statusCode()).as("request %d during the outage", i).isEqualTo(503);
+                    assertThat(Http.json(r).get("error").get("code").asText()).isEqualTo("limit_store_unavailable");
+                    assertThat(Http.json(r).get("error").get("message").asText()).contains("limited")
+                            .doesNotContain("redis://");
+                    assertThat(r.headers().firstValue("retry-after")).hasValue("1");
+                    assertThat(took).as("answer time of request %d, ns", i).isLessThan(100_000_000L);
+                    Thread.sleep(40);
+                }
+                System.out.printf("fail-closed: slowest answer during the outage %.1f ms%n", slowest / 1e6);
+                var state = breaker(server, admin);
+                assertThat(state.get("state").asText()).isIn("open", "half_open");
+                assertThat(state.get("times_opened").asLong()).isEqualTo(1);
+                String metrics = new String(server.get("/metrics", null).body(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(metrics).containsPattern("chorus_tenant_limit_store_breaker(\\{[^}]*})? 2\\.0");
+
+                redis.restart();
+                long back = System.nanoTime();
+                TenantServer.eventually(() -> server.send(server.speech(key, "Hi.", null)).statusCode() == 200);
+                System.out.printf("fail-closed: limits answered again %.0f ms after Redis restarted%n",
+                        (System.nanoTime() - back) / 1e6);
+                assertThat(breaker(server, admin).get("state").asText()).isEqualTo("closed");
+                // The ceiling holds again: a burst of ten gets at most five in this second.
+                Thread.sleep(1100);
+                int admitted = 0;
+                for (int i = 0; i < 10; i++) {
+                    admitted += server.send(server.speech(key, "Hi.", null)).statusCode() == 200 ? 1 : 0;
+                }
+                assertThat(admitted).isEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void duringARedisOutageFailOpenAdmitsOnLocalLimitsAndAddsTheUseToRedisAfterIt() throws Exception {
+        try (RedisServer redis = RedisServer.start(dir)) {
+            String key = ApiKeyHash.newKey();
+            String admin = "admin-key-0123456789";
+            Path file = dir.resolve("tenants.yaml");
+            TenantServer.write(file, new TenantServer.Spec("open", key,
+                    "limits: {requests-per-second: 5, monthly-characters: 100000}"));
+            try (TenantServer server = new TenantServer(file, c -> c.tenantsRedisUrl(redis.url()).adminKey(admin)
+                    .tenantsRedisOnOutage(dev.chorus.server.tenant.OnOutage.FAIL_OPEN))) {
+                assertThat(server.send(server.speech(key, "Hi.", null)).statusCode()).isEqualTo(200);
+                assertThat(quotaUsed(server, admin)).isEqualTo(3);
+                redis.stop();
+                Thread.sleep(1100);
+                long slowest = 0;
+                int admitted = 0;
+                for (int i = 0; i < 10; i++) {
+                    long t0 = System.nanoTime();
+                    HttpResponse<byte[]> r = server.send(server.speech(key, "Hi.", null));
+                    slowest = Math.max(slowest, System.nanoTime() - t0);
+                    assertThat(r.statusCode()).isIn(200, 429);
+                    admitted += r.statusCode() == 200 ? 1 : 0;
+                }
+                System.out.printf("fail-open: slowest answer during the outage %.1f ms%n", slowest / 1e6);
+                assertThat(slowest).as("slowest answer, ns").isLessThan(100_000_000L);
+                assertThat(admitted).as("the ceiling, counted in this process").isEqualTo(5);
+                var state = breaker(server, admin);
+                assertThat(state.get("admitted_during_outage").asLong()).isGreaterThanOrEqualTo(4);
+                assertThat(state.get("owed_characters").asLong()).isEqualTo(15);
+
+                redis.restart();
+                Thread.sleep(1100);
+                TenantServer.eventually(() -> {
+                    server.send(server.speech(key, "Hi.", null));
+                    return breaker(server, admin).get("state").asText().equals("closed");
+                });
+                // The 15 characters charged during the outage reached Redis (which restarted empty).
+                assertThat(breaker(server, admin).get("owed_characters").asLong()).isZero();
+                assertThat(quotaUsed(server, admin)).isGreaterThanOrEqualTo(15);
+            }
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode breaker(TenantServer s, String admin) throws Exception {
+        return Http.json(s.get("/admin/tenants", admin)).get("limits_store_breaker");
+    }
+
+    private static long quotaUsed(TenantServer s, String admin) throws Exception {
+        return Http.json(s.get("/admin/tenants", admin)).get("data").get(0).get("quota").get("used_characters")
+                .asLong();
+    }
+
+    @Test
     void anUnreachableRedisStopsTheServerFromStartingWithAClearMessage() throws Exception {
         Path file = dir.resolve("tenants.yaml");
         TenantServer.write(file, new TenantServer.Spec("t", ApiKeyHash.newKey(), ""));

@@ -147,10 +147,16 @@ public final class Telemetry {
 
     /**
      * Counts tenants' admissions and refusals: {@code chorus_tenant_requests_total} and
-     * {@code chorus_tenant_characters_total} per tenant, and {@code chorus_rejections_total} with the reason.
+     * {@code chorus_tenant_characters_total} per tenant, and {@code chorus_rejections_total} with the reason; and
+     * the shared limit store's breaker state and the requests admitted fail-open while it was away.
      */
     public void bindTenants(TenantGate gate) {
         this.gate = gate;
+        Gauge.builder("chorus.tenant.limit.store.breaker", gate, TenantGate::limitStoreState)
+                .description("Shared limit store's breaker: 0 closed, 1 half-open, 2 open").register(registry);
+        FunctionCounter.builder("chorus.tenant.admitted.during.outage", gate,
+                TenantGate::admittedDuringOutage).description("Requests admitted fail-open on local limits")
+                .register(registry);
         gate.meters(new TenantGate.Meters() {
             @Override
             public void rejected(String reason, String tenant) {

@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
- * Tenant limits kept in this process. Buckets are plain Bucket4j buckets; the monthly quota counters are written to
+ * Tenant limits kept in this process. Request ceilings are sliding window logs ({@link RequestWindow}) read
+ * against an injected nanosecond ticker; character buckets are plain Bucket4j buckets; the monthly quota counters are written to
  * {@code quota-YYYY-MM.properties} in the state directory after every charge (to a temporary file, then moved over
  * the old one atomically), so a restart, or a crash, loses no charge. Charges are serialized by one lock; they are
  * a map update and a small file write.
@@ -28,13 +30,21 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LocalTenantLimits implements TenantLimitStore {
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, RequestWindow> windows = new ConcurrentHashMap<>();
+    private final LongSupplier nanos;
     private final Path stateDir;
     private YearMonth loadedMonth;
     private final Map<String, Long> use = new TreeMap<>();
 
     /** Creates the store; {@code stateDir} is created if missing, and null keeps the quota in memory only. */
     LocalTenantLimits(Path stateDir) {
+        this(stateDir, System::nanoTime);
+    }
+
+    /** Creates the store with the ticker ({@code System.nanoTime()}-like) that request windows are read against. */
+    LocalTenantLimits(Path stateDir, LongSupplier nanos) {
         this.stateDir = stateDir;
+        this.nanos = java.util.Objects.requireNonNull(nanos, "nanos");
         if (stateDir != null) {
             try {
                 Files.createDirectories(stateDir);
@@ -43,6 +53,11 @@ final class LocalTenantLimits implements TenantLimitStore {
                         e);
             }
         }
+    }
+
+    @Override
+    public WindowProbe tryRequest(String key, long perSecond) {
+        return windows.computeIfAbsent(key, k -> new RequestWindow(perSecond)).tryAcquire(nanos.getAsLong());
     }
 
     @Override

@@ -7,22 +7,35 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.YearMonth;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Tenant limits kept in Redis, shared by every replica that points at the same server: the buckets through
- * Bucket4j's Lettuce integration (compare-and-swap on one key per bucket, expiring once a bucket would be full
- * again), and the monthly quota as one counter per tenant and month, charged by a Lua script so that the check and
- * the increment are one atomic step. Counters expire 40 days after their month's last charge.
+ * Tenant limits kept in Redis, shared by every replica that points at the same server: the request ceiling as a
+ * sliding window log (a sorted set of the admissions of the last second, scored by Redis's own clock so that
+ * replicas' clocks do not matter, checked and added to by one Lua script), the character buckets through Bucket4j's
+ * Lettuce integration (compare-and-swap on one key per bucket, expiring once a bucket would be full again), and the
+ * monthly quota as one counter per tenant and month, charged by a Lua script so that the check and the increment
+ * are one atomic step. Counters expire 40 days after their month's last charge.
+ *
+ * <p>Every command fails fast when Redis is away: a command times out after {@link #COMMAND_TIMEOUT}, commands
+ * issued while the connection is down are refused at once instead of queued, and reconnection is retried at least
+ * every half second. The {@link LimitStoreBreaker} around this store turns those failures into quick answers.
  */
 final class RedisTenantLimits implements TenantLimitStore {
 
@@ -37,8 +50,31 @@ final class RedisTenantLimits implements TenantLimitStore {
             redis.call('EXPIRE', KEYS[1], ARGV[3])
             return now
             """;
+    /**
+     * KEYS[1]: the window's sorted set; ARGV[1]: the ceiling; ARGV[2]: the window, microseconds. Returns
+     * {1, places left, 0} or {0, 0, microseconds until the oldest admission leaves the window}. A member is the
+     * admission's time and the window's size before it, unique even for two admissions in one microsecond.
+     */
+    private static final String WINDOW = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local ceiling = tonumber(ARGV[1])
+            local window = tonumber(ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            local n = redis.call('ZCARD', KEYS[1])
+            if n < ceiling then
+              redis.call('ZADD', KEYS[1], now, now .. ':' .. n)
+              redis.call('PEXPIRE', KEYS[1], math.floor(window / 1000) + 1000)
+              return {1, ceiling - n - 1, 0}
+            end
+            local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            return {0, 0, tonumber(oldest[2]) + window - now}
+            """;
+    /** How long one command may take before it counts as a failure. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
     private static final long QUOTA_TTL_SECONDS = Duration.ofDays(40).toSeconds();
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final ProxyManager<byte[]> buckets;
@@ -55,20 +91,33 @@ final class RedisTenantLimits implements TenantLimitStore {
             throw new IllegalArgumentException("tenants.redis.url: '" + uri
                     + "' (expected: redis://host:port, e.g. redis://127.0.0.1:6379)", e);
         }
-        parsed.setTimeout(Duration.ofSeconds(2));
-        this.client = RedisClient.create(parsed);
+        parsed.setTimeout(COMMAND_TIMEOUT);
+        this.resources = DefaultClientResources.builder().reconnectDelay(Delay.exponential(Duration.ofMillis(10),
+                Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS)).build();
+        this.client = RedisClient.create(resources, parsed);
+        client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled())
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         try {
             this.connection = client.connect();
             connection.sync().ping();
         } catch (RuntimeException e) {
             client.shutdown();
+            resources.shutdown();
             throw new IllegalStateException("tenants.redis.url: cannot reach Redis at " + uri + ": "
                     + e.getMessage(), e);
         }
-        this.buckets = Bucket4jLettuce.casBasedBuilder(client)
+        this.buckets = Bucket4jLettuce.casBasedBuilder(client).requestTimeout(COMMAND_TIMEOUT)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy
                         .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
+    }
+
+    @Override
+    public WindowProbe tryRequest(String key, long perSecond) {
+        List<Object> r = connection.sync().eval(WINDOW, ScriptOutputType.MULTI, new String[] {"chorus:window:" + key},
+                Long.toString(perSecond), Long.toString(RequestWindow.WINDOW_NANOS / 1000));
+        return ((Long) r.get(0)) == 1 ? WindowProbe.admitted((Long) r.get(1))
+                : WindowProbe.refused(TimeUnit.MICROSECONDS.toNanos((Long) r.get(2)));
     }
 
     @Override
@@ -113,6 +162,7 @@ final class RedisTenantLimits implements TenantLimitStore {
     public void close() {
         connection.close();
         client.shutdown();
+        resources.shutdown();
     }
 
     private static String quotaKey(String tenant, YearMonth month) {

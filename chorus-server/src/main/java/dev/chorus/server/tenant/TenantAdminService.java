@@ -14,11 +14,13 @@ import dev.chorus.server.internal.ApiErrors;
 
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
+import java.util.Locale;
 
 /**
  * The tenant usage routes, behind the admin key: every tenant's limits and what it used (admitted requests,
  * characters, audio seconds and refusals by reason since start-up, and its monthly quota use, which survives
- * restarts). Keys are never shown, only their ids and whether they are revoked.
+ * restarts), and the state of the shared limit store's circuit breaker. Keys are never shown, only their ids and
+ * whether they are revoked.
  */
 public final class TenantAdminService {
 
@@ -49,6 +51,16 @@ public final class TenantAdminService {
                 root.putNull("reload_error");
             }
             root.put("limits_store", gate.limits().describe());
+            LimitStoreBreaker b = gate.breaker();
+            if (b == null) {
+                root.putNull("limits_store_breaker");
+            } else {
+                root.putObject("limits_store_breaker").put("state", b.state().name().toLowerCase(Locale.ROOT))
+                        .put("on_outage", b.onOutage().toString())
+                        .put("consecutive_failures", b.consecutiveFailures()).put("times_opened", b.timesOpened())
+                        .put("admitted_during_outage", gate.admittedDuringOutage())
+                        .put("owed_characters", b.owedCharacters());
+            }
             return HttpResponse.ofJson(root);
         } catch (RuntimeException e) {
             return ApiErrors.of(e).toResponse().toHttpResponse();

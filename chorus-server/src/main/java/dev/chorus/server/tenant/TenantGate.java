@@ -26,9 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Who a request is and whether it may run: finds the tenant from its API key (or its SPIFFE ID), then, when a
  * synthesis starts, checks the voice and takes the request from the tenant's limits in this order: a
- * concurrent-stream slot, the hard requests-per-second ceiling, the character bucket, the monthly quota. A request
- * refused at a later step gives back what the earlier steps took, except the request's own token: refused
- * requests count towards the request rate, so a flood is held at the ceiling.
+ * concurrent-stream slot, the hard requests-per-second ceiling (a sliding one-second window: no second, wherever it
+ * starts, admits more), the character bucket, the monthly quota. A request refused at a later step gives back what
+ * the earlier steps took, except its place in the request window: such refused requests count towards the request
+ * rate, so a flood is held at the ceiling. A request the window itself refuses takes no place in it.
+ *
+ * <p>When the shared limit store does not answer, its circuit breaker answers at once: under fail-closed a limited
+ * request gets 503 {@code limit_store_unavailable} with Retry-After; under fail-open it is checked against limits
+ * counted in this process.
  *
  * <p>Design: everything here is per request and lock-free except the local quota ledger (one small lock). The
  * stream slot is a per-tenant counter in this process, released when the response is complete, whichever way it
@@ -48,6 +53,8 @@ public final class TenantGate implements Admission, AutoCloseable {
     private final Clock clock;
     private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
     private final Map<String, TenantUsage> usage = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder admittedDuringOutage =
+            new java.util.concurrent.atomic.LongAdder();
     private volatile Meters meters = new Meters() { };
 
     /** Told of each admission and refusal, for metrics. */
@@ -60,6 +67,11 @@ public final class TenantGate implements Admission, AutoCloseable {
         default void admitted(String tenant, long characters) {
         }
     }
+
+    /** How long the limit store's breaker stays open before it probes the store again. */
+    static final Duration BREAKER_OPEN_FOR = Duration.ofSeconds(1);
+    /** The store's failures in a row that open its breaker. */
+    static final int BREAKER_THRESHOLD = 3;
 
     TenantGate(TenantRegistry registry, TenantLimitStore limits, Clock clock) {
         this.registry = registry;
@@ -80,7 +92,9 @@ public final class TenantGate implements Admission, AutoCloseable {
         TenantRegistry registry = new TenantRegistry(config.tenantsFile(), config.tenantsReloadInterval());
         TenantLimitStore store;
         try {
-            store = config.tenantsRedisUrl() != null ? new RedisTenantLimits(config.tenantsRedisUrl())
+            store = config.tenantsRedisUrl() != null ? new LimitStoreBreaker(
+                    new RedisTenantLimits(config.tenantsRedisUrl()), config.tenantsRedisOnOutage(),
+                    BREAKER_THRESHOLD, BREAKER_OPEN_FOR, System::nanoTime)
                     : new LocalTenantLimits(config.tenantsStateDir());
         } catch (RuntimeException e) {
             registry.close();
@@ -102,6 +116,25 @@ public final class TenantGate implements Admission, AutoCloseable {
 
     TenantLimitStore limits() {
         return limits;
+    }
+
+    /** Returns the breaker around a shared limit store, or null when limits are kept in this process. */
+    LimitStoreBreaker breaker() {
+        return limits instanceof LimitStoreBreaker b ? b : null;
+    }
+
+    /**
+     * Returns the state of the shared limit store's circuit breaker as a number, for a gauge: 0 closed (or no
+     * shared store), 1 half-open (probing), 2 open (the store is not asked).
+     */
+    public int limitStoreState() {
+        LimitStoreBreaker b = breaker();
+        return b == null ? 0 : b.state().ordinal();
+    }
+
+    /** Returns how many requests were admitted against this process's limits while the shared store was away. */
+    public long admittedDuringOutage() {
+        return admittedDuringOutage.sum();
     }
 
     /** Returns the usage counters of a tenant (made on first use). */
@@ -201,38 +234,48 @@ public final class TenantGate implements Admission, AutoCloseable {
         Runnable releaseStream = acquireStream(now);
         try {
             if (l.requestsPerSecond() > 0) {
-                ConsumptionProbe p = limits.tryConsume(now.id() + ":rps:" + l.requestsPerSecond(),
-                        TenantLimitStore.requestBucket(l.requestsPerSecond()), 1);
-                if (!p.isConsumed()) {
-                    throw rateLimited(now, "rate_limited", "requests per second", l.requestsPerSecond(), p);
+                TenantLimitStore.WindowProbe p = limits.tryRequest(now.id() + ":rps:" + l.requestsPerSecond(),
+                        l.requestsPerSecond());
+                if (!p.admitted()) {
+                    throw rateLimited(now, "rate_limited", "requests per second", l.requestsPerSecond(), 0,
+                            p.nanosToWait());
                 }
                 caller.metadata("ratelimit-limit", Long.toString(l.requestsPerSecond()));
-                caller.metadata("ratelimit-remaining", Long.toString(p.getRemainingTokens()));
+                caller.metadata("ratelimit-remaining", Long.toString(p.remaining()));
             }
             String charKey = now.id() + ":chars:" + l.charactersPerSecond() + ":" + l.charactersBurst();
             BucketConfiguration charBucket = l.charactersPerSecond() > 0
                     ? TenantLimitStore.characterBucket(l.charactersPerSecond(), l.charactersBurst()) : null;
-            if (charBucket != null && characters > 0) {
-                if (characters > l.charactersBurst()) {
-                    throw reject("input_too_long", now.id(), new ApiException(413, "input_too_long", "input",
-                            "input: " + characters + " characters (expected: at most " + l.charactersBurst()
-                                    + ", the character burst of tenant '" + now.id() + "')"));
-                }
-                ConsumptionProbe p = limits.tryConsume(charKey, charBucket, characters);
-                if (!p.isConsumed()) {
-                    throw rateLimited(now, "characters_rate_limited", "characters (burst)", l.charactersBurst(), p);
-                }
-            }
-            if (characters > 0 || l.monthlyCharacters() > 0) {
-                YearMonth month = month();
-                long r = limits.chargeMonthly(now.id(), month, characters, l.monthlyCharacters());
-                if (r < 0) {
-                    if (charBucket != null && characters > 0) {
-                        limits.refund(charKey, charBucket, characters);
+            boolean charsTaken = false;
+            try {
+                if (charBucket != null && characters > 0) {
+                    if (characters > l.charactersBurst()) {
+                        throw reject("input_too_long", now.id(), new ApiException(413, "input_too_long", "input",
+                                "input: " + characters + " characters (expected: at most " + l.charactersBurst()
+                                        + ", the character burst of tenant '" + now.id() + "')"));
                     }
-                    throw quotaExhausted(now, month, -1 - r, characters);
+                    ConsumptionProbe p = limits.tryConsume(charKey, charBucket, characters);
+                    if (!p.isConsumed()) {
+                        throw rateLimited(now, "characters_rate_limited", "characters (burst)", l.charactersBurst(),
+                                p.getRemainingTokens(), p.getNanosToWaitForRefill());
+                    }
+                    charsTaken = true;
                 }
+                if (characters > 0 || l.monthlyCharacters() > 0) {
+                    YearMonth month = month();
+                    long r = limits.chargeMonthly(now.id(), month, characters, l.monthlyCharacters());
+                    if (r < 0) {
+                        refund(charKey, charBucket, charsTaken ? characters : 0);
+                        throw quotaExhausted(now, month, -1 - r, characters);
+                    }
+                }
+            } catch (LimitStoreUnavailableException e) {
+                refund(charKey, charBucket, charsTaken ? characters : 0);
+                throw e;
             }
+        } catch (LimitStoreUnavailableException e) {
+            releaseStream.run();
+            throw storeUnavailable(now, e);
         } catch (RuntimeException e) {
             releaseStream.run();
             throw e;
@@ -241,6 +284,10 @@ public final class TenantGate implements Admission, AutoCloseable {
         TenantUsage u = usage(now.id());
         u.requests.increment();
         u.characters.add(characters);
+        LimitStoreBreaker b = breaker();
+        if (b != null && b.onOutage() == OnOutage.FAIL_OPEN && b.state() != LimitStoreBreaker.State.CLOSED) {
+            admittedDuringOutage.increment();
+        }
         meters.admitted(now.id(), characters);
     }
 
@@ -267,14 +314,40 @@ public final class TenantGate implements Admission, AutoCloseable {
         };
     }
 
-    private ApiException rateLimited(Tenant t, String reason, String what, long limit, ConsumptionProbe p) {
-        long wait = Math.max(1, (p.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+    private ApiException rateLimited(Tenant t, String reason, String what, long limit, long remaining,
+                                     long nanosToWait) {
+        long wait = seconds(nanosToWait);
         Map<String, String> h = new LinkedHashMap<>();
         h.put("ratelimit-limit", Long.toString(limit));
-        h.put("ratelimit-remaining", Long.toString(p.getRemainingTokens()));
+        h.put("ratelimit-remaining", Long.toString(remaining));
         h.put("ratelimit-reset", Long.toString(wait));
         return reject(reason, t.id(), new ApiException(429, "rate_limit_exceeded", null, "rate limit of tenant '"
                 + t.id() + "' reached: " + limit + " " + what + " (expected: retry after " + wait + " s)", wait, h));
+    }
+
+    private ApiException storeUnavailable(Tenant t, LimitStoreUnavailableException e) {
+        long wait = seconds(e.nanosToRetry());
+        return reject("limit_store_unavailable", t.id(), new ApiException(503, "limit_store_unavailable", null,
+                "the store of tenant limits does not answer, so the limits of tenant '" + t.id() + "' cannot be "
+                        + "checked (expected: retry after " + wait + " s)", wait, Map.of()));
+    }
+
+    /** Gives back characters taken from a bucket, as far as the store lets it (a refund is never worth a refusal). */
+    private void refund(String key, BucketConfiguration config, long characters) {
+        if (config == null || characters <= 0) {
+            return;
+        }
+        try {
+            limits.refund(key, config, characters);
+        } catch (LimitStoreUnavailableException e) {
+            LOG.log(System.Logger.Level.DEBUG, "tenants: refund of {0} characters to {1} lost: {2}", characters, key,
+                    e.getMessage());
+        }
+    }
+
+    /** Returns whole seconds, rounded up and at least 1, for Retry-After and RateLimit-Reset. */
+    private static long seconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
     private ApiException quotaExhausted(Tenant t, YearMonth month, long used, long asked) {

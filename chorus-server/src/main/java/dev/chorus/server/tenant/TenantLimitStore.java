@@ -8,11 +8,36 @@ import java.time.Duration;
 import java.time.YearMonth;
 
 /**
- * Where tenants' rate-limit buckets and monthly quota counters live: in this process ({@link LocalTenantLimits},
- * the quota persisted in a file) or in Redis ({@link RedisTenantLimits}), so that several replicas enforce one
- * budget. Buckets are keyed by tenant and by the limit itself, so a changed limit starts a fresh bucket.
+ * Where tenants' request windows, character buckets and monthly quota counters live: in this process
+ * ({@link LocalTenantLimits}, the quota persisted in a file) or in Redis ({@link RedisTenantLimits}, behind a
+ * {@link LimitStoreBreaker}), so that several replicas enforce one budget. Windows and buckets are keyed by tenant
+ * and by the limit itself, so a changed limit starts afresh.
  */
 interface TenantLimitStore extends AutoCloseable {
+
+    /**
+     * The answer of the request window.
+     *
+     * @param admitted    whether the request took a place in the window
+     * @param remaining   places left in the window after this request (0 when refused)
+     * @param nanosToWait when refused, the time until the oldest admission leaves the window and a place frees
+     */
+    record WindowProbe(boolean admitted, long remaining, long nanosToWait) {
+
+        static WindowProbe admitted(long remaining) {
+            return new WindowProbe(true, remaining, 0);
+        }
+
+        static WindowProbe refused(long nanosToWait) {
+            return new WindowProbe(false, 0, Math.max(1, nanosToWait));
+        }
+    }
+
+    /**
+     * Takes a place for one request in the sliding one-second window {@code key} of at most {@code perSecond}
+     * requests; a refused request takes nothing, so a flood is admitted at the ceiling, never below it.
+     */
+    WindowProbe tryRequest(String key, long perSecond);
 
     /** Tries to take {@code tokens} from the bucket {@code key} that {@code config} describes. */
     ConsumptionProbe tryConsume(String key, BucketConfiguration config, long tokens);
@@ -34,14 +59,6 @@ interface TenantLimitStore extends AutoCloseable {
 
     @Override
     void close();
-
-    /** Returns the bucket of the hard request-per-second ceiling: the full ceiling each second, never more. */
-    static BucketConfiguration requestBucket(long perSecond) {
-        return BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(perSecond).refillIntervally(perSecond, Duration.ofSeconds(1))
-                        .id("requests").build())
-                .build();
-    }
 
     /**
      * Returns the character bucket: it refills {@code perSecond} steadily up to {@code burst}, and a second
