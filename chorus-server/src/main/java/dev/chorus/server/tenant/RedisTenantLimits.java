@@ -72,6 +72,8 @@ final class RedisTenantLimits implements TenantLimitStore {
             """;
     /** How long one command may take before it counts as a failure. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
+    /** How long connecting (at start-up, or again after an outage) may take; commands are refused meanwhile. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final long QUOTA_TTL_SECONDS = Duration.ofDays(40).toSeconds();
 
     private final ClientResources resources;
@@ -91,7 +93,7 @@ final class RedisTenantLimits implements TenantLimitStore {
             throw new IllegalArgumentException("tenants.redis.url: '" + uri
                     + "' (expected: redis://host:port, e.g. redis://127.0.0.1:6379)", e);
         }
-        parsed.setTimeout(COMMAND_TIMEOUT);
+        parsed.setTimeout(CONNECT_TIMEOUT); // connecting and the handshake; commands get COMMAND_TIMEOUT below
         this.resources = DefaultClientResources.builder().reconnectDelay(Delay.exponential(Duration.ofMillis(10),
                 Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS)).build();
         this.client = RedisClient.create(resources, parsed);
@@ -100,6 +102,7 @@ final class RedisTenantLimits implements TenantLimitStore {
         try {
             this.connection = client.connect();
             connection.sync().ping();
+            connection.setTimeout(COMMAND_TIMEOUT);
         } catch (RuntimeException e) {
             client.shutdown();
             resources.shutdown();
