@@ -124,13 +124,13 @@ public final class ServerConfig {
         return tenantsRedisUrl;
     }
 
-    /** Returns how often the tenants file is checked for changes. */
-    public Duration tenantsReloadInterval() {
     /** Returns what a limited request gets while the Redis of {@link #tenantsRedisUrl()} does not answer. */
     public dev.chorus.server.tenant.OnOutage tenantsRedisOnOutage() {
         return tenantsRedisOnOutage;
     }
 
+    /** Returns how often the tenants file is checked for changes. */
+    public Duration tenantsReloadInterval() {
         return tenantsReloadInterval;
     }
 
@@ -546,12 +546,12 @@ public final class ServerConfig {
         /** Adds a mutual-TLS listener serving the same routes (default: none). */
         public Builder tls(TlsConfig t) {
             this.tls = t;
-        /** Sets what a limited request gets while that Redis does not answer (default: fail-closed, a 503). */
-        public Builder tenantsRedisOnOutage(dev.chorus.server.tenant.OnOutage onOutage) {
-            this.tenantsRedisOnOutage = java.util.Objects.requireNonNull(onOutage, "tenantsRedisOnOutage");
             return this;
         }
 
+        /** Sets what a limited request gets while that Redis does not answer (default: fail-closed, a 503). */
+        public Builder tenantsRedisOnOutage(dev.chorus.server.tenant.OnOutage onOutage) {
+            this.tenantsRedisOnOutage = java.util.Objects.requireNonNull(onOutage, "tenantsRedisOnOutage");
             return this;
         }
 
