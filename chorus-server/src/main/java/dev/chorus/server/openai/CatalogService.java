@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import dev.chorus.audio.AudioEncoders;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.internal.FileNames;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.Gender;
 import dev.chorus.tts.SynthesisOptions;
@@ -43,7 +44,7 @@ public final class CatalogService {
         for (String id : catalog.models()) {
             ObjectNode m = data.addObject().put("id", id).put("object", "model").put("created", 0)
                     .put("owned_by", "chorus");
-            catalog.engineDescription(id).ifPresent(d -> m.put("description", d));
+            catalog.engineDescription(id).ifPresent(d -> m.put("description", FileNames.withoutDirectories(d)));
             m.set("capabilities", caps);
         }
         return HttpResponse.ofJson(root);
@@ -129,11 +130,13 @@ public final class CatalogService {
             String failure = failures.get(v.id());
             o.put("status", failure == null ? "ok" : "failed");
             if (failure != null) {
-                o.put("error", failure);
+                o.put("error", FileNames.withoutDirectories(failure));
             }
         }
+        // Public: the reasons without the server's directories (GET /admin/voices has them whole).
         ArrayNode failed = root.putArray("failed");
-        failures.forEach((id, reason) -> failed.addObject().put("id", id).put("error", reason));
+        failures.forEach((id, reason) -> failed.addObject().put("id", id)
+                .put("error", FileNames.withoutDirectories(reason)));
         return HttpResponse.ofJson(root);
     }
 
