@@ -28,6 +28,10 @@ public final class ApiErrors {
 
     private static final System.Logger LOG = System.getLogger(ApiErrors.class.getName());
 
+    /** What a client is told of a fault of this server; the server log has the details. */
+    public static final String INTERNAL_ERROR = "internal error: the request failed on the server (the server log "
+            + "has the details)";
+
     private ApiErrors() {
     }
 
@@ -88,9 +92,9 @@ public final class ApiErrors {
                     a.retryAfterSeconds(), a.categories(), a.headers());
             case ChorusException c -> of(c);
             default -> {
+                // A fault of this server: the details go to its log, never to the client.
                 LOG.log(System.Logger.Level.ERROR, "unexpected error", t);
-                yield new ApiError(500, "internal_error", null, "internal error: " + t.getClass().getSimpleName()
-                        + " (see the server log)", 0);
+                yield new ApiError(500, "internal_error", null, INTERNAL_ERROR, 0);
             }
         };
     }
@@ -101,7 +105,8 @@ public final class ApiErrors {
             case VoiceNotFoundException e -> new ApiError(404, e.code(), "voice", e.getMessage(), 0);
             case OverloadedException e -> new ApiError(503, e.code(), null, e.getMessage(),
                     Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
-            case EngineUnavailableException e -> new ApiError(503, e.code(), "voice", e.getMessage(), 30);
+            case EngineUnavailableException e -> new ApiError(503, e.code(), "voice",
+                    FileNames.withoutDirectories(e.getMessage()), 30);
             case DeadlineExceededException e -> new ApiError(504, e.code(), null, e.getMessage(), 0);
             case SynthesisCancelledException e -> new ApiError(499, e.code(), null, e.getMessage(), 0);
             case SynthesisException e -> {

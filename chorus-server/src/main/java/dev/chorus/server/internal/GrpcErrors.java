@@ -9,6 +9,8 @@ import dev.chorus.tts.OverloadedException;
 import dev.chorus.tts.SynthesisCancelledException;
 import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.VoiceNotFoundException;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.linecorp.armeria.common.RequestContext;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -22,6 +24,9 @@ public final class GrpcErrors {
     /** Trailer that names the content categories that refused a request, comma-separated. */
     public static final Metadata.Key<String> SAFETY_CATEGORIES = Metadata.Key.of("chorus-safety-categories",
             Metadata.ASCII_STRING_MARSHALLER);
+
+    /** The longest status description sent, in characters; clients refuse trailers beyond a few KiB. */
+    static final int MAX_DESCRIPTION = 1000;
 
     private GrpcErrors() {
     }
@@ -42,11 +47,33 @@ public final class GrpcErrors {
             case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage());
             default -> {
                 ApiErrors.of(t); // logs it
-                yield Status.INTERNAL.withDescription("internal error: " + t.getClass().getSimpleName()
-                        + " (see the server log)");
+                yield Status.INTERNAL.withDescription(ApiErrors.INTERNAL_ERROR);
             }
         };
+        // A description echoes what the caller sent (a voice name): kept short, so the trailers stay readable.
+        String d = status.getDescription();
+        if (d != null && d.length() > MAX_DESCRIPTION) {
+            status = status.withDescription(d.substring(0, MAX_DESCRIPTION - 3) + "...");
+        }
         return status.asRuntimeException(trailers);
+    }
+
+    /**
+     * Maps a request message gRPC could not read (bytes that are not protobuf, a string field that is not UTF-8)
+     * to INVALID_ARGUMENT: the caller's mistake, not a fault of this server. Returns null for anything else, so
+     * Armeria's own mapping applies; for {@code GrpcServiceBuilder.exceptionHandler}.
+     */
+    public static Status unreadableMessage(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof InvalidProtocolBufferException e) {
+                String m = String.valueOf(e.getMessage());
+                return Status.INVALID_ARGUMENT.withDescription(m.contains("UTF-8")
+                        ? "request message: a string field is not valid UTF-8 (expected: UTF-8 text)"
+                        : "request message: not a valid chorus.tts.v1 message (expected: protobuf of the method's "
+                                + "request type)");
+            }
+        }
+        return null;
     }
 
     /** Maps a server-side refusal; rate limits carry Retry-After and the RateLimit-* values in the trailers. */
@@ -74,7 +101,9 @@ public final class GrpcErrors {
                 trailers.put(RETRY_AFTER, Long.toString(ApiErrors.of(e).retryAfterSeconds()));
                 yield Status.RESOURCE_EXHAUSTED;
             }
-            case EngineUnavailableException e -> Status.UNAVAILABLE;
+            case EngineUnavailableException e -> {
+                yield Status.UNAVAILABLE.withDescription(FileNames.withoutDirectories(e.getMessage()));
+            }
             case DeadlineExceededException e -> Status.DEADLINE_EXCEEDED;
             case SynthesisCancelledException e -> Status.CANCELLED;
             case SynthesisException e -> {
@@ -82,6 +111,6 @@ public final class GrpcErrors {
                 yield Status.INTERNAL;
             }
         };
-        return s.withDescription(c.getMessage());
+        return s.getDescription() != null ? s : s.withDescription(c.getMessage());
     }
 }

@@ -44,7 +44,7 @@ public final class OpenAiSpeechService {
     public HttpResponse speech(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         RequestTelemetry telemetry = RequestTelemetry.of(ctx);
         try {
-            SpeechRequest r = SpeechRequest.parse(request.contentUtf8());
+            SpeechRequest r = SpeechRequest.parse(request.content().array());
             telemetry.format(r.format());
             Caller caller = ServerCaller.of(ctx);
             PreparedSpeech prepared = speech.prepare(r.toInput(), caller);

@@ -2,7 +2,12 @@ package dev.chorus.server.openai;
 
 import dev.chorus.service.ApiException;
 import dev.chorus.service.SpeechInput;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.tts.AudioEncoding;
@@ -11,6 +16,11 @@ import dev.chorus.tts.Pronunciation;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.TextOptions;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +50,27 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
     /** The {@code response_format} that asks for speech marks instead of audio. */
     static final String SPEECH_MARKS = "json_marks";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The deepest nesting of arrays and objects a body may have; a speech request needs three levels. */
+    static final int MAX_NESTING = 32;
+
+    /** The longest number a body may hold, in characters. */
+    static final int MAX_NUMBER_CHARS = 100;
+
+    /** Parses with limits, and refuses a field given twice rather than silently keeping one of the two. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
+                    .maxNumberLength(MAX_NUMBER_CHARS).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build());
+
+    /**
+     * Parses and checks a request body, which must be UTF-8.
+     *
+     * @throws ApiException (400) naming the field at fault
+     */
+    static SpeechRequest parse(byte[] body) {
+        return parse(utf8(body));
+    }
 
     /**
      * Parses and checks a request body.
@@ -51,10 +81,13 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
         JsonNode root;
         try {
             root = JSON.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("invalid_json", null, "request body: " + limit(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
             throw ApiException.badRequest("invalid_json", null, "request body: not valid JSON ("
-                    + firstClause(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+                    + firstClause(e.getOriginalMessage())
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ")");
         }
         if (root == null || !root.isObject()) {
             throw ApiException.badRequest("invalid_json", null,
@@ -168,6 +201,32 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
         return v.booleanValue();
     }
 
+    /** Decodes a body as UTF-8, refusing malformed bytes rather than replacing them. */
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            ByteBuffer in = ByteBuffer.wrap(body); // Decoded again, to say where the first bad byte is.
+            StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(body.length), true);
+            throw ApiException.badRequest("invalid_encoding", null, "request body: not valid UTF-8 (at byte "
+                    + in.position() + "; expected: JSON in UTF-8)");
+        }
+    }
+
+    /** Says which parser limit a body went past, with the limit. */
+    private static String limit(String message) {
+        String m = message == null ? "" : message;
+        if (m.contains("nesting depth")) {
+            return "nested deeper than " + MAX_NESTING + " levels (expected: a JSON object such as"
+                    + " {\"input\":\"Hello\",\"voice\":\"alloy\"})";
+        }
+        if (m.contains("Number value length")) {
+            return "a number longer than " + MAX_NUMBER_CHARS + " characters";
+        }
+        return "past a parser limit (" + firstClause(m) + ")";
+    }
+
     /** Returns a parser message without its source excerpt, which only repeats the client's own input. */
     private static String firstClause(String message) {
         String m = message == null ? "syntax error" : message;
@@ -253,8 +312,18 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
             return null;
         }
         if (!v.isTextual()) {
-            throw ApiException.badRequest("invalid_type", name, name + ": " + v + " (expected: a string)");
+            throw ApiException.badRequest("invalid_type", name, name + ": " + abbreviate(v) + " (expected: a string)");
         }
-        return v.textValue();
+        String s = v.textValue();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.badRequest("invalid_value", name, name + ": an unpaired surrogate (\\u"
+                        + Integer.toHexString(c) + ") at character " + i + " (expected: Unicode text)");
+            }
+        }
+        return s;
     }
 }
