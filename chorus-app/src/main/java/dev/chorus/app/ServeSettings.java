@@ -106,6 +106,9 @@ final class ServeSettings {
         s.guard("server.port", () -> b.port(s.integer("server.port")));
         s.guard("server.max-request-bytes", () -> b.maxRequestBytes(s.bytes("server.max-request-bytes")));
         s.guard("limits.max-unread-bytes", () -> b.maxUnreadBytes(s.bytes("limits.max-unread-bytes")));
+        if (s.has("server.cors.allowed-origins")) {
+            s.guard("server.cors.allowed-origins", () -> b.corsAllowedOrigins(s.list("server.cors.allowed-origins")));
+        }
         s.guard("server.shutdown-quiet-period", () -> b.shutdownQuietPeriod(
                 s.duration("server.shutdown-quiet-period")));
         s.guard("server.shutdown-timeout", () -> b.shutdownTimeout(s.duration("server.shutdown-timeout")));

@@ -6,18 +6,23 @@ import dev.chorus.service.Synthesis;
 import dev.chorus.service.VoiceRouter;
 import dev.chorus.service.cache.AudioCache;
 import dev.chorus.service.safety.ContentSafety;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ServerCacheControl;
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.common.encoding.StreamDecoderFactory;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerListener;
 import com.linecorp.armeria.server.ServerTlsConfig;
+import com.linecorp.armeria.server.cors.CorsService;
 import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.encoding.DecodingService;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -31,7 +36,10 @@ import dev.chorus.server.admin.HealthService;
 import dev.chorus.server.admin.Readiness;
 import dev.chorus.server.docs.OpenApiDocument;
 import dev.chorus.server.grpc.TextToSpeechService;
+import dev.chorus.server.internal.GrpcErrors;
 import dev.chorus.server.internal.JsonErrorHandler;
+import dev.chorus.server.internal.JsonRequestGuard;
+import dev.chorus.server.internal.SecurityHeaders;
 import dev.chorus.server.openai.CatalogService;
 import dev.chorus.server.openai.OpenAiSpeechService;
 import dev.chorus.server.telemetry.Telemetry;
@@ -45,6 +53,7 @@ import io.netty.handler.ssl.ClientAuth;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +78,16 @@ public final class ChorusServer implements AutoCloseable {
     /** The page loads nothing from other origins: every asset comes from this server. */
     private static final String PLAYGROUND_CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    /**
+     * The API docs (Armeria's DocService) run a bundled single-page app from this server: its scripts and workers
+     * come from here; its style library injects inline styles and its editor compiles code at run time, which
+     * needs 'unsafe-eval'; fonts come from Google Fonts. Nothing else is loaded, and no site may frame it.
+     */
+    private static final String DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-eval'; "
+            + "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src 'self' data: "
+            + "https://fonts.gstatic.com; img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+            + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     /** Extra time Armeria allows a request beyond the synthesis deadline, so the deadline's own error wins. */
     private static final Duration TIMEOUT_MARGIN = Duration.ofSeconds(10);
@@ -144,6 +163,8 @@ public final class ChorusServer implements AutoCloseable {
                 .maxRequestLength(config.maxRequestBytes())
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
                 .errorHandler(new JsonErrorHandler(config.maxRequestBytes()))
+                // Every request is logged by the access log; refusals of bad input are not server faults to nag about.
+                .unloggedExceptionsReportInterval(Duration.ZERO)
                 // One registry per server, so several servers in one JVM (tests) do not collide on meter names.
                 .meterRegistry(telemetry.registry())
                 .decorator(telemetry.decorator())
@@ -160,7 +181,10 @@ public final class ChorusServer implements AutoCloseable {
         }
         // The routes that need a key get the tenant check; the open ones (health, metrics, the API description, the
         // docs, the playground) and the admin routes (the admin key) do not.
-        sb.annotatedService().decorators(keyed()).build(new OpenAiSpeechService(speech, config));
+        if (!config.corsAllowedOrigins().isEmpty()) {
+            sb.decorator(cors(config.corsAllowedOrigins()));
+        }
+        sb.annotatedService().decorators(jsonBody()).build(new OpenAiSpeechService(speech, config));
         sb.annotatedService().decorators(keyed()).build(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
@@ -171,11 +195,11 @@ public final class ChorusServer implements AutoCloseable {
                 version(), telemetry.prometheus() != null);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
-        sb.service(grpc(), keyed());
+        sb.service(grpc(), jsonBody());
         sb.serviceUnder("/docs", DocService.builder()
                 .exampleRequests(TextToSpeechGrpc.SERVICE_NAME, "Synthesize", SynthesizeRequest.newBuilder()
                         .setText("Hello from Chorus.").setVoice("alloy").build())
-                .build());
+                .build().decorate(SecurityHeaders.newDecorator(DOCS_CSP)));
         playground(sb);
         if (tls != null) {
             // Added last, so it runs first: every decorator and service sees the peer's identity.
@@ -192,6 +216,37 @@ public final class ChorusServer implements AutoCloseable {
         return tenants == null ? List.of() : List.of(TenantAuthDecorator.newDecorator(tenants));
     }
 
+    /**
+     * Returns the decorators of a route that takes a JSON (or gRPC) body: gzip and deflate bodies are decoded
+     * within the request size limit (a body that inflates past it is refused with 413), then the guard (which
+     * runs first) refuses other codings, other content types and other sites' pages; then the tenant check.
+     */
+    private List<Function<? super HttpService, ? extends HttpService>> jsonBody() {
+        List<Function<? super HttpService, ? extends HttpService>> d = new ArrayList<>();
+        d.add(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()));
+        d.add(JsonRequestGuard.newDecorator(config.corsAllowedOrigins()));
+        d.addAll(keyed());
+        return d;
+    }
+
+    /**
+     * CORS for browser apps served from the listed origins: preflights are answered, and responses carry the
+     * headers that let those pages read them. Other origins get no CORS headers (and the guard refuses their
+     * requests with a body).
+     */
+    private static Function<? super HttpService, CorsService> cors(List<String> origins) {
+        return CorsService.builder(origins)
+                .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD)
+                .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.AUTHORIZATION,
+                        HttpHeaderNames.of("x-api-key"), HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.ACCEPT,
+                        HttpHeaderNames.CONTENT_ENCODING)
+                .exposeHeaders("x-chorus-voice", "x-chorus-cache", "x-chorus-warnings", "x-chorus-sample-rate",
+                        "x-chorus-request-id", "x-chorus-trace-id", "retry-after", "ratelimit-limit",
+                        "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy")
+                .maxAge(Duration.ofMinutes(10))
+                .newDecorator();
+    }
+
     /** The gRPC service with its reflection and HTTP/JSON transcoding. */
     private GrpcService grpc() {
         return GrpcService.builder()
@@ -202,6 +257,7 @@ public final class ChorusServer implements AutoCloseable {
                 .jsonMarshallerFactory(sd -> GrpcJsonMarshaller.builder()
                         .jsonMarshallerCustomizer(m -> m.preservingProtoFieldNames(true)).build(sd))
                 .useBlockingTaskExecutor(true)
+                .exceptionHandler(GrpcErrors::unreadableMessage)
                 .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()))
                 .build();
     }
@@ -231,10 +287,7 @@ public final class ChorusServer implements AutoCloseable {
         sb.service("/", HttpFile.builder(cl, PLAYGROUND + "/index.html")
                 .contentType(MediaType.HTML_UTF_8)
                 .cacheControl(ServerCacheControl.REVALIDATED)
-                .setHeader("content-security-policy", PLAYGROUND_CSP)
-                .setHeader("x-content-type-options", "nosniff")
-                .setHeader("referrer-policy", "no-referrer")
-                .build().asService());
+                .build().asService().decorate(SecurityHeaders.newDecorator(PLAYGROUND_CSP)));
         sb.serviceUnder("/playground/", FileService.builder(cl, PLAYGROUND)
                 .cacheControl(ServerCacheControl.REVALIDATED)
                 .setHeader("x-content-type-options", "nosniff")

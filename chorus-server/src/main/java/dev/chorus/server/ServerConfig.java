@@ -51,6 +51,7 @@ public final class ServerConfig {
     private final long cacheMaxEntryBytes;
     private final java.nio.file.Path cacheDiskPath;
     private final long cacheDiskMaxBytes;
+    private final List<String> corsAllowedOrigins;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -67,6 +68,7 @@ public final class ServerConfig {
         this.warmUp = b.warmUp;
         this.encoderOptions = b.encoderOptions;
         this.adminKey = b.adminKey;
+        this.corsAllowedOrigins = List.copyOf(b.corsAllowedOrigins);
         this.metricsEnabled = b.metricsEnabled;
         this.tenantLabels = b.tenantLabels;
         this.logInput = b.logInput;
@@ -265,6 +267,14 @@ public final class ServerConfig {
         return adminKey;
     }
 
+    /**
+     * Returns the web origins ({@code https://app.example.org}) whose pages may call this server from a browser
+     * (CORS), besides the server's own origin; empty by default: other sites' pages are refused.
+     */
+    public List<String> corsAllowedOrigins() {
+        return corsAllowedOrigins;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
@@ -304,6 +314,7 @@ public final class ServerConfig {
         private long cacheMaxEntryBytes = 8L << 20;
         private java.nio.file.Path cacheDiskPath;
         private long cacheDiskMaxBytes = 1L << 30;
+        private List<String> corsAllowedOrigins = List.of();
 
         private Builder() {
         }
@@ -443,6 +454,25 @@ public final class ServerConfig {
                         + " characters (expected: at least 16)");
             }
             this.adminKey = key == null ? null : key.strip();
+            return this;
+        }
+
+        /**
+         * Sets the web origins whose pages may call this server from a browser (CORS), each
+         * {@code scheme://host[:port]} with no path; none by default. Other sites' pages are refused (403).
+         */
+        public Builder corsAllowedOrigins(List<String> origins) {
+            List<String> checked = new java.util.ArrayList<>();
+            for (String o : origins == null ? List.<String>of() : origins) {
+                String n = o == null ? "" : o.strip().toLowerCase(Locale.ROOT);
+                n = n.endsWith("/") ? n.substring(0, n.length() - 1) : n;
+                if (!n.matches("https?://[^/?#@\\s*]+")) {
+                    throw new IllegalArgumentException("corsAllowedOrigins: '" + o + "' (expected: an origin such as "
+                            + "https://app.example.org or http://localhost:3000, with no path and no wildcard)");
+                }
+                checked.add(n);
+            }
+            this.corsAllowedOrigins = List.copyOf(checked);
             return this;
         }
 
