@@ -1,5 +1,6 @@
 package dev.chorus.bench;
 
+import dev.chorus.testing.Signals;
 import dev.chorus.audio.AudioEncoder;
 import dev.chorus.audio.AudioEncoders;
 import dev.chorus.tts.AudioEncoding;
@@ -18,7 +19,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +55,7 @@ public class EncoderBenchmark {
             throw new IllegalStateException(AudioEncoders.unavailableReason(encoding).orElse(format));
         }
         rate = encoding.outputRate(0, RATE);
-        audio = speechLike(rate, SECONDS);
+        audio = Signals.speechLike(rate, SECONDS, 1);
     }
 
     @Benchmark
@@ -79,31 +79,6 @@ public class EncoderBenchmark {
         return out.bytes;
     }
 
-    /**
-     * Returns a speech-like signal: 12 harmonics of a fundamental gliding from 110 to 220 and down to 140 Hz,
-     * under a 4 Hz syllable envelope, with a little noise; the same signal as the chorus-audio tests use.
-     */
-    static short[] speechLike(int sampleRate, double seconds) {
-        int n = (int) Math.round(sampleRate * seconds);
-        short[] out = new short[n];
-        Random random = new Random(1);
-        double phase = 0;
-        for (int i = 0; i < n; i++) {
-            double t = i / (double) sampleRate;
-            double progress = t / seconds;
-            double f0 = progress < 0.5 ? 110 + 220 * progress : 220 - 160 * (progress - 0.5);
-            phase += 2 * Math.PI * f0 / sampleRate;
-            double v = 0;
-            for (int h = 1; h <= 12; h++) {
-                v += Math.sin(h * phase + 0.3 * h * h) / h;
-            }
-            double syllable = Math.sin(Math.PI * ((4 * t) % 1.0));
-            double envelope = 0.15 + 0.85 * syllable * syllable;
-            out[i] = (short) Math.round(6000 * envelope * v + 140 * random.nextGaussian());
-        }
-        return out;
-    }
-
     /** Prints, for every available format, the bytes per second of audio and the bitrate it produces. */
     public static void main(String[] args) throws IOException {
         System.out.printf("%-10s %8s %12s %10s%n", "format", "rate", "bytes/s", "kbit/s");
@@ -114,7 +89,7 @@ public class EncoderBenchmark {
                 continue;
             }
             int rate = encoding.outputRate(0, RATE);
-            short[] audio = speechLike(rate, SECONDS);
+            short[] audio = Signals.speechLike(rate, SECONDS, 1);
             long bytes = encode(encoding, rate, audio);
             double perSecond = bytes / SECONDS;
             System.out.printf("%-10s %8d %12.0f %10.1f%n", encoding.id(), rate, perSecond, perSecond * 8 / 1000);

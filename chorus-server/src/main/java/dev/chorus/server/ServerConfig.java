@@ -18,8 +18,7 @@ import java.util.Objects;
 public final class ServerConfig {
 
     /** The OpenAI voice names every server accepts, in OpenAI's order. */
-    public static final List<String> OPENAI_VOICES = List.of("alloy", "ash", "ballad", "coral", "echo", "fable",
-            "onyx", "nova", "sage", "shimmer", "verse");
+    public static final List<String> OPENAI_VOICES = List.copyOf(VoiceDefaults.aliases().keySet());
 
     private final String host;
     private final int port;

@@ -83,6 +83,7 @@ public final class GrpcErrors {
             case 403 -> Status.PERMISSION_DENIED;
             case 404 -> Status.NOT_FOUND;
             case 413, 429 -> Status.RESOURCE_EXHAUSTED;
+            case 503 -> Status.UNAVAILABLE;
             default -> a.status() >= 500 ? Status.INTERNAL : Status.INVALID_ARGUMENT;
         };
         if (a.retryAfterSeconds() > 0) {

@@ -72,12 +72,6 @@ public record Tenant(String id, List<ApiKey> keys, List<String> spiffeIds, List<
         return ctx == null ? null : ctx.attr(TenantGate.TENANT);
     }
 
-    /** Returns the scheduling priority of a request: its tenant's, or 0 without a tenant. */
-    static int priorityOf(com.linecorp.armeria.server.ServiceRequestContext ctx) {
-        Tenant t = of(ctx);
-        return t == null ? 0 : t.priority();
-    }
-
     /** Returns the content policy: category to {@code block}, {@code mask} or {@code log}, and {@code default}. */
     @Override
     public Map<String, String> contentPolicy() {
