@@ -106,6 +106,9 @@ final class ServeSettings {
         s.guard("server.port", () -> b.port(s.integer("server.port")));
         s.guard("server.max-request-bytes", () -> b.maxRequestBytes(s.bytes("server.max-request-bytes")));
         s.guard("limits.max-unread-bytes", () -> b.maxUnreadBytes(s.bytes("limits.max-unread-bytes")));
+        s.guard("limits.stream-buffer-bytes", () -> b.streamBufferBytes(s.bytes("limits.stream-buffer-bytes")));
+        s.guard("limits.stall-timeout", () -> b.stallTimeout(s.duration("limits.stall-timeout")));
+        s.guard("limits.max-waiting-requests", () -> b.maxWaitingRequests(s.integer("limits.max-waiting-requests")));
         if (s.has("server.cors.allowed-origins")) {
             s.guard("server.cors.allowed-origins", () -> b.corsAllowedOrigins(s.list("server.cors.allowed-origins")));
         }

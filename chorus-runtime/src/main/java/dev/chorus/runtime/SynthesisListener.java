@@ -45,4 +45,21 @@ public interface SynthesisListener {
     /** Called once if the request fails, is cancelled or runs past its deadline. */
     default void onError(ChorusException error) {
     }
+
+    /**
+     * Tells whether the consumer can take more audio now. While it cannot (a client that reads slower than the
+     * engines speak), the synthesis starts no further sentence and replays none from the sentence cache; the
+     * sentences already running finish. The default is always ready.
+     */
+    default boolean ready() {
+        return true;
+    }
+
+    /**
+     * Runs {@code resume} once, as soon as the consumer can take more (at once, on the calling thread, if it
+     * already can). Called after {@link #ready()} answered false; {@code resume} may run on any thread.
+     */
+    default void whenReady(Runnable resume) {
+        resume.run();
+    }
 }

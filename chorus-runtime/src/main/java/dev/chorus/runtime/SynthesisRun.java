@@ -39,6 +39,13 @@ final class SynthesisRun implements SynthesisHandle {
     private static final System.Logger LOG = System.getLogger(SynthesisRun.class.getName());
 
     /**
+     * Where a paused run continues once its consumer can take more: never the thread that reports it (an event
+     * loop), since continuing may replay and encode several cached sentences.
+     */
+    private static final java.util.concurrent.Executor RESUME = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("chorus-resume-", 0).factory());
+
+    /**
      * What counts as one word when timings are estimated: one Han character, or a run of letters and digits that
      * may hold an apostrophe, period or hyphen between them ("don't", "e.g", "twenty-one"), never at its end.
      */
@@ -64,6 +71,8 @@ final class SynthesisRun implements SynthesisHandle {
     private final int characters;
 
     private volatile boolean ended;
+    /** Set while the listener can take no more and a resume is pending; guarded by this object's monitor. */
+    private boolean paused;
     private int delivering;
     private int submitted;
     private long plannedOut;
@@ -144,7 +153,7 @@ final class SynthesisRun implements SynthesisHandle {
      */
     private boolean submitMore() {
         boolean replayed = false;
-        while (!ended && submitted < pieces.size() && submitted < delivering + lookahead) {
+        while (!ended && submitted < pieces.size() && submitted < delivering + lookahead && consumerReady()) {
             int index = submitted++;
             if (pieces.get(index) instanceof Piece.Speech s) {
                 SentenceCache.Key key = sentences == null ? null : SentenceCache.key(s);
@@ -174,6 +183,37 @@ final class SynthesisRun implements SynthesisHandle {
             }
         }
         return replayed;
+    }
+
+    /**
+     * Whether the listener can take more; when it cannot, asks to be told when it can and starts nothing new
+     * until then (backpressure: a client that does not read holds no more than the sentences already running).
+     */
+    private boolean consumerReady() {
+        if (paused) {
+            return false;
+        }
+        boolean ready;
+        try {
+            ready = listener.ready();
+        } catch (RuntimeException e) {
+            fail(new SynthesisCancelledException("consumer stopped the synthesis: " + e.getMessage()));
+            return false;
+        }
+        if (ready) {
+            return true;
+        }
+        paused = true;
+        listener.whenReady(() -> RESUME.execute(this::resume));
+        return false;
+    }
+
+    /** Continues after the listener could take no more: delivers what finished meanwhile and submits more. */
+    private synchronized void resume() {
+        paused = false;
+        if (!ended) {
+            advance();
+        }
     }
 
     /** Feeds a cached sentence through the path engine output takes and marks the piece done. */

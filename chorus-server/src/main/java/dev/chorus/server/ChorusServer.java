@@ -36,6 +36,7 @@ import dev.chorus.server.admin.HealthService;
 import dev.chorus.server.admin.Readiness;
 import dev.chorus.server.docs.OpenApiDocument;
 import dev.chorus.server.grpc.TextToSpeechService;
+import dev.chorus.server.internal.AdmissionDoor;
 import dev.chorus.server.internal.GrpcErrors;
 import dev.chorus.server.internal.JsonErrorHandler;
 import dev.chorus.server.internal.JsonRequestGuard;
@@ -98,6 +99,7 @@ public final class ChorusServer implements AutoCloseable {
     private final VoiceRouter catalog;
     private final SpeechService speech;
     private final Readiness readiness = new Readiness();
+    private final AdmissionDoor door;
     private final Telemetry telemetry;
     private final ContentSafety safety;
     /** The TLS listener's reloading certificate and trust, or null without one. */
@@ -112,6 +114,7 @@ public final class ChorusServer implements AutoCloseable {
         // First, so a missing or broken certificate file fails before anything else is made.
         this.tls = config.tls() == null ? null : new ReloadingTls(config.tls());
         this.telemetry = new Telemetry(config);
+        this.door = new AdmissionDoor(config.maxWaitingRequests());
         telemetry.bindSynthesizer(synthesizer);
         this.safety = ContentSafety.create(config.safety(), telemetry.registry());
         this.cache = AudioCache.create(new AudioCache.Settings(config.cacheEnabled(), config.cacheMaxBytes(),
@@ -219,10 +222,12 @@ public final class ChorusServer implements AutoCloseable {
     /**
      * Returns the decorators of a route that takes a JSON (or gRPC) body: gzip and deflate bodies are decoded
      * within the request size limit (a body that inflates past it is refused with 413), then the guard (which
-     * runs first) refuses other codings, other content types and other sites' pages; then the tenant check.
+     * runs first) refuses other codings, other content types and other sites' pages; then the tenant check. The
+     * admission door runs last, just before the route: only requests that would reach an engine count there.
      */
     private List<Function<? super HttpService, ? extends HttpService>> jsonBody() {
         List<Function<? super HttpService, ? extends HttpService>> d = new ArrayList<>();
+        d.add(door.newDecorator());
         d.add(DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()));
         d.add(JsonRequestGuard.newDecorator(config.corsAllowedOrigins()));
         d.addAll(keyed());

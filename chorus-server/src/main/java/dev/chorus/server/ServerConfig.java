@@ -25,6 +25,9 @@ public final class ServerConfig {
     private final int maxInputChars;
     private final long maxRequestBytes;
     private final long maxUnreadBytes;
+    private final long streamBufferBytes;
+    private final Duration stallTimeout;
+    private final int maxWaitingRequests;
     private final Duration requestTimeout;
     private final Duration shutdownQuietPeriod;
     private final Duration shutdownTimeout;
@@ -58,6 +61,9 @@ public final class ServerConfig {
         this.maxInputChars = b.maxInputChars;
         this.maxRequestBytes = b.maxRequestBytes;
         this.maxUnreadBytes = b.maxUnreadBytes;
+        this.streamBufferBytes = b.streamBufferBytes;
+        this.stallTimeout = b.stallTimeout;
+        this.maxWaitingRequests = b.maxWaitingRequests;
         this.requestTimeout = b.requestTimeout;
         this.shutdownQuietPeriod = b.shutdownQuietPeriod;
         this.shutdownTimeout = b.shutdownTimeout;
@@ -261,6 +267,27 @@ public final class ServerConfig {
         return maxUnreadBytes;
     }
 
+    /**
+     * Returns how many bytes of one stream may wait for its client before the synthesis pauses (backpressure):
+     * it continues once the client has read them.
+     */
+    public long streamBufferBytes() {
+        return streamBufferBytes;
+    }
+
+    /** Returns how long a paused stream's client may read nothing before the stream is cut as stalled. */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /**
+     * Returns how many synthesis requests may wait at once between arriving and being admitted or refused by
+     * their engine; more are refused at the door with 503 before they take a thread or a queue slot.
+     */
+    public int maxWaitingRequests() {
+        return maxWaitingRequests;
+    }
+
     /** Returns the key that admin routes require as a bearer token, or {@code null} when admin routes are off. */
     public String adminKey() {
         return adminKey;
@@ -289,6 +316,9 @@ public final class ServerConfig {
         private int maxInputChars = 4096;
         private long maxRequestBytes = 1 << 20;
         private long maxUnreadBytes = 16L << 20;
+        private long streamBufferBytes = 64 * 1024;
+        private Duration stallTimeout = Duration.ofSeconds(20);
+        private int maxWaitingRequests = 64;
         private Duration requestTimeout = Duration.ofMinutes(5);
         private Duration shutdownQuietPeriod = Duration.ofSeconds(1);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -412,6 +442,33 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("maxUnreadBytes: " + n + " (expected: >= 65536)");
             }
             this.maxUnreadBytes = n;
+            return this;
+        }
+
+        /**
+         * Sets how many bytes of one stream may wait for its client before the synthesis pauses (default 64 KiB,
+         * at least 4 KiB and at most {@link #maxUnreadBytes}).
+         */
+        public Builder streamBufferBytes(long n) {
+            if (n < 4096) {
+                throw new IllegalArgumentException("streamBufferBytes: " + n + " (expected: >= 4096)");
+            }
+            this.streamBufferBytes = n;
+            return this;
+        }
+
+        /** Sets how long a paused stream's client may read nothing before it is cut (default 20 s). */
+        public Builder stallTimeout(Duration d) {
+            this.stallTimeout = positive("stallTimeout", d);
+            return this;
+        }
+
+        /** Sets how many synthesis requests may wait for admission at once (default 64). */
+        public Builder maxWaitingRequests(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxWaitingRequests: " + n + " (expected: >= 1)");
+            }
+            this.maxWaitingRequests = n;
             return this;
         }
 

@@ -69,4 +69,21 @@ public interface AudioOutput {
 
     /** Receives the error that ended the synthesis. */
     void error(ChorusException error);
+
+    /**
+     * Tells whether the client can take more now. While it cannot, the synthesis pauses after the sentences
+     * already running (backpressure), so a client that reads slowly holds a bounded amount of audio. The default
+     * is always writable.
+     */
+    default boolean writable() {
+        return true;
+    }
+
+    /**
+     * Runs {@code action} once, when the client can take more (at once if it can now). {@code action} may run on
+     * any thread and must not block.
+     */
+    default void whenWritable(Runnable action) {
+        action.run();
+    }
 }

@@ -138,6 +138,16 @@ public final class EncodingListener implements SynthesisListener {
         output.error(error);
     }
 
+    @Override
+    public boolean ready() {
+        return output.writable();
+    }
+
+    @Override
+    public void whenReady(Runnable resume) {
+        output.whenWritable(resume);
+    }
+
     private byte[] drain() {
         sent = true;
         byte[] b = buffer.toByteArray();

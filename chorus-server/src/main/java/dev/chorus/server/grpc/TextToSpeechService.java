@@ -22,6 +22,7 @@ import dev.chorus.tts.SynthesisRequest;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.runtime.Timing;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.internal.AdmissionDoor;
 import dev.chorus.server.internal.GrpcErrors;
 import dev.chorus.server.internal.ServerCaller;
 import dev.chorus.server.internal.SlowReaderException;
@@ -33,7 +34,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 /**
  * The gRPC service {@code chorus.tts.v1.TextToSpeech}: an adapter from its messages to the speech pipeline. Its
@@ -53,7 +56,7 @@ public final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImpl
 
     @Override
     public void synthesize(SynthesizeRequest request, StreamObserver<SynthesizeResponse> observer) {
-        serve(request, observer, TextToSpeechGrpc.SERVICE_NAME + "/Synthesize", r -> new CompleteAudio(r.encoding()) {
+        serve(request, observer, TextToSpeechGrpc.SERVICE_NAME + "/Synthesize", (r, c) -> new CompleteAudio(r.encoding()) {
             @Override
             protected void whole(byte[] audio, SynthesisSummary summary) {
                 observer.onNext(SynthesizeResponse.newBuilder().setAudio(ProtoMapping.bytes(audio))
@@ -72,23 +75,26 @@ public final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImpl
     @Override
     public void streamingSynthesize(SynthesizeRequest request, StreamObserver<StreamingSynthesizeResponse> observer) {
         serve(request, observer, TextToSpeechGrpc.SERVICE_NAME + "/StreamingSynthesize",
-                r -> new StreamOutput(observer, r.encoding(), request.getWordTimings(), config.maxUnreadBytes()));
+                (r, c) -> new StreamOutput(observer, r.encoding(), request.getWordTimings(), config.maxUnreadBytes(),
+                        config.stallTimeout(), c));
     }
 
     /** Prepares and serves one call through the speech pipeline into the output {@code output} makes for it. */
     private void serve(SynthesizeRequest request, StreamObserver<?> observer, String method,
-                       Function<SynthesisRequest, AudioOutput> output) {
+                       BiFunction<SynthesisRequest, Cancellation, AudioOutput> output) {
         Cancellation cancellation = onCancel(observer);
         RequestTelemetry telemetry = telemetry(method);
         try {
             Caller caller = ServerCaller.of(ServiceRequestContext.currentOrNull());
             PreparedSpeech prepared = speech.prepare(ProtoMapping.toInput(request, timeout()), caller);
-            cancellation.attach(speech.serve(prepared, caller, output.apply(prepared.request())));
+            cancellation.attach(speech.serve(prepared, caller, output.apply(prepared.request(), cancellation)));
         } catch (RuntimeException e) {
             if (telemetry != null) {
                 telemetry.failed(e);
             }
             observer.onError(GrpcErrors.toStatus(e));
+        } finally {
+            AdmissionDoor.passed(ServiceRequestContext.currentOrNull());
         }
     }
 
@@ -123,10 +129,12 @@ public final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImpl
     }
 
     /**
-     * Sends a synthesis as a stream: start, audio chunks and timing events in order, then end. gRPC buffers what
-     * a slow client has not taken yet; the bytes sent while the call is not ready are counted, and past
-     * {@code maxUnreadBytes} the stream fails (RESOURCE_EXHAUSTED) and its synthesis stops, so a reader that
-     * stalls cannot grow the server's memory.
+     * Sends a synthesis as a stream: start, audio chunks and timing events in order, then end. It follows gRPC's
+     * flow control: while the call is not ready (the client's window is full) the synthesis pauses after the
+     * sentences already running, and resumes when the call is ready again; a client that stays not ready for the
+     * stall timeout is cut (its synthesis cancelled, recorded as {@code stalled}). What is sent while not ready
+     * is counted too, and past {@code maxUnreadBytes} the stream fails (RESOURCE_EXHAUSTED), a backstop for
+     * sentences that were already running.
      */
     private static final class StreamOutput implements AudioOutput {
         private final StreamObserver<StreamingSynthesizeResponse> observer;
@@ -134,19 +142,61 @@ public final class TextToSpeechService extends TextToSpeechGrpc.TextToSpeechImpl
         private final boolean wordTimings;
         private final long maxUnreadBytes;
         private final ServerCallStreamObserver<?> call;
+        private final ServiceRequestContext ctx;
+        private final Duration stallTimeout;
+        private final Cancellation cancellation;
         /** Bytes sent since the call was last ready: what waits in gRPC's buffers for the client. */
         private final AtomicLong unread = new AtomicLong();
+        /** The synthesis's resume while it waits for the call to be ready, else null. */
+        private final AtomicReference<Runnable> waiting = new AtomicReference<>();
         private int rate;
 
         StreamOutput(StreamObserver<StreamingSynthesizeResponse> observer, AudioEncoding encoding,
-                     boolean wordTimings, long maxUnreadBytes) {
+                     boolean wordTimings, long maxUnreadBytes, Duration stallTimeout, Cancellation cancellation) {
             this.observer = observer;
             this.encoding = encoding;
             this.wordTimings = wordTimings;
             this.maxUnreadBytes = maxUnreadBytes;
+            this.stallTimeout = stallTimeout;
+            this.cancellation = cancellation;
             this.call = observer instanceof ServerCallStreamObserver<?> c ? c : null;
+            this.ctx = ServiceRequestContext.currentOrNull();
             if (call != null) {
-                call.setOnReadyHandler(() -> unread.set(0));
+                call.setOnReadyHandler(() -> {
+                    unread.set(0);
+                    resumeIfReady();
+                });
+            }
+        }
+
+        @Override
+        public boolean writable() {
+            return call == null || call.isReady();
+        }
+
+        @Override
+        public void whenWritable(Runnable resume) {
+            waiting.set(resume);
+            resumeIfReady();
+            if (ctx != null && waiting.get() == resume) {
+                ctx.eventLoop().schedule(() -> {
+                    if (waiting.compareAndSet(resume, null)) {
+                        RequestTelemetry t = ctx.attr(RequestTelemetry.KEY);
+                        if (t != null) {
+                            t.stalled();
+                        }
+                        cancellation.cancel();
+                    }
+                }, stallTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void resumeIfReady() {
+            if (writable()) {
+                Runnable r = waiting.getAndSet(null);
+                if (r != null) {
+                    r.run();
+                }
             }
         }
 

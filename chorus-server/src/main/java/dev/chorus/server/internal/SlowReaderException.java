@@ -7,6 +7,11 @@ package dev.chorus.server.internal;
 public final class SlowReaderException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** The client read nothing for {@code stalled} while audio waited for it. */
+    public SlowReaderException(java.time.Duration stalled) {
+        super("the client read nothing for " + stalled.toMillis() + " ms while audio waited (limits.stall-timeout)");
+    }
+
     public SlowReaderException(long limit) {
         super("the client is not reading the response: more than " + limit
                 + " bytes of audio wait unread (limits.max-unread-bytes)");

@@ -14,6 +14,7 @@ import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Timing;
 import dev.chorus.server.internal.ApiErrors;
 import dev.chorus.server.internal.SlowReaderException;
+import dev.chorus.server.telemetry.RequestTelemetry;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
 
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Streams a synthesis as an HTTP response body. The status line and headers wait for the first audio, so an
@@ -43,10 +45,14 @@ abstract class HttpAudioStream implements AudioOutput {
     private long contentLength = -1;
     private final List<String> warnings = new ArrayList<>();
     private long maxUnreadBytes = Long.MAX_VALUE;
-    /** Bytes handed to the writer so far (engine threads, one at a time). */
-    private long written;
+    private long pauseBytes = Long.MAX_VALUE;
+    private Duration stallTimeout = Duration.ofSeconds(30);
+    /** Bytes handed to the writer so far (engine threads, one at a time; read by the event loop). */
+    private volatile long written;
     /** Bytes of those the response has taken to the connection (updated from the event loop). */
     private final AtomicLong consumed = new AtomicLong();
+    /** The synthesis's resume while it waits for the client to read, else null. */
+    private final AtomicReference<Runnable> waiting = new AtomicReference<>();
 
     HttpAudioStream(ServiceRequestContext ctx) {
         this.ctx = ctx;
@@ -58,6 +64,17 @@ abstract class HttpAudioStream implements AudioOutput {
      */
     final HttpAudioStream maxUnreadBytes(long n) {
         this.maxUnreadBytes = n;
+        return this;
+    }
+
+    /**
+     * Sets the backpressure: past {@code pauseBytes} unread the synthesis pauses until the client has read the
+     * excess, and a client that reads nothing for {@code stallTimeout} while audio waits is cut, its request
+     * recorded as {@code stalled}.
+     */
+    final HttpAudioStream backpressure(long pauseBytes, Duration stallTimeout) {
+        this.pauseBytes = pauseBytes;
+        this.stallTimeout = stallTimeout;
         return this;
     }
 
@@ -183,14 +200,72 @@ abstract class HttpAudioStream implements AudioOutput {
     final void write(HttpData data) {
         long unread = written - consumed.get();
         if (unread + data.length() > maxUnreadBytes) {
+            markStalled();
             throw new SlowReaderException(maxUnreadBytes);
         }
         if (!writer.tryWrite(data)) {
             throw new IllegalStateException("the client closed the response stream");
         }
-        written += data.length();
-        long mark = written;
-        writer.whenConsumed().thenRun(() -> consumed.accumulateAndGet(mark, Math::max));
+        long mark = written + data.length();
+        written = mark;
+        writer.whenConsumed().thenRun(() -> {
+            consumed.accumulateAndGet(mark, Math::max);
+            resumeIfDrained();
+        });
+    }
+
+    @Override
+    public final boolean writable() {
+        return written - consumed.get() <= pauseBytes;
+    }
+
+    /**
+     * Resumes the synthesis once the client has read below the pause mark; until then a timer watches that the
+     * client reads at all.
+     */
+    @Override
+    public final void whenWritable(Runnable resume) {
+        waiting.set(resume);
+        resumeIfDrained();
+        if (waiting.get() == resume) {
+            watchStall(resume, consumed.get());
+        }
+    }
+
+    private void markStalled() {
+        RequestTelemetry rt = ctx.attr(RequestTelemetry.KEY);
+        if (rt != null) {
+            rt.stalled();
+        }
+    }
+
+    private void resumeIfDrained() {
+        if (written - consumed.get() <= pauseBytes) {
+            Runnable r = waiting.getAndSet(null);
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
+
+    /** Cuts the response if, {@link #stallTimeout} from now, the client is still waited for and read nothing. */
+    private void watchStall(Runnable resume, long consumedBefore) {
+        ctx.eventLoop().schedule(() -> {
+            if (waiting.get() != resume) {
+                return;
+            }
+            long now = consumed.get();
+            if (now != consumedBefore) {
+                watchStall(resume, now);
+                return;
+            }
+            if (waiting.compareAndSet(resume, null)) {
+                markStalled();
+                // At once, not after the unread audio (which the client is not taking): the connection closes,
+                // the synthesis is cancelled and what waited is released.
+                writer.abort(new SlowReaderException(stallTimeout));
+            }
+        }, stallTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Aborts the response, so the client sees a stream that ended early rather than a complete one. */

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Post;
 import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.internal.AdmissionDoor;
 import dev.chorus.server.internal.ApiErrors;
 import dev.chorus.server.internal.ServerCaller;
 import dev.chorus.server.telemetry.RequestTelemetry;
@@ -50,7 +51,7 @@ public final class OpenAiSpeechService {
             PreparedSpeech prepared = speech.prepare(r.toInput(), caller);
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
-            stream.maxUnreadBytes(config.maxUnreadBytes());
+            stream.maxUnreadBytes(config.maxUnreadBytes()).backpressure(config.streamBufferBytes(), config.stallTimeout());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
             SynthesisHandle handle = speech.serve(prepared, caller, stream);
             cancelWhenClientLeaves(ctx, stream, handle);
@@ -58,6 +59,8 @@ public final class OpenAiSpeechService {
         } catch (RuntimeException e) {
             telemetry.failed(e);
             return ApiErrors.of(e).toResponse().toHttpResponse();
+        } finally {
+            AdmissionDoor.passed(ctx);
         }
     }
 

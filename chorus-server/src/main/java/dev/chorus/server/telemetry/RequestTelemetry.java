@@ -232,6 +232,16 @@ public final class RequestTelemetry implements SynthesisObserver, SpeechTelemetr
         telemetry.tenantAudio(ctx, summary.audioSeconds());
     }
 
+    /**
+     * The client stopped reading and was cut (its request's outcome is {@code stalled}, whatever error the cut
+     * then raises).
+     */
+    public void stalled() {
+        if (outcome == null) {
+            outcome = "stalled";
+        }
+    }
+
     /** The request failed (before synthesis or during it). */
     @Override
     public void failed(Throwable error) {

@@ -86,4 +86,14 @@ public final class CacheServedOutput implements AudioOutput {
     public void error(ChorusException error) {
         delegate.error(error);
     }
+
+    @Override
+    public boolean writable() {
+        return delegate.writable();
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        delegate.whenWritable(action);
+    }
 }

@@ -39,6 +39,8 @@ final class SharedSynthesis implements AudioOutput {
     private boolean ended;
     private boolean succeeded;
     private SynthesisHandle handle;
+    /** The synthesis's resume while it waits for a subscriber to take more, else null. */
+    private Runnable pendingResume;
 
     /**
      * @param maxRecordedBytes the most encoded bytes kept for late joiners (and the cache)
@@ -68,6 +70,7 @@ final class SharedSynthesis implements AudioOutput {
      * whole) and the caller must start its own.
      */
     SynthesisHandle join(AudioOutput out) {
+        Runnable resume;
         synchronized (this) {
             if (abandoned || !joinable) {
                 return null;
@@ -84,6 +87,10 @@ final class SharedSynthesis implements AudioOutput {
                 return detached();
             }
             subscribers.add(out);
+            resume = pendingResume;
+        }
+        if (resume != null) {
+            out.whenWritable(resume);
         }
         return new SynthesisHandle() {
             @Override
@@ -204,14 +211,75 @@ final class SharedSynthesis implements AudioOutput {
 
     private void leave(AudioOutput out) {
         SynthesisHandle cancel = null;
+        Runnable resume;
         synchronized (this) {
             if (subscribers.remove(out) && subscribers.isEmpty() && !ended) {
                 abandoned = true;
                 cancel = handle;
             }
+            // The one who left may have been the one the synthesis waited for: let it look again.
+            resume = pendingResume;
         }
         if (cancel != null) {
             cancel.cancel();
+        } else if (resume != null) {
+            resume.run();
+        }
+    }
+
+    /** Writable while any subscriber can take more: the fastest client sets the pace, laggards fall behind. */
+    @Override
+    public synchronized boolean writable() {
+        if (subscribers.isEmpty()) {
+            return true;
+        }
+        for (AudioOutput s : subscribers) {
+            if (s.writable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Resumes when the first subscriber can take more, or when one leaves (the synthesis then asks again). A
+     * subscriber that joins meanwhile is asked too.
+     */
+    @Override
+    public void whenWritable(Runnable action) {
+        Resume resume = new Resume(action);
+        List<AudioOutput> ask;
+        synchronized (this) {
+            pendingResume = resume;
+            ask = List.copyOf(subscribers);
+        }
+        if (ask.isEmpty()) {
+            resume.run();
+        }
+        for (AudioOutput s : ask) {
+            s.whenWritable(resume);
+        }
+    }
+
+    /** A synthesis's resume, run once by whichever subscriber (or leaver) comes first. */
+    private final class Resume implements Runnable {
+        private final Runnable action;
+        private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Resume(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public void run() {
+            if (ran.compareAndSet(false, true)) {
+                synchronized (SharedSynthesis.this) {
+                    if (pendingResume == this) {
+                        pendingResume = null;
+                    }
+                }
+                action.run();
+            }
         }
     }
 

@@ -155,6 +155,16 @@ final class MaskingListener implements SynthesisListener {
         delegate.onError(error);
     }
 
+    @Override
+    public boolean ready() {
+        return delegate.ready();
+    }
+
+    @Override
+    public void whenReady(Runnable resume) {
+        delegate.whenReady(resume);
+    }
+
     private boolean masked(Timing t) {
         for (int[] s : spans) {
             if (t.sourceStart() < s[1] && s[0] < Math.max(t.sourceEnd(), t.sourceStart() + 1)) {
