@@ -38,6 +38,34 @@ final class Logging {
         SAFETY_AUDIT.setLevel(Level.INFO);
     }
 
+    /**
+     * Points every console handler at {@code err} instead of the standard error it was made with (see
+     * {@link NativeStderr}); returns false, changing nothing, when a logging configuration file is in charge.
+     */
+    static boolean canRetarget() {
+        return System.getProperty("java.util.logging.config.file") == null;
+    }
+
+    static void retarget(java.io.PrintStream err) {
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            if (!(h instanceof AsyncLogHandler)) {
+                continue;
+            }
+            Formatter f = h.getFormatter();
+            java.util.logging.StreamHandler to = new java.util.logging.StreamHandler(err, f);
+            to.setLevel(Level.ALL);
+            try {
+                to.setEncoding("UTF-8");
+            } catch (java.io.UnsupportedEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+            root.addHandler(new AsyncLogHandler(to));
+            root.removeHandler(h);
+            h.close();
+        }
+    }
+
     static void configure() {
         if (System.getProperty("java.util.logging.config.file") != null) {
             return;

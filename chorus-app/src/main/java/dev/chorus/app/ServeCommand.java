@@ -68,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Logging.apply(settings.logFormat(), settings.accessLog());
+        if (settings.captureNativeStderr()) {
+            NativeStderr.capture();
+        }
         Tracing tracing = Tracing.configure(env);
         ServerConfig serverConfig = settings.serverConfig(tracing::applyTo);
         long t0 = System.nanoTime();

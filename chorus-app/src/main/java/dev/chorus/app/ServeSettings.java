@@ -239,4 +239,9 @@ final class ServeSettings {
     boolean accessLog() {
         return s.guard("logging.access-log", () -> s.flag("logging.access-log"));
     }
+
+    /** Whether what native libraries write to standard error becomes log lines (logger dev.chorus.native). */
+    boolean captureNativeStderr() {
+        return s.guard("logging.capture-native-stderr", () -> s.flag("logging.capture-native-stderr"));
+    }
 }

@@ -94,6 +94,8 @@ final class SettingTable {
             new Setting("logging.format", "CHORUS_LOG_FORMAT", "auto",
                     "log line format: json (one object per line), text, or auto (text on a terminal, json otherwise)"),
             new Setting("logging.access-log", "CHORUS_ACCESS_LOG", "true", "write one log line per request"),
+            new Setting("logging.capture-native-stderr", "CHORUS_CAPTURE_NATIVE_STDERR", "true",
+                    "log what native libraries print to stderr as log lines (logger dev.chorus.native)"),
             new Setting("logging.log-input", "CHORUS_LOG_INPUT", "false",
                     "log each request's input text (off: input text is never logged)"),
             new Setting("text.lexicons", "CHORUS_LEXICONS", "(none)",

@@ -143,7 +143,8 @@ public final class LoadGenerator {
         boolean open = s.rate() > 0;
         return new LoadResult(s.label(), open ? "open" : "closed", s.concurrency(), open ? s.rate() : 0,
                 seconds, rec.ok.sum(), rec.errors(), rec.bytes.sum(), LoadResult.Percentiles.of(rec.latency),
-                open ? LoadResult.Percentiles.of(rec.uncorrected) : null, LoadResult.Percentiles.of(rec.firstAudio));
+                open ? LoadResult.Percentiles.of(rec.uncorrected) : null, LoadResult.Percentiles.of(rec.firstAudio),
+                LoadResult.Percentiles.of(rec.refused), rec.retryAfter.sum());
     }
 
     /** Sends one request due at {@code due} (nanoTime), reads its body, records the outcome. */
@@ -154,6 +155,12 @@ public final class LoadGenerator {
             try (InputStream in = r.body()) {
                 if (r.statusCode() != 200) {
                     in.transferTo(java.io.OutputStream.nullOutputStream());
+                    if (r.statusCode() == 503 || r.statusCode() == 429) {
+                        rec.refused.recordValue(micros(System.nanoTime() - sent));
+                        if (r.headers().firstValue("retry-after").isPresent()) {
+                            rec.retryAfter.increment();
+                        }
+                    }
                     rec.fail(Integer.toString(r.statusCode()));
                     return;
                 }
@@ -218,6 +225,8 @@ public final class LoadGenerator {
         final Histogram latency = new ConcurrentHistogram(MAX_MICROS, 3);
         final Histogram uncorrected = new ConcurrentHistogram(MAX_MICROS, 3);
         final Histogram firstAudio = new ConcurrentHistogram(MAX_MICROS, 3);
+        final Histogram refused = new ConcurrentHistogram(MAX_MICROS, 3);
+        final LongAdder retryAfter = new LongAdder();
         final LongAdder ok = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder bytes = new LongAdder();

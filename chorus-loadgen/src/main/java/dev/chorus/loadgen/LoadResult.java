@@ -22,10 +22,13 @@ import java.util.Map;
  * @param latency    request latency percentiles, corrected in an open-loop run
  * @param uncorrected request latency from the actual send, open-loop runs only (else {@code null})
  * @param firstAudio time to the first body byte (first audio), same clock as {@code latency}
+ * @param refused    how long refusals (503 and 429 answers) took, from the actual send: what an overloaded
+ *                   server's door costs a client
+ * @param refusedWithRetryAfter how many of those refusals carried a {@code Retry-After} header
  */
 public record LoadResult(String label, String mode, int concurrency, double rate, double seconds, long ok,
                          Map<String, Long> errors, long bytes, Percentiles latency, Percentiles uncorrected,
-                         Percentiles firstAudio) {
+                         Percentiles firstAudio, Percentiles refused, long refusedWithRetryAfter) {
 
     /** Returns the answered-with-audio requests per second. */
     public double requestsPerSecond() {
@@ -39,6 +42,10 @@ public record LoadResult(String label, String mode, int concurrency, double rate
 
     /** Percentiles of one histogram of microseconds, in milliseconds. */
     public record Percentiles(long count, double p50, double p95, double p99, double p999, double max) {
+
+        /** No values. */
+        static final Percentiles NONE = new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN);
 
         static Percentiles of(Histogram h) {
             if (h.getTotalCount() == 0) {
@@ -89,6 +96,8 @@ public record LoadResult(String label, String mode, int concurrency, double rate
             m.put("latency_uncorrected", uncorrected.json());
         }
         m.put("time_to_first_audio", firstAudio.json());
+        m.put("refused", refused.json());
+        m.put("refused_with_retry_after", refusedWithRetryAfter);
         return m;
     }
 
@@ -104,6 +113,10 @@ public record LoadResult(String label, String mode, int concurrency, double rate
             b.append("  latency (uncorrected) ").append(uncorrected).append('\n');
         }
         b.append("  time to first audio  ").append(firstAudio).append('\n');
+        if (refused.count() > 0) {
+            b.append("  refused (503/429)    ").append(refused).append(String.format(Locale.ROOT,
+                    ", %d of %d with Retry-After%n", refusedWithRetryAfter, refused.count()));
+        }
         return b.toString();
     }
 }

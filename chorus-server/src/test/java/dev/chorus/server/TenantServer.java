@@ -116,6 +116,11 @@ final class TenantServer implements AutoCloseable {
      */
     record Flood(List<HttpResponse<byte[]>> responses, long firstSent, long lastSent, long lastAdmittedReceived) {
 
+        /** Returns how many requests the flood sent. */
+        long sent() {
+            return responses.size();
+        }
+
         long count(int status) {
             return TenantServer.count(responses, status);
         }

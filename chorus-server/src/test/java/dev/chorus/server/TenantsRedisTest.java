@@ -51,7 +51,10 @@ class TenantsRedisTest {
                 TenantServer.Flood.assertCeiling(admitted, 10, 0.5, Math.min(fromOne.firstSent(), two2.firstSent()),
                         Math.max(fromOne.lastSent(), two2.lastSent()),
                         Math.max(fromOne.lastAdmittedReceived(), two2.lastAdmittedReceived()));
-                assertThat(refused).isGreaterThan(100);
+                // Every request was either admitted or refused for the rate (none failed otherwise); how many of
+                // each depends on how long the floods took to send on a busy machine, the ceiling above does not.
+                assertThat(admitted + refused).isEqualTo(fromOne.sent() + two2.sent());
+                assertThat(refused).isGreaterThan(admitted);
 
                 String ten = "Hi there!!";
                 for (int i = 0; i < 5; i++) {
