@@ -5,6 +5,7 @@ import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.WyomingClient.Event;
 import dev.chorus.server.wyoming.WyomingConfig;
+import dev.chorus.tts.InvalidInputException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,9 +123,9 @@ class WyomingTenantsTest {
         assertThatThrownBy(() -> ChorusServer.create(synthesizer, ServerConfig.builder().port(0).warmUp(false)
                 .tenantsFile(dir.resolve("tenants.yaml")).tenantsStateDir(dir.resolve("state"))
                 .wyoming(WyomingConfig.builder().port(0).zeroconf(false).tenant("nobody").build()).build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wyoming.tenant: 'nobody'");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("wyoming.tenant: 'nobody'");
         assertThatThrownBy(() -> ChorusServer.create(synthesizer, ServerConfig.builder().port(0).warmUp(false)
                 .wyoming(WyomingConfig.builder().port(0).zeroconf(false).tenant("home").build()).build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without tenants");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("without tenants");
     }
 }

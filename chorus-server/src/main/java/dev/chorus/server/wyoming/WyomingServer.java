@@ -6,6 +6,7 @@ import dev.chorus.server.telemetry.SessionTelemetry;
 import dev.chorus.server.telemetry.Telemetry;
 import dev.chorus.server.tenant.TenantGate;
 import dev.chorus.service.SpeechService;
+import dev.chorus.tts.InvalidInputException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,8 +52,8 @@ public final class WyomingServer implements AutoCloseable {
      * Creates the front end; nothing listens until {@link #start()}.
      *
      * @param tenants the server's tenants, or null when it runs open
-     * @throws IllegalArgumentException when {@code wyoming.tenant} is set on a server without tenants, or names
-     *                                  no tenant of its tenants file
+     * @throws InvalidInputException when {@code wyoming.tenant} is set on a server without tenants, or names no
+     *                               tenant of its tenants file
      */
     public WyomingServer(SpeechService speech, ServerConfig config, WyomingConfig wyoming, TenantGate tenants,
                          Telemetry telemetry, String version) {
@@ -65,12 +66,12 @@ public final class WyomingServer implements AutoCloseable {
         this.slots = new Semaphore(wyoming.maxConnections());
         if (wyoming.tenant() != null) {
             if (tenants == null) {
-                throw new IllegalArgumentException("wyoming.tenant: '" + wyoming.tenant() + "' on a server without "
-                        + "tenants (expected: tenants.file set too, or no wyoming.tenant)");
+                throw new InvalidInputException("wyoming.tenant", "wyoming.tenant: '" + wyoming.tenant() + "' on a "
+                        + "server without tenants (expected: tenants.file set too, or no wyoming.tenant)");
             }
             if (tenants.tenant(wyoming.tenant()).isEmpty()) {
-                throw new IllegalArgumentException("wyoming.tenant: '" + wyoming.tenant() + "' is no tenant of "
-                        + config.tenantsFile() + " (expected: the id of one of its tenants)");
+                throw new InvalidInputException("wyoming.tenant", "wyoming.tenant: '" + wyoming.tenant() + "' is no "
+                        + "tenant of " + config.tenantsFile() + " (expected: the id of one of its tenants)");
             }
         }
     }
@@ -84,8 +85,10 @@ public final class WyomingServer implements AutoCloseable {
             listener.bind(new InetSocketAddress(host, wyoming.port()), 128);
         } catch (IOException e) {
             closeListener();
-            throw new UncheckedIOException("wyoming.port: cannot listen on " + host + ":" + wyoming.port() + ": "
-                    + e.getMessage(), e);
+            var bind = new java.net.BindException("cannot listen on " + host + ":" + wyoming.port() + " (Wyoming): "
+                    + e.getMessage() + " (choose another with --wyoming-port or CHORUS_WYOMING_PORT)");
+            bind.initCause(e);
+            throw new UncheckedIOException(bind);
         }
         acceptor = Thread.ofVirtual().name("wyoming-accept").start(this::accept);
         LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} (Wyoming{2})", host, port(),
