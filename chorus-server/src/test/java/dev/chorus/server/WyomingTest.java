@@ -189,6 +189,23 @@ class WyomingTest {
     }
 
     @Test
+    void synthesesAreCountedInTheServersMetrics() throws Exception {
+        try (WyomingClient c = client()) {
+            c.send("synthesize", "{\"text\":\"Counted once.\",\"voice\":{\"name\":\"counting:tone\"}}");
+            c.readUntil("audio-stop");
+            c.send("synthesize", "{\"text\":\"Refused.\",\"voice\":{\"name\":\"nobody:here\"}}");
+            assertThat(c.read().type()).isEqualTo("error");
+        }
+        String metrics = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<String> wyoming = metrics.lines().filter(l -> l.startsWith("chorus_requests_total{")
+                && l.contains("route=\"wyoming/synthesize\"")).toList();
+        assertThat(wyoming).anySatisfy(l -> assertThat(l).contains("outcome=\"ok\"", "voice=\"counting:tone\"",
+                "format=\"pcm\""));
+        assertThat(wyoming).anySatisfy(l -> assertThat(l).contains("outcome=\"not_found\""));
+    }
+
+    @Test
     void pingGetsPong() throws Exception {
         try (WyomingClient c = client()) {
             c.send("ping", "{\"text\":\"are you there\"}");

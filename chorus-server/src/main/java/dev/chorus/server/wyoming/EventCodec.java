@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -198,10 +197,5 @@ final class EventCodec {
     /** Returns the bytes of an event without a payload. */
     static byte[] encode(String type, ObjectNode data) {
         return encode(type, data, null, 0, 0);
-    }
-
-    /** Tells whether the stream ended cleanly; an {@link EOFException} or a reset counts as the client leaving. */
-    static boolean isDisconnect(IOException e) {
-        return e instanceof EOFException || e instanceof java.net.SocketException;
     }
 }
