@@ -37,7 +37,7 @@ class WyomingTest {
     static final ChorusServerExtension SERVER = ChorusServerExtension.of(
             List.of(new CountingEngineProvider(), new PacedEngineProvider()),
             r -> r.workers("counting", 2).workers("paced", 2).defaultVoice("counting:tone"), s -> s,
-            c -> c.warmUp(false).maxInputChars(300).wyoming(WyomingConfig.builder().port(0).zeroconf(false)
+            c -> c.warmUp(false).maxInputChars(300).cache(true).wyoming(WyomingConfig.builder().port(0).zeroconf(false)
                     .maxConnections(3).build()));
 
     private static WyomingClient client() throws Exception {
@@ -171,7 +171,7 @@ class WyomingTest {
             wav = wav(events.getFirst().data().get("rate").asInt(), WyomingClient.pcm(events));
         }
         HttpResponse<byte[]> http = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/v1/audio/speech"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Cache-Control", "no-store")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"input\":" + Http.quote(text)
                         + ",\"voice\":\"counting:tone\",\"response_format\":\"pcm\",\"sample_rate\":16000}"))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -203,6 +203,41 @@ class WyomingTest {
         assertThat(wyoming).anySatisfy(l -> assertThat(l).contains("outcome=\"ok\"", "voice=\"counting:tone\"",
                 "format=\"pcm\""));
         assertThat(wyoming).anySatisfy(l -> assertThat(l).contains("outcome=\"not_found\""));
+    }
+
+    @Test
+    void aRepeatedTextIsReplayedFromTheCacheWithTheSameEvents() throws Exception {
+        try (WyomingClient c = client()) {
+            String request = "{\"text\":\"Say it again, please.\",\"voice\":{\"name\":\"counting:tone\"}}";
+            c.send("synthesize", request);
+            List<Event> first = c.readUntil("audio-stop");
+            int calls = CountingEngineProvider.calls("Say it again, please.");
+            c.send("synthesize", request);
+            List<Event> again = c.readUntil("audio-stop");
+            assertThat(CountingEngineProvider.calls("Say it again, please.")).as("no second synthesis").isEqualTo(calls);
+            assertThat(again.getFirst().data()).isEqualTo(first.getFirst().data());
+            assertThat(WyomingClient.pcm(again)).isEqualTo(WyomingClient.pcm(first)).hasSize(4 * WORD * 2);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesStopsItsSynthesis() throws Exception {
+        PacedEngineProvider.reset();
+        String text = "One two three four five six seven eight. ".repeat(6).strip();
+        try (WyomingClient c = client()) {
+            c.send("synthesize", "{\"text\":" + Http.quote(text) + ",\"voice\":{\"name\":\"paced:tone\"}}");
+            assertThat(c.read().type()).isEqualTo("audio-start");
+            assertThat(c.read().type()).isEqualTo("audio-chunk");
+        }
+        // Each sentence takes 200 ms; the engine must stop long before the sixth, and leave nothing running.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (PacedEngineProvider.STOPPED.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        assertThat(PacedEngineProvider.STOPPED.get()).as("sentences stopped").isPositive();
+        assertThat(PacedEngineProvider.STARTED.get()).as("sentences started").isLessThan(6)
+                .isEqualTo(PacedEngineProvider.FINISHED.get() + PacedEngineProvider.STOPPED.get());
     }
 
     @Test
