@@ -110,6 +110,10 @@ final class ServeCommand implements Callable<Integer> {
                 listening, registry.engines().keySet(),
                 registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
                 (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
+        if (serverConfig.wyoming() != null) {
+            String wh = serverConfig.wyoming().host() != null ? serverConfig.wyoming().host() : serverConfig.host();
+            err.printf(Locale.ROOT, "chorus: Wyoming (Home Assistant) on %s:%d%n", wh, server.wyomingPort());
+        }
         if (tracing.exporting()) {
             err.println("chorus: exporting traces as OTEL_* variables configure");
         }
