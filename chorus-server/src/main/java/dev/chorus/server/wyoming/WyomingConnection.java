@@ -43,6 +43,8 @@ final class WyomingConnection implements Runnable {
     /** Extra time the connection waits for the pipeline beyond the synthesis deadline, so the deadline wins. */
     private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(10);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** What a refused connection may still send before it is closed, in bytes. */
+    private static final int DRAIN_BYTES = 1 << 20;
 
     private final WyomingServer server;
     private final Socket socket;
@@ -105,6 +107,7 @@ final class WyomingConnection implements Runnable {
                     event = codec.read(in);
                 } catch (ProtocolException e) {
                     send(error(e.code(), e.getMessage()));
+                    closeAfterError(in);
                     return;
                 }
                 if (event == null) {
@@ -113,6 +116,7 @@ final class WyomingConnection implements Runnable {
                 busy = true;
                 try {
                     if (!answer(event)) {
+                        closeAfterError(in);
                         return;
                     }
                 } finally {
@@ -129,13 +133,33 @@ final class WyomingConnection implements Runnable {
         }
     }
 
+    /**
+     * Ends a connection after its last {@code error} event: stops sending, then reads and drops what the client
+     * still sends (at most {@value #DRAIN_BYTES} bytes for at most a second), so that closing does not reset the
+     * connection and lose the error before the client has read it.
+     */
+    private void closeAfterError(InputStream in) {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(1000);
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            long drained = 0;
+            byte[] sink = new byte[8192];
+            for (int n; drained < DRAIN_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) >= 0; ) {
+                drained += n;
+            }
+        } catch (IOException e) {
+            // The client has gone or is silent: close now.
+        }
+    }
+
     /** Answers one event; returns false when the connection must close. */
     private boolean answer(WyomingEvent e) throws IOException {
         if (!identified && !identify(e)) {
             return false;
         }
         switch (e.type()) {
-            case "describe" -> send(EventCodec.encode("info", server.info().data(tenant())));
+            case "describe" -> send(EventCodec.encode("info", server.info().data(this::mayUse)));
             case "ping" -> {
                 ObjectNode d = F.objectNode();
                 if (e.text("text") != null) {
@@ -215,6 +239,15 @@ final class WyomingConnection implements Runnable {
             send(error(refused.code(), refused.getMessage()));
             return false;
         }
+    }
+
+    /** Tells whether the connection's tenant may use {@code voice}; with no tenant, every voice; gone, none. */
+    private boolean mayUse(dev.chorus.tts.VoiceInfo voice) {
+        if (tenantId == null) {
+            return true;
+        }
+        Tenant t = tenant();
+        return t != null && t.allowsVoice(voice.id(), null);
     }
 
     private Tenant tenant() {

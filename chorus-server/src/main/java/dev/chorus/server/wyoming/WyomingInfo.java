@@ -3,9 +3,10 @@ package dev.chorus.server.wyoming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chorus.server.tenant.Tenant;
 import dev.chorus.service.VoiceRouter;
 import dev.chorus.tts.VoiceInfo;
+
+import java.util.function.Predicate;
 
 /**
  * The {@code info} event's data: one TTS program (this server, streaming supported) with every installed voice
@@ -23,8 +24,8 @@ final class WyomingInfo {
         this.version = version;
     }
 
-    /** Returns the data of an {@code info} event listing the voices {@code tenant} (null: anyone) may use. */
-    ObjectNode data(Tenant tenant) {
+    /** Returns the data of an {@code info} event listing the installed voices {@code allowed} accepts. */
+    ObjectNode data(Predicate<VoiceInfo> allowed) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode data = f.objectNode();
         ObjectNode tts = data.putArray("tts").addObject();
@@ -36,7 +37,7 @@ final class WyomingInfo {
         tts.put("supports_synthesize_streaming", true);
         ArrayNode voices = tts.putArray("voices");
         for (VoiceInfo v : router.voices(null, null)) {
-            if (tenant != null && !tenant.allowsVoice(v.id(), null)) {
+            if (!allowed.test(v)) {
                 continue;
             }
             ObjectNode o = voices.addObject();
