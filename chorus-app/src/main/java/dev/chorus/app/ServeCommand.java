@@ -45,6 +45,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Port to listen on (default 8080).")
     Integer port;
 
+    @Option(names = "--wyoming-port", paramLabel = "PORT",
+            description = "Serve the Wyoming protocol (Home Assistant) on this port, usually 10200 (default: off).")
+    Integer wyomingPort;
+
     @Option(names = "--print-config", description = "Print the settings in effect, with their sources, and exit.")
     boolean printConfig;
 
@@ -60,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (port != null) {
             flags.put("server.port", port.toString());
+        }
+        if (wyomingPort != null) {
+            flags.put("wyoming.port", wyomingPort.toString());
         }
         ServeSettings settings = ServeSettings.load(file, env, flags);
         if (printConfig) {
@@ -106,6 +113,10 @@ final class ServeCommand implements Callable<Integer> {
                 listening, registry.engines().keySet(),
                 registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
                 (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
+        if (serverConfig.wyoming() != null) {
+            String wh = serverConfig.wyoming().host() != null ? serverConfig.wyoming().host() : serverConfig.host();
+            err.printf(Locale.ROOT, "chorus: Wyoming (Home Assistant) on %s:%d%n", wh, server.wyomingPort());
+        }
         if (tracing.exporting()) {
             err.println("chorus: exporting traces as OTEL_* variables configure");
         }

@@ -120,6 +120,9 @@ final class ServeSettings {
         if (tls != null) {
             b.tls(tls);
         }
+        if (s.has("wyoming.port")) {
+            b.wyoming(wyoming());
+        }
         s.guard("server.warm-up", () -> b.warmUp(s.flag("server.warm-up")));
         s.guard("limits.max-input-chars", () -> b.maxInputChars(s.integer("limits.max-input-chars")));
         s.guard("limits.request-timeout", () -> b.requestTimeout(s.duration("limits.request-timeout")));
@@ -222,6 +225,22 @@ final class ServeSettings {
         s.guard("tls.reload-interval", () -> t.reloadInterval(s.duration("tls.reload-interval")));
         s.guard("tls.peer-header", () -> t.peerHeader(s.flag("tls.peer-header")));
         return s.guard("tls", t::build);
+    }
+
+    /** Returns the Wyoming listener's settings (called when wyoming.port is set). */
+    private dev.chorus.server.wyoming.WyomingConfig wyoming() {
+        var w = dev.chorus.server.wyoming.WyomingConfig.builder();
+        s.guard("wyoming.port", () -> w.port(s.integer("wyoming.port")));
+        if (s.has("wyoming.host")) {
+            s.guard("wyoming.host", () -> w.host(s.string("wyoming.host")));
+        }
+        if (s.has("wyoming.tenant")) {
+            s.guard("wyoming.tenant", () -> w.tenant(s.string("wyoming.tenant")));
+        }
+        s.guard("wyoming.zeroconf", () -> w.zeroconf(s.flag("wyoming.zeroconf")));
+        s.guard("wyoming.name", () -> w.name(s.string("wyoming.name")));
+        s.guard("wyoming.max-connections", () -> w.maxConnections(s.integer("wyoming.max-connections")));
+        return w.build();
     }
 
     /** Returns the log format: json or text ({@code auto} resolved by whether stderr is a terminal). */

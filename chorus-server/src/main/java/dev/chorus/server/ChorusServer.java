@@ -106,6 +106,8 @@ public final class ChorusServer implements AutoCloseable {
     private final ReloadingTls tls;
     private final TenantGate tenants;
     private final AudioCache cache;
+    /** The Wyoming listener, or null without a wyoming.port. */
+    private final dev.chorus.server.wyoming.WyomingServer wyoming;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
@@ -134,6 +136,8 @@ public final class ChorusServer implements AutoCloseable {
                 .build();
         try {
             this.server = build();
+            this.wyoming = config.wyoming() == null ? null : new dev.chorus.server.wyoming.WyomingServer(speech,
+                    config, config.wyoming(), tenants, telemetry, version());
         } catch (RuntimeException e) {
             if (tls != null) {
                 tls.close();
@@ -305,6 +309,14 @@ public final class ChorusServer implements AutoCloseable {
      */
     public ChorusServer start() {
         server.start().join();
+        if (wyoming != null) {
+            try {
+                wyoming.start();
+            } catch (RuntimeException e) {
+                stop();
+                throw e;
+            }
+        }
         long t0 = System.nanoTime();
         readiness.warmUp(synthesizer, catalog.aliases().values(), config.warmUp());
         if (config.plaintext()) {
@@ -332,6 +344,11 @@ public final class ChorusServer implements AutoCloseable {
         return tls != null ? server.activeLocalPort(SessionProtocol.HTTPS) : -1;
     }
 
+    /** Returns the Wyoming port (the chosen one when configured as 0), or -1 without one. */
+    public int wyomingPort() {
+        return wyoming != null ? wyoming.port() : -1;
+    }
+
     /** Returns a future completed once the default voice is loaded and warm, or failed if it could not be. */
     public CompletableFuture<Void> whenReady() {
         return readiness.whenReady();
@@ -348,6 +365,9 @@ public final class ChorusServer implements AutoCloseable {
      */
     public void stop() {
         readiness.draining();
+        if (wyoming != null) {
+            wyoming.close();
+        }
         server.stop().join();
         cache.close();
         telemetry.close();

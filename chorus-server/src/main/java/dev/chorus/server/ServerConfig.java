@@ -54,6 +54,7 @@ public final class ServerConfig {
     private final java.nio.file.Path cacheDiskPath;
     private final long cacheDiskMaxBytes;
     private final List<String> corsAllowedOrigins;
+    private final dev.chorus.server.wyoming.WyomingConfig wyoming;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -92,6 +93,12 @@ public final class ServerConfig {
         this.cacheMaxEntryBytes = b.cacheMaxEntryBytes;
         this.cacheDiskPath = b.cacheDiskPath;
         this.cacheDiskMaxBytes = b.cacheDiskMaxBytes;
+        this.wyoming = b.wyoming;
+    }
+
+    /** Returns the Wyoming listener's settings, or null when there is no Wyoming port (the default). */
+    public dev.chorus.server.wyoming.WyomingConfig wyoming() {
+        return wyoming;
     }
 
     /** Returns the content-safety settings (off unless a rules file is set). */
@@ -344,8 +351,15 @@ public final class ServerConfig {
         private java.nio.file.Path cacheDiskPath;
         private long cacheDiskMaxBytes = 1L << 30;
         private List<String> corsAllowedOrigins = List.of();
+        private dev.chorus.server.wyoming.WyomingConfig wyoming;
 
         private Builder() {
+        }
+
+        /** Adds a Wyoming listener (text to speech for Home Assistant) with these settings (default: none). */
+        public Builder wyoming(dev.chorus.server.wyoming.WyomingConfig w) {
+            this.wyoming = w;
+            return this;
         }
         private dev.chorus.server.tenant.OnOutage tenantsRedisOnOutage = dev.chorus.server.tenant.OnOutage.FAIL_CLOSED;
 

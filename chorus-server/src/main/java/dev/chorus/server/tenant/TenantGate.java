@@ -178,7 +178,17 @@ public final class TenantGate implements Admission, AutoCloseable {
             throw reject("missing_api_key", null, new ApiException(401, "missing_api_key", null,
                     "no API key (expected: Authorization: Bearer KEY, or an x-api-key header)", 0, CHALLENGE));
         }
-        TenantRegistry.KeyMatch m = d.byKey(key).orElseThrow(() -> reject("invalid_api_key", null,
+        return authenticate(key);
+    }
+
+    /**
+     * Finds the tenant of an API key that came some other way than an HTTP header (such as a Wyoming connection's
+     * first event).
+     *
+     * @throws ApiException 401 for a wrong or revoked key
+     */
+    public Tenant authenticate(String key) {
+        TenantRegistry.KeyMatch m = registry.directory().byKey(key).orElseThrow(() -> reject("invalid_api_key", null,
                 new ApiException(401, "invalid_api_key", null, "the API key is not valid (expected: a key issued "
                         + "for a tenant of this server)", 0, CHALLENGE)));
         if (m.key().revoked()) {
@@ -187,6 +197,11 @@ public final class TenantGate implements Admission, AutoCloseable {
                     CHALLENGE));
         }
         return m.tenant();
+    }
+
+    /** Returns the tenant with {@code id} as the tenants file has it now, if there is one. */
+    public java.util.Optional<Tenant> tenant(String id) {
+        return registry.directory().byId(id);
     }
 
     /** Returns the caller's tenant as the tenants file has it now (a reload may have changed it), or null. */
