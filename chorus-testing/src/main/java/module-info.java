@@ -11,5 +11,6 @@ module dev.chorus.testing {
     exports dev.chorus.testing;
     exports dev.chorus.testing.onnx;
     exports dev.chorus.testing.piper;
+    exports dev.chorus.testing.kokoro;
     opens dev.chorus.testing to org.junit.platform.commons;
 }
