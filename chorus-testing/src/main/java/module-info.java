@@ -12,5 +12,6 @@ module dev.chorus.testing {
     exports dev.chorus.testing.onnx;
     exports dev.chorus.testing.piper;
     exports dev.chorus.testing.kokoro;
+    exports dev.chorus.testing.amvocoder;
     opens dev.chorus.testing to org.junit.platform.commons;
 }
