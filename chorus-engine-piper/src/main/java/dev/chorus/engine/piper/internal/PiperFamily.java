@@ -2,6 +2,7 @@ package dev.chorus.engine.piper.internal;
 
 import dev.chorus.engine.piper.PiperEngineProvider;
 import dev.chorus.onnx.ModelLoadException;
+import dev.chorus.onnx.OnnxMetadata;
 import dev.chorus.onnx.SessionFactory;
 import dev.chorus.onnx.reload.ModelFamily;
 import dev.chorus.onnx.reload.ModelVersion;
@@ -11,6 +12,7 @@ import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.spi.Phonemizer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,10 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         }
         String name = f.substring(0, f.length() - MODEL_SUFFIX.length());
         Path json = file.resolveSibling(f + ".json");
+        if (!Files.exists(json) && OnnxMetadata.modelType(file).filter(t -> !t.equals("vits")).isPresent()) {
+            // Another family's model in a shared voices directory (Kokoro, Matcha, a vocoder): not Piper's.
+            return Optional.empty();
+        }
         return Optional.of(new VoiceFiles(name, file, List.of(new VoiceFiles.Companion(json, "the voice's config"))));
     }
 
