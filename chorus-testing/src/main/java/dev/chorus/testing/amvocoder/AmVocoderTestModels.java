@@ -12,11 +12,13 @@ import java.nio.file.Path;
  * Writes tiny acoustic-model + vocoder voices for tests: one directory with the acoustic model, the vocoder and
  * {@code tokens.txt} (file names chosen by the caller: the engine recognises them by their {@code model_type}).
  *
- * <p>Acoustic model ({@code model_type} {@code matcha-tts} or {@code fastspeech2}): inputs {@code x} (int64 [1, N]),
- * {@code x_length} (int64 [1]), {@code noise_scale} (float [1]), {@code length_scale} (float [1]) and, for Matcha,
- * {@code n_timesteps} (int64 [1], the ODE steps); output {@code mel} (float [1, {@value #MELS}, T]) where each id
+ * <p>Every model takes a batch (first dimension {@code B}); each item's output depends only on its own input.
+ *
+ * <p>Acoustic model ({@code model_type} {@code matcha-tts} or {@code fastspeech2}): inputs {@code x} (int64 [B, N]),
+ * {@code x_length} (int64 [B]), {@code noise_scale} (float [1]), {@code length_scale} (float [1]) and, for Matcha,
+ * {@code n_timesteps} (int64 [1], the ODE steps); output {@code mel} (float [B, {@value #MELS}, T]) where each id
  * lasts {@link #framesPerId(double)} frames whose every bin holds {@link #level(long)}; the FastSpeech2 variant also
- * outputs {@code durations} (float [1, N]). {@code layers} square matrix products per frame make the cost grow with
+ * outputs {@code durations} (float [B, N]), which lets the engine batch it. {@code layers} square matrix products per frame make the cost grow with
  * the length without changing the output.
  *
  * <p>HiFi-GAN vocoder ({@code model_type=hifigan}): {@code mel} → {@code audio} (float [1, T × {@value #HOP}]),
@@ -90,16 +92,16 @@ public final class AmVocoderTestModels {
         }
         boolean matcha = kind == Acoustic.MATCHA;
         OnnxWriter g = new OnnxWriter()
-                .input("x", OnnxWriter.INT64, 1L, "N")
-                .input("x_length", OnnxWriter.INT64, 1L)
+                .input("x", OnnxWriter.INT64, "B", "N")
+                .input("x_length", OnnxWriter.INT64, "B")
                 .input("noise_scale", OnnxWriter.FLOAT, 1L)
                 .input("length_scale", OnnxWriter.FLOAT, 1L);
         if (matcha) {
             g.input("n_timesteps", OnnxWriter.INT64, 1L);
         }
-        g.output("mel", OnnxWriter.FLOAT, 1L, (long) MELS, "T");
+        g.output("mel", OnnxWriter.FLOAT, "B", (long) MELS, "T");
         if (!matcha) {
-            g.output("durations", OnnxWriter.FLOAT, 1L, "N");
+            g.output("durations", OnnxWriter.FLOAT, "B", "N");
         }
         g.metadata("model_type", matcha ? "matcha-tts" : "fastspeech2")
                 .metadata("sample_rate", Integer.toString(SAMPLE_RATE))
@@ -112,21 +114,19 @@ public final class AmVocoderTestModels {
         g.constant("index0", new long[] {0})
                 .constant("per_id", new float[] {FRAMES_PER_ID})
                 .constant("one_f", new float[] {1})
-                .constant("flat", new long[] {-1}, 1)
                 .constant("axis0", new long[] {0}, 1)
-                .constant("axis1", new long[] {1}, 1)
                 .constant("levels", levels, VOCAB_SIZE)
                 .constant("mel_bins", fill(MELS, 1f), 1, MELS, 1)
-                .constant("row_shape", new long[] {1, 1, -1}, 3);
+                .constant("axis2", new long[] {2}, 1)
+                .constant("row_shape", new long[] {0, 1, -1}, 3);
         g.node("Gather", new String[] {"length_scale", "index0"}, "ls", "axis", 0)
                 .node("Mul", new String[] {"ls", "per_id"}, "frames_raw")
                 .node("Round", new String[] {"frames_raw"}, "frames_round")
                 .node("Max", new String[] {"frames_round", "one_f"}, "frames_f")
                 .node("Cast", new String[] {"frames_f"}, "frames_i", "to", OnnxWriter.INT64)
-                .node("Reshape", new String[] {"x", "flat"}, "ids")
-                .node("Gather", new String[] {"levels", "ids"}, "id_levels", "axis", 0)
-                .node("Unsqueeze", new String[] {"id_levels", "axis1"}, "level_column")
-                .node("Shape", new String[] {"ids"}, "n_shape")
+                .node("Gather", new String[] {"levels", "x"}, "id_levels", "axis", 0)
+                .node("Unsqueeze", new String[] {"id_levels", "axis2"}, "level_column")
+                .node("Shape", new String[] {"x"}, "n_shape")
                 .node("Unsqueeze", new String[] {"frames_i", "axis0"}, "frames_1d")
                 .node("Concat", new String[] {"n_shape", "frames_1d"}, "grid_shape", "axis", 0)
                 .node("Expand", new String[] {"level_column", "grid_shape"}, "grid")
@@ -148,13 +148,13 @@ public final class AmVocoderTestModels {
                 g.node("MatMul", new String[] {"work_" + l, "identity"}, "work_" + (l + 1));
             }
             g.node("MatMul", new String[] {"work_" + layers, "narrow"}, "work_out")
-                    .node("Reshape", new String[] {"work_out", "row_shape"}, "row_worked");
+                    .node("Shape", new String[] {row}, "row_dims")
+                    .node("Reshape", new String[] {"work_out", "row_dims"}, "row_worked");
             row = "row_worked";
         }
         g.node("Mul", new String[] {row, "mel_bins"}, "mel");
         if (!matcha) {
-            g.node("Expand", new String[] {"frames_f", "n_shape"}, "durations_flat")
-                    .node("Unsqueeze", new String[] {"durations_flat", "axis0"}, "durations");
+            g.node("Expand", new String[] {"frames_f", "n_shape"}, "durations");
         }
         return g.model(matcha ? "matcha-test" : "fastspeech2-test", "chorus-test-voice", 8, 17);
     }
@@ -166,16 +166,16 @@ public final class AmVocoderTestModels {
             tone[i] = (float) Math.sin(2 * Math.PI * TONE_CYCLES * i / HOP);
         }
         return new OnnxWriter()
-                .input("mel", OnnxWriter.FLOAT, 1L, (long) MELS, "T")
-                .output("audio", OnnxWriter.FLOAT, 1L, "samples")
+                .input("mel", OnnxWriter.FLOAT, "B", (long) MELS, "T")
+                .output("audio", OnnxWriter.FLOAT, "B", "samples")
                 .metadata("model_type", "hifigan")
                 .metadata("sample_rate", Integer.toString(SAMPLE_RATE))
                 .constant("bin0", new long[] {0})
-                .constant("column", new long[] {-1, 1}, 2)
+                .constant("axis2", new long[] {2}, 1)
                 .constant("tone", tone, 1, HOP)
-                .constant("out_shape", new long[] {1, -1}, 2)
+                .constant("out_shape", new long[] {0, -1}, 2)
                 .node("Gather", new String[] {"mel", "bin0"}, "first_bin", "axis", 1)
-                .node("Reshape", new String[] {"first_bin", "column"}, "frame_levels")
+                .node("Unsqueeze", new String[] {"first_bin", "axis2"}, "frame_levels")
                 .node("Mul", new String[] {"frame_levels", "tone"}, "frames")
                 .node("Reshape", new String[] {"frames", "out_shape"}, "audio")
                 .model("hifigan-test", "chorus-test-voice", 8, 17);
@@ -189,10 +189,10 @@ public final class AmVocoderTestModels {
         // gains 4/3 (sum of windows 2 over sum of squares 1.5): 3/8 of n_fft gives amplitude mel[0][0][f].
         onehot[VOCOS_BIN] = N_FFT * 3f / 8;
         return new OnnxWriter()
-                .input("mels", OnnxWriter.FLOAT, 1L, (long) MELS, "T")
-                .output("mag", OnnxWriter.FLOAT, 1L, (long) bins, "T")
-                .output("x", OnnxWriter.FLOAT, 1L, (long) bins, "T")
-                .output("y", OnnxWriter.FLOAT, 1L, (long) bins, "T")
+                .input("mels", OnnxWriter.FLOAT, "B", (long) MELS, "T")
+                .output("mag", OnnxWriter.FLOAT, "B", (long) bins, "T")
+                .output("x", OnnxWriter.FLOAT, "B", (long) bins, "T")
+                .output("y", OnnxWriter.FLOAT, "B", (long) bins, "T")
                 .metadata("model_type", "vocos")
                 .metadata("n_fft", Integer.toString(N_FFT))
                 .metadata("hop_length", Integer.toString(HOP))

@@ -54,7 +54,8 @@ public final class AmEngine implements TtsEngine {
             LOG.log(System.Logger.Level.WARNING, "{0}: no phonemizer, so no voice loads: {1}", kind.engineId,
                     problem);
         }
-        this.family = new AmFamily(kind, sessions, phonemizer, problem, runs);
+        this.family = new AmFamily(kind, sessions, phonemizer, problem, runs, s.positive("batch.max-size", 8),
+                s.duration("batch.max-wait", Duration.ofMillis(5)).toNanos());
         this.directory = VoiceDirectory.builder(family).directories(VoiceDirs.of(context, s.key("voices")))
                 .scanInterval(s.duration("scan-interval", Duration.ofSeconds(2)))
                 .threadName("chorus-" + kind.engineId + "-scan").build();

@@ -38,8 +38,13 @@ final class AmFamily implements ModelFamily<AmModel> {
     private final Phonemizer phonemizer;
     private final String phonemizerProblem;
     private final int maxRuns;
+    private final int batchSize;
+    private final long batchWaitNanos;
 
-    AmFamily(AmKind kind, SessionFactory sessions, Phonemizer phonemizer, String phonemizerProblem, int maxRuns) {
+    AmFamily(AmKind kind, SessionFactory sessions, Phonemizer phonemizer, String phonemizerProblem, int maxRuns,
+             int batchSize, long batchWaitNanos) {
+        this.batchSize = batchSize;
+        this.batchWaitNanos = batchWaitNanos;
         this.kind = kind;
         this.sessions = sessions;
         this.phonemizer = phonemizer;
@@ -91,6 +96,8 @@ final class AmFamily implements ModelFamily<AmModel> {
         b.vocoderFile = files.companions().get(1).file();
         b.sessions = sessions;
         b.maxRuns = maxRuns;
+        b.batchSize = batchSize;
+        b.batchWaitNanos = batchWaitNanos;
         try {
             b.tokens = TokenTable.parse(contents.get(1));
         } catch (IllegalArgumentException e) {
@@ -169,8 +176,8 @@ final class AmFamily implements ModelFamily<AmModel> {
 
     @Override
     public String describe(AmModel model) {
-        return model.provider.id() + ", vocoder " + model.vocoderFile.getFileName() + (model.vocos ? " (vocos)"
-                : " (hifigan)");
+        return model.provider.id() + (model.batcher() != null ? ", batched" : "") + ", vocoder "
+                + model.vocoderFile.getFileName() + (model.vocos ? " (vocos)" : " (hifigan)");
     }
 
     /** Returns the catalog entry of speaker {@code speaker} (0: the base id). */

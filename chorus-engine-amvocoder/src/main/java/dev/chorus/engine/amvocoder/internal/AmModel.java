@@ -63,6 +63,8 @@ final class AmModel implements AutoCloseable {
     private final Istft istft;
     private final RunLimiter limiter;
     private final BufferPool buffers;
+    final boolean batchable;
+    private final Batcher batcher;
 
     private AmModel(Builder b) {
         this.name = b.name;
@@ -87,6 +89,8 @@ final class AmModel implements AutoCloseable {
         this.vocos = b.istft != null;
         this.limiter = new RunLimiter(b.name + "@" + b.version, b.maxRuns);
         this.buffers = new BufferPool(2 * b.maxRuns);
+        this.batchable = b.batchable;
+        this.batcher = b.batchable && b.batchSize > 1 ? new Batcher(this, b.batchSize, b.batchWaitNanos) : null;
     }
 
     /** What the family read from the files; {@link #create} checks the sessions against it. */
@@ -110,6 +114,9 @@ final class AmModel implements AutoCloseable {
         String durationsOutput;
         String vocoderInput;
         List<String> vocoderOutputs;
+        boolean batchable;
+        int batchSize;
+        long batchWaitNanos;
     }
 
     private static final String ACOUSTIC = "an acoustic model: ids INT64[1,?] and optionally their length, "
@@ -180,6 +187,12 @@ final class AmModel implements AutoCloseable {
         } else {
             b.vocoderOutputs = List.of(voc.outputs().getFirst());
         }
+        // Batching needs each item's true length back: per-id durations, a length input, and a batch dimension.
+        String idsInput = roles.entrySet().stream().filter(e -> e.getValue().equals("ids")).findFirst().orElseThrow()
+                .getKey();
+        b.batchable = b.durationsOutput != null && roles.containsValue("length")
+                && am.spec(idsInput).orElseThrow().dims()[0] < 0
+                && voc.spec(b.vocoderInput).orElseThrow().dims()[0] < 0;
         AmModel model = new AmModel(b);
         model.check();
         return model;
@@ -213,6 +226,16 @@ final class AmModel implements AutoCloseable {
         return durationsOutput != null;
     }
 
+    /** Runs one sentence: batched with concurrent ones when the model allows it and batching is on. */
+    Output synthesize(long[] ids, Controls c) throws OrtException {
+        return batcher != null ? batcher.run(ids, c) : run(ids, c);
+    }
+
+    /** Returns the batcher, if this model batches. */
+    Batcher batcher() {
+        return batcher;
+    }
+
     /** Runs once a run slot is free. */
     Output run(long[] ids, Controls c) throws OrtException {
         return limiter.run(() -> runNow(ids, c));
@@ -239,6 +262,15 @@ final class AmModel implements AutoCloseable {
 
     /** Runs the acoustic model; the caller closes the result (and with it the mel). */
     OrtSession.Result acoustic(long[] ids, Controls c) throws OrtException {
+        return acoustic(ids, 1, new long[] {ids.length}, c);
+    }
+
+    /**
+     * Runs the acoustic model on {@code batch} items of {@code ids.length / batch} ids each (padded), whose true
+     * lengths are {@code lengths}.
+     */
+    private OrtSession.Result acoustic(long[] ids, int batch, long[] lengths, Controls c) throws OrtException {
+        int width = ids.length / batch;
         try (BufferPool.Buffers b = buffers.acquire()) {
             List<OnnxTensor> tensors = new ArrayList<>(6);
             try {
@@ -246,8 +278,8 @@ final class AmModel implements AutoCloseable {
                 for (Map.Entry<String, String> e : roles.entrySet()) {
                     String input = e.getKey();
                     OnnxTensor t = switch (e.getValue()) {
-                        case "ids" -> OnnxTensor.createTensor(env, b.longs(input, ids), new long[] {1, ids.length});
-                        case "length" -> OnnxTensor.createTensor(env, b.longs(input, ids.length), new long[] {1});
+                        case "ids" -> OnnxTensor.createTensor(env, b.longs(input, ids), new long[] {batch, width});
+                        case "length" -> OnnxTensor.createTensor(env, b.longs(input, lengths), new long[] {batch});
                         case "sid" -> OnnxTensor.createTensor(env, b.longs(input, c.speaker()), new long[] {1});
                         case "steps" -> OnnxTensor.createTensor(env, b.longs(input, c.steps()), new long[] {1});
                         case "noise" -> OnnxTensor.createTensor(env, b.floats(input, c.noiseScale()),
@@ -281,6 +313,70 @@ final class AmModel implements AutoCloseable {
         fb.get(copy);
         try (OnnxTensor again = OnnxTensor.createTensor(env, FloatBuffer.wrap(copy), mel.getInfo().getShape())) {
             return vocoder.run(Map.of(vocoderInput, again));
+        }
+    }
+
+    /**
+     * Runs several items as one batch, padded with the pad id to the longest, and cuts each item's audio and
+     * durations back to its own length (its frames are the sum of its ids' durations). Only for
+     * {@link #batchable} models.
+     */
+    List<Output> runBatch(List<long[]> items, Controls c) throws OrtException {
+        return limiter.run(() -> runBatchNow(items, c));
+    }
+
+    private List<Output> runBatchNow(List<long[]> items, Controls c) throws OrtException {
+        int batch = items.size();
+        int width = items.stream().mapToInt(i -> i.length).max().orElse(0);
+        long pad = Math.max(0, blank);
+        long[] ids = new long[batch * width];
+        long[] lengths = new long[batch];
+        java.util.Arrays.fill(ids, pad);
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(items.get(i), 0, ids, i * width, items.get(i).length);
+            lengths[i] = items.get(i).length;
+        }
+        try (OrtSession.Result am = acoustic(ids, batch, lengths, c)) {
+            OnnxTensor mel = (OnnxTensor) am.get(melOutput).orElseThrow();
+            int frames = (int) mel.getInfo().getShape()[2];
+            FloatBuffer all = ((OnnxTensor) am.get(durationsOutput).orElseThrow()).getFloatBuffer();
+            float[][] durations = new float[batch][];
+            int[] itemFrames = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                durations[i] = new float[(int) lengths[i]];
+                double sum = 0;
+                for (int j = 0; j < lengths[i]; j++) {
+                    durations[i][j] = all.get(i * width + j);
+                    sum += Math.max(0, durations[i][j]);
+                }
+                itemFrames[i] = (int) Math.min(frames, Math.round(sum));
+            }
+            try (OrtSession.Result audio = handOff(mel)) {
+                List<Output> out = new ArrayList<>(batch);
+                if (istft == null) {
+                    FloatBuffer fb = ((OnnxTensor) audio.get(vocoderOutputs.getFirst()).orElseThrow())
+                            .getFloatBuffer();
+                    int perItem = fb.remaining() / batch;
+                    int hop = frames == 0 ? 0 : perItem / frames;
+                    for (int i = 0; i < batch; i++) {
+                        float[] samples = new float[itemFrames[i] * hop];
+                        fb.get(i * perItem, samples);
+                        out.add(new Output(samples, durations[i]));
+                    }
+                } else {
+                    OnnxTensor mag = (OnnxTensor) audio.get(vocoderOutputs.get(0)).orElseThrow();
+                    OnnxTensor x = (OnnxTensor) audio.get(vocoderOutputs.get(1)).orElseThrow();
+                    OnnxTensor y = (OnnxTensor) audio.get(vocoderOutputs.get(2)).orElseThrow();
+                    long[] shape = mag.getInfo().getShape();
+                    int stride = (int) shape[2];
+                    int bins = (int) shape[1];
+                    for (int i = 0; i < batch; i++) {
+                        out.add(new Output(istft.compute(mag.getFloatBuffer(), x.getFloatBuffer(), y.getFloatBuffer(),
+                                i * bins * stride, stride, itemFrames[i]), durations[i]));
+                    }
+                }
+                return out;
+            }
         }
     }
 

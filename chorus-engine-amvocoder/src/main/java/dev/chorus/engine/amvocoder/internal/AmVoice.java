@@ -130,7 +130,7 @@ final class AmVoice implements Voice {
             }
             AmModel.Output audio;
             try {
-                audio = model.run(run.ids(), controls);
+                audio = model.synthesize(run.ids(), controls);
             } catch (OrtException e) {
                 throw new SynthesisException(info.id() + ": the models failed on " + run.ids().length + " ids: "
                         + e.getMessage(), e);

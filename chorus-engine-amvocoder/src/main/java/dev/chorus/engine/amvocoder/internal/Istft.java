@@ -38,6 +38,17 @@ final class Istft {
      * {@code [1, n_fft/2+1, T]} outputs).
      */
     float[] compute(FloatBuffer mag, FloatBuffer x, FloatBuffer y, int frames) {
+        return compute(mag, x, y, 0, frames, frames);
+    }
+
+    /**
+     * Returns the samples of the first {@code frames} frames of one batch item whose values start at {@code base}
+     * and whose bins are {@code stride} values apart.
+     */
+    float[] compute(FloatBuffer mag, FloatBuffer x, FloatBuffer y, int base, int stride, int frames) {
+        if (frames < 1) {
+            return new float[0];
+        }
         int bins = nFft / 2 + 1;
         int total = nFft + hop * (frames - 1);
         double[] out = new double[total];
@@ -46,7 +57,7 @@ final class Istft {
         double[] im = new double[nFft];
         for (int f = 0; f < frames; f++) {
             for (int k = 0; k < bins; k++) {
-                int at = k * frames + f;
+                int at = base + k * stride + f;
                 double m = mag.get(at);
                 re[k] = m * x.get(at);
                 im[k] = m * y.get(at);
