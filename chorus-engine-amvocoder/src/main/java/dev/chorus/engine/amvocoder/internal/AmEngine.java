@@ -56,6 +56,12 @@ public final class AmEngine implements TtsEngine {
         }
         this.family = new AmFamily(kind, sessions, phonemizer, problem, runs, s.positive("batch.max-size", 8),
                 s.duration("batch.max-wait", Duration.ofMillis(5)).toNanos());
+        String handOff = s.string("hand-off");
+        if (handOff != null && !handOff.equals("direct") && !handOff.equals("copy")) {
+            throw new IllegalArgumentException(s.key("hand-off") + ": '" + handOff
+                    + "' (expected one of: direct, copy)");
+        }
+        family.copyHandOff("copy".equals(handOff));
         this.directory = VoiceDirectory.builder(family).directories(VoiceDirs.of(context, s.key("voices")))
                 .scanInterval(s.duration("scan-interval", Duration.ofSeconds(2)))
                 .threadName("chorus-" + kind.engineId + "-scan").build();

@@ -40,6 +40,7 @@ final class AmFamily implements ModelFamily<AmModel> {
     private final int maxRuns;
     private final int batchSize;
     private final long batchWaitNanos;
+    private boolean copyHandOff;
 
     AmFamily(AmKind kind, SessionFactory sessions, Phonemizer phonemizer, String phonemizerProblem, int maxRuns,
              int batchSize, long batchWaitNanos) {
@@ -50,6 +51,11 @@ final class AmFamily implements ModelFamily<AmModel> {
         this.phonemizer = phonemizer;
         this.phonemizerProblem = phonemizerProblem;
         this.maxRuns = maxRuns;
+    }
+
+    /** Makes models loaded from now on copy the mel through a Java array (for measurements only). */
+    void copyHandOff(boolean copy) {
+        this.copyHandOff = copy;
     }
 
     @Override
@@ -97,6 +103,7 @@ final class AmFamily implements ModelFamily<AmModel> {
         b.sessions = sessions;
         b.maxRuns = maxRuns;
         b.batchSize = batchSize;
+        b.copyHandOff = copyHandOff;
         b.batchWaitNanos = batchWaitNanos;
         try {
             b.tokens = TokenTable.parse(contents.get(1));

@@ -64,6 +64,7 @@ final class AmModel implements AutoCloseable {
     private final RunLimiter limiter;
     private final BufferPool buffers;
     final boolean batchable;
+    private final boolean copyHandOff;
     private final Batcher batcher;
 
     private AmModel(Builder b) {
@@ -90,6 +91,7 @@ final class AmModel implements AutoCloseable {
         this.limiter = new RunLimiter(b.name + "@" + b.version, b.maxRuns);
         this.buffers = new BufferPool(2 * b.maxRuns);
         this.batchable = b.batchable;
+        this.copyHandOff = b.copyHandOff;
         this.batcher = b.batchable && b.batchSize > 1 ? new Batcher(this, b.batchSize, b.batchWaitNanos) : null;
     }
 
@@ -115,6 +117,7 @@ final class AmModel implements AutoCloseable {
         String vocoderInput;
         List<String> vocoderOutputs;
         boolean batchable;
+        boolean copyHandOff;
         int batchSize;
         long batchWaitNanos;
     }
@@ -254,7 +257,7 @@ final class AmModel implements AutoCloseable {
                     durations = null;
                 }
             }
-            try (OrtSession.Result audio = handOff(mel)) {
+            try (OrtSession.Result audio = copyHandOff ? handOffCopying(mel) : handOff(mel)) {
                 return new Output(audio(audio), durations);
             }
         }
@@ -306,7 +309,7 @@ final class AmModel implements AutoCloseable {
         return vocoder.run(Map.of(vocoderInput, mel));
     }
 
-    /** The hand-off as it would be with a copy (for comparison in tests and benchmarks only). */
+    /** The hand-off with a copy through a Java array, for measuring what {@link #handOff} saves. */
     OrtSession.Result handOffCopying(OnnxTensor mel) throws OrtException {
         FloatBuffer fb = mel.getFloatBuffer();
         float[] copy = new float[fb.remaining()];
