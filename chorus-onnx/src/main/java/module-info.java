@@ -10,4 +10,5 @@ module dev.chorus.onnx {
 
     exports dev.chorus.onnx;
     exports dev.chorus.onnx.reload;
+    exports dev.chorus.onnx.speech;
 }

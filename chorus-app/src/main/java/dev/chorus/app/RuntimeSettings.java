@@ -59,6 +59,10 @@ final class RuntimeSettings {
                 b.setting(m.group(1) + "." + m.group(2), s.string(key));
             }
         }
+        if (s.has("voices.dirs")) {
+            // Shared by every ONNX engine: passed to each as the engine setting of the same name.
+            b.setting("voices.dirs", String.join(File.pathSeparator, s.list("voices.dirs")));
+        }
         for (String key : s.keys()) {
             Matcher a = ALIAS_KEY.matcher(key);
             Matcher l = LANGUAGE_KEY.matcher(key);

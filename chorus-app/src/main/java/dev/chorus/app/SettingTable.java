@@ -134,6 +134,9 @@ final class SettingTable {
                     "file that receives one JSON line per content-safety decision"),
             new Setting("safety.audit-include-text", "CHORUS_SAFETY_AUDIT_INCLUDE_TEXT", "false",
                     "put the matched text in audit lines (off: offsets only)"),
+            new Setting("voices.dirs", "CHORUS_VOICES", "(the user's chorus/voices data directory)",
+                    "voice directories every ONNX engine scans (piper, kokoro, matcha, fastspeech2), a list or "
+                            + "separated by ':'; models are recognised by their files and metadata"),
             new Setting("cache.enabled", "CHORUS_CACHE_ENABLED", "true",
                     "cache finished audio and share one synthesis among identical requests in progress"),
             new Setting("cache.max-bytes", "CHORUS_CACHE_MAX_BYTES", "256MiB",

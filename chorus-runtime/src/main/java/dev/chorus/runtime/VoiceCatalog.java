@@ -140,7 +140,29 @@ final class VoiceCatalog {
             throw new EngineUnavailableException("voice '" + id + "' needs engine '" + engine + "', which is "
                     + "unavailable: " + unavailable.get(engine));
         }
+        VoiceInfo composed = composed(engine, id);
+        if (composed != null) {
+            return composed;
+        }
         throw notFound(id);
+    }
+
+    /**
+     * Returns the voice an open engine makes of an id it does not list (a composed voice, such as a weighted blend
+     * of speakers), or {@code null} when it makes none. A malformed composition is the engine's error to report.
+     */
+    private VoiceInfo composed(String engine, String id) {
+        TtsEngine owner = engine == null ? null : engines.get(engine);
+        if (owner == null) {
+            return null;
+        }
+        try (dev.chorus.tts.spi.Voice v = owner.load(id)) {
+            return v.info().id().equals(id) ? v.info() : null;
+        } catch (dev.chorus.tts.InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** See {@link EngineRegistry#resolveLanguage(String)}. */

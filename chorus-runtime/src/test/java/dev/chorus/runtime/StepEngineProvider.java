@@ -1,6 +1,7 @@
 package dev.chorus.runtime;
 
 import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
 import dev.chorus.tts.spi.AudioSink;
@@ -66,6 +67,13 @@ public final class StepEngineProvider implements TtsEngineProvider {
 
             @Override
             public Voice load(String voiceId) {
+                if (voiceId.equals("step:fast+slow")) {
+                    // A composed voice: loads, but is not listed (as a blend of speakers).
+                    return new StepVoice(new VoiceInfo(voiceId, "Blend", "en-US", null, RATE, "step", "1", true));
+                }
+                if (voiceId.startsWith("step:fast+")) {
+                    throw new InvalidInputException("voice", "voice: '" + voiceId + "' blends an unknown voice");
+                }
                 VoiceInfo info = voices().stream().filter(v -> v.id().equals(voiceId)).findFirst()
                         .orElseThrow(() -> new VoiceNotFoundException(voiceId, List.of()));
                 return new StepVoice(info);

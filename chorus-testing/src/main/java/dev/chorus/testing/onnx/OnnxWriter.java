@@ -38,6 +38,7 @@ public final class OnnxWriter {
     private final List<byte[]> initializers = new ArrayList<>();
     private final List<byte[]> inputs = new ArrayList<>();
     private final List<byte[]> outputs = new ArrayList<>();
+    private final List<byte[]> metadata = new ArrayList<>();
     private int nodeCount;
 
     /** Creates an empty graph. */
@@ -53,6 +54,12 @@ public final class OnnxWriter {
     /** Adds a graph output; a dimension is a {@link Long} size or a {@link String} symbolic name. */
     public OnnxWriter output(String name, int elementType, Object... dims) {
         outputs.add(valueInfo(name, elementType, dims));
+        return this;
+    }
+
+    /** Adds a {@code metadata_props} entry, as sherpa-onnx writes them ({@code model_type}, {@code sample_rate}). */
+    public OnnxWriter metadata(String key, String value) {
+        metadata.add(new Proto().string(1, key).string(2, value).bytes());
         return this;
     }
 
@@ -112,12 +119,13 @@ public final class OnnxWriter {
         initializers.forEach(t -> graph.message(5, t));
         inputs.forEach(v -> graph.message(11, v));
         outputs.forEach(v -> graph.message(12, v));
-        return new Proto()
+        Proto model = new Proto()
                 .varint(1, irVersion)
                 .string(2, producer)
                 .message(7, graph.bytes())
-                .message(8, new Proto().string(1, "").varint(2, opset).bytes())
-                .bytes();
+                .message(8, new Proto().string(1, "").varint(2, opset).bytes());
+        metadata.forEach(m -> model.message(14, m));
+        return model.bytes();
     }
 
     private static byte[] tensor(String name, int elementType, long[] dims, byte[] raw) {

@@ -2,6 +2,7 @@ package dev.chorus.engine.piper.internal;
 
 import dev.chorus.engine.piper.PiperEngineProvider;
 import dev.chorus.onnx.ModelLoadException;
+import dev.chorus.onnx.OnnxMetadata;
 import dev.chorus.onnx.SessionFactory;
 import dev.chorus.onnx.reload.ModelFamily;
 import dev.chorus.onnx.reload.ModelVersion;
@@ -11,9 +12,11 @@ import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.spi.Phonemizer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,6 +61,18 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         }
         String name = f.substring(0, f.length() - MODEL_SUFFIX.length());
         Path json = file.resolveSibling(f + ".json");
+        if (!Files.exists(json)) {
+            Optional<String> type = OnnxMetadata.modelType(file);
+            if (type.filter("vits"::equals).isPresent() && Files.exists(file.resolveSibling("tokens.txt"))) {
+                // sherpa-onnx's layout: settings in the model's metadata, phoneme ids in tokens.txt.
+                return Optional.of(new VoiceFiles(name, file, List.of(new VoiceFiles.Companion(
+                        file.resolveSibling("tokens.txt"), "the phoneme ids, tokens.txt"))));
+            }
+            if (type.isPresent()) {
+                // Another family's model in a shared voices directory (Kokoro, Matcha, a vocoder): not Piper's.
+                return Optional.empty();
+            }
+        }
         return Optional.of(new VoiceFiles(name, file, List.of(new VoiceFiles.Companion(json, "the voice's config"))));
     }
 
@@ -67,7 +82,17 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         Path json = files.companions().getFirst().file();
         VoiceConfig config;
         try {
-            config = VoiceConfig.parse(contents.get(1));
+            if (json.getFileName().toString().equals("tokens.txt")) {
+                Map<String, String> metadata;
+                try {
+                    metadata = OnnxMetadata.read(onnx);
+                } catch (java.io.IOException e) {
+                    throw new ModelLoadException(onnx, e.getMessage());
+                }
+                config = VoiceConfig.parse(SherpaVits.config(metadata, contents.get(1)));
+            } else {
+                config = VoiceConfig.parse(contents.get(1));
+            }
         } catch (VoiceConfig.Invalid e) {
             throw new ModelLoadException(json, e.getMessage());
         }

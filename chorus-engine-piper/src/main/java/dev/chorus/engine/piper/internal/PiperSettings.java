@@ -1,9 +1,9 @@
 package dev.chorus.engine.piper.internal;
 
 import dev.chorus.engine.piper.PiperEngineProvider;
+import dev.chorus.onnx.reload.VoiceDirs;
 import dev.chorus.tts.spi.EngineContext;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The engine's settings, read from the engine context and, for keys it lacks, from system properties.
  *
- * @param voiceDirectories  directories scanned for voices, in priority order
+ * @param voiceDirectories  directories scanned for voices, in priority order: piper.voices, then the shared
+ *                          voices.dirs (CHORUS_VOICES), else the defaults
  * @param scanInterval      time between scans, and how long a changed file must stay unchanged; zero: no scanning
  * @param intraOpThreads    ONNX Runtime threads inside one run
  * @param interOpThreads    ONNX Runtime threads across independent nodes
@@ -50,7 +51,7 @@ public record PiperSettings(List<Path> voiceDirectories, Duration scanInterval, 
         int runs = positive(context, PiperEngineProvider.MAX_CONCURRENT_RUNS, context.workers());
         int cores = Runtime.getRuntime().availableProcessors();
         return new PiperSettings(
-                directories(setting(context, PiperEngineProvider.VOICES)),
+                VoiceDirs.of(context, PiperEngineProvider.VOICES),
                 duration(context, PiperEngineProvider.SCAN_INTERVAL, Duration.ofSeconds(2)),
                 positive(context, PiperEngineProvider.INTRA_OP_THREADS, Math.max(1, cores / runs)),
                 positive(context, PiperEngineProvider.INTER_OP_THREADS, 1),
@@ -80,27 +81,6 @@ public record PiperSettings(List<Path> voiceDirectories, Duration scanInterval, 
             value = System.getProperty(key);
         }
         return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static List<Path> directories(String value) {
-        if (value == null) {
-            return defaultDirectories();
-        }
-        List<Path> dirs = new ArrayList<>();
-        for (String part : value.split(Pattern.quote(File.pathSeparator))) {
-            if (!part.isBlank()) {
-                String p = part.strip();
-                if (p.equals("~") || p.startsWith("~/")) {
-                    p = System.getProperty("user.home") + p.substring(1);
-                }
-                dirs.add(Path.of(p).toAbsolutePath().normalize());
-            }
-        }
-        if (dirs.isEmpty()) {
-            throw new IllegalArgumentException(PiperEngineProvider.VOICES + ": '" + value
-                    + "' (expected: one or more directories separated by '" + File.pathSeparator + "')");
-        }
-        return dirs;
     }
 
     private static int positive(EngineContext context, String key, int fallback) {

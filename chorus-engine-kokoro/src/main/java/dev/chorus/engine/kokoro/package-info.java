@@ -1,0 +1,2 @@
+/** The {@code kokoro} engine's provider and the names of its settings. */
+package dev.chorus.engine.kokoro;
