@@ -12,6 +12,8 @@ final class Admission {
     final String engineId;
     final int priority;
     final AtomicLong remainingChars;
+    /** Whether this request holds one of its engine's slots (it gives it back while it waits for its client). */
+    volatile boolean holdsSlot = true;
 
     Admission(String engineId, int priority, long chars) {
         this.engineId = engineId;

@@ -204,6 +204,7 @@ final class SynthesisRun implements SynthesisHandle {
             return true;
         }
         paused = true;
+        scheduler.park(admission);
         listener.whenReady(() -> RESUME.execute(this::resume));
         return false;
     }
@@ -212,6 +213,7 @@ final class SynthesisRun implements SynthesisHandle {
     private synchronized void resume() {
         paused = false;
         if (!ended) {
+            scheduler.unpark(admission);
             advance();
         }
     }

@@ -163,9 +163,29 @@ public final class SynthesisScheduler implements AutoCloseable {
     /** Releases an admission taken with {@link #admit}. */
     void release(Admission admission) {
         EnginePool p = pool(admission.engineId);
-        if (p.admitted.remove(admission)) {
+        if (p.admitted.remove(admission) && admission.holdsSlot) {
+            admission.holdsSlot = false;
             p.slots.release();
         }
+    }
+
+    /**
+     * A request paused for its client (backpressure) gives its slot back and its characters stop counting as
+     * work ahead of others, so clients that do not read cannot fill an engine; see {@link #unpark}.
+     */
+    void park(Admission admission) {
+        release(admission);
+    }
+
+    /**
+     * A paused request continues: it counts again, and takes a slot back if one is free. It never waits or is
+     * refused (its client is already being answered), so while slots are taken it runs beyond the engine's limit;
+     * the sentences it can start meanwhile are bounded by the lookahead.
+     */
+    void unpark(Admission admission) {
+        EnginePool p = pool(admission.engineId);
+        admission.holdsSlot = p.slots.tryAcquire();
+        p.admitted.add(admission);
     }
 
     /**

@@ -44,7 +44,8 @@ class BackpressureTest {
     @RegisterExtension
     static final ChorusServerExtension SERVER = ChorusServerExtension.of(List.of(new LoudEngineProvider()),
             r -> r.workers("loud", 2).defaultVoice("loud:tone"),
-            s -> s.sentenceCache(SentenceCache.ofMaxBytes(64L << 20)),
+            s -> s.sentenceCache(SentenceCache.ofMaxBytes(64L << 20)).maxPendingPerWorker(1)
+                    .admissionWait(Duration.ZERO),
             c -> c.cache(false).stallTimeout(Duration.ofSeconds(2)).warmUp(false));
 
     private static SynthesisScheduler scheduler() {
@@ -75,42 +76,61 @@ class BackpressureTest {
     }
 
     @Test
-    void aClientThatStopsReadingPausesTheEnginesAndIsCutAsStalled() throws Exception {
-        StringBuilder text = new StringBuilder();
+    void clientsThatStopReadingPauseTheEnginesHoldNoSlotAndAreCutAsStalled() throws Exception {
         int sentences = 60;
-        for (int i = 0; i < sentences; i++) {
-            text.append("Part ").append(i).append(" one two three four five six. ");
-        }
-        int before = STARTED.get();
-        try (Socket socket = new Socket()) {
-            socket.setReceiveBufferSize(8 * 1024);
-            socket.connect(new InetSocketAddress("127.0.0.1", SERVER.server().port()), 5000);
-            byte[] body = ("{\"input\":" + Http.quote(text.toString().trim()) + ",\"response_format\":\"pcm\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/audio/speech HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            byte[] head = socket.getInputStream().readNBytes(1000);
-            assertThat(new String(head, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
-
-            // Unpaused, two workers would speak all 60 sentences (60 x 40 ms) in about 1.2 s. Paused, the engine
-            // stops after what the socket buffers and the stream's small buffer hold.
-            int settled = awaitSettled();
-            assertThat(settled - before).as("sentences spoken for a client that reads nothing")
-                    .isLessThan(sentences / 2);
-
-            // After the stall timeout (2 s) the server cuts the stream and frees its engine slot.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (scheduler().pendingRequests("loud") > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+        List<Socket> stalled = new java.util.ArrayList<>();
+        try {
+            // Three clients that stop reading, on an engine that admits two requests at once.
+            for (int c = 0; c < 3; c++) {
+                int before = STARTED.get();
+                stalled.add(stalledClient(c, sentences));
+                // Unpaused, two workers would speak all 60 sentences (60 x 40 ms) in about 1.2 s. Paused, the
+                // engine stops after what the socket buffers and the stream's small buffer hold.
+                assertThat(awaitSettled() - before).as("sentences spoken for client %d, which reads nothing", c)
+                        .isLessThan(sentences / 2);
+                assertThat(scheduler().pendingRequests("loud")).as("engine slots a paused stream holds").isZero();
             }
-            assertThat(scheduler().pendingRequests("loud")).isZero();
+            // So a client that reads is served beside them.
+            HttpResponse<byte[]> other = SERVER.http().send(speech("One two three.", "pcm"),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(other.statusCode()).isEqualTo(200);
+            assertThat(other.body()).hasSize(3 * 2 * RATE);
+
+            // After the stall timeout (2 s) the server cuts the stalled streams, recorded as such.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String metrics = "";
+            while (System.nanoTime() < deadline && !metrics.matches("(?s).*outcome=\"stalled\"[^}]*\\} 3\\.0.*")) {
+                Thread.sleep(200);
+                metrics = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(metrics).containsPattern("chorus_requests_total\\{[^}]*outcome=\"stalled\"[^}]*\\} 3\\.0");
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
         }
-        String metrics = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).containsPattern("chorus_requests_total\\{[^}]*outcome=\"stalled\"[^}]*\\} [1-9]");
+    }
+
+    /** Opens a connection, asks for a long text and reads only the response's head. */
+    private static Socket stalledClient(int n, int sentences) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < sentences; i++) {
+            text.append("Client ").append(n).append(" part ").append(i).append(" one two three four five. ");
+        }
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(8 * 1024);
+        socket.connect(new InetSocketAddress("127.0.0.1", SERVER.server().port()), 5000);
+        byte[] body = ("{\"input\":" + Http.quote(text.toString().trim()) + ",\"response_format\":\"pcm\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/audio/speech HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        byte[] head = socket.getInputStream().readNBytes(1000);
+        assertThat(new String(head, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+        return socket;
     }
 
     /** Waits until the engine has started no sentence for half a second; returns how many it started in all. */

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Overload and stalled readers, measured from outside against a real `chorus serve` (eSpeak NG, uncached):
+#  1. unloaded latency (open loop at a low rate) and capacity (closed loop, enough clients to fill the engine);
+#  2. an open loop at THREE times that capacity: how fast the excess is refused (503 + Retry-After), whether any
+#     client times out, the admitted requests' P99 against the unloaded P99, and the server's memory;
+#  3. 200 clients that request a long text and never read: the server's heap and direct memory per stalled
+#     stream, the P99 of other clients meanwhile, and memory once they have gone.
+# Usage: scripts/perf/overload.sh [SECONDS]   (default 20 s per measured run)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+secs=${1:-20}
+port=${CHORUS_PERF_PORT:-18133}
+work=$(mktemp -d)
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+command -v python3 >/dev/null || { echo "python3 is missing" >&2; exit 1; }
+
+# The admission settings docs/configuration.md recommends for refusing rather than queueing under overload.
+CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$port CHORUS_ADMISSION_WAIT=0s \
+  CHORUS_MAX_QUEUE_WAIT=300ms CHORUS_ACCESS_LOG=false CHORUS_STALL_TIMEOUT=60s "$root/chorus" serve \
+  > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+java_pid=$(pgrep -P "$server_pid" java || echo "$server_pid")
+url="http://127.0.0.1:$port"
+bench() { "$root/chorus" bench --url "$url" --unique --format pcm --no-progress --warmup 3 "$@"; }
+field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$java_pid/status"; }
+heap_mb() {
+  curl -sf "$url/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {h += $2}
+    /^jvm_buffer_memory_used_bytes\{.*id="direct"/ {d += $2} END {printf "%.1f %.1f", h / 1048576, d / 1048576}'
+}
+
+bench --rate 2 --concurrency 8 --duration "$secs" --json "$work/unloaded.json" > /dev/null
+bench --concurrency 8 --duration "$secs" --json "$work/capacity.json" > /dev/null
+cap=$(field "$work/capacity.json" "d['requests_per_second']")
+p99_unloaded=$(field "$work/unloaded.json" "d['latency']['p99_ms']")
+echo "unloaded p99 ${p99_unloaded} ms; capacity ${cap} requests/s (8 clients, closed loop)"
+
+rate=$(awk -v c="$cap" 'BEGIN {printf "%.1f", 3 * c}')
+rss_before=$(rss_mb)
+bench --rate "$rate" --concurrency 400 --duration "$secs" --json "$work/overload.json" > /dev/null
+rss_after=$(rss_mb)
+field "$work/overload.json" "'3x overload (%s requests/s offered): %d admitted (%.1f/s), refused %d: p50 %.1f p95 %.1f p99 %.1f ms, %d with Retry-After; admitted p99 %.1f ms = %.2fx unloaded; other errors: %s' % (d['rate'], d['requests_ok'], d['requests_per_second'], d['refused']['count'], d['refused']['p50_ms'], d['refused']['p95_ms'], d['refused']['p99_ms'], d['refused_with_retry_after'], d['latency']['p99_ms'], d['latency']['p99_ms'] / $p99_unloaded, {k: v for k, v in d['errors'].items() if k not in ('503', '429')})"
+echo "server RSS ${rss_before} MB before the overload run, ${rss_after} MB after"
+
+# 3. Stalled readers: 200 connections ask for a long text and never read.
+long=$(python3 -c "print(' '.join('Sentence %d of a long text that nobody reads, said slowly and clearly.' % i for i in range(40)))")
+read -r heap0 direct0 <<< "$(heap_mb)"
+python3 - "$port" "$long" 200 > "$work/stalled.pid" <<'PY' &
+import json, socket, sys, time, os
+port, text, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+socks = []
+for i in range(n):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", port))
+    body = json.dumps({"input": "%d. %s" % (i, text), "response_format": "pcm"}).encode()
+    s.sendall(b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+              + str(len(body)).encode() + b"\r\n\r\n" + body)
+    socks.append(s)
+print(os.getpid(), flush=True)
+time.sleep(3600)
+PY
+stalled_pid=$!
+sleep 15
+read -r heap1 direct1 <<< "$(heap_mb)"
+bench --rate 2 --concurrency 8 --duration "$secs" --json "$work/beside.json" > /dev/null
+kill "$stalled_pid" 2>/dev/null || true
+sleep 5
+jcmd "$java_pid" GC.run > /dev/null 2>&1 || true
+sleep 2
+read -r heap2 direct2 <<< "$(heap_mb)"
+p99_beside=$(field "$work/beside.json" "d['latency']['p99_ms']")
+awk -v h0="$heap0" -v h1="$heap1" -v h2="$heap2" -v d0="$direct0" -v d1="$direct1" -v d2="$direct2" \
+  -v p0="$p99_unloaded" -v p1="$p99_beside" 'BEGIN {
+  printf "200 stalled readers: heap %.1f -> %.1f MB, direct %.1f -> %.1f MB: %.0f KB per stalled stream; ", h0, h1, d0, d1, ((h1 + d1) - (h0 + d0)) * 1024 / 200
+  printf "other clients p99 %.1f ms beside them (unloaded %.1f ms); after they left: heap %.1f MB, direct %.1f MB\n", p1, p0, h2, d2 }'
