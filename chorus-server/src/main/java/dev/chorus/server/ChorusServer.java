@@ -104,6 +104,8 @@ public final class ChorusServer implements AutoCloseable {
     private final ReloadingTls tls;
     private final TenantGate tenants;
     private final AudioCache cache;
+    /** The speech back-check, or null when it is off. */
+    private final dev.chorus.service.backcheck.Backcheck backcheck;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
@@ -121,17 +123,24 @@ public final class ChorusServer implements AutoCloseable {
         if (tenants != null) {
             telemetry.bindTenants(tenants);
         }
-        this.speech = SpeechService.builder(Synthesis.local(synthesizer), catalog)
+        this.backcheck = Backchecks.open(config.backcheck(), safety, telemetry.registry());
+        SpeechService.Builder speechBuilder = SpeechService.builder(Synthesis.local(synthesizer), catalog)
                 .parser(synthesizer.parser().withMaxInputChars(config.maxInputChars()))
                 .encoderOptions(config.encoderOptions())
                 .defaultTimeout(config.requestTimeout())
                 .contentSafety(safety)
                 .admission(tenants != null ? tenants : Admission.OPEN)
-                .cache(cache)
-                .build();
+                .cache(cache);
+        if (backcheck != null) {
+            speechBuilder.backcheck(backcheck);
+        }
+        this.speech = speechBuilder.build();
         try {
             this.server = build();
         } catch (RuntimeException e) {
+            if (backcheck != null) {
+                backcheck.close();
+            }
             if (tls != null) {
                 tls.close();
             }
@@ -346,6 +355,9 @@ public final class ChorusServer implements AutoCloseable {
         server.stop().join();
         cache.close();
         telemetry.close();
+        if (backcheck != null) {
+            backcheck.close();
+        }
         safety.close();
         if (tls != null) {
             tls.close();

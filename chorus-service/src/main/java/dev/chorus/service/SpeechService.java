@@ -135,6 +135,7 @@ public final class SpeechService {
         private Admission admission = Admission.OPEN;
         private AudioCache cache;
         private List<SpeechStage> stages;
+        private dev.chorus.service.backcheck.Backcheck backcheck;
 
         private Builder(Synthesis synthesis, VoiceRouter router) {
             this.synthesis = Objects.requireNonNull(synthesis, "synthesis");
@@ -180,6 +181,12 @@ public final class SpeechService {
             return this;
         }
 
+        /** Sets the speech back-check, the last stage before the synthesis (default: none). */
+        public Builder backcheck(dev.chorus.service.backcheck.Backcheck b) {
+            this.backcheck = Objects.requireNonNull(b, "backcheck");
+            return this;
+        }
+
         /**
          * Replaces the stages before the synthesis (default: screen, route, admit, cache, from the settings
          * above); the last stage's next is the synthesis itself.
@@ -201,6 +208,9 @@ public final class SpeechService {
             s.add(new AdmitStage(admission, router));
             if (cache != null) {
                 s.add(new CacheStage(cache));
+            }
+            if (backcheck != null) {
+                s.add(backcheck.stage());
             }
             return s;
         }

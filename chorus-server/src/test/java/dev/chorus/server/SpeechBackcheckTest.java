@@ -1,0 +1,145 @@
+package dev.chorus.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chorus.engine.hmm.HmmEngineProvider;
+import dev.chorus.safety.ContentPolicy;
+import dev.chorus.safety.SafetyConfig;
+import dev.chorus.service.backcheck.BackcheckMode;
+import dev.chorus.service.backcheck.BackcheckSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The speech back-check on real servers with the default voice and PocketSphinx: a request lexicon that makes an
+ * allowed word ("bottle") say a blocked one ("bomb") passes the text rules, and the back-check hears it. Strict
+ * mode refuses the request with 422 {@code speech_mismatch} before any audio; sampled mode (every request here)
+ * serves it and writes a {@code speech_mismatch} line to the audit log. Word error rates reach {@code /metrics}.
+ */
+@Timeout(180)
+class SpeechBackcheckTest {
+
+    private static final Path DIR = tempDir();
+    private static final Path STRICT_AUDIT = DIR.resolve("strict-audit.jsonl");
+    private static final Path SAMPLED_AUDIT = DIR.resolve("sampled-audit.jsonl");
+    private static final String RULES = """
+            rules:
+              - id: violence-en
+                category: violence
+                terms: [bomb]
+            """;
+    private static final String SWAPPED = "{\"input\":\"Please put the bottle under the table.\","
+            + "\"lexicon\":[{\"grapheme\":\"bottle\",\"alias\":\"bomb\"}],\"response_format\":\"wav\"}";
+
+    @RegisterExtension
+    static final ChorusServerExtension STRICT = server(BackcheckMode.STRICT, STRICT_AUDIT);
+
+    @RegisterExtension
+    static final ChorusServerExtension SAMPLED = server(BackcheckMode.SAMPLED, SAMPLED_AUDIT);
+
+    private static ChorusServerExtension server(BackcheckMode mode, Path audit) {
+        return ChorusServerExtension.of(List.of(new HmmEngineProvider()), r -> r.workers("hmm", 1), s -> s,
+                c -> c.warmUp(false).cache(true)
+                        .safety(SafetyConfig.builder().rules(write(DIR.resolve(mode.id() + "-rules.yaml"), RULES))
+                                .policy(ContentPolicy.parse(Map.of("violence", "block"))).auditLog(audit)
+                                .reloadInterval(Duration.ZERO).build())
+                        .backcheck(BackcheckSettings.OFF.withMode(mode).withSampleFraction(1.0)));
+    }
+
+    @Test
+    void theWordItselfIsRefusedByTheTextRules() throws Exception {
+        HttpResponse<byte[]> r = Http.post(STRICT, "/v1/audio/speech",
+                "{\"input\":\"Please put the bomb under the table.\"}");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(Http.json(r).get("error").get("code").asText()).isEqualTo("content_blocked");
+    }
+
+    @Test
+    void strictModeRefusesAudioThatSaysABlockedWord() throws Exception {
+        HttpResponse<byte[]> r = Http.post(STRICT, "/v1/audio/speech", SWAPPED);
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(422);
+        JsonNode e = Http.json(r).get("error");
+        assertThat(e.get("code").asText()).isEqualTo("speech_mismatch");
+        assertThat(e.get("category").asText()).isEqualTo("violence");
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain("bomb");
+        String audit = awaitAudit(STRICT_AUDIT, "speech_mismatch");
+        assertThat(audit).contains("\"category\":\"violence\"").contains("\"voice\":\"hmm:cmu-slt-hsmm");
+
+        // The same words without the lexicon pass, are served whole, and their word error rate is recorded.
+        HttpResponse<byte[]> ok = Http.post(STRICT, "/v1/audio/speech",
+                "{\"input\":\"Please put the bottle under the table.\",\"response_format\":\"wav\"}");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body().length).isGreaterThan(48_000);
+        String metrics = awaitMetrics(STRICT, "chorus_backcheck_wer_count{");
+        assertThat(metrics).contains("chorus_backcheck_wer_bucket{").contains("voice=\"hmm:cmu-slt-hsmm\"")
+                .contains("chorus_backcheck_checks_total{").contains("outcome=\"refused\"")
+                .contains("outcome=\"passed\"");
+    }
+
+    @Test
+    void sampledModeServesTheAudioAndLogsTheMismatch() throws Exception {
+        HttpResponse<byte[]> r = Http.post(SAMPLED, "/v1/audio/speech", SWAPPED);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body().length).isGreaterThan(48_000);
+        String audit = awaitAudit(SAMPLED_AUDIT, "speech_mismatch");
+        assertThat(audit).contains("\"event\":\"speech_mismatch\"").contains("\"category\":\"violence\"")
+                .contains("\"action\":\"block\"");
+        assertThat(awaitMetrics(SAMPLED, "outcome=\"mismatch\"")).contains("chorus_safety_speech_mismatches_total{");
+    }
+
+    private static String awaitAudit(Path file, String needle) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = Files.exists(file) ? Files.readString(file) : "";
+            if (text.contains(needle)) {
+                return text;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + needle + " in " + file + " within 60 s: " + text);
+    }
+
+    private static String awaitMetrics(ChorusServerExtension server, String needle) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = new String(Http.get(server, "/metrics").body(), StandardCharsets.UTF_8);
+            if (text.contains(needle)) {
+                return text;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + needle + " in /metrics within 60 s");
+    }
+
+    private static Path write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("chorus-backcheck-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
