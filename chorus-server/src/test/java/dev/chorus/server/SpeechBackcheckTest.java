@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,7 +99,17 @@ class SpeechBackcheckTest {
         String audit = awaitAudit(SAMPLED_AUDIT, "speech_mismatch");
         assertThat(audit).contains("\"event\":\"speech_mismatch\"").contains("\"category\":\"violence\"")
                 .contains("\"action\":\"block\"");
-        assertThat(awaitMetrics(SAMPLED, "outcome=\"mismatch\"")).contains("chorus_safety_speech_mismatches_total{");
+        String metrics = awaitMetrics(SAMPLED, "outcome=\"mismatch\"");
+        assertThat(metrics).contains("chorus_safety_speech_mismatches_total{");
+        // Every back-check metric the alert rules use is one this server exposes.
+        String alerts = Files.readString(Path.of("..").toAbsolutePath().normalize()
+                .resolve("deploy/prometheus/alerts.yml"));
+        Matcher m = Pattern.compile("\\b(chorus_(?:backcheck|safety_speech)_[a-z0-9_]+)").matcher(alerts);
+        int used = 0;
+        for (; m.find(); used++) {
+            assertThat(metrics).as("alerts.yml uses %s", m.group(1)).contains(m.group(1));
+        }
+        assertThat(used).isGreaterThanOrEqualTo(3);
     }
 
     private static String awaitAudit(Path file, String needle) throws Exception {
