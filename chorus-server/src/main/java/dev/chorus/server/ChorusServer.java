@@ -130,7 +130,8 @@ public final class ChorusServer implements AutoCloseable {
                 .defaultTimeout(config.requestTimeout())
                 .contentSafety(safety)
                 .admission(tenants != null ? tenants : Admission.OPEN)
-                .cache(cache);
+                .cache(cache)
+                .signalChecks(telemetry.registry());
         if (backcheck != null) {
             speechBuilder.backcheck(backcheck);
         }

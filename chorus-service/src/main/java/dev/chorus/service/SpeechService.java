@@ -136,6 +136,7 @@ public final class SpeechService {
         private AudioCache cache;
         private List<SpeechStage> stages;
         private dev.chorus.service.backcheck.Backcheck backcheck;
+        private io.micrometer.core.instrument.MeterRegistry signalMeters;
 
         private Builder(Synthesis synthesis, VoiceRouter router) {
             this.synthesis = Objects.requireNonNull(synthesis, "synthesis");
@@ -181,6 +182,15 @@ public final class SpeechService {
             return this;
         }
 
+        /**
+         * Records the signal checks of every synthesized response (clipping, silence, loudness, DC offset, SNR)
+         * into {@code meters} (default: none); see {@link dev.chorus.service.quality.SignalChecks}.
+         */
+        public Builder signalChecks(io.micrometer.core.instrument.MeterRegistry meters) {
+            this.signalMeters = Objects.requireNonNull(meters, "meters");
+            return this;
+        }
+
         /** Sets the speech back-check, the last stage before the synthesis (default: none). */
         public Builder backcheck(dev.chorus.service.backcheck.Backcheck b) {
             this.backcheck = Objects.requireNonNull(b, "backcheck");
@@ -208,6 +218,9 @@ public final class SpeechService {
             s.add(new AdmitStage(admission, router));
             if (cache != null) {
                 s.add(new CacheStage(cache));
+            }
+            if (signalMeters != null) {
+                s.add(new dev.chorus.service.quality.SignalChecks(signalMeters));
             }
             if (backcheck != null) {
                 s.add(backcheck.stage());
