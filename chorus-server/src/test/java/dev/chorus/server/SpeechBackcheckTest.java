@@ -89,6 +89,9 @@ class SpeechBackcheckTest {
         assertThat(metrics).contains("chorus_backcheck_wer_bucket{").contains("voice=\"hmm:cmu-slt-hsmm\"")
                 .contains("chorus_backcheck_checks_total{").contains("outcome=\"refused\"")
                 .contains("outcome=\"passed\"");
+        // The always-on signal checks measured the served response.
+        assertThat(metrics).contains("chorus_audio_loudness_lufs{").contains("chorus_audio_clipping_ratio_bucket{")
+                .contains("chorus_audio_snr_db_count{");
     }
 
     @Test
