@@ -42,15 +42,26 @@ final class Decoder implements AutoCloseable {
      * @throws EngineUnavailableException if PocketSphinx refuses the configuration or the model
      */
     static Decoder open(NativeApi.Functions fn, String hmm, String lm, String dict) {
+        // SphinxBase keeps a few process-wide globals (the log stream above all) that initialization touches:
+        // decoders are made one at a time, and logging is off for good, so no decoder writes to a closed stream.
+        synchronized (Decoder.class) {
+            call(() -> {
+                NativeApi.ERR_SET_LOGFP.invokeExact(fn.errSetLogfp(), MemorySegment.NULL);
+                return null;
+            });
+            return openLocked(fn, hmm, lm, dict);
+        }
+    }
+
+    private static Decoder openLocked(NativeApi.Functions fn, String hmm, String lm, String dict) {
         MemorySegment config;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment args = call(() -> (MemorySegment) NativeApi.PS_ARGS.invokeExact(fn.psArgs()));
             MemorySegment[] s = {arena.allocateFrom("-hmm"), arena.allocateFrom(hmm), arena.allocateFrom("-lm"),
                 arena.allocateFrom(lm), arena.allocateFrom("-dict"), arena.allocateFrom(dict),
-                arena.allocateFrom("-samprate"), arena.allocateFrom("16000"), arena.allocateFrom("-logfn"),
-                arena.allocateFrom("/dev/null"), MemorySegment.NULL};
+                arena.allocateFrom("-samprate"), arena.allocateFrom("16000"), MemorySegment.NULL};
             config = call(() -> (MemorySegment) NativeApi.CMD_LN_INIT.invokeExact(fn.cmdLnInit(),
-                    MemorySegment.NULL, args, 1, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10]));
+                    MemorySegment.NULL, args, 1, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]));
         }
         if (config.address() == 0) {
             throw new EngineUnavailableException("PocketSphinx refused its configuration (hmm " + hmm + ", lm " + lm

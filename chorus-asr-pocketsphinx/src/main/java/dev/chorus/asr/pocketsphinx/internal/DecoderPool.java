@@ -29,6 +29,7 @@ final class DecoderPool implements AutoCloseable {
     private int created;
     private boolean closed;
     private boolean drained;
+    private int idleClosed;
 
     DecoderPool(Supplier<Decoder> factory, int size, Duration closeTimeout) {
         if (size < 1) {
@@ -103,6 +104,21 @@ final class DecoderPool implements AutoCloseable {
         decoder.close();
     }
 
+    /**
+     * Refuses new borrowers and frees every decoder, waiting up to the close timeout for lent ones.
+     *
+     * @return whether every decoder came back (else the library must stay loaded for the ones still decoding)
+     */
+    boolean drain() {
+        close();
+        lock.lock();
+        try {
+            return idleClosed == created;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Refuses new borrowers and frees every decoder, waiting up to the close timeout for lent ones. */
     @Override
     public void close() {
@@ -123,6 +139,7 @@ final class DecoderPool implements AutoCloseable {
         } finally {
             drained = true;
             toClose = new ArrayList<>(idle);
+            idleClosed = toClose.size();
             idle.clear();
             lock.unlock();
         }

@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class NativeApi {
 
     /** The name/value pairs {@link #CMD_LN_INIT} takes after its fixed arguments, and the terminating NULL. */
-    static final int CONFIG_STRINGS = 11;
+    static final int CONFIG_STRINGS = 9;
 
     /** {@code cmd_ln_t *cmd_ln_init(cmd_ln_t *inout, arg_t const *defn, int32 strict, ...)}, NULL-terminated. */
     static final MethodHandle CMD_LN_INIT = Linker.nativeLinker().downcallHandle(
@@ -44,6 +44,8 @@ final class NativeApi {
     static final MethodHandle PS_SEG_FREE = downcall(FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle PS_GET_LOGMATH = downcall(FunctionDescriptor.of(ADDRESS, ADDRESS));
     static final MethodHandle LOGMATH_EXP = downcall(FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_INT));
+    /** {@code void err_set_logfp(FILE *stream)}: NULL turns SphinxBase's process-wide log off. */
+    static final MethodHandle ERR_SET_LOGFP = downcall(FunctionDescriptor.ofVoid(ADDRESS));
 
     private NativeApi() {
     }
@@ -53,7 +55,7 @@ final class NativeApi {
                      MemorySegment free, MemorySegment startUtt, MemorySegment processRaw, MemorySegment endUtt,
                      MemorySegment getHyp, MemorySegment segIter, MemorySegment segNext, MemorySegment segWord,
                      MemorySegment segFrames, MemorySegment segProb, MemorySegment segFree,
-                     MemorySegment getLogmath, MemorySegment logmathExp) {
+                     MemorySegment getLogmath, MemorySegment logmathExp, MemorySegment errSetLogfp) {
 
         /** Finds every function in {@code lookup}, failing with the first missing name. */
         static Functions find(SymbolLookup lookup) {
@@ -64,7 +66,7 @@ final class NativeApi {
                     require(lookup, "ps_seg_next"), require(lookup, "ps_seg_word"),
                     require(lookup, "ps_seg_frames"), require(lookup, "ps_seg_prob"),
                     require(lookup, "ps_seg_free"), require(lookup, "ps_get_logmath"),
-                    require(lookup, "logmath_exp"));
+                    require(lookup, "logmath_exp"), require(lookup, "err_set_logfp"));
         }
 
         private static MemorySegment require(SymbolLookup lookup, String name) {

@@ -114,7 +114,13 @@ public final class PocketSphinxRecognizer implements Recognizer {
 
     @Override
     public void close() {
-        pool.close();
-        arena.close();
+        if (pool.drain()) {
+            arena.close();
+        } else {
+            // A decode outlived the close timeout: unloading the library under it would crash the process.
+            System.getLogger(PocketSphinxRecognizer.class.getName()).log(System.Logger.Level.WARNING,
+                    "PocketSphinx: a recognition still runs after " + CLOSE_TIMEOUT.toSeconds() + " s; the library "
+                            + "stays loaded");
+        }
     }
 }
