@@ -1,6 +1,12 @@
 package dev.chorus.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chorus.proto.tts.v1.Pronunciation;
+import dev.chorus.proto.tts.v1.SynthesizeRequest;
+import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
+import dev.chorus.server.internal.GrpcErrors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import dev.chorus.engine.hmm.HmmEngineProvider;
 import dev.chorus.safety.ContentPolicy;
 import dev.chorus.safety.SafetyConfig;
@@ -24,12 +30,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The speech back-check on real servers with the default voice and PocketSphinx: a request lexicon that makes an
  * allowed word ("bottle") say a blocked one ("bomb") passes the text rules, and the back-check hears it. Strict
  * mode refuses the request with 422 {@code speech_mismatch} before any audio; sampled mode (every request here)
  * serves it and writes a {@code speech_mismatch} line to the audit log. Word error rates reach {@code /metrics}.
+ * gRPC gets the strict refusal as FAILED_PRECONDITION, as it gets the text rules' refusals.
  */
 @Timeout(180)
 class SpeechBackcheckTest {
@@ -92,6 +100,20 @@ class SpeechBackcheckTest {
         // The always-on signal checks measured the served response.
         assertThat(metrics).contains("chorus_audio_loudness_lufs{").contains("chorus_audio_clipping_ratio_bucket{")
                 .contains("chorus_audio_snr_db_count{");
+    }
+
+    @Test
+    void strictModeRefusesOverGrpcWithFailedPrecondition() {
+        var stub = TextToSpeechGrpc.newBlockingStub(STRICT.channel()).withDeadlineAfter(90, TimeUnit.SECONDS);
+        SynthesizeRequest request = SynthesizeRequest.newBuilder().setText("Please put the bottle under the table.")
+                .addLexicon(Pronunciation.newBuilder().setGrapheme("bottle").setAlias("bomb")).setNoCache(true)
+                .build();
+        assertThatThrownBy(() -> stub.synthesize(request)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getDescription()).contains("violence").contains("back-check")
+                    .doesNotContain("bomb");
+            assertThat(e.getTrailers().get(GrpcErrors.SAFETY_CATEGORIES)).isEqualTo("violence");
+        });
     }
 
     @Test
