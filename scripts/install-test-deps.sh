@@ -8,10 +8,11 @@
 #   redis-server: a real Redis for the shared tenant rate limits and quotas (chorus-server TenantsRedisTest)
 #   prometheus: for promtool, which checks deploy/prometheus/alerts.yml (19 MB download, ~40 s to install)
 #   nginx: the static file server `chorus bench --compare nginx` measures the server against
+#   libpocketsphinx3, pocketsphinx-en-us: the PocketSphinx recognizer and its US English model (the back-check)
 set -euo pipefail
 
 packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac chromium prometheus redis-server
-          nginx)
+          nginx libpocketsphinx3 pocketsphinx-en-us)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()

@@ -5,6 +5,8 @@ module dev.chorus.app {
     requires dev.chorus.server;
     requires dev.chorus.safety;
     requires dev.chorus.loadgen;
+    requires dev.chorus.asr;
+    requires dev.chorus.audio;
     requires java.net.http;
     requires org.snakeyaml.engine;
     requires info.picocli;
@@ -12,6 +14,7 @@ module dev.chorus.app {
     requires java.logging;
 
     uses dev.chorus.tts.spi.TtsEngineProvider;
+    uses dev.chorus.asr.RecognizerProvider;
 
     opens dev.chorus.app to info.picocli;
 }

@@ -157,6 +157,7 @@ final class ServeSettings {
             }
         }
         b.safety(safety());
+        b.backcheck(BackcheckSettingsReader.read(s));
         extra.apply(b);
         return s.guard("server", b::build);
     }

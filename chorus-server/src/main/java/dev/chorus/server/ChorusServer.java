@@ -108,6 +108,8 @@ public final class ChorusServer implements AutoCloseable {
     private final AudioCache cache;
     /** The Wyoming listener, or null without a wyoming.port. */
     private final dev.chorus.server.wyoming.WyomingServer wyoming;
+    /** The speech back-check, or null when it is off. */
+    private final dev.chorus.service.backcheck.Backcheck backcheck;
 
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
@@ -126,19 +128,27 @@ public final class ChorusServer implements AutoCloseable {
         if (tenants != null) {
             telemetry.bindTenants(tenants);
         }
-        this.speech = SpeechService.builder(Synthesis.local(synthesizer), catalog)
+        this.backcheck = Backchecks.open(config.backcheck(), safety, telemetry.registry());
+        SpeechService.Builder speechBuilder = SpeechService.builder(Synthesis.local(synthesizer), catalog)
                 .parser(synthesizer.parser().withMaxInputChars(config.maxInputChars()))
                 .encoderOptions(config.encoderOptions())
                 .defaultTimeout(config.requestTimeout())
                 .contentSafety(safety)
                 .admission(tenants != null ? tenants : Admission.OPEN)
                 .cache(cache)
-                .build();
+                .signalChecks(telemetry.registry());
+        if (backcheck != null) {
+            speechBuilder.backcheck(backcheck);
+        }
+        this.speech = speechBuilder.build();
         try {
             this.server = build();
             this.wyoming = config.wyoming() == null ? null : new dev.chorus.server.wyoming.WyomingServer(speech,
                     config, config.wyoming(), tenants, telemetry, version());
         } catch (RuntimeException e) {
+            if (backcheck != null) {
+                backcheck.close();
+            }
             if (tls != null) {
                 tls.close();
             }
@@ -371,6 +381,9 @@ public final class ChorusServer implements AutoCloseable {
         server.stop().join();
         cache.close();
         telemetry.close();
+        if (backcheck != null) {
+            backcheck.close();
+        }
         safety.close();
         if (tls != null) {
             tls.close();

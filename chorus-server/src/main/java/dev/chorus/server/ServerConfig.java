@@ -40,6 +40,7 @@ public final class ServerConfig {
     private final boolean logInput;
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
     private final dev.chorus.safety.SafetyConfig safety;
+    private final dev.chorus.service.backcheck.BackcheckSettings backcheck;
     private final boolean plaintext;
     private final TlsConfig tls;
     private final java.nio.file.Path tenantsFile;
@@ -80,6 +81,7 @@ public final class ServerConfig {
         this.logInput = b.logInput;
         this.openTelemetry = b.openTelemetry;
         this.safety = b.safety;
+        this.backcheck = b.backcheck;
         this.plaintext = b.plaintext;
         this.tls = b.tls;
         this.tenantsFile = b.tenantsFile;
@@ -104,6 +106,11 @@ public final class ServerConfig {
     /** Returns the content-safety settings (off unless a rules file is set). */
     public dev.chorus.safety.SafetyConfig safety() {
         return safety;
+    }
+
+    /** Returns the speech back-check's settings (off unless set). */
+    public dev.chorus.service.backcheck.BackcheckSettings backcheck() {
+        return backcheck;
     }
 
     /** Returns whether the plain port (HTTP/1.1, h2c, gRPC without TLS) is bound. */
@@ -338,6 +345,8 @@ public final class ServerConfig {
         private boolean logInput;
         private io.opentelemetry.api.OpenTelemetry openTelemetry;
         private dev.chorus.safety.SafetyConfig safety = dev.chorus.safety.SafetyConfig.off();
+        private dev.chorus.service.backcheck.BackcheckSettings backcheck =
+                dev.chorus.service.backcheck.BackcheckSettings.OFF;
         private boolean plaintext = true;
         private TlsConfig tls;
         private java.nio.file.Path tenantsFile;
@@ -362,6 +371,12 @@ public final class ServerConfig {
             return this;
         }
         private dev.chorus.server.tenant.OnOutage tenantsRedisOnOutage = dev.chorus.server.tenant.OnOutage.FAIL_CLOSED;
+
+        /** Sets the speech back-check's settings (mode, sample fraction, recognizer); off unless set. */
+        public Builder backcheck(dev.chorus.service.backcheck.BackcheckSettings b) {
+            this.backcheck = Objects.requireNonNull(b, "backcheck");
+            return this;
+        }
 
         /** Sets the content-safety settings (rules file, policy, masking, audit); off unless set. */
         public Builder safety(dev.chorus.safety.SafetyConfig s) {

@@ -50,6 +50,16 @@ public final class ApiException extends RuntimeException {
                 + String.join(", ", categories) + ")", 0, Map.of(), categories);
     }
 
+    /**
+     * Returns the 422 error for audio the speech back-check heard say what the content policy refuses, though
+     * its input text did not: names the categories, never the words.
+     */
+    public static ApiException speechMismatch(java.util.List<String> categories) {
+        return new ApiException(422, "speech_mismatch", "input", "input: the audio said words the content policy "
+                + "refuses though the text did not (category: " + String.join(", ", categories) + "); refused by "
+                + "the speech back-check", 0, Map.of(), categories);
+    }
+
     /** Returns a 400 error about {@code param}. */
     public static ApiException badRequest(String code, String param, String message) {
         return new ApiException(400, code, param, message);

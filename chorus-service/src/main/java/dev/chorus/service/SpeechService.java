@@ -135,6 +135,8 @@ public final class SpeechService {
         private Admission admission = Admission.OPEN;
         private AudioCache cache;
         private List<SpeechStage> stages;
+        private dev.chorus.service.backcheck.Backcheck backcheck;
+        private io.micrometer.core.instrument.MeterRegistry signalMeters;
 
         private Builder(Synthesis synthesis, VoiceRouter router) {
             this.synthesis = Objects.requireNonNull(synthesis, "synthesis");
@@ -181,6 +183,21 @@ public final class SpeechService {
         }
 
         /**
+         * Records the signal checks of every synthesized response (clipping, silence, loudness, DC offset, SNR)
+         * into {@code meters} (default: none); see {@link dev.chorus.service.quality.SignalChecks}.
+         */
+        public Builder signalChecks(io.micrometer.core.instrument.MeterRegistry meters) {
+            this.signalMeters = Objects.requireNonNull(meters, "meters");
+            return this;
+        }
+
+        /** Sets the speech back-check, the last stage before the synthesis (default: none). */
+        public Builder backcheck(dev.chorus.service.backcheck.Backcheck b) {
+            this.backcheck = Objects.requireNonNull(b, "backcheck");
+            return this;
+        }
+
+        /**
          * Replaces the stages before the synthesis (default: screen, route, admit, cache, from the settings
          * above); the last stage's next is the synthesis itself.
          */
@@ -201,6 +218,12 @@ public final class SpeechService {
             s.add(new AdmitStage(admission, router));
             if (cache != null) {
                 s.add(new CacheStage(cache));
+            }
+            if (signalMeters != null) {
+                s.add(new dev.chorus.service.quality.SignalChecks(signalMeters));
+            }
+            if (backcheck != null) {
+                s.add(backcheck.stage());
             }
             return s;
         }

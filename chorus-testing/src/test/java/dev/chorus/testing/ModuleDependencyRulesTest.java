@@ -36,8 +36,10 @@ class ModuleDependencyRulesTest {
             Map.entry("chorus-safety", API),
             Map.entry("chorus-onnx", API),
             Map.entry("chorus-runtime", Set.of("chorus-api", "chorus-text", "chorus-ssml", "chorus-audio")),
-            Map.entry("chorus-service", BELOW_SERVICE),
-            Map.entry("chorus-server", union(BELOW_SERVICE, Set.of("chorus-service"))),
+            // The back-check stage listens through the recognizer SPI; recognizers themselves stay out of it.
+            Map.entry("chorus-service", union(BELOW_SERVICE, Set.of("chorus-asr"))),
+            Map.entry("chorus-asr", API),
+            Map.entry("chorus-server", union(BELOW_SERVICE, Set.of("chorus-service", "chorus-asr"))),
             // --compare engine drives the runtime's Synthesizer in-process; text and ssml come with the runtime.
             Map.entry("chorus-loadgen", Set.of("chorus-api", "chorus-audio", "chorus-runtime", "chorus-text",
                     "chorus-ssml")),
@@ -45,6 +47,10 @@ class ModuleDependencyRulesTest {
 
     /** What engines (chorus-engine-*) may use besides their own support modules (chorus-engine-NAME-*). */
     private static final Set<String> ENGINE_ALLOWED = Set.of("chorus-api", "chorus-onnx", "chorus-audio");
+
+    /** What recognizers (chorus-asr-*) may use: the SPI and the same plumbing as engines. */
+    private static final Set<String> RECOGNIZER_ALLOWED = Set.of("chorus-asr", "chorus-api", "chorus-onnx",
+            "chorus-audio");
 
     /** Modules that may depend on any of ours except chorus-bench. */
     private static final Set<String> TOP = Set.of("chorus-app", "chorus-bench");
@@ -78,7 +84,8 @@ class ModuleDependencyRulesTest {
     void theRulesCoverEveryModule() throws Exception {
         Path root = reactorRoot();
         List<String> unknown = modules(root).stream()
-                .filter(m -> !TOP.contains(m) && !ALLOWED.containsKey(m) && !m.startsWith("chorus-engine-"))
+                .filter(m -> !TOP.contains(m) && !ALLOWED.containsKey(m) && !m.startsWith("chorus-engine-")
+                        && !m.startsWith("chorus-asr-"))
                 .toList();
         assertThat(unknown).as("modules with no rule: add each to ModuleDependencyRulesTest and"
                 + " docs/architecture.md").isEmpty();
@@ -96,6 +103,9 @@ class ModuleDependencyRulesTest {
         assertThat(allowed("chorus-app", "chorus-bench")).isFalse();
         assertThat(allowed("chorus-testing", "chorus-runtime")).isFalse();
         assertThat(allowed("chorus-api", "chorus-text")).isFalse();
+        assertThat(allowed("chorus-asr-pocketsphinx", "chorus-engine-hmm")).isFalse();
+        assertThat(allowed("chorus-service", "chorus-asr-pocketsphinx")).isFalse();
+        assertThat(allowed("chorus-service", "chorus-asr")).isTrue();
     }
 
     /** Returns whether {@code from} may depend on {@code to} outside test scope. */
@@ -109,12 +119,18 @@ class ModuleDependencyRulesTest {
         if (from.startsWith("chorus-engine-")) {
             return ENGINE_ALLOWED.contains(to) || to.startsWith(from + "-");
         }
+        if (from.startsWith("chorus-asr-")) {
+            return RECOGNIZER_ALLOWED.contains(to);
+        }
         return ALLOWED.getOrDefault(from, Set.of()).contains(to);
     }
 
     private static String describeAllowed(String module) {
         if (module.startsWith("chorus-engine-")) {
             return ENGINE_ALLOWED.stream().sorted().toList() + " and its own " + module + "-* modules";
+        }
+        if (module.startsWith("chorus-asr-")) {
+            return RECOGNIZER_ALLOWED.stream().sorted().toList().toString();
         }
         Set<String> allowed = ALLOWED.get(module);
         return allowed == null ? "nothing (it has no rule yet)" : allowed.isEmpty() ? "nothing of ours"

@@ -123,6 +123,10 @@ public final class ApiErrors {
                 || cur instanceof java.util.concurrent.ExecutionException) && cur.getCause() != null) {
             cur = cur.getCause();
         }
+        // A refusal that reaches the output mid-synthesis (the speech back-check) travels inside a ChorusException.
+        if (cur instanceof SynthesisException && cur.getCause() instanceof ApiException a) {
+            return a;
+        }
         return cur;
     }
 }

@@ -154,6 +154,92 @@ public final class ContentSafety implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * Returns the categories the content rules find in a request's input (its text, or its SSML document's text
+     * content), whatever the policy does with them; nothing is recorded. Empty when no rules are set.
+     */
+    public java.util.Set<String> inputCategories(PreparedSpeech speech) {
+        String input = speech.input().text();
+        if (rules == null || input.isEmpty()) {
+            return java.util.Set.of();
+        }
+        ScanResult scan = rules.current().scan(sourceText(input, speech.parsed().ssml()), config.patternTimeout());
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        scan.findings().forEach(f -> out.add(f.category()));
+        return java.util.Set.copyOf(out);
+    }
+
+    /** Tells whether content rules are set (without them, audio cannot contradict the input). */
+    public boolean enabled() {
+        return rules != null;
+    }
+
+    /**
+     * Screens what the audio was heard to say with the same rules and policy as the input. A finding in a
+     * category the input did not trigger is a speech mismatch: each is written to the audit log as an event
+     * {@code speech_mismatch} (with the voice; with the heard words when the audit includes text) and counted in
+     * {@code chorus_safety_speech_mismatches_total{category, action}}.
+     *
+     * @param caller          who asked (their tenant's policy applies)
+     * @param inputCategories the categories the input triggered ({@link #inputCategories})
+     * @param transcript      the words heard
+     * @param voice           the voice id and version that spoke, for the audit line
+     * @return the mismatch; {@link SpeechMismatch#NONE} when the audio said nothing the input did not
+     */
+    public SpeechMismatch screenTranscript(Caller caller, java.util.Set<String> inputCategories, String transcript,
+                                           String voice) {
+        if (rules == null || transcript.isBlank()) {
+            return SpeechMismatch.NONE;
+        }
+        ScanResult scan = rules.current().scan(SourceText.plain(transcript), config.patternTimeout());
+        Verdict verdict = Verdict.of(scan, policyFor(caller), config.failClosed());
+        java.util.Set<String> categories = new java.util.TreeSet<>();
+        boolean refuses = false;
+        String now = Instant.now().toString();
+        for (Verdict.Decision d : verdict.decisions()) {
+            if (inputCategories.contains(d.finding().category())) {
+                continue;
+            }
+            categories.add(d.finding().category());
+            refuses |= d.action() != dev.chorus.safety.Action.LOG;
+            Counter.builder("chorus.safety.speech.mismatches").tag("category", d.finding().category())
+                    .tag("action", d.action().id())
+                    .description("Content-rule matches in what the audio said that its input text did not have")
+                    .register(meters).increment();
+            ObjectNode line = SafetyAudit.line();
+            line.put("time", now);
+            line.put("event", "speech_mismatch");
+            line.put("request_id", caller.requestId());
+            line.put("tenant", caller.tenant() == null ? ANONYMOUS : caller.tenant());
+            line.put("voice", voice);
+            line.put("rule", d.finding().ruleId());
+            line.put("category", d.finding().category());
+            line.put("action", d.action().id());
+            if (config.auditIncludeText() && !d.finding().timedOut()) {
+                line.put("heard", transcript.substring(d.finding().sourceStart(), d.finding().sourceEnd()));
+            }
+            audit.write(line);
+        }
+        return categories.isEmpty() ? SpeechMismatch.NONE : new SpeechMismatch(List.copyOf(categories), refuses);
+    }
+
+    /**
+     * What the audio said that its input did not.
+     *
+     * @param categories the content categories found in the audio but not in the input, sorted
+     * @param refuses    whether the policy blocks or masks one of them (a strict back-check then refuses)
+     */
+    public record SpeechMismatch(List<String> categories, boolean refuses) {
+
+        /** No mismatch. */
+        public static final SpeechMismatch NONE = new SpeechMismatch(List.of(), false);
+
+        /** Tells whether anything was found. */
+        public boolean found() {
+            return !categories.isEmpty();
+        }
+    }
+
     @Override
     public void close() {
         if (audit != null) {

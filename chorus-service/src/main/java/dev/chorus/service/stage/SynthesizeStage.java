@@ -26,7 +26,8 @@ public final class SynthesizeStage implements SpeechStage.Next {
     public SynthesisHandle serve(SpeechCall call, AudioOutput output) {
         var request = call.speech().parsed().withPriority(call.caller().priority());
         var encoding = new EncodingListener(request.request().encoding(), encoderOptions, output, call.telemetry());
-        return synthesis.start(request, call.screening().wrap(encoding), call.telemetry().observer(synthesis::nanoTime),
+        return synthesis.start(request, call.screening().wrap(call.tap().apply(encoding)),
+                call.telemetry().observer(synthesis::nanoTime),
                 !call.bypass());
     }
 }
