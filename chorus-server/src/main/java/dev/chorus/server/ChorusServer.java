@@ -40,6 +40,7 @@ import dev.chorus.server.internal.GrpcErrors;
 import dev.chorus.server.internal.JsonErrorHandler;
 import dev.chorus.server.internal.JsonRequestGuard;
 import dev.chorus.server.internal.SecurityHeaders;
+import dev.chorus.server.marytts.MaryTtsService;
 import dev.chorus.server.openai.CatalogService;
 import dev.chorus.server.openai.OpenAiSpeechService;
 import dev.chorus.server.telemetry.Telemetry;
@@ -186,6 +187,9 @@ public final class ChorusServer implements AutoCloseable {
         }
         sb.annotatedService().decorators(jsonBody()).build(new OpenAiSpeechService(speech, config));
         sb.annotatedService().decorators(keyed()).build(new CatalogService(catalog, config));
+        if (config.maryTtsEnabled()) {
+            sb.annotatedService().decorators(keyed()).build(new MaryTtsService(speech, config, version()));
+        }
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         if (tenants != null) {

@@ -51,6 +51,7 @@ public final class ServerConfig {
     private final java.nio.file.Path cacheDiskPath;
     private final long cacheDiskMaxBytes;
     private final List<String> corsAllowedOrigins;
+    private final boolean maryTtsEnabled;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -68,6 +69,7 @@ public final class ServerConfig {
         this.encoderOptions = b.encoderOptions;
         this.adminKey = b.adminKey;
         this.corsAllowedOrigins = List.copyOf(b.corsAllowedOrigins);
+        this.maryTtsEnabled = b.maryTtsEnabled;
         this.metricsEnabled = b.metricsEnabled;
         this.tenantLabels = b.tenantLabels;
         this.logInput = b.logInput;
@@ -274,6 +276,11 @@ public final class ServerConfig {
         return corsAllowedOrigins;
     }
 
+    /** Tells whether the MaryTTS-compatible routes ({@code /process}, {@code /voices}, ...) are served; true by default. */
+    public boolean maryTtsEnabled() {
+        return maryTtsEnabled;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
@@ -314,6 +321,7 @@ public final class ServerConfig {
         private java.nio.file.Path cacheDiskPath;
         private long cacheDiskMaxBytes = 1L << 30;
         private List<String> corsAllowedOrigins = List.of();
+        private boolean maryTtsEnabled = true;
 
         private Builder() {
         }
@@ -453,6 +461,12 @@ public final class ServerConfig {
                         + " characters (expected: at least 16)");
             }
             this.adminKey = key == null ? null : key.strip();
+            return this;
+        }
+
+        /** Sets whether the MaryTTS-compatible routes are served at the server's root (default true). */
+        public Builder maryTtsEnabled(boolean on) {
+            this.maryTtsEnabled = on;
             return this;
         }
 
