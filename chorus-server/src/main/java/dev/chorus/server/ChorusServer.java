@@ -201,8 +201,9 @@ public final class ChorusServer implements AutoCloseable {
         if (tenants != null) {
             sb.annotatedService(new TenantAdminService(tenants, config.adminKey()));
         }
-        String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
+        String built = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
                 version(), telemetry.prometheus() != null);
+        String openApi = config.maryTtsEnabled() ? built : MaryTtsService.withoutRoutes(built);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(grpc(), jsonBody());

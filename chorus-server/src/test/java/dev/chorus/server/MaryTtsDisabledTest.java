@@ -30,5 +30,9 @@ class MaryTtsDisabledTest {
         HttpResponse<byte[]> v1 = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/v1/voices")).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(v1.statusCode()).as("the rest of the API is still served").isEqualTo(200);
+        HttpResponse<String> doc = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/openapi.json")).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(doc.body()).as("the API description leaves them out too").doesNotContain("\"/process\"",
+                "\"/version\"").contains("\"/v1/models\"");
     }
 }

@@ -184,6 +184,27 @@ public final class MaryTtsService {
         return text("Mary TTS server " + MARY_VERSION + " (impl. Chorus " + version + ")");
     }
 
+    /** Returns the OpenAPI document {@code openApi} without the MaryTTS routes (tagged {@code MaryTTS}), for a server that turned them off. */
+    public static String withoutRoutes(String openApi) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode doc =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(openApi);
+            com.fasterxml.jackson.databind.node.ObjectNode paths =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) doc.get("paths");
+            List<String> mary = new java.util.ArrayList<>();
+            paths.properties().forEach(e -> e.getValue().forEach(op -> {
+                if (op.path("tags").toString().contains("\"MaryTTS\"")) {
+                    mary.add(e.getKey());
+                }
+            }));
+            paths.remove(mary);
+            return json.writeValueAsString(doc);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the OpenAPI document is not JSON", e);
+        }
+    }
+
     /** Resolves the voice as MaryTTS does (a name, a gender of the locale, or the locale's default), then prepares. */
     private PreparedSpeech prepare(MaryRequest r, Caller caller) {
         String voice = r.voice();
