@@ -251,8 +251,8 @@ public final class ChorusServer implements AutoCloseable {
         return CorsService.builder(origins)
                 .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD)
                 .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.AUTHORIZATION,
-                        HttpHeaderNames.of("x-api-key"), HttpHeaderNames.of("x-request-id"), HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.ACCEPT,
-                        HttpHeaderNames.CONTENT_ENCODING)
+                        HttpHeaderNames.of("x-api-key"), HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.ACCEPT,
+                        HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.of("x-request-id"))
                 .exposeHeaders("x-chorus-voice", "x-chorus-cache", "x-chorus-warnings", "x-chorus-sample-rate",
                         "x-chorus-request-id", "x-request-id", "x-chorus-trace-id", "retry-after", "ratelimit-limit",
                         "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy")

@@ -276,7 +276,7 @@ public final class ServerConfig {
         return corsAllowedOrigins;
     }
 
-    /** Tells whether the MaryTTS-compatible routes ({@code /process}, {@code /voices}, ...) are served; true by default. */
+    /** Tells whether the MaryTTS-compatible routes ({@code /process}, {@code /voices}, ...) are served. */
     public boolean maryTtsEnabled() {
         return maryTtsEnabled;
     }

@@ -22,7 +22,7 @@ public final class GrpcHealth {
         this.services = List.copyOf(services);
     }
 
-    /** Returns a health service whose status for the server and for each of {@code services} follows {@code readiness}. */
+    /** Returns a health service whose status (the server's and each of {@code services}) follows {@code readiness}. */
     public static GrpcHealth following(Readiness readiness, List<String> services) {
         GrpcHealth h = new GrpcHealth(services);
         readiness.onChange(h::update);

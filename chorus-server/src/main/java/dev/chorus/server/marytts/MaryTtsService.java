@@ -184,7 +184,7 @@ public final class MaryTtsService {
         return text("Mary TTS server " + MARY_VERSION + " (impl. Chorus " + version + ")");
     }
 
-    /** Returns the OpenAPI document {@code openApi} without the MaryTTS routes (tagged {@code MaryTTS}), for a server that turned them off. */
+    /** Returns the OpenAPI document {@code openApi} without the MaryTTS routes (tagged {@code MaryTTS}). */
     public static String withoutRoutes(String openApi) {
         try {
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
