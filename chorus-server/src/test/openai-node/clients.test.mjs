@@ -12,7 +12,7 @@ const url = new URL(process.env.CHORUS_URL);
 const outDir = process.env.OUT_DIR;
 const protoDir = process.env.PROTO_DIR;
 const client = new OpenAI({ baseURL: new URL('/v1', url).toString(), apiKey: 'not-needed', maxRetries: 0, timeout: 30000 });
-const input = 'Hello from the Node SDK. This is Chorus.';
+const input = 'Hello from the Node SDK.';
 const findings = { formats: {} };
 
 for (const format of ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm']) {
