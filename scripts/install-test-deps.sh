@@ -5,6 +5,7 @@
 #   sox, ffmpeg, opus-tools, mpg123, flac: real decoders that check the audio Chorus writes
 #   chromium: the headless browser that drives the web playground (chorus-server's PlaygroundBrowserTest)
 #   nodejs, npm: run that browser test; it installs playwright-core itself with npm ci
+#     and the client test of chorus-server's OpenAiNodeSdkTest (OpenAI's Node SDK and grpc-js, also with npm ci)
 #   redis-server: a real Redis for the shared tenant rate limits and quotas (chorus-server TenantsRedisTest)
 #   prometheus: for promtool, which checks deploy/prometheus/alerts.yml (19 MB download, ~40 s to install)
 #   nginx: the static file server `chorus bench --compare nginx` measures the server against

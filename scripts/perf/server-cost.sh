@@ -40,7 +40,7 @@ setup = function(thread) tid = tid + 1; thread:set("tid", tid) end
 request = function()
   n = n + 1
   local body = string.format('{"input":"Sentence number %d%d: the quick brown fox jumps over the lazy dog.",' ..
-    '"voice":"espeak:en-us","response_format":"pcm","cache":false}', tid, n)
+    '"voice":"espeak:en-us","response_format":"pcm","sample_rate":22050,"cache":false}', tid, n)
   return wrk.format("POST", "/v1/audio/speech", {["Content-Type"] = "application/json"}, body)
 end
 LUA

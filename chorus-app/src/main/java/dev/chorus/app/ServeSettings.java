@@ -124,6 +124,7 @@ final class ServeSettings {
             b.wyoming(wyoming());
         }
         s.guard("server.warm-up", () -> b.warmUp(s.flag("server.warm-up")));
+        s.guard("marytts.enabled", () -> b.maryTtsEnabled(s.flag("marytts.enabled")));
         s.guard("limits.max-input-chars", () -> b.maxInputChars(s.integer("limits.max-input-chars")));
         s.guard("limits.request-timeout", () -> b.requestTimeout(s.duration("limits.request-timeout")));
         b.encoderOptions(encoderOptions());

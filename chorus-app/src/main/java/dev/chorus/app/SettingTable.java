@@ -65,6 +65,8 @@ final class SettingTable {
                     "Wyoming connections served at once; one more gets an error event and is closed"),
             new Setting("server.warm-up", "CHORUS_WARM_UP", "true",
                     "speak a phrase with the default voice before reporting ready"),
+            new Setting("marytts.enabled", "CHORUS_MARYTTS_ENABLED", "true",
+                    "serve the MaryTTS-compatible API at the root (/process, /voices, /locales, ...)"),
             new Setting("limits.max-input-chars", "CHORUS_MAX_INPUT_CHARS", "4096",
                     "longest input text, in characters"),
             new Setting("limits.request-timeout", "CHORUS_REQUEST_TIMEOUT", "5m", "deadline of one synthesis"),

@@ -128,7 +128,8 @@ class ServeIT {
     void sigtermDrainsAStreamInFlight() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String text = "This paragraph is still being spoken when the server is told to stop. ".repeat(4);
-        HttpResponse<InputStream> r = http.send(speech("{\"input\":\"" + text + "\",\"response_format\":\"pcm\"}"),
+        HttpResponse<InputStream> r = http.send(speech("{\"input\":\"" + text
+                        + "\",\"response_format\":\"pcm\",\"sample_rate\":48000}"),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         // Not Process.destroy(): it also closes our end of the server's stderr, hiding what shutdown prints.

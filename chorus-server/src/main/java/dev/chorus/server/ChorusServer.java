@@ -26,6 +26,7 @@ import com.linecorp.armeria.server.encoding.DecodingService;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.file.HttpFile;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.chorus.proto.tts.v1.SynthesizeRequest;
 import dev.chorus.proto.tts.v1.TextToSpeechGrpc;
@@ -35,12 +36,16 @@ import dev.chorus.server.admin.AdminService;
 import dev.chorus.server.admin.HealthService;
 import dev.chorus.server.admin.Readiness;
 import dev.chorus.server.docs.OpenApiDocument;
+import dev.chorus.server.grpc.GrpcHealth;
+import dev.chorus.server.grpc.Reflection;
 import dev.chorus.server.grpc.TextToSpeechService;
 import dev.chorus.server.internal.AdmissionDoor;
 import dev.chorus.server.internal.GrpcErrors;
 import dev.chorus.server.internal.JsonErrorHandler;
 import dev.chorus.server.internal.JsonRequestGuard;
+import dev.chorus.server.internal.RequestIdDecorator;
 import dev.chorus.server.internal.SecurityHeaders;
+import dev.chorus.server.marytts.MaryTtsService;
 import dev.chorus.server.openai.CatalogService;
 import dev.chorus.server.openai.OpenAiSpeechService;
 import dev.chorus.server.telemetry.Telemetry;
@@ -49,7 +54,6 @@ import dev.chorus.server.tenant.TenantAuthDecorator;
 import dev.chorus.server.tenant.TenantGate;
 import dev.chorus.server.tls.PeerIdentityDecorator;
 import dev.chorus.server.tls.ReloadingTls;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.handler.ssl.ClientAuth;
 
 import java.net.InetSocketAddress;
@@ -100,6 +104,8 @@ public final class ChorusServer implements AutoCloseable {
     private final SpeechService speech;
     private final Readiness readiness = new Readiness();
     private final AdmissionDoor door;
+    /** grpc.health.v1.Health: the server's readiness, for the server and for TextToSpeech. */
+    private final GrpcHealth health = GrpcHealth.following(readiness, List.of(TextToSpeechGrpc.SERVICE_NAME));
     private final Telemetry telemetry;
     private final ContentSafety safety;
     /** The TLS listener's reloading certificate and trust, or null without one. */
@@ -185,6 +191,7 @@ public final class ChorusServer implements AutoCloseable {
                 // One registry per server, so several servers in one JVM (tests) do not collide on meter names.
                 .meterRegistry(telemetry.registry())
                 .decorator(telemetry.decorator())
+                .decorator(RequestIdDecorator.newDecorator())
                 .serverListener(ServerListener.builder().whenStopping(s -> readiness.draining()).build());
         if (config.plaintext()) {
             sb.http(new InetSocketAddress(config.host(), config.port()));
@@ -203,16 +210,22 @@ public final class ChorusServer implements AutoCloseable {
         }
         sb.annotatedService().decorators(jsonBody()).build(new OpenAiSpeechService(speech, config));
         sb.annotatedService().decorators(keyed()).build(new CatalogService(catalog, config));
+        if (config.maryTtsEnabled()) {
+            sb.annotatedService().decorators(keyed()).build(new MaryTtsService(speech, config, version()));
+        }
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         if (tenants != null) {
             sb.annotatedService(new TenantAdminService(tenants, config.adminKey()));
         }
-        String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
+        String built = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
                 version(), telemetry.prometheus() != null);
+        String openApi = config.maryTtsEnabled() ? built : MaryTtsService.withoutRoutes(built);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(grpc(), jsonBody());
+        // Open like /readyz, so probes (Kubernetes' gRPC probe, grpc_health_probe) need no key.
+        sb.service(GrpcService.builder().addService(health.service()).build());
         sb.serviceUnder("/docs", DocService.builder()
                 .exampleRequests(TextToSpeechGrpc.SERVICE_NAME, "Synthesize", SynthesizeRequest.newBuilder()
                         .setText("Hello from Chorus.").setVoice("alloy").build())
@@ -258,19 +271,20 @@ public final class ChorusServer implements AutoCloseable {
                 .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD)
                 .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.AUTHORIZATION,
                         HttpHeaderNames.of("x-api-key"), HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.ACCEPT,
-                        HttpHeaderNames.CONTENT_ENCODING)
+                        HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.of("x-request-id"))
                 .exposeHeaders("x-chorus-voice", "x-chorus-cache", "x-chorus-warnings", "x-chorus-sample-rate",
-                        "x-chorus-request-id", "x-chorus-trace-id", "retry-after", "ratelimit-limit",
+                        "x-chorus-request-id", "x-request-id", "x-chorus-trace-id", "retry-after", "ratelimit-limit",
                         "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy")
                 .maxAge(Duration.ofMinutes(10))
                 .newDecorator();
     }
 
-    /** The gRPC service with its reflection and HTTP/JSON transcoding. */
+    /** The gRPC service with its reflection (v1 and v1alpha) and HTTP/JSON transcoding. */
     private GrpcService grpc() {
-        return GrpcService.builder()
-                .addService(new TextToSpeechService(speech, config))
-                .addService(ProtoReflectionServiceV1.newInstance())
+        TextToSpeechService tts = new TextToSpeechService(speech, config);
+        GrpcServiceBuilder b = GrpcService.builder().addService(tts);
+        Reflection.services(List.of(tts.bindService(), health.service().bindService())).forEach(b::addService);
+        return b
                 .enableHttpJsonTranscoding(true)
                 // Proto field names (sample_rate), like every other JSON route of this server.
                 .jsonMarshallerFactory(sd -> GrpcJsonMarshaller.builder()

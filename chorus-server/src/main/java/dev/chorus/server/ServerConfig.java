@@ -56,6 +56,7 @@ public final class ServerConfig {
     private final long cacheDiskMaxBytes;
     private final List<String> corsAllowedOrigins;
     private final dev.chorus.server.wyoming.WyomingConfig wyoming;
+    private final boolean maryTtsEnabled;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -76,6 +77,7 @@ public final class ServerConfig {
         this.encoderOptions = b.encoderOptions;
         this.adminKey = b.adminKey;
         this.corsAllowedOrigins = List.copyOf(b.corsAllowedOrigins);
+        this.maryTtsEnabled = b.maryTtsEnabled;
         this.metricsEnabled = b.metricsEnabled;
         this.tenantLabels = b.tenantLabels;
         this.logInput = b.logInput;
@@ -315,6 +317,11 @@ public final class ServerConfig {
         return corsAllowedOrigins;
     }
 
+    /** Tells whether the MaryTTS-compatible routes ({@code /process}, {@code /voices}, ...) are served. */
+    public boolean maryTtsEnabled() {
+        return maryTtsEnabled;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxInputChars=" + maxInputChars
@@ -361,6 +368,7 @@ public final class ServerConfig {
         private long cacheDiskMaxBytes = 1L << 30;
         private List<String> corsAllowedOrigins = List.of();
         private dev.chorus.server.wyoming.WyomingConfig wyoming;
+        private boolean maryTtsEnabled = true;
 
         private Builder() {
         }
@@ -539,6 +547,12 @@ public final class ServerConfig {
                         + " characters (expected: at least 16)");
             }
             this.adminKey = key == null ? null : key.strip();
+            return this;
+        }
+
+        /** Sets whether the MaryTTS-compatible routes are served at the server's root (default true). */
+        public Builder maryTtsEnabled(boolean on) {
+            this.maryTtsEnabled = on;
             return this;
         }
 

@@ -59,8 +59,10 @@ class AudioCacheTest {
     }
 
     private static String body(String text, String format, String extra) {
+        // pcm at the engine's own rate (it would be 24 kHz), so sample counts match the engine's.
+        String rate = format.equals("pcm") && !extra.contains("sample_rate") ? ",\"sample_rate\":16000" : "";
         return "{\"input\":" + Http.quote(text) + ",\"voice\":\"counting:tone\",\"response_format\":\"" + format
-                + "\"" + extra + "}";
+                + "\"" + rate + extra + "}";
     }
 
     private static HttpResponse<byte[]> speak(String json, String... headers) throws Exception {

@@ -82,7 +82,7 @@ class ContentSafetyTest {
         assertThat(Http.post(SERVER, "/v1/audio/speech", "{\"input\":\"ＢＯＭＢ!\"}").statusCode()).isEqualTo(422);
         assertThat(Http.post(SERVER, "/v1/audio/speech", "{\"input\":\"他有炸弹。\"}").statusCode()).isEqualTo(422);
         assertThat(Http.post(SERVER, "/v1/audio/speech", "{\"input\":" + Http.quote(
-                "<speak>A <mark name=\"bomb\"/>quiet day.</speak>") + ",\"response_format\":\"pcm\"}").statusCode())
+                "<speak>A <mark name=\"bomb\"/>quiet day.</speak>") + ",\"response_format\":\"pcm\",\"sample_rate\":16000}").statusCode())
                 .isEqualTo(200);
         assertThat(Http.post(SERVER, "/v1/audio/speech", "{\"input\":" + Http.quote(
                 "<speak>A <emphasis>bomb</emphasis> today.</speak>") + "}").statusCode()).isEqualTo(422);
@@ -116,7 +116,7 @@ class ContentSafetyTest {
     @Order(3)
     void logOnlyMatchGoesThroughAndIsAuditedWithoutText() throws Exception {
         HttpResponse<byte[]> r = Http.post(SERVER, "/v1/audio/speech",
-                "{\"input\":\"Call 555-1234 today.\",\"response_format\":\"pcm\"}");
+                "{\"input\":\"Call 555-1234 today.\",\"response_format\":\"pcm\",\"sample_rate\":16000}");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body().length).as("three words of audio").isGreaterThanOrEqualTo(3 * 3200);
         String requestId = r.headers().firstValue(Telemetry.REQUEST_ID_HEADER).orElseThrow();
@@ -141,7 +141,7 @@ class ContentSafetyTest {
     @Test
     @Order(4)
     void maskKeepsTheLengthSilencesTheWordAndLeavesTheRestAlone() throws Exception {
-        String body = "{\"input\":" + Http.quote(MASKED_TEXT) + ",\"response_format\":\"pcm\"}";
+        String body = "{\"input\":" + Http.quote(MASKED_TEXT) + ",\"response_format\":\"pcm\",\"sample_rate\":16000}";
         HttpResponse<byte[]> logged = Http.post(SERVER, "/v1/audio/speech", body);
         assertThat(logged.statusCode()).isEqualTo(200);
         int rate = Integer.parseInt(logged.headers().firstValue("x-chorus-sample-rate").orElseThrow());
@@ -180,7 +180,7 @@ class ContentSafetyTest {
 
         // Timings sent to the client keep their place but not the masked word.
         HttpResponse<byte[]> sse = Http.post(SERVER, "/v1/audio/speech", "{\"input\":" + Http.quote(MASKED_TEXT)
-                + ",\"response_format\":\"pcm\",\"stream_format\":\"sse\",\"timings\":true}");
+                + ",\"response_format\":\"pcm\",\"sample_rate\":16000,\"stream_format\":\"sse\",\"timings\":true}");
         assertThat(sse.statusCode()).isEqualTo(200);
         assertThat(new String(sse.body())).contains("speech.timing").contains("****").doesNotContain("darn")
                 .contains("rabbit");
@@ -196,7 +196,7 @@ class ContentSafetyTest {
     @Order(5)
     void aBrokenRulesFileKeepsThePreviousRules() throws Exception {
         write("rules: [{id: x, category: violence, patterns: ['(']}]");
-        String body = "{\"input\":\"A bomb.\",\"response_format\":\"pcm\"}";
+        String body = "{\"input\":\"A bomb.\",\"response_format\":\"pcm\",\"sample_rate\":16000}";
         assertThat(Http.post(SERVER, "/v1/audio/speech", body).statusCode()).isEqualTo(422);
         write("rules: [{id: x, category: violence, terms: [grenade]}]");
         assertThat(Http.post(SERVER, "/v1/audio/speech", body).statusCode()).isEqualTo(200);

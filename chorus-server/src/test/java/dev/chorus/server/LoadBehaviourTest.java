@@ -56,7 +56,7 @@ class LoadBehaviourTest {
 
     private static HttpRequest speech(String text) {
         return HttpRequest.newBuilder(SERVER.uri("/v1/audio/speech")).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"input\":" + Http.quote(text) + ",\"response_format\":\"pcm\"}")).build();
+                "{\"input\":" + Http.quote(text) + ",\"response_format\":\"pcm\",\"sample_rate\":16000}")).build();
     }
 
     @Test

@@ -119,7 +119,7 @@ class OpenAiSpeechTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"model":"gpt-4o-mini-tts","input":"First sentence here. And a second one.","voice":"ash",
-                         "response_format":"pcm","stream_format":"sse","instructions":"Speak calmly."}"""))
+                         "response_format":"pcm","sample_rate":22050,"stream_format":"sse","instructions":"Speak calmly."}"""))
                 .build(), HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(r.statusCode()).isEqualTo(200);

@@ -36,7 +36,7 @@ class ShutdownTest {
 
     private static HttpRequest speech(ChorusServer server) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/audio/speech"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"" + TEXT + "\",\"response_format\":\"pcm\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"" + TEXT + "\",\"response_format\":\"pcm\",\"sample_rate\":16000}"))
                 .build();
     }
 

@@ -62,7 +62,7 @@ final class TenantServer implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri("/v1/audio/speech"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"input\":" + Http.quote(input)
-                        + (voice == null ? "" : ",\"voice\":" + Http.quote(voice)) + ",\"response_format\":\"pcm\"}"));
+                        + (voice == null ? "" : ",\"voice\":" + Http.quote(voice)) + ",\"response_format\":\"pcm\",\"sample_rate\":16000}"));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }

@@ -28,6 +28,27 @@ public final class VoiceRouter {
     /** OpenAI model names, accepted with any voice. */
     public static final List<String> OPENAI_MODELS = List.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
 
+    /**
+     * OpenAI's dated snapshots of those models: {@code gpt-4o-mini-tts-2025-03-20} (a date) or {@code tts-1-1106}
+     * (a month and day), accepted as their model.
+     */
+    private static final java.util.regex.Pattern OPENAI_SNAPSHOT = java.util.regex.Pattern.compile(
+            "(tts-1|tts-1-hd|gpt-4o-mini-tts)-(\\d{4}-\\d{2}-\\d{2}|\\d{4})");
+
+    /** Tells whether {@code model} is one of OpenAI's TTS model names or a dated snapshot of one, ignoring case. */
+    public static boolean isOpenAiModel(String model) {
+        if (model == null) {
+            return false;
+        }
+        String m = model.trim().toLowerCase(Locale.ROOT);
+        return OPENAI_MODELS.contains(m) || OPENAI_SNAPSHOT.matcher(m).matches();
+    }
+
+    /** Tells whether {@code model} is a name {@link #resolve} accepts: an OpenAI model or snapshot, or an engine id. */
+    public boolean isModel(String model) {
+        return isOpenAiModel(model) || model != null && registry.engines().containsKey(model.trim());
+    }
+
     private static final System.Logger LOG = System.getLogger(VoiceRouter.class.getName());
 
     private final EngineRegistry registry;
@@ -197,7 +218,7 @@ public final class VoiceRouter {
             return null;
         }
         String m = model.trim();
-        if (OPENAI_MODELS.contains(m.toLowerCase(Locale.ROOT))) {
+        if (isOpenAiModel(m)) {
             return null;
         }
         if (registry.engines().containsKey(m)) {

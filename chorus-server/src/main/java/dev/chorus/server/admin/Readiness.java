@@ -28,8 +28,23 @@ public final class Readiness {
     private volatile String detail = "loading voices";
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
+    private final java.util.List<java.util.function.Consumer<State>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public State state() {
         return state;
+    }
+
+    /** Calls {@code listener} with the state now and again on every change (from the thread that makes it). */
+    public void onChange(java.util.function.Consumer<State> listener) {
+        listeners.add(listener);
+        listener.accept(state);
+    }
+
+    private void set(State s, String why) {
+        state = s;
+        detail = why;
+        listeners.forEach(l -> l.accept(s));
     }
 
     String detail() {
@@ -60,13 +75,11 @@ public final class Readiness {
                     }).completion().join();
                 }
                 if (state == State.STARTING) {
-                    state = State.READY;
-                    detail = "default voice " + dflt + " loaded";
+                    set(State.READY, "default voice " + dflt + " loaded");
                 }
                 ready.complete(null);
             } catch (RuntimeException e) {
-                state = State.FAILED;
-                detail = "warm-up failed: " + e.getMessage();
+                set(State.FAILED, "warm-up failed: " + e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, detail, e);
                 ready.completeExceptionally(e);
             }
@@ -75,7 +88,6 @@ public final class Readiness {
 
     /** Marks the server as draining: it finishes what it has but should get no new traffic. */
     public void draining() {
-        state = State.DRAINING;
-        detail = "shutting down";
+        set(State.DRAINING, "shutting down");
     }
 }

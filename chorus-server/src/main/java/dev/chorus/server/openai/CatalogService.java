@@ -50,6 +50,25 @@ public final class CatalogService {
         return HttpResponse.ofJson(root);
     }
 
+    /**
+     * Describes one model name {@code /v1/audio/speech} accepts, in OpenAI's model shape: its listed names, OpenAI's
+     * dated snapshots ({@code gpt-4o-mini-tts-2025-03-20}) and the engine ids; 404 {@code model_not_found} else.
+     */
+    @Get("/v1/models/:id")
+    @Description("Describes one accepted model name (OpenAI's model object); 404 model_not_found for others.")
+    public HttpResponse model(@Param("id") @Description("A model name such as tts-1 or an engine id.") String id) {
+        if (!catalog.isModel(id)) {
+            throw new ApiException(404, "model_not_found", "model", "The model '" + id + "' does not exist "
+                    + "(expected one of: " + String.join(", ", catalog.models()) + ", or a dated snapshot such as "
+                    + "gpt-4o-mini-tts-2025-03-20)");
+        }
+        ObjectNode m = JsonNodeFactory.instance.objectNode().put("id", id.trim()).put("object", "model")
+                .put("created", 0).put("owned_by", "chorus");
+        catalog.engineDescription(id.trim()).ifPresent(d -> m.put("description", FileNames.withoutDirectories(d)));
+        m.set("capabilities", capabilities());
+        return HttpResponse.ofJson(m);
+    }
+
     /** Describes the formats this server can write now (AAC needs the ffmpeg program) and other features. */
     private ObjectNode capabilities() {
         ObjectNode caps = JsonNodeFactory.instance.objectNode();
@@ -141,7 +160,7 @@ public final class CatalogService {
     }
 
     private String engineFilter(String model) {
-        if (model == null || model.isBlank() || VoiceRouter.OPENAI_MODELS.contains(model.trim())) {
+        if (model == null || model.isBlank() || VoiceRouter.isOpenAiModel(model)) {
             return null;
         }
         if (!catalog.models().contains(model.trim())) {

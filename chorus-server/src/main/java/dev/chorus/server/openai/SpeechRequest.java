@@ -50,6 +50,9 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
     /** The {@code response_format} that asks for speech marks instead of audio. */
     static final String SPEECH_MARKS = "json_marks";
 
+    /** The rate of {@code pcm} when the request names none: OpenAI's raw PCM is 24 kHz, and clients assume it. */
+    static final int OPENAI_PCM_RATE = 24_000;
+
     /** The deepest nesting of arrays and objects a body may have; a speech request needs three levels. */
     static final int MAX_NESTING = 32;
 
@@ -109,8 +112,13 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
                     + "response_format 'json_marks' (expected: stream_format 'audio'; SSE carries timings itself "
                     + "with \"timings\": true)");
         }
-        return new SpeechRequest(input, string(root, "model"), voice(root), marks ? AudioEncoding.PCM : format(f),
-                speed(root), sse, sampleRate(root), string(root, "language"),
+        AudioEncoding format = marks ? AudioEncoding.PCM : format(f);
+        int rate = sampleRate(root);
+        if (rate == 0 && format == AudioEncoding.PCM && !marks) {
+            rate = OPENAI_PCM_RATE; // Headerless: clients cannot learn the rate, and OpenAI's is 24 kHz.
+        }
+        return new SpeechRequest(input, string(root, "model"), voice(root), format,
+                speed(root), sse, rate, string(root, "language"),
                 number(root, "pitch", SynthesisOptions.MIN_PITCH, SynthesisOptions.MAX_PITCH, "semitones"),
                 number(root, "volume", SynthesisOptions.MIN_VOLUME, SynthesisOptions.MAX_VOLUME, "dB"),
                 textOptions(root), marks, bool(root, "timings", false), bool(root, "cache", true));

@@ -220,7 +220,9 @@ class Run {
     const response = await fetch('/v1/audio/speech', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...authHeaders() },
-      body: JSON.stringify({ ...this.body, response_format: 'pcm', stream_format: 'sse', timings: true }),
+      // pcm defaults to 24 kHz (OpenAI's rate); ask for the voice's own rate when that is what the form says.
+      body: JSON.stringify({ sample_rate: this.body.sample_rate || selectedVoiceRate(), ...this.body,
+        response_format: 'pcm', stream_format: 'sse', timings: true }),
       signal: this.abort.signal,
     });
     if (!response.ok) throw new Error(await apiError(response));
@@ -351,6 +353,12 @@ class Run {
     }
     return this.downloads.get(format);
   }
+}
+
+/** Returns the chosen voice's own sample rate, or undefined for the default voice. */
+function selectedVoiceRate() {
+  const v = voices.find((x) => x.id === el.voice.value);
+  return v ? v.sample_rate : undefined;
 }
 
 function requestBody() {
