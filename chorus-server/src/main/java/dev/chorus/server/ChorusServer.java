@@ -105,7 +105,16 @@ public final class ChorusServer implements AutoCloseable {
     private final TenantGate tenants;
     private final AudioCache cache;
 
+    /** Admin routes answering JSON (path to body) that the program adds, such as a gateway's /admin/cluster. */
+    private final java.util.Map<String, java.util.function.Supplier<String>> adminJson;
+
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
+        this(synthesizer, config, null, java.util.Map.of());
+    }
+
+    private ChorusServer(Synthesizer synthesizer, ServerConfig config, Synthesis synthesis,
+                         java.util.Map<String, java.util.function.Supplier<String>> adminJson) {
+        this.adminJson = java.util.Map.copyOf(adminJson);
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
         this.config = Objects.requireNonNull(config, "config");
         this.catalog = new VoiceRouter(synthesizer.registry(), config.voiceAliases());
@@ -121,7 +130,7 @@ public final class ChorusServer implements AutoCloseable {
         if (tenants != null) {
             telemetry.bindTenants(tenants);
         }
-        this.speech = SpeechService.builder(Synthesis.local(synthesizer), catalog)
+        this.speech = SpeechService.builder(synthesis != null ? synthesis : Synthesis.local(synthesizer), catalog)
                 .parser(synthesizer.parser().withMaxInputChars(config.maxInputChars()))
                 .encoderOptions(config.encoderOptions())
                 .defaultTimeout(config.requestTimeout())
@@ -157,6 +166,21 @@ public final class ChorusServer implements AutoCloseable {
         return new ChorusServer(synthesizer, config);
     }
 
+    /**
+     * Creates a server whose audio comes from {@code synthesis} (a cluster gateway's workers) instead of the
+     * engines of {@code synthesizer}, which then only provides the voice catalog; {@code adminJson} adds GET
+     * routes (path to JSON body) behind the admin key.
+     */
+    public static ChorusServer create(Synthesizer synthesizer, ServerConfig config, Synthesis synthesis,
+                                      java.util.Map<String, java.util.function.Supplier<String>> adminJson) {
+        return new ChorusServer(synthesizer, config, Objects.requireNonNull(synthesis, "synthesis"), adminJson);
+    }
+
+    /** Returns the server's meter registry, for metrics of parts the program adds. */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return telemetry.registry();
+    }
+
     private Server build() {
         ServerBuilder sb = Server.builder()
                 .requestTimeout(config.requestTimeout().plus(TIMEOUT_MARGIN))
@@ -188,6 +212,7 @@ public final class ChorusServer implements AutoCloseable {
         sb.annotatedService().decorators(keyed()).build(new CatalogService(catalog, config));
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
+        adminJson.forEach((path, body) -> sb.route().get(path).build(AdminService.json(config.adminKey(), body)));
         if (tenants != null) {
             sb.annotatedService(new TenantAdminService(tenants, config.adminKey()));
         }

@@ -38,6 +38,7 @@ class ModuleDependencyRulesTest {
             Map.entry("chorus-runtime", Set.of("chorus-api", "chorus-text", "chorus-ssml", "chorus-audio")),
             Map.entry("chorus-service", BELOW_SERVICE),
             Map.entry("chorus-server", union(BELOW_SERVICE, Set.of("chorus-service"))),
+            Map.entry("chorus-cluster", union(BELOW_SERVICE, Set.of("chorus-service"))),
             // --compare engine drives the runtime's Synthesizer in-process; text and ssml come with the runtime.
             Map.entry("chorus-loadgen", Set.of("chorus-api", "chorus-audio", "chorus-runtime", "chorus-text",
                     "chorus-ssml")),
