@@ -200,7 +200,7 @@ final class RemoteRun implements SynthesisHandle {
             if ((moving || WorkerErrors.retryable(status)) && attempts < owner.maxAttempts()) {
                 next = owner.choose(voice, tried, from);
                 if (next != null) {
-                    LOG.log(System.Logger.Level.INFO, "request moves from worker {0} to {1} at piece {2} (+{3} "
+                    LOG.log(System.Logger.Level.WARNING, "request moves from worker {0} to {1} at piece {2} (+{3} "
                             + "samples): {4}", from.address(), next.address(), nextChunk, samplesInChunk,
                             status.getCode() + (status.getDescription() == null ? "" : " " + status.getDescription()));
                     owner.metrics().retried(moving ? "ejected" : status.getCode().name().toLowerCase());
