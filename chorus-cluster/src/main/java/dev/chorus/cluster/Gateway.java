@@ -104,8 +104,9 @@ public interface Gateway extends AutoCloseable {
             ClientFactoryBuilder f = ClientFactory.builder();
             if (tls != null) {
                 ClusterTls t = tls;
-                f.tlsCustomizer(b -> b.keyManager(t.cert().toFile(), t.key().toFile())
-                        .trustManager(t.trust().toFile()));
+                // The client certificate through Armeria's own setter (a customizer's key manager is not used).
+                f.tls(t.cert().toFile(), t.key().toFile())
+                        .tlsCustomizer(b -> b.trustManager(t.trust().toFile()));
             }
             return new dev.chorus.cluster.gateway.ClusterGateway(workers, policy, reportInterval, ejectAfter,
                     maxAttempts, tls != null, f.build());

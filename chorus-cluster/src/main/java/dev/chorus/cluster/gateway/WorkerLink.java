@@ -136,6 +136,10 @@ final class WorkerLink {
 
                     @Override
                     public void onError(Throwable t) {
+                        if (state == WorkerState.UP || state == WorkerState.DRAINING || report == null) {
+                            LOG.log(System.Logger.Level.WARNING, "worker {0}: report stream failed: {1}", address(),
+                                    io.grpc.Status.fromThrowable(t));
+                        }
                         if (state != WorkerState.EJECTED) {
                             setState(WorkerState.DOWN);
                         }
