@@ -171,6 +171,22 @@ class ClusterIT {
         assertThat(count(status, "\"state\":\"up\"")).isEqualTo(WORKERS);
         assertThat(status).contains("\"backlog_seconds\":", "\"cpu_load\":", "\"cores\":", "\"threads\":",
                 "\"process_memory_bytes\":", "\"voice_rtf\":{", "\"draining\":false");
+        // The same through the CLI.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        int rc;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            rc = dev.chorus.app.Main.run("cluster", "status", "--url", gatewayUrl(""), "--admin-key", ADMIN_KEY);
+        } finally {
+            System.setOut(stdout);
+        }
+        String table = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(rc).as(table).isZero();
+        assertThat(table).contains("WORKER", "STATE", "BACKLOG");
+        assertThat(table.lines().filter(l -> l.contains(" up ")).count()).as(table).isEqualTo(WORKERS);
+        assertThat(table.lines().filter(l -> l.startsWith("127.0.0.1:" + workerPorts[resident] + " "))
+                .findFirst().orElseThrow()).contains("tone:b@1*");
         HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl("/admin/cluster")))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
