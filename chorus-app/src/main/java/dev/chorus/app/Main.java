@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "chorus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Chorus text-to-speech.",
         subcommands = {SayCommand.class, VoicesCommand.class, ServeCommand.class, TenantsCommand.class,
-                BenchCommand.class, CheckCommand.class,
+                BenchCommand.class, CheckCommand.class, ClusterCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -49,6 +49,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve the Wyoming protocol (Home Assistant) on this port, usually 10200 (default: off).")
     Integer wyomingPort;
 
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "all (default: the whole platform in this process), gateway (no engines; synthesis on "
+                    + "--workers) or worker (engines plus the worker API on --worker-port).")
+    String role;
+
+    @Option(names = "--worker-port", paramLabel = "PORT", description = "A worker's port for the worker API.")
+    Integer workerPort;
+
+    @Option(names = "--workers", paramLabel = "HOST:PORT,...",
+            description = "A gateway's workers: HOST:PORT, NAME:PORT (DNS) or dns+srv://NAME, comma-separated.")
+    String workers;
+
     @Option(names = "--print-config", description = "Print the settings in effect, with their sources, and exit.")
     boolean printConfig;
 
@@ -68,7 +80,9 @@ final class ServeCommand implements Callable<Integer> {
         if (wyomingPort != null) {
             flags.put("wyoming.port", wyomingPort.toString());
         }
+        ClusterFlags.put(flags, role, workerPort, workers);
         ServeSettings settings = ServeSettings.load(file, env, flags);
+        ClusterMode cluster = ClusterMode.of(settings);
         if (printConfig) {
             settings.serverConfig();
             settings.describe().forEach(spec.commandLine().getOut()::println);
@@ -79,14 +93,14 @@ final class ServeCommand implements Callable<Integer> {
             NativeStderr.capture();
         }
         Tracing tracing = Tracing.configure(env);
-        ServerConfig serverConfig = settings.serverConfig(tracing::applyTo);
+        ServerConfig serverConfig = settings.serverConfig(b -> cluster.adjust(tracing.applyTo(b)));
         long t0 = System.nanoTime();
-        EngineRegistry registry = settings.registry().build();
+        EngineRegistry registry = cluster.registry(settings, serverConfig, err);
         Synthesizer synthesizer = settings.synthesizer(registry).build();
         long engines = System.nanoTime();
         ChorusServer server;
         try {
-            server = ChorusServer.create(synthesizer, serverConfig).start();
+            server = cluster.create(synthesizer, serverConfig).start();
         } catch (CompletionException e) {
             synthesizer.close();
             tracing.close();
@@ -117,6 +131,7 @@ final class ServeCommand implements Callable<Integer> {
             String wh = serverConfig.wyoming().host() != null ? serverConfig.wyoming().host() : serverConfig.host();
             err.printf(Locale.ROOT, "chorus: Wyoming (Home Assistant) on %s:%d%n", wh, server.wyomingPort());
         }
+        cluster.started(synthesizer, serverConfig, err);
         if (tracing.exporting()) {
             err.println("chorus: exporting traces as OTEL_* variables configure");
         }
@@ -135,7 +150,9 @@ final class ServeCommand implements Callable<Integer> {
             err.println("chorus: shutting down; draining in-flight requests for up to "
                     + serverConfig.shutdownTimeout().toSeconds() + " s");
             err.flush();
+            cluster.stopping(serverConfig.shutdownTimeout(), err);
             server.stop();
+            cluster.close();
             synthesizer.close();
             tracing.close();
             stopped.countDown();

@@ -62,6 +62,11 @@ final class ServeSettings {
         return runtime.synthesizer(registry);
     }
 
+    /** Returns the resolved settings, for the parts of the program that read their own keys (cluster.*). */
+    SourcedSettings sourced() {
+        return s;
+    }
+
     /** Returns every setting in effect with where it came from, one per line, for {@code --print-config}. */
     List<String> describe() {
         return s.describe();

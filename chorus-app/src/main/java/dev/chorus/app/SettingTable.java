@@ -164,7 +164,27 @@ final class SettingTable {
             new Setting("cache.disk.path", "CHORUS_CACHE_DISK_PATH", "(none: memory only)",
                     "directory of the response cache's disk tier, kept across restarts"),
             new Setting("cache.disk.max-bytes", "CHORUS_CACHE_DISK_MAX_BYTES", "1GiB",
-                    "bytes the disk tier's files may take; least recently used go first"));
+                    "bytes the disk tier's files may take; least recently used go first"),
+            new Setting("cluster.role", "CHORUS_ROLE", "all",
+                    "all: one process does everything; gateway: no engines, synthesis on cluster.workers; worker: "
+                            + "engines plus the worker API on cluster.worker-port"),
+            new Setting("cluster.worker-port", "CHORUS_WORKER_PORT", "8081",
+                    "a worker's port for the worker API (gRPC; TLS with cluster.tls)"),
+            new Setting("cluster.workers", "CHORUS_WORKER_ENDPOINTS", "(none)",
+                    "a gateway's workers, comma-separated: HOST:PORT, NAME:PORT (DNS A/AAAA) or dns+srv://NAME"),
+            new Setting("cluster.policy", "CHORUS_CLUSTER_POLICY", "backlog",
+                    "how a gateway picks a worker: backlog (power of two choices) or round-robin"),
+            new Setting("cluster.report-interval", "CHORUS_CLUSTER_REPORT_INTERVAL", "200ms",
+                    "how often workers push load reports to gateways (50ms..200ms)"),
+            new Setting("cluster.eject-after", "CHORUS_CLUSTER_EJECT_AFTER", "2s",
+                    "a worker silent this long is ejected and its streams resume on other workers"),
+            new Setting("cluster.max-attempts", "CHORUS_CLUSTER_MAX_ATTEMPTS", "3",
+                    "workers one request may be tried on (resumed where the last one stopped)"),
+            new Setting("cluster.startup-wait", "CHORUS_CLUSTER_STARTUP_WAIT", "60s",
+                    "how long a gateway waits at start for a worker's first report (its voices)"),
+            new Setting("cluster.tls", "CHORUS_CLUSTER_TLS", "false",
+                    "TLS between gateways and workers with tls.cert, tls.key and tls.trust (client certificate "
+                            + "required by workers)"));
 
     /** Engine settings that also have an environment variable (other engine settings come from YAML only). */
     static final Map<String, String> ENGINE_SETTING_ENV = Map.of(

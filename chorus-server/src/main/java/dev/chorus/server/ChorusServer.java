@@ -117,7 +117,16 @@ public final class ChorusServer implements AutoCloseable {
     /** The speech back-check, or null when it is off. */
     private final dev.chorus.service.backcheck.Backcheck backcheck;
 
+    /** Admin routes answering JSON (path to body) that the program adds, such as a gateway's /admin/cluster. */
+    private final java.util.Map<String, java.util.function.Supplier<String>> adminJson;
+
     private ChorusServer(Synthesizer synthesizer, ServerConfig config) {
+        this(synthesizer, config, null, java.util.Map.of());
+    }
+
+    private ChorusServer(Synthesizer synthesizer, ServerConfig config, Synthesis synthesis,
+                         java.util.Map<String, java.util.function.Supplier<String>> adminJson) {
+        this.adminJson = java.util.Map.copyOf(adminJson);
         this.synthesizer = Objects.requireNonNull(synthesizer, "synthesizer");
         this.config = Objects.requireNonNull(config, "config");
         this.catalog = new VoiceRouter(synthesizer.registry(), config.voiceAliases());
@@ -135,7 +144,8 @@ public final class ChorusServer implements AutoCloseable {
             telemetry.bindTenants(tenants);
         }
         this.backcheck = Backchecks.open(config.backcheck(), safety, telemetry.registry());
-        SpeechService.Builder speechBuilder = SpeechService.builder(Synthesis.local(synthesizer), catalog)
+        SpeechService.Builder speechBuilder = SpeechService.builder(
+                synthesis != null ? synthesis : Synthesis.local(synthesizer), catalog)
                 .parser(synthesizer.parser().withMaxInputChars(config.maxInputChars()))
                 .encoderOptions(config.encoderOptions())
                 .defaultTimeout(config.requestTimeout())
@@ -180,6 +190,21 @@ public final class ChorusServer implements AutoCloseable {
         return new ChorusServer(synthesizer, config);
     }
 
+    /**
+     * Creates a server whose audio comes from {@code synthesis} (a cluster gateway's workers) instead of the
+     * engines of {@code synthesizer}, which then only provides the voice catalog; {@code adminJson} adds GET
+     * routes (path to JSON body) behind the admin key.
+     */
+    public static ChorusServer create(Synthesizer synthesizer, ServerConfig config, Synthesis synthesis,
+                                      java.util.Map<String, java.util.function.Supplier<String>> adminJson) {
+        return new ChorusServer(synthesizer, config, Objects.requireNonNull(synthesis, "synthesis"), adminJson);
+    }
+
+    /** Returns the server's meter registry, for metrics of parts the program adds. */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return telemetry.registry();
+    }
+
     private Server build() {
         ServerBuilder sb = Server.builder()
                 .requestTimeout(config.requestTimeout().plus(TIMEOUT_MARGIN))
@@ -215,6 +240,7 @@ public final class ChorusServer implements AutoCloseable {
         }
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
+        adminJson.forEach((path, body) -> sb.route().get(path).build(AdminService.json(config.adminKey(), body)));
         if (tenants != null) {
             sb.annotatedService(new TenantAdminService(tenants, config.adminKey()));
         }

@@ -40,6 +40,7 @@ class ModuleDependencyRulesTest {
             Map.entry("chorus-service", union(BELOW_SERVICE, Set.of("chorus-asr"))),
             Map.entry("chorus-asr", API),
             Map.entry("chorus-server", union(BELOW_SERVICE, Set.of("chorus-service", "chorus-asr"))),
+            Map.entry("chorus-cluster", union(BELOW_SERVICE, Set.of("chorus-service"))),
             // --compare engine drives the runtime's Synthesizer in-process; text and ssml come with the runtime.
             Map.entry("chorus-loadgen", Set.of("chorus-api", "chorus-audio", "chorus-runtime", "chorus-text",
                     "chorus-ssml")),

@@ -103,6 +103,20 @@ public final class AdminService {
         check(ctx, key);
     }
 
+    /** Returns a GET route that answers {@code body}'s JSON behind the admin key. */
+    public static com.linecorp.armeria.server.HttpService json(String adminKey,
+                                                                java.util.function.Supplier<String> body) {
+        byte[] key = adminKey == null ? null : adminKey.getBytes(StandardCharsets.UTF_8);
+        return (ctx, req) -> {
+            try {
+                check(ctx, key);
+                return HttpResponse.of(HttpStatus.OK, com.linecorp.armeria.common.MediaType.JSON_UTF_8, body.get());
+            } catch (RuntimeException e) {
+                return ApiErrors.of(e).toResponse().toHttpResponse();
+            }
+        };
+    }
+
     /** Checks the admin key of a request; throws 404 when admin routes are off, 401 for no or a wrong key. */
     public static void check(ServiceRequestContext ctx, byte[] key) {
         if (key == null) {

@@ -1,0 +1,83 @@
+package dev.chorus.cluster.gateway;
+
+import dev.chorus.tts.EngineUnavailableException;
+import dev.chorus.tts.SynthesisOptions;
+import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.VoiceNotFoundException;
+import dev.chorus.tts.spi.AudioSink;
+import dev.chorus.tts.spi.EngineContext;
+import dev.chorus.tts.spi.TtsEngine;
+import dev.chorus.tts.spi.TtsEngineProvider;
+import dev.chorus.tts.spi.Voice;
+
+import java.util.List;
+
+/**
+ * A gateway's stand-in for one engine the workers run: it lists the voices the workers report for that engine,
+ * so the gateway's catalog, routing ({@code VoiceRouter}), aliases, language defaults and admission resolve voices
+ * exactly as a single process does. It never synthesizes: audio comes from the workers through
+ * {@link RemoteSynthesis}; a voice "loaded" here is only a name.
+ */
+final class RemoteVoices implements TtsEngineProvider {
+
+    private final String engine;
+    private final WorkerDirectory directory;
+
+    RemoteVoices(String engine, WorkerDirectory directory) {
+        this.engine = engine;
+        this.directory = directory;
+    }
+
+    @Override
+    public String id() {
+        return engine;
+    }
+
+    @Override
+    public TtsEngine open(EngineContext context) {
+        return new TtsEngine() {
+            @Override
+            public String id() {
+                return engine;
+            }
+
+            @Override
+            public String description() {
+                return engine + " on the cluster's workers";
+            }
+
+            @Override
+            public List<VoiceInfo> voices() {
+                return directory.voices().values().stream().filter(v -> v.engine().equals(engine)).toList();
+            }
+
+            @Override
+            public Voice load(String voiceId) {
+                VoiceInfo info = voices().stream().filter(v -> v.id().equals(voiceId)).findFirst()
+                        .orElseThrow(() -> new VoiceNotFoundException(voiceId, List.of()));
+                return new NameOnly(info);
+            }
+
+            @Override
+            public void addVoicesListener(Runnable listener) {
+                directory.addVoicesListener(listener);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private record NameOnly(VoiceInfo info) implements Voice {
+        @Override
+        public boolean synthesize(String text, SynthesisOptions options, AudioSink sink) {
+            throw new EngineUnavailableException("voice " + info.id() + " runs on the cluster's workers, not on "
+                    + "the gateway");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

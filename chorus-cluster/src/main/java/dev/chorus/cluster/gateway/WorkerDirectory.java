@@ -1,0 +1,192 @@
+package dev.chorus.cluster.gateway;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.Endpoint;
+import com.linecorp.armeria.client.endpoint.EndpointGroup;
+import com.linecorp.armeria.client.endpoint.dns.DnsAddressEndpointGroup;
+import com.linecorp.armeria.client.endpoint.dns.DnsServiceEndpointGroup;
+import dev.chorus.cluster.internal.WireFormat;
+import dev.chorus.proto.cluster.v1.LoadReport;
+import dev.chorus.proto.cluster.v1.ResidentVoice;
+import dev.chorus.proto.cluster.v1.VoiceDescription;
+import dev.chorus.tts.VoiceInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The workers a gateway knows, found through Armeria endpoint groups: a static list of {@code host:port}, DNS
+ * A/AAAA names ({@code name:port}, re-resolved as the records' TTL says) and DNS SRV records
+ * ({@code dns+srv://_service._proto.name}, as a Kubernetes headless Service publishes). One {@link WorkerLink}
+ * per endpoint, added and closed as the groups change; a watchdog ejects silent workers.
+ */
+final class WorkerDirectory implements AutoCloseable {
+
+    private final EndpointGroup group;
+    private final String scheme;
+    private final ClientFactory factory;
+    private final ScheduledExecutorService timer;
+    private final Duration reportInterval;
+    private final Map<Endpoint, WorkerLink> links = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<WorkerLink>> added = new CopyOnWriteArrayList<>();
+    private volatile Map<String, VoiceInfo> voices = Map.of();
+
+    WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
+                    Duration reportInterval, Duration ejectAfter) {
+        this.group = group(workers);
+        this.scheme = tls ? "gproto+https" : "gproto+http";
+        this.factory = factory;
+        this.timer = timer;
+        this.reportInterval = reportInterval;
+        group.addListener(this::reconcile, true);
+        timer.scheduleAtFixedRate(() -> {
+            links.values().forEach(l -> l.check(ejectAfter));
+            refreshVoices();
+        }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Builds one endpoint group from the {@code cluster.workers} entries. */
+    static EndpointGroup group(List<String> workers) {
+        if (workers.isEmpty()) {
+            throw new IllegalArgumentException("cluster.workers: empty (expected: HOST:PORT, NAME:PORT or "
+                    + "dns+srv://NAME entries, comma-separated)");
+        }
+        List<EndpointGroup> groups = new ArrayList<>();
+        for (String w : workers) {
+            String entry = w.strip();
+            if (entry.startsWith("dns+srv://")) {
+                String name = entry.substring("dns+srv://".length());
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException("cluster.workers: " + entry + " (expected: dns+srv://NAME)");
+                }
+                groups.add(DnsServiceEndpointGroup.of(name));
+                continue;
+            }
+            Endpoint e;
+            try {
+                e = Endpoint.parse(entry);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("cluster.workers: " + entry + " (expected: HOST:PORT)", bad);
+            }
+            if (!e.hasPort()) {
+                throw new IllegalArgumentException("cluster.workers: " + entry + " has no port (expected: HOST:PORT,"
+                        + " the workers' cluster.worker-port)");
+            }
+            groups.add(e.isIpAddrOnly() ? e : DnsAddressEndpointGroup.builder(e.host()).port(e.port()).build());
+        }
+        return EndpointGroup.of(groups);
+    }
+
+    /** Registers a callback run when the set of voices the workers serve changes. */
+    void addVoicesListener(Runnable r) {
+        listeners.add(r);
+    }
+
+    /** Registers a callback run for every link, now and when one is added. */
+    void onLink(java.util.function.Consumer<WorkerLink> c) {
+        added.add(c);
+        links.values().forEach(c);
+    }
+
+    Collection<WorkerLink> links() {
+        return List.copyOf(links.values());
+    }
+
+    /** Returns every voice some worker serves, its newest version, by id. */
+    Map<String, VoiceInfo> voices() {
+        return voices;
+    }
+
+    /** Waits until some worker reported or {@code timeout} passed; returns whether one did. */
+    boolean awaitFirstReport(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (links.values().stream().anyMatch(l -> l.report() != null)) {
+                refreshVoices();
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private void reconcile(List<Endpoint> endpoints) {
+        Set<Endpoint> now = new HashSet<>(endpoints);
+        for (Endpoint e : endpoints) {
+            links.computeIfAbsent(e, k -> {
+                WorkerLink l = new WorkerLink(k, scheme, factory, timer, reportInterval, this::refreshVoices);
+                added.forEach(c -> c.accept(l));
+                return l;
+            });
+        }
+        links.keySet().removeIf(e -> {
+            if (!now.contains(e)) {
+                links.get(e).close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void refreshVoices() {
+        Map<String, VoiceInfo> all = new LinkedHashMap<>();
+        links.values().stream().sorted(Comparator.comparing(WorkerLink::address)).forEach(l -> {
+            LoadReport r = l.report();
+            if (r == null || l.state() == WorkerState.DOWN) {
+                return;
+            }
+            for (VoiceDescription d : r.getVoicesList()) {
+                VoiceInfo v = WireFormat.voice(d);
+                all.merge(v.id(), v, (a, b) -> newer(b.version(), a.version()) ? b : a);
+            }
+        });
+        if (!all.equals(voices) && !all.isEmpty()) {
+            voices = Map.copyOf(all);
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    /** Tells whether version {@code a} is newer than {@code b}: longer numbers first, then text order. */
+    static boolean newer(String a, String b) {
+        return a.length() != b.length() ? a.length() > b.length() : a.compareTo(b) > 0;
+    }
+
+    /** Tells whether a worker's report lists {@code voiceId} as loaded now. */
+    static boolean resident(LoadReport r, String voiceId) {
+        for (ResidentVoice v : r.getResidentList()) {
+            if (v.getId().equals(voiceId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Tells whether a worker's report offers {@code voiceId}. */
+    static boolean serves(LoadReport r, String voiceId) {
+        for (VoiceDescription v : r.getVoicesList()) {
+            if (v.getId().equals(voiceId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        links.values().forEach(WorkerLink::close);
+        group.close();
+    }
+
+}
