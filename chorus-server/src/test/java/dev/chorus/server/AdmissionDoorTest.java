@@ -37,7 +37,7 @@ class AdmissionDoorTest {
     private static HttpRequest speech(String text) {
         return HttpRequest.newBuilder(SERVER.uri("/v1/audio/speech")).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"input\":" + Http.quote(text)
-                        + ",\"response_format\":\"pcm\"}")).build();
+                        + ",\"response_format\":\"pcm\",\"sample_rate\":16000}")).build();
     }
 
     @Test
