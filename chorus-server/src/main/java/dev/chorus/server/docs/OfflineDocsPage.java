@@ -56,8 +56,11 @@ public final class OfflineDocsPage extends SimpleDecoratingHttpService {
         if (res.status() != HttpStatus.OK || type == null || !type.is(MediaType.ANY_TEXT_TYPE)) {
             return res.toHttpResponse();
         }
-        String encoding = res.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        byte[] body = "gzip".equalsIgnoreCase(encoding) ? gunzip(res.content().array()) : res.content().array();
+        // By the gzip magic, not the header: the file service may have decoded a precompressed page already.
+        byte[] body = res.content().array();
+        if (body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+            body = gunzip(body);
+        }
         String html = REMOTE_LINK.matcher(new String(body, StandardCharsets.UTF_8)).replaceAll("");
         ResponseHeaders headers = res.headers().toBuilder().removeAndThen(HttpHeaderNames.CONTENT_ENCODING)
                 .removeAndThen(HttpHeaderNames.CONTENT_LENGTH).removeAndThen(HttpHeaderNames.ETAG)
