@@ -172,6 +172,14 @@ try {
   check('no horizontal scroll at 375 px', overflow <= 0, `${overflow} px too wide`);
   await page.screenshot({ path: join(shots, 'playground-phone.png'), fullPage: true });
 
+  // The API docs: rendered from this server alone (no web fonts from the internet), the speech route listed.
+  await page.setViewportSize({ width: 1100, height: 900 });
+  const docs = await page.goto(`${origin}/docs/`);
+  check('docs answer 200 with HTML', docs.status() === 200, `${docs.status()}`);
+  await page.waitForFunction(() => document.body.innerText.includes('OpenAiSpeechService'), null, { timeout: 30000 });
+  check('docs list the speech route', (await page.innerText('body')).includes('OpenAiSpeechService'));
+  await page.screenshot({ path: join(shots, 'docs.png') });
+
   check('no console errors', consoleErrors.length === 0, consoleErrors.join(' | '));
   check('no request left the server', foreign.length === 0, foreign.join(', '));
 } catch (e) {

@@ -30,7 +30,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
@@ -154,28 +153,28 @@ final class SayCommand implements Callable<Integer> {
         return speak(service, prepared, out, marksOut, progress);
     }
 
-    /** Writes to a temporary file beside the target and moves it into place, so a failure leaves no half file. */
+    /**
+     * Writes to a temporary file beside the target and moves it into place, so a failure or an interruption
+     * (Ctrl-C, SIGTERM) leaves no half file.
+     */
     private static SynthesisSummary toFile(SpeechService service, PreparedSpeech prepared, Path target,
                                            SpeechMarksFile marksOut, boolean progress) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        // Not createTempFile: its owner-only permissions would stick to the output; this name honours the umask.
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-        try {
+        try (PartFile file = PartFile.beside(target)) {
             SynthesisSummary s;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(file.open(), 1 << 16)) {
                 s = speak(service, prepared, out, marksOut, progress);
             }
             byte[] header = CompleteAudio.finalHeader(prepared.request().encoding(), s);
             if (header != null) {
                 // The encoder streams, so its header says "length unknown"; a file can carry the real lengths.
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                try (FileChannel ch = FileChannel.open(file.part(), StandardOpenOption.WRITE)) {
                     ch.write(ByteBuffer.wrap(header), 0);
+                } catch (IOException e) {
+                    throw file.named(e);
                 }
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            file.commit();
             return s;
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

@@ -5,11 +5,10 @@ import dev.chorus.runtime.Timing;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes {@code chorus say --marks FILE}: one JSON object per line for each sentence, word and mark, in the shape
@@ -17,20 +16,17 @@ import java.nio.file.StandardCopyOption;
  */
 final class SpeechMarksFile implements AutoCloseable {
 
-    private final Path target;
-    private final Path tmp;
+    private final PartFile file;
     private final BufferedWriter out;
 
     private SpeechMarksFile(Path target) throws IOException {
-        this.target = target;
         if (target == null) {
-            this.tmp = null;
+            this.file = null;
             this.out = null;
             return;
         }
-        Path dir = target.toAbsolutePath().getParent();
-        this.tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-        this.out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+        this.file = PartFile.beside(target);
+        this.out = new BufferedWriter(new OutputStreamWriter(file.open(), StandardCharsets.UTF_8));
     }
 
     /** Opens a marks file, or a no-op when {@code target} is {@code null}. */
@@ -57,14 +53,14 @@ final class SpeechMarksFile implements AutoCloseable {
             return;
         }
         out.close();
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        file.commit();
     }
 
     @Override
     public void close() throws IOException {
         if (out != null) {
             out.close();
-            Files.deleteIfExists(tmp);
+            file.close();
         }
     }
 }

@@ -35,6 +35,7 @@ import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.admin.AdminService;
 import dev.chorus.server.admin.HealthService;
 import dev.chorus.server.admin.Readiness;
+import dev.chorus.server.docs.OfflineDocsPage;
 import dev.chorus.server.docs.OpenApiDocument;
 import dev.chorus.server.grpc.GrpcHealth;
 import dev.chorus.server.grpc.Reflection;
@@ -87,11 +88,12 @@ public final class ChorusServer implements AutoCloseable {
     /**
      * The API docs (Armeria's DocService) run a bundled single-page app from this server: its scripts and workers
      * come from here; its style library injects inline styles and its editor compiles code at run time, which
-     * needs 'unsafe-eval'; fonts come from Google Fonts. Nothing else is loaded, and no site may frame it.
+     * needs 'unsafe-eval'; its link to Google Fonts is taken out (OfflineDocsPage). Nothing is loaded from another
+     * origin, and no site may frame it.
      */
     private static final String DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-eval'; "
-            + "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src 'self' data: "
-            + "https://fonts.gstatic.com; img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+            + "style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; "
+            + "worker-src 'self' blob:; connect-src 'self'; "
             + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     /** Extra time Armeria allows a request beyond the synthesis deadline, so the deadline's own error wins. */
@@ -255,7 +257,9 @@ public final class ChorusServer implements AutoCloseable {
         sb.serviceUnder("/docs", DocService.builder()
                 .exampleRequests(TextToSpeechGrpc.SERVICE_NAME, "Synthesize", SynthesizeRequest.newBuilder()
                         .setText("Hello from Chorus.").setVoice("alloy").build())
-                .build().decorate(SecurityHeaders.newDecorator(DOCS_CSP)));
+                .exampleRequests(OpenAiSpeechService.class, "speech",
+                        "{\"model\":\"tts-1\",\"input\":\"Hello from Chorus.\",\"voice\":\"alloy\"}")
+                .build().decorate(OfflineDocsPage.newDecorator()).decorate(SecurityHeaders.newDecorator(DOCS_CSP)));
         playground(sb);
         if (tls != null) {
             // Added last, so it runs first: every decorator and service sees the peer's identity.

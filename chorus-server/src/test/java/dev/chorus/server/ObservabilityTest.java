@@ -120,7 +120,7 @@ class ObservabilityTest {
                 "chorus_engine_requests_pending", "chorus_voice_loads_total", "chorus_voice_reloads_total",
                 "chorus_voice_load_failures", "chorus_voices_loaded", "jvm_memory_used_bytes",
                 "jvm_threads_live_threads", "jvm_gc_memory_allocated_bytes_total", "process_cpu_usage",
-                "process_uptime_seconds", "system_cpu_count");
+                "process_uptime_seconds", "system_cpu_logical", "process_cpu_seconds_total");
         assertThat(value(after, "chorus_voice_loads_total", Map.of())).isGreaterThanOrEqualTo(1);
     }
 

@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  * <p>Choices: a number of four digits before 年, or any number after 公元, is a year, read digit by digit
  * (2026年 is 二零二六年); so is a room number of three or more digits before 室 or 房 (二零三室); money
  * in yuan is read in 元, 角 and 分 (5.20元 and ¥5.20 are 五元二角), other currencies as a decimal before
- * the currency's name ($5.20 is 五点二美元); phone numbers are read digit by digit with 一 for 1 (not 幺),
- * groups separated by commas; a number before 年, 月, 日 or 号 other than a year is a cardinal (十一月);
+ * the currency's name ($5.20 is 五点二美元); phone numbers are read digit by digit with 幺 for 1, as
+ * numbers are said on the telephone, groups separated by commas: mobile numbers (13812345678, 138-1234-5678,
+ * 138 1234 5678, +86 138 1234 5678) and landlines with their area code (010-8888-6666, (021) 6666 8888,
+ * 0755-12345678); a number before 年, 月, 日 or 号 other than a year is a cardinal (十一月);
  * temperatures below zero are 零下.
  *
  * <p>One instance serves one text on one thread.
@@ -20,7 +22,10 @@ import java.util.regex.Pattern;
 final class ChineseRules {
 
     private static final Pattern MOBILE = Pattern.compile("1[3-9]\\d(?:\\d{8}|([ -])\\d{4}\\1\\d{4})(?![\\w])");
-    private static final Pattern LANDLINE = Pattern.compile("0\\d{2,3}-\\d{7,8}(?![\\w])");
+    // An area code (0 and two or three digits, after a hyphen or a space, or in parentheses), then seven or eight
+    // digits, whole or in two groups: 010-8888-6666, (021) 6666 8888, 0755-12345678.
+    private static final Pattern LANDLINE = Pattern.compile(
+            "(?:0\\d{2,3}[ -]|\\(0\\d{2,3}\\) ?)(?:\\d{7,8}|\\d{3,4}[ -]\\d{4})(?![\\w]|[-.]\\d)");
     private static final Pattern PHONE_NANP = Pattern.compile(
             "(?:\\+1[ .-]?)?(?:\\(\\d{3}\\) ?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w])");
     private static final Pattern PHONE_INTL = Pattern.compile(

@@ -22,7 +22,8 @@ final class PhoneNumbers {
 
     /**
      * Reads a phone number digit by digit, its groups separated by commas: {@code +1 (555) 123-4567} is
-     * "plus one, five five five, one two three, four five six seven".
+     * "plus one, five five five, one two three, four five six seven"; in Chinese 1 is 幺, as it is said on the
+     * telephone ({@code 010-8888-6666} is 零幺零,八八八八,六六六六).
      */
     static String words(String number, boolean chinese) {
         List<String> groups = new ArrayList<>();
@@ -35,7 +36,8 @@ final class PhoneNumbers {
                 groups.add(chinese ? "加" : "plus");
             } else if (!group.isEmpty()) {
                 String digits = group.toString();
-                String spoken = chinese ? ChineseNumbers.digits(digits) : EnglishNumbers.digits(digits);
+                String spoken = chinese ? ChineseNumbers.digits(digits).replace('一', '幺')
+                        : EnglishNumbers.digits(digits);
                 int last = groups.size() - 1;
                 if (last >= 0 && (groups.get(last).equals("plus") || groups.get(last).equals("加"))) {
                     groups.set(last, groups.get(last) + (chinese ? "" : " ") + spoken);

@@ -65,7 +65,7 @@ class SayAsTest {
             zh-CN | 21:30        | time       | hms24 | 二十一点三十分
             zh-CN | 21:30        | time       | hms12 | 下午九点三十分
             zh-CN | 9:05         | time       | hms12 | 上午九点零五分
-            zh-CN | 138-1234-5678 | telephone | -     | 一三八,一二三四,五六七八
+            zh-CN | 138-1234-5678 | telephone | -     | 幺三八,幺二三四,五六七八
             zh-CN | 5.20         | currency   | -     | 五元二角
             zh-CN | $5           | currency   | -     | 五美元
             zh-CN | 5            | currency   | USD   | 五美元

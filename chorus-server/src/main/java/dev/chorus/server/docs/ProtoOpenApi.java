@@ -14,6 +14,7 @@ import com.google.protobuf.Descriptors.ServiceDescriptor;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,10 +77,25 @@ final class ProtoOpenApi {
             responses.putObject("200").put("description", "The " + m.getOutputType().getName() + ".")
                     .putObject("content").putObject("application/json").putObject("schema")
                     .put("$ref", ref(m.getOutputType()));
-            responses.putObject("default").put("description", "A gRPC status mapped to HTTP.")
-                    .putObject("content").putObject("application/json").putObject("schema")
+            // The tenant check answers these before the call reaches the service, in the OpenAI error shape.
+            for (String status : List.of("401", "403", "429")) {
+                responses.putObject(status).put("$ref", "#/components/responses/Status" + status);
+            }
+            ObjectNode grpcError = JSON.objectNode().put("description", "A gRPC status mapped to HTTP.");
+            grpcError.putObject("content").putObject("application/json").putObject("schema")
                     .put("$ref", "#/components/schemas/GrpcJsonError");
-            messages.add(m.getInputType());
+            responses.set("400", grpcError.deepCopy().put("description",
+                    "INVALID_ARGUMENT: the request is not valid (the message says why)."));
+            responses.set("default", grpcError);
+            if (!rule.getBody().isEmpty()) {
+                messages.add(m.getInputType()); // a GET's request message is only its query parameters
+            } else {
+                for (FieldDescriptor f : m.getInputType().getFields()) {
+                    if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                        messages.add(f.getMessageType());
+                    }
+                }
+            }
             messages.add(m.getOutputType());
         }
         Deque<Descriptor> todo = new ArrayDeque<>(messages);

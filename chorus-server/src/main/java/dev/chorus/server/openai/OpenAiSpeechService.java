@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.docs.Markup;
 import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.server.ServerConfig;
 import dev.chorus.server.internal.AdmissionDoor;
@@ -41,7 +42,7 @@ public final class OpenAiSpeechService {
     /** Speaks {@code input} with {@code voice}; see docs/api.md for every field. */
     @Post("/v1/audio/speech")
     @Blocking
-    @Description("Speaks the input text or SSML (OpenAI-compatible): streams audio bytes, SSE events or speech marks.")
+    @Description(value = SpeechRequestDoc.MARKDOWN, markup = Markup.MARKDOWN)
     public HttpResponse speech(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         RequestTelemetry telemetry = RequestTelemetry.of(ctx);
         try {

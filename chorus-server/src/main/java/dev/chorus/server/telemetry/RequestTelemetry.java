@@ -210,7 +210,7 @@ public final class RequestTelemetry implements SynthesisObserver, SpeechTelemetr
         String v = voice();
         telemetry.stage("encode", e, v).record(encodeNanos.get(), TimeUnit.NANOSECONDS);
         if (summary.samples() > 0) {
-            telemetry.realTimeFactor(e, v).record(summary.realTimeFactor());
+            telemetry.realTimeFactor(e, v, summary.realTimeFactor());
         }
         Tags tags = telemetry.withTenant(Tags.of("engine", e, "voice", v), tenant());
         telemetry.characters(tags).increment(summary.characters());

@@ -15,7 +15,6 @@ import dev.chorus.server.tenant.Tenant;
 import dev.chorus.server.tenant.TenantGate;
 import dev.chorus.server.tls.PeerIdentity;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -36,7 +35,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -70,7 +68,6 @@ public final class Telemetry {
     /** Bucket bounds of request and stage latencies, in seconds. */
     private static final Duration[] LATENCY_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
             10, 30, 60, 120, 300);
-    private static final double[] RTF_BUCKETS = {0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 5};
 
     private static final TextMapGetter<RequestHeaders> HEADERS = new TextMapGetter<>() {
         @Override
@@ -87,6 +84,7 @@ public final class Telemetry {
     private final ServerConfig config;
     private final PrometheusMeterRegistry prometheus;
     private final MeterRegistry registry;
+    private final RealTimeFactorHistogram realTimeFactor;
     /** The per-request meters, by name and labels (bounded: routes, voices, formats, outcomes, tenants). */
     private final ConcurrentMap<Object, Meter> meters = new ConcurrentHashMap<>();
     private final Tracer tracer;
@@ -98,6 +96,7 @@ public final class Telemetry {
         if (config.metricsEnabled()) {
             this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.registry = prometheus;
+            ExpositionRules.applyTo(prometheus);
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ClassLoaderMetrics().bindTo(registry);
@@ -110,6 +109,8 @@ public final class Telemetry {
             // A composite with no members hands out meters that record nothing.
             this.registry = new CompositeMeterRegistry();
         }
+        this.realTimeFactor = RealTimeFactorHistogram.register(
+                prometheus == null ? null : prometheus.getPrometheusRegistry());
         OpenTelemetry otel = config.openTelemetry();
         if (otel == null) {
             // Spans with no exporter: trace ids for logs and headers, and incoming trace contexts honoured.
@@ -253,11 +254,8 @@ public final class Telemetry {
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
     }
 
-    DistributionSummary realTimeFactor(String engine, String voice) {
-        return meter(List.of("real.time.factor", engine, voice), () -> DistributionSummary
-                .builder("chorus.real.time.factor").tags("engine", engine, "voice", voice)
-                .description("Synthesis time divided by audio length, per request (below 1: faster than real time)")
-                .serviceLevelObjectives(RTF_BUCKETS).register(registry));
+    void realTimeFactor(String engine, String voice, double value) {
+        realTimeFactor.record(engine, voice, value);
     }
 
     Counter characters(Tags tags) {
@@ -284,7 +282,8 @@ public final class Telemetry {
     private HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), req.headers(), HEADERS);
         String route = routeOf(ctx, null);
-        Span span = tracer.spanBuilder(req.method() + " " + route).setParent(parent).setSpanKind(SpanKind.SERVER)
+        Span span = SpanConventions.untraced(ctx.path()) ? Span.getInvalid()
+                : tracer.spanBuilder(req.method() + " " + route).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .setAttribute("http.request.method", req.method().name())
                 .setAttribute("url.path", ctx.path())
                 .setAttribute("chorus.request_id", ctx.id().text())
@@ -315,13 +314,10 @@ public final class Telemetry {
                 .description("Requests finished, by route and outcome").register(registry)).increment();
         requestTimer(tags).record(nanos, TimeUnit.NANOSECONDS);
         Span span = rt.span();
-        span.updateName(log.requestHeaders().method() + " " + route);
         span.setAttribute("http.response.status_code", status);
         span.setAttribute("chorus.outcome", outcome);
         span.setAttribute("http.route", route);
-        if (!"ok".equals(outcome)) {
-            span.setStatus(StatusCode.ERROR, outcome);
-        }
+        SpanConventions.finish(span, log, route, status);
         String peer = ctx.attr(PeerIdentity.SPIFFE_ID);
         if (peer != null) {
             span.setAttribute("chorus.peer.spiffe_id", peer);
