@@ -127,6 +127,16 @@ final class BackcheckListener implements SynthesisListener {
         }
     }
 
+    @Override
+    public boolean ready() {
+        return delegate.ready();
+    }
+
+    @Override
+    public void whenReady(Runnable resume) {
+        delegate.whenReady(resume);
+    }
+
     /** Ends the current sentence: checks it (strict) and passes it on, or keeps it for the later check. */
     private void sentenceDone() {
         if (refused) {

@@ -143,5 +143,15 @@ public final class SignalChecks implements SpeechStage {
         public void onError(ChorusException error) {
             delegate.onError(error);
         }
+
+        @Override
+        public boolean ready() {
+            return delegate.ready();
+        }
+
+        @Override
+        public void whenReady(Runnable resume) {
+            delegate.whenReady(resume);
+        }
     }
 }
