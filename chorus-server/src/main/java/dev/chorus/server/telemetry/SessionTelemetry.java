@@ -121,7 +121,7 @@ public final class SessionTelemetry implements SpeechTelemetry, SynthesisObserve
     public void completed(SynthesisSummary summary) {
         telemetry.stage("encode", engine(), voice()).record(encodeNanos, TimeUnit.NANOSECONDS);
         if (summary.samples() > 0) {
-            telemetry.realTimeFactor(engine(), voice()).record(summary.realTimeFactor());
+            telemetry.realTimeFactor(engine(), voice(), summary.realTimeFactor());
         }
         Tags tags = telemetry.withTenant(Tags.of("engine", engine(), "voice", voice()), tenant);
         telemetry.characters(tags).increment(summary.characters());

@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * here and never touch the socket, so a client that does not read cannot hold an engine worker; the connection's
  * own thread takes them and writes the events.
  *
- * <p>Design: an unbounded queue whose bytes are counted. When the audio waiting for the client passes
- * {@code maxUnreadBytes} ({@code limits.max-unread-bytes}) the output runs {@code onStall} (which closes the
- * socket, so a writer stuck on a full socket buffer fails) and throws, which stops the synthesis: a stalled reader
- * holds bounded memory.
+ * <p>Design: a queue whose bytes are counted. Past {@code pauseBytes} ({@code limits.stream-buffer-bytes}) the
+ * output is not writable, so the synthesis pauses after the sentences already running, and resumes when the
+ * connection's thread has taken the queue back below it (backpressure). As a backstop, when the audio waiting
+ * for the client still passes {@code maxUnreadBytes} ({@code limits.max-unread-bytes}) the output runs
+ * {@code onStall} (which closes the socket, so a writer stuck on a full socket buffer fails) and throws, which
+ * stops the synthesis: a stalled reader holds bounded memory.
  */
 final class QueuedAudio implements AudioOutput {
 
@@ -46,11 +48,40 @@ final class QueuedAudio implements AudioOutput {
     private final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
     private final AtomicLong unread = new AtomicLong();
     private final long maxUnreadBytes;
+    private final long pauseBytes;
     private final Runnable onStall;
+    /** The synthesis's resume while it waits for the connection to take audio, else null. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> waiting =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     QueuedAudio(long maxUnreadBytes, Runnable onStall) {
+        this(maxUnreadBytes, Long.MAX_VALUE, onStall);
+    }
+
+    QueuedAudio(long maxUnreadBytes, long pauseBytes, Runnable onStall) {
         this.maxUnreadBytes = maxUnreadBytes;
+        this.pauseBytes = pauseBytes;
         this.onStall = onStall;
+    }
+
+    @Override
+    public boolean writable() {
+        return unread.get() <= pauseBytes;
+    }
+
+    @Override
+    public void whenWritable(Runnable resume) {
+        waiting.set(resume);
+        resumeIfDrained();
+    }
+
+    private void resumeIfDrained() {
+        if (unread.get() <= pauseBytes) {
+            Runnable r = waiting.getAndSet(null);
+            if (r != null) {
+                r.run();
+            }
+        }
     }
 
     @Override
@@ -85,6 +116,7 @@ final class QueuedAudio implements AudioOutput {
         Item i = items.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
         if (i instanceof Audio a) {
             unread.addAndGet(-a.bytes().length);
+            resumeIfDrained();
         }
         return i;
     }

@@ -287,7 +287,8 @@ final class WyomingConnection implements Runnable {
             SpeechInput input = new SpeechInput(text, "text", null, voice, new SynthesisOptions(1.0, language),
                     AudioEncoding.PCM, 0, null, null, false);
             PreparedSpeech prepared = server.speech().prepare(input, caller);
-            QueuedAudio audio = new QueuedAudio(server.config().maxUnreadBytes(), this::close);
+            QueuedAudio audio = new QueuedAudio(server.config().maxUnreadBytes(),
+                    server.config().streamBufferBytes(), this::close);
             SynthesisHandle handle = server.speech().serve(prepared, caller, audio);
             return relay(audio, handle);
         } catch (RuntimeException refused) {

@@ -28,6 +28,21 @@ class QueuedAudioTest {
     }
 
     @Test
+    void pastThePauseMarkTheOutputIsNotWritableUntilTheConnectionTakesTheAudio() throws Exception {
+        QueuedAudio q = new QueuedAudio(1_000_000, 50_000, () -> { });
+        q.audio(new byte[40_000], 0);
+        assertThat(q.writable()).isTrue();
+        q.audio(new byte[40_000], 20_000);
+        assertThat(q.writable()).isFalse();
+        AtomicBoolean resumed = new AtomicBoolean();
+        q.whenWritable(() -> resumed.set(true));
+        assertThat(resumed).isFalse();
+        assertThat(q.take(Duration.ofMillis(10))).isInstanceOf(QueuedAudio.Audio.class);
+        assertThat(q.writable()).isTrue();
+        assertThat(resumed).isTrue();
+    }
+
+    @Test
     void anEmptyQueueAnswersNullAfterTheWait() throws Exception {
         assertThat(new QueuedAudio(100_000, () -> { }).take(Duration.ofMillis(10))).isNull();
     }
