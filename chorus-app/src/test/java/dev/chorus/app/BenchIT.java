@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs {@code chorus bench} as a user would: a short load on a server it starts itself, with a JSON result. */
 class BenchIT {
@@ -22,8 +21,9 @@ class BenchIT {
 
     @Test
     void benchLoadsAnInProcessServerAndWritesItsFigures() throws Exception {
-        assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1"))
-                || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libespeak-ng.so.1")), "eSpeak NG not installed");
+        assertThat(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1"))
+                || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libespeak-ng.so.1")))
+                .as("eSpeak NG is not installed: run scripts/install-test-deps.sh (libespeak-ng1)").isTrue();
         Path json = dir.resolve("result.json");
         ProcessBuilder pb = new ProcessBuilder(List.of(JAVA, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-jar", JAR, "bench", "--voice", "espeak:en-us",

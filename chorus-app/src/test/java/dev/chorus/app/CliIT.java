@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs the packaged {@code chorus} program as a user would, and checks its output with real audio tools. */
 class CliIT {
@@ -82,7 +81,7 @@ class CliIT {
         Path wav = dir.resolve("hello.wav");
         assertThat(r.err()).contains("hmm:cmu-slt-hsmm").doesNotContain("SLF4J");
         double seconds = ffprobeSeconds(wav);
-        assumeTrue(seconds >= 0, "ffprobe not installed: SKIPPED the decoder check");
+        assertThat(seconds).as("ffprobe is missing: run scripts/install-test-deps.sh (ffmpeg)").isGreaterThanOrEqualTo(0);
         assertThat(seconds).isBetween(3.0, 9.0);
         String sox = soxInfo(wav);
         assertThat(sox).contains("Channels       : 1").contains("Precision      : 16-bit")
@@ -101,7 +100,7 @@ class CliIT {
         Path raw = dir.resolve("stdin.pcm");
         Files.write(raw, pcm);
         double probed = ffprobeSeconds(raw, "-f", "s16le", "-ar", "16000", "-ac", "1");
-        assumeTrue(probed >= 0, "ffprobe not installed");
+        assertThat(probed).as("ffprobe is missing: run scripts/install-test-deps.sh (ffmpeg)").isGreaterThanOrEqualTo(0);
         assertThat(probed).isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
     }
 
@@ -110,7 +109,7 @@ class CliIT {
         Path text = dir.resolve("text.txt");
         Files.writeString(text, "Dr. Smith reads a file. It has two sentences.");
         Run voices = chorus(null, "voices", "--engine", "espeak");
-        assumeTrue(voices.out().contains("espeak:en-us"), "espeak engine not available: SKIPPED");
+        assertThat(voices.out()).as("the espeak engine is missing: run scripts/install-test-deps.sh").contains("espeak:en-us");
         Run r = chorus(null, "say", "-f", text.toString(), "-v", "espeak:en-us", "-o", "file.wav",
                 "--sample-rate", "24000");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -171,7 +170,7 @@ class CliIT {
     @Test
     void saySpeaksSsmlIntoAnMp3WithSpeechMarks() throws Exception {
         Run voices = chorus(null, "voices", "--engine", "espeak");
-        assumeTrue(voices.out().contains("espeak:en-us"), "espeak engine not available: SKIPPED");
+        assertThat(voices.out()).as("the espeak engine is missing: run scripts/install-test-deps.sh").contains("espeak:en-us");
         String ssml = "<speak>It costs $5.<break time=\"400ms\"/><mark name=\"after\"/>"
                 + "<prosody rate=\"slow\">Goodbye.</prosody></speak>";
         Run r = chorus(null, "say", ssml, "-v", "espeak:en-us", "-o", "ssml.mp3", "--marks", "ssml.jsonl");

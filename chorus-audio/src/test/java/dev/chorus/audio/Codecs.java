@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Encodes test signals and decodes the result with ffmpeg, as a client would from a stream. */
 final class Codecs {
@@ -45,11 +44,15 @@ final class Codecs {
         return out.toByteArray();
     }
 
-    /** Skips the calling test, saying why, if {@code encoding} cannot be encoded here (AAC without ffmpeg). */
+    /**
+     * Fails the calling test, saying why, if {@code encoding} cannot be encoded here (AAC without ffmpeg, which
+     * scripts/install-test-deps.sh installs).
+     */
     static void assumeAvailable(AudioEncoding encoding, EncoderOptions options) {
-        assumeTrue(AudioEncoders.available(encoding, options),
-                () -> "skipping " + encoding.id() + ": " + AudioEncoders.unavailableReason(encoding, options)
-                        .orElse(""));
+        if (!AudioEncoders.available(encoding, options)) {
+            throw new AssertionError("cannot encode " + encoding.id() + " here: " + AudioEncoders
+                    .unavailableReason(encoding, options).orElse("") + " (run scripts/install-test-deps.sh)");
+        }
     }
 
     /** Returns ffmpeg's name for the container of {@code encoding}, for reading it from a pipe. */

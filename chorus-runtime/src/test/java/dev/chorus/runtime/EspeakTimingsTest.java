@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Timings over the real eSpeak NG engine (22,050 Hz, delivered at its own rate, so sample offsets are exact):
@@ -38,9 +37,10 @@ class EspeakTimingsTest {
     void open() throws Exception {
         EngineRegistry registry = EngineRegistry.builder().enabledEngines(Set.of("espeak")).workers("espeak", 2)
                 .defaultVoice("espeak:en-us").build();
-        assumeTrue(registry.engines().containsKey("espeak"),
-                "SKIPPED: the espeak engine is unavailable here (" + registry.unavailable().get("espeak")
-                        + "); install libespeak-ng1 and espeak-ng-data to run this test");
+        if (!registry.engines().containsKey("espeak")) {
+            throw new AssertionError("the espeak engine is unavailable here (" + registry.unavailable().get("espeak")
+                    + "): run scripts/install-test-deps.sh (libespeak-ng1, espeak-ng-data)");
+        }
         synth = Synthesizer.builder().registry(registry).build();
         text = speak(TEXT);
     }

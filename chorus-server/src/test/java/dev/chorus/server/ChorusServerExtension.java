@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Starts one real Chorus server on an ephemeral loopback port for a test class and stops it afterwards. By
@@ -110,12 +109,10 @@ final class ChorusServerExtension implements BeforeAllCallback, AfterAllCallback
 
     /** Skips the calling test, loudly, when the espeak engine cannot run here. */
     void assumeEspeak() {
-        boolean present = synthesizer.registry().engines().containsKey("espeak");
-        if (!present) {
-            System.err.println("SKIPPED: the espeak engine is unavailable here ("
+        if (!synthesizer.registry().engines().containsKey("espeak")) {
+            throw new AssertionError("the espeak engine is unavailable here ("
                     + synthesizer.registry().unavailable().get("espeak")
-                    + "); install libespeak-ng1 and espeak-ng-data to run this test");
+                    + "): run scripts/install-test-deps.sh (libespeak-ng1, espeak-ng-data)");
         }
-        assumeTrue(present, "espeak engine unavailable: " + synthesizer.registry().unavailable().get("espeak"));
     }
 }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The web playground in a real browser: {@code src/test/browser/playground.test.mjs} drives Debian's headless
@@ -90,7 +89,7 @@ class PlaygroundBrowserTest {
                 return candidate.toString();
             }
         }
-        skip(name + " is not installed; install Node.js (Debian: nodejs, npm) to run the playground browser test");
+        cannotRun(name + " is not installed; install Node.js (Debian: nodejs, npm) to run the playground browser test");
         return null;
     }
 
@@ -102,7 +101,7 @@ class PlaygroundBrowserTest {
             }
         }
         if (!Files.isExecutable(CHROMIUM)) {
-            skip("Chromium could not be installed at " + CHROMIUM + " (apt-get install chromium)");
+            cannotRun("Chromium could not be installed at " + CHROMIUM + " (apt-get install chromium)");
         }
     }
 
@@ -112,7 +111,7 @@ class PlaygroundBrowserTest {
         }
         int rc = run(List.of(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"), BROWSER_DIR, 300);
         if (rc != 0 || !Files.isRegularFile(BROWSER_DIR.resolve("node_modules/playwright-core/package.json"))) {
-            skip("playwright-core could not be installed with npm ci in " + BROWSER_DIR + " (exit " + rc + ")");
+            cannotRun("playwright-core could not be installed with npm ci in " + BROWSER_DIR + " (exit " + rc + ")");
         }
     }
 
@@ -132,8 +131,8 @@ class PlaygroundBrowserTest {
         return p.exitValue();
     }
 
-    private static void skip(String why) {
-        System.err.println("SKIPPED: the playground browser test did not run: " + why);
-        assumeTrue(false, "SKIPPED: " + why);
+    private static void cannotRun(String why) {
+        throw new AssertionError("the playground browser test could not run: " + why
+                + " (scripts/install-test-deps.sh installs chromium, node and npm)");
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real {@code redis-server} for a test: on a free loopback port, in a temporary directory, with no
@@ -29,14 +28,12 @@ public final class RedisServer implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts one, or skips the calling test when redis-server is missing. */
+    /** Starts one, or fails the calling test when redis-server is missing. */
     public static RedisServer start(Path dir) throws Exception {
         String program = findProgram();
         if (program == null) {
-            System.err.println("SKIPPED: redis-server is not installed; run scripts/install-test-deps.sh to run the "
-                    + "shared-limit tests");
+            throw new AssertionError("redis-server is not installed (scripts/install-test-deps.sh installs it)");
         }
-        assumeTrue(program != null, "redis-server is not installed (scripts/install-test-deps.sh installs it)");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();

@@ -57,7 +57,7 @@ public abstract class EngineConformanceSuite {
     /** Returns the native sample rate the voice must report. */
     protected abstract int expectedSampleRate();
 
-    /** Returns whether this engine can run here; tests are skipped, loudly, when it cannot. */
+    /** Returns whether this engine can run here; the suite fails, saying so, when it cannot. */
     protected boolean available() {
         return true;
     }
@@ -77,7 +77,10 @@ public abstract class EngineConformanceSuite {
 
     @BeforeAll
     final void openEngine() {
-        assumeTrue(available(), () -> "engine '" + engineId() + "' is not available on this machine: SKIPPED");
+        if (!available()) {
+            throw new AssertionError("engine '" + engineId() + "' is not available on this machine: install what it"
+                    + " needs (scripts/install-test-deps.sh)");
+        }
         engine = provider().open(context(workers()));
         voice = engine.load(voiceId());
     }

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs an installed command-line program (ffmpeg, ffprobe, sox, opusinfo, opusdec, mpg123, flac, ...) and captures
@@ -52,13 +51,15 @@ public final class ExternalProgram {
     }
 
     /**
-     * Returns the program named {@code name} from the PATH, or skips the calling test saying it is missing and
-     * which Debian package has it.
+     * Returns the program named {@code name} from the PATH, or fails the calling test saying it is missing and
+     * which Debian package has it (scripts/install-test-deps.sh installs them all).
      */
     public static ExternalProgram require(String name, String debianPackage) {
         Optional<Path> found = find(name);
-        assumeTrue(found.isPresent(), name + " is not installed (not on PATH): skipping a check that needs it;"
-                + " install it (apt-get install " + debianPackage + ") to run it");
+        if (found.isEmpty()) {
+            throw new AssertionError(name + " is not installed (not on PATH), and a check needs it: run"
+                    + " scripts/install-test-deps.sh (apt-get install " + debianPackage + ")");
+        }
         return new ExternalProgram(found.orElseThrow());
     }
 

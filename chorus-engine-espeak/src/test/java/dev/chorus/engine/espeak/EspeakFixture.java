@@ -6,7 +6,6 @@ import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.EngineContext;
 import dev.chorus.tts.spi.TtsEngine;
 import dev.chorus.tts.spi.Voice;
-import org.junit.jupiter.api.Assumptions;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -24,9 +23,12 @@ public final class EspeakFixture {
         return MISSING == null;
     }
 
-    /** Skips the calling test class, saying why, when the engine cannot run here. */
+    /** Fails the calling test class, saying why, when the engine cannot run here. */
     public static void assumeAvailable() {
-        Assumptions.assumeTrue(available(), () -> "eSpeak NG not installed, SKIPPED: " + MISSING);
+        if (!available()) {
+            throw new AssertionError("eSpeak NG is not installed: " + MISSING
+                    + " (run scripts/install-test-deps.sh: libespeak-ng1, espeak-ng-data)");
+        }
     }
 
     /** Opens the engine with {@code workers} workers and the given settings. */
@@ -46,7 +48,6 @@ public final class EspeakFixture {
             open(1, Map.of()).close();
             return null;
         } catch (EngineUnavailableException e) {
-            System.err.println("eSpeak NG tests SKIPPED: " + e.getMessage());
             return e.getMessage();
         }
     }

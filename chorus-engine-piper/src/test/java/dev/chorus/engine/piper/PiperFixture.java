@@ -70,7 +70,6 @@ public final class PiperFixture {
                     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(engine::close));
                     return engine;
                 } catch (RuntimeException e) {
-                    System.err.println("Piper tests that need eSpeak NG SKIPPED: " + e.getMessage());
                     espeakProblem = e.getMessage();
                     return null;
                 }
