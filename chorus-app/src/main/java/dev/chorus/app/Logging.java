@@ -53,7 +53,14 @@ final class Logging {
                 continue;
             }
             Formatter f = h.getFormatter();
-            java.util.logging.StreamHandler to = new java.util.logging.StreamHandler(err, f);
+            // Like the console handler it replaces, closing it (the log manager resets every handler at exit)
+            // only flushes: the stream is standard error, which shutdown messages still need.
+            java.util.logging.StreamHandler to = new java.util.logging.StreamHandler(err, f) {
+                @Override
+                public synchronized void close() {
+                    flush();
+                }
+            };
             to.setLevel(Level.ALL);
             try {
                 to.setEncoding("UTF-8");

@@ -2,7 +2,6 @@ package dev.chorus.app;
 
 import java.io.BufferedReader;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -57,7 +56,9 @@ final class NativeStderr {
                 libc.close(saved);
                 return null;
             }
-            PrintStream realErr = new PrintStream(new FileOutputStream("/proc/self/fd/" + saved), true,
+            // Written through the descriptor itself: reopening it by path would start a regular file over at
+            // offset 0 (and truncate it), where the shell's redirection appends.
+            PrintStream realErr = new PrintStream(new DescriptorOutputStream(libc, saved), true,
                     StandardCharsets.UTF_8);
             FileInputStream readEnd = new FileInputStream("/proc/self/fd/" + pipe[0]);
             libc.close(pipe[0]);
@@ -91,6 +92,43 @@ final class NativeStderr {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "native standard error pipe closed", e);
+        }
+    }
+
+    /** An output stream over a file descriptor number, writing with {@code write(2)}. */
+    static final class DescriptorOutputStream extends java.io.OutputStream {
+        private final Libc libc;
+        private final int fd;
+
+        DescriptorOutputStream(Libc libc, int fd) {
+            this.libc = libc;
+            this.fd = fd;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment s = a.allocate(Math.max(1, len));
+                MemorySegment.copy(b, off, s, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, len);
+                long done = 0;
+                while (done < len) {
+                    long n = libc.write(fd, s.asSlice(done), len - done);
+                    if (n <= 0) {
+                        throw new IOException("write to descriptor " + fd + " failed");
+                    }
+                    done += n;
+                }
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IOException(t);
+            }
         }
     }
 
@@ -130,6 +168,10 @@ final class NativeStderr {
                 }
                 return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
             }
+        }
+
+        long write(int fd, MemorySegment bytes, long length) throws Throwable {
+            return (long) write.invokeExact(fd, bytes, length);
         }
 
         /** Writes {@code text} to descriptor {@code fd} as native code does (no Java stream in between). */

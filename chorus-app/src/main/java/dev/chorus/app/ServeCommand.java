@@ -66,7 +66,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
         Map<String, String> env = System.getenv();
         Path file = config != null ? config : env.containsKey("CHORUS_CONFIG") ? Path.of(env.get("CHORUS_CONFIG"))
                 : null;
@@ -89,9 +88,11 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Logging.apply(settings.logFormat(), settings.accessLog());
-        if (settings.captureNativeStderr()) {
-            NativeStderr.capture();
-        }
+        // Native standard error becomes log lines; the command's own lines then go to the real standard error
+        // (its picocli writer was made over descriptor 2, which feeds the native log from now on).
+        java.io.PrintStream realErr = settings.captureNativeStderr() ? NativeStderr.capture() : null;
+        PrintWriter err = realErr == null ? spec.commandLine().getErr()
+                : new PrintWriter(new java.io.OutputStreamWriter(realErr, java.nio.charset.StandardCharsets.UTF_8), true);
         Tracing tracing = Tracing.configure(env);
         ServerConfig serverConfig = settings.serverConfig(b -> cluster.adjust(tracing.applyTo(b)));
         long t0 = System.nanoTime();

@@ -349,7 +349,8 @@ class ClusterIT {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/audio/speech"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"" + text + "\",\"voice\":\"" + voice
-                        + "\",\"response_format\":\"" + format + "\"}")).build();
+                        // The voice's own 16 kHz (pcm is 24 kHz by default on the OpenAI route).
+                        + "\",\"response_format\":\"" + format + "\",\"sample_rate\":16000}")).build();
     }
 
     private static String gatewayUrl(String path) {
