@@ -106,6 +106,8 @@ public final class ChorusServer implements AutoCloseable {
     private final ReloadingTls tls;
     private final TenantGate tenants;
     private final AudioCache cache;
+    /** The long-form jobs, or null when the jobs API is off. */
+    private final dev.chorus.jobs.Jobs jobs;
     /** The Wyoming listener, or null without a wyoming.port. */
     private final dev.chorus.server.wyoming.WyomingServer wyoming;
 
@@ -134,6 +136,9 @@ public final class ChorusServer implements AutoCloseable {
                 .admission(tenants != null ? tenants : Admission.OPEN)
                 .cache(cache)
                 .build();
+        this.jobs = config.jobs() == null ? null : dev.chorus.jobs.Jobs.builder(speech, config.jobs())
+                .admission(tenants != null ? tenants : Admission.OPEN).encoderOptions(config.encoderOptions())
+                .maxRunChars(config.maxInputChars()).build();
         try {
             this.server = build();
             this.wyoming = config.wyoming() == null ? null : new dev.chorus.server.wyoming.WyomingServer(speech,
@@ -144,6 +149,9 @@ public final class ChorusServer implements AutoCloseable {
             }
             if (tenants != null) {
                 tenants.close();
+            }
+            if (jobs != null) {
+                jobs.close();
             }
             throw e;
         }
@@ -193,6 +201,12 @@ public final class ChorusServer implements AutoCloseable {
         }
         sb.annotatedService().decorators(jsonBody()).build(new OpenAiSpeechService(speech, config));
         sb.annotatedService().decorators(keyed()).build(new CatalogService(catalog, config));
+        if (jobs != null) {
+            // A job's body may be far larger than a request's (jobs.max-request-bytes); it reaches no engine now.
+            sb.annotatedService().maxRequestLength(jobs.config().maxRequestBytes())
+                    .decorators(jsonBody().subList(1, jsonBody().size()))
+                    .build(new dev.chorus.server.jobs.JobsHttpService(jobs));
+        }
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         if (tenants != null) {
@@ -317,6 +331,9 @@ public final class ChorusServer implements AutoCloseable {
                 throw e;
             }
         }
+        if (jobs != null) {
+            jobs.start();
+        }
         long t0 = System.nanoTime();
         readiness.warmUp(synthesizer, catalog.aliases().values(), config.warmUp());
         if (config.plaintext()) {
@@ -369,6 +386,9 @@ public final class ChorusServer implements AutoCloseable {
             wyoming.close();
         }
         server.stop().join();
+        if (jobs != null) {
+            jobs.close();
+        }
         cache.close();
         telemetry.close();
         safety.close();
