@@ -3,6 +3,7 @@ module dev.chorus.app {
     requires dev.chorus.runtime;
     requires dev.chorus.service;
     requires dev.chorus.server;
+    requires dev.chorus.jobs;
     requires dev.chorus.safety;
     requires dev.chorus.loadgen;
     requires java.net.http;

@@ -49,6 +49,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve the Wyoming protocol (Home Assistant) on this port, usually 10200 (default: off).")
     Integer wyomingPort;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the job store and the jobs' audio live (default: $CHORUS_DATA_DIR, else "
+                    + "$XDG_DATA_HOME/chorus or ~/.local/share/chorus).")
+    Path dataDir;
+
     @Option(names = "--print-config", description = "Print the settings in effect, with their sources, and exit.")
     boolean printConfig;
 
@@ -67,6 +72,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (wyomingPort != null) {
             flags.put("wyoming.port", wyomingPort.toString());
+        }
+        if (dataDir != null) {
+            flags.put("data.dir", dataDir.toString());
         }
         ServeSettings settings = ServeSettings.load(file, env, flags);
         if (printConfig) {
