@@ -1,0 +1,61 @@
+package dev.chorus.app;
+
+import dev.chorus.jobs.JobsConfig;
+import dev.chorus.server.ServerConfig;
+import dev.chorus.tts.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** data.dir and the jobs.* settings: defaults, sources, and errors that name the setting. */
+class JobsSettingsTest {
+
+    @Test
+    void jobsAreOnByDefaultWithTheDocumentedLimitsUnderTheUsersDataDirectory() throws Exception {
+        JobsConfig j = ServeSettings.load(null, Map.of(), Map.of()).serverConfig().jobs();
+        assertThat(j).isNotNull();
+        assertThat(j.dataDir()).isEqualTo(JobsConfig.defaultDataDir());
+        assertThat(j.dataDir().toString()).endsWith("chorus");
+        assertThat(j.sqliteFile()).isEqualTo(j.dataDir().resolve("jobs.db"));
+        assertThat(j.audioDir()).isEqualTo(j.dataDir().resolve("jobs-audio"));
+        assertThat(j.store()).isEqualTo(JobsConfig.StoreKind.SQLITE);
+        assertThat(j.maxInputChars()).isEqualTo(1_000_000);
+        assertThat(j.runChars()).isEqualTo(1000);
+        assertThat(j.maxJobsPerTenant()).isEqualTo(1000);
+        assertThat(j.maxStoredBytes()).isEqualTo(10L << 30);
+        assertThat(j.defaultTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(j.maxTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(j.lease()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theDataDirectoryComesFromTheFlagOverTheEnvironment() throws Exception {
+        ServerConfig env = ServeSettings.load(null, Map.of("CHORUS_DATA_DIR", "/srv/env"), Map.of()).serverConfig();
+        assertThat(env.jobs().dataDir()).isEqualTo(Path.of("/srv/env"));
+        ServerConfig flag = ServeSettings.load(null, Map.of("CHORUS_DATA_DIR", "/srv/env"),
+                Map.of("data.dir", "/srv/flag")).serverConfig();
+        assertThat(flag.jobs().dataDir()).isEqualTo(Path.of("/srv/flag"));
+        assertThat(ServeSettings.load(null, Map.of("CHORUS_JOBS_ENABLED", "false"), Map.of()).serverConfig().jobs())
+                .isNull();
+    }
+
+    @Test
+    void badValuesNameTheSettingAndWhereItCameFrom() {
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "etcd"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("jobs.store").hasMessageContaining("sqlite or raft");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "raft"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("not available").hasMessageContaining("CHORUS_JOBS_STORE");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_RUN_CHARS", "10"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("jobs.run-chars: 10 (expected: >= 40)");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_DEFAULT_TTL", "800h"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class).hasMessageContaining("jobs.max-ttl");
+    }
+}
