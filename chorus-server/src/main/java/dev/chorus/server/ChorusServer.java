@@ -213,7 +213,7 @@ public final class ChorusServer implements AutoCloseable {
             sb.annotatedService(new TenantAdminService(tenants, config.adminKey()));
         }
         String openApi = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
-                version(), telemetry.prometheus() != null);
+                version(), telemetry.prometheus() != null, jobs != null);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
         sb.service(grpc(), jsonBody());

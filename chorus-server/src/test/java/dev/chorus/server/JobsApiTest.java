@@ -238,4 +238,21 @@ class JobsApiTest {
         assertThat(statuses).contains(202, 429);
         assertThat(refused).contains("requests per second");
     }
+
+    @Test
+    void theApiDescriptionListsTheJobRoutesThisServerServes() throws Exception {
+        HttpResponse<byte[]> r = server.get("/openapi.json", null);
+        var parsed = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(new String(r.body(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(parsed.getMessages()).isEmpty();
+        var paths = parsed.getOpenAPI().getPaths();
+        assertThat(paths.get("/v1/audio/jobs").getPost().getOperationId()).isEqualTo("createSpeechJob");
+        assertThat(paths.get("/v1/audio/jobs").getGet()).isNotNull();
+        assertThat(paths.get("/v1/audio/jobs/{id}").getGet()).isNotNull();
+        assertThat(paths.get("/v1/audio/jobs/{id}").getDelete()).isNotNull();
+        assertThat(paths.get("/v1/audio/jobs/{id}/audio").getGet().getResponses()).containsKeys("200", "206", "416");
+        List<String> routes = new ArrayList<>();
+        server.server().armeria().serviceConfigs().forEach(c -> routes.add(c.route().patternString()));
+        assertThat(routes).contains("/v1/audio/jobs", "/v1/audio/jobs/:id", "/v1/audio/jobs/:id/audio");
+    }
 }
