@@ -5,6 +5,7 @@ import dev.chorus.audio.EncoderOptions;
 import dev.chorus.audio.WavFiles;
 import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.runtime.SynthesisSummary;
+import dev.chorus.runtime.Timing;
 import dev.chorus.service.ApiException;
 import dev.chorus.service.AudioOutput;
 import dev.chorus.service.Caller;
@@ -100,6 +101,15 @@ final class JobRunner implements AutoCloseable {
         return job.id() + "/audio." + AudioEncoding.parse(job.format()).fileExtension();
     }
 
+    /** Returns the key of a job's speech marks, JSON lines. */
+    static String marksKey(Job job) {
+        return job.id() + "/marks.jsonl";
+    }
+
+    private static String marksKey(String id, int index) {
+        return id + "/runs/" + String.format("%06d", index) + ".marks";
+    }
+
     private static String runKey(String id, int index) {
         return id + "/runs/" + String.format("%06d", index) + ".pcm";
     }
@@ -166,7 +176,9 @@ final class JobRunner implements AutoCloseable {
                     released(id);
                     return;
                 }
-                byte[] pcm = synthesize(runInput(request, run, rate), caller);
+                Collector made = synthesize(runInput(request, run, rate), caller);
+                byte[] pcm = made.result.join();
+                audio.put(marksKey(id, run.index()), RunMarks.write(made.timings, run.start()));
                 audio.put(runKey(id, run.index()), pcm);
                 samples[run.index()] = pcm.length / 2;
                 if (!store.runDone(id, config.nodeId(), run.index(), pcm.length / 2, rate, clock.instant(),
@@ -180,6 +192,15 @@ final class JobRunner implements AutoCloseable {
             long total = java.util.Arrays.stream(samples).sum();
             audio.write(key, out -> assemble(request.encoding(), outRate, total, runs.size(), id, out));
             long size = audio.size(key).orElseThrow();
+            audio.write(marksKey(job), out -> {
+                long before = 0;
+                for (int i = 0; i < runs.size(); i++) {
+                    try (InputStream in = audio.open(marksKey(id, i), 0)) {
+                        RunMarks.assemble(in, before, outRate, out);
+                    }
+                    before += samples[i];
+                }
+            });
             if (store.succeed(id, config.nodeId(), size, clock.instant())) {
                 audio.deleteAll(id + "/runs/");
                 LOG.log(System.Logger.Level.INFO, "jobs: " + id + " succeeded: " + runs.size() + " runs, "
@@ -253,7 +274,7 @@ final class JobRunner implements AutoCloseable {
         }
     }
 
-    private byte[] synthesize(SpeechInput in, Caller caller) throws RunFailed, InterruptedException {
+    private Collector synthesize(SpeechInput in, Caller caller) throws RunFailed, InterruptedException {
         String last = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -261,7 +282,8 @@ final class JobRunner implements AutoCloseable {
                 Collector out = new Collector();
                 SynthesisHandle h = speech.serve(p, caller, out);
                 try {
-                    return out.result.get(RUN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    out.result.get(RUN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    return out;
                 } catch (TimeoutException e) {
                     h.cancel();
                     last = "a sentence run took longer than " + RUN_WAIT.toMinutes() + " minutes";
@@ -289,7 +311,13 @@ final class JobRunner implements AutoCloseable {
     /** Collects one run's PCM. */
     private static final class Collector implements AudioOutput {
         final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        final List<Timing> timings = new ArrayList<>();
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public void event(Timing t) {
+            timings.add(t);
+        }
 
         @Override
         public void audio(byte[] b, long firstSample) {

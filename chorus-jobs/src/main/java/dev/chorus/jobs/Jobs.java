@@ -246,7 +246,19 @@ public final class Jobs implements AutoCloseable {
         return new Audio(job, key, size);
     }
 
-    /** Opens a job's assembled audio from byte {@code offset}. */
+    /**
+     * Returns the speech marks of {@code tenant}'s job {@code id}: JSON lines, as the speech route's
+     * {@code json_marks}, over the whole input and audio.
+     *
+     * @throws ApiException 404 for no such job, 409 when it has not succeeded
+     */
+    public Audio marks(String tenant, String id) throws IOException {
+        Audio a = audio(tenant, id);
+        String key = JobRunner.marksKey(a.job());
+        return new Audio(a.job(), key, audio.size(key).orElseThrow(() -> notFound(id)));
+    }
+
+    /** Opens a job's assembled audio (or marks) from byte {@code offset}. */
     public InputStream open(Audio a, long offset) throws IOException {
         return audio.open(a.key(), offset);
     }

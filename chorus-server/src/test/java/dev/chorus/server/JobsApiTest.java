@@ -126,6 +126,27 @@ class JobsApiTest {
                 .isCloseTo(wav.samples().length / (double) PacedEngineProvider.RATE, org.assertj.core.data.Offset.offset(0.01));
         assertThat(done.get("audio_bytes").asLong()).isEqualTo(whole.body().length);
 
+        // Speech marks over the whole input and audio: every sentence, in order, inside the audio's length.
+        HttpResponse<byte[]> marks = server.get(done.get("marks_url").asText(), KEY_A);
+        assertThat(marks.statusCode()).isEqualTo(200);
+        String input = text(12);
+        List<JsonNode> sentenceMarks = new ArrayList<>();
+        long lastTime = -1;
+        for (String line : new String(marks.body(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            JsonNode m = JSON.readTree(line);
+            assertThat(m.get("time").asLong()).isGreaterThanOrEqualTo(lastTime)
+                    .isLessThanOrEqualTo(Math.round(p.get("audio_seconds").asDouble() * 1000));
+            lastTime = m.get("time").asLong();
+            if (m.get("type").asText().equals("sentence")) {
+                sentenceMarks.add(m);
+            }
+            if (m.get("type").asText().equals("word") && m.get("value").asText().equals("This")) {
+                assertThat(input.substring(m.get("start").asInt(), m.get("end").asInt())).isEqualTo("This");
+            }
+        }
+        assertThat(sentenceMarks).hasSize(12);
+        assertThat(input.substring(sentenceMarks.getLast().get("start").asInt())).startsWith("This is line 12");
+
         HttpResponse<byte[]> first = audio(KEY_A, id, "bytes=0-99");
         assertThat(first.statusCode()).isEqualTo(206);
         assertThat(first.body()).isEqualTo(Arrays.copyOf(whole.body(), 100));
@@ -251,8 +272,10 @@ class JobsApiTest {
         assertThat(paths.get("/v1/audio/jobs/{id}").getGet()).isNotNull();
         assertThat(paths.get("/v1/audio/jobs/{id}").getDelete()).isNotNull();
         assertThat(paths.get("/v1/audio/jobs/{id}/audio").getGet().getResponses()).containsKeys("200", "206", "416");
+        assertThat(paths.get("/v1/audio/jobs/{id}/marks").getGet()).isNotNull();
         List<String> routes = new ArrayList<>();
         server.server().armeria().serviceConfigs().forEach(c -> routes.add(c.route().patternString()));
-        assertThat(routes).contains("/v1/audio/jobs", "/v1/audio/jobs/:id", "/v1/audio/jobs/:id/audio");
+        assertThat(routes).contains("/v1/audio/jobs", "/v1/audio/jobs/:id", "/v1/audio/jobs/:id/audio",
+                "/v1/audio/jobs/:id/marks");
     }
 }

@@ -207,6 +207,23 @@ public final class JobsHttpService {
         }
     }
 
+    /** Serves a succeeded job's speech marks, JSON lines as the speech route's {@code json_marks}. */
+    @Get("/v1/audio/jobs/{id}/marks")
+    @Blocking
+    @Description("Returns a succeeded job's speech marks (sentence, word and SSML marks) as JSON lines.")
+    public HttpResponse marks(ServiceRequestContext ctx, @Param("id") String id) {
+        try {
+            Jobs.Audio m = jobs.marks(tenant(ctx), id);
+            ResponseHeaders h = ResponseHeaders.builder(HttpStatus.OK)
+                    .contentType(MediaType.parse("application/x-json-stream")).contentLength(m.size()).build();
+            return HttpResponse.of(h, StreamMessage.of(jobs.open(m, 0)).range(0, m.size()));
+        } catch (IOException e) {
+            return error(new IllegalStateException("reading the job's marks: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            return error(e);
+        }
+    }
+
     private static String tenant(ServiceRequestContext ctx) {
         return ServerCaller.of(ctx).tenant();
     }
@@ -240,6 +257,7 @@ public final class JobsHttpService {
         p.put("audio_seconds", Math.round(j.audioSeconds() * 1000) / 1000.0);
         if (j.status() == JobStatus.SUCCEEDED) {
             o.put("audio_url", "/v1/audio/jobs/" + j.id() + "/audio");
+            o.put("marks_url", "/v1/audio/jobs/" + j.id() + "/marks");
             o.put("audio_bytes", j.audioBytes());
         }
         if (j.error() != null) {
