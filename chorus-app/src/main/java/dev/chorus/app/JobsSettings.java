@@ -36,6 +36,14 @@ final class JobsSettings {
         s.guard("jobs.max-ttl", () -> b.maxTtl(s.duration("jobs.max-ttl")));
         s.guard("jobs.lease", () -> b.lease(s.duration("jobs.lease")));
         s.guard("jobs.workers", () -> b.workers(s.integer("jobs.workers")));
+        if (s.has("jobs.webhook.key")) {
+            s.guard("jobs.webhook.key", () -> b.webhookSecret(s.string("jobs.webhook.key")));
+        }
+        if (s.has("jobs.webhook.allow")) {
+            s.guard("jobs.webhook.allow", () -> b.webhookAllow(s.list("jobs.webhook.allow")));
+        }
+        s.guard("jobs.webhook.max-attempts", () -> b.webhookMaxAttempts(s.integer("jobs.webhook.max-attempts")));
+        s.guard("jobs.webhook.retry-base", () -> b.webhookRetryBase(s.duration("jobs.webhook.retry-base")));
         return s.guard("jobs.default-ttl", b::build);
     }
 }

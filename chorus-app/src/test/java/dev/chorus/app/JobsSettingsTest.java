@@ -58,4 +58,18 @@ class JobsSettingsTest {
         assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_DEFAULT_TTL", "800h"), Map.of())
                 .serverConfig()).isInstanceOf(InvalidInputException.class).hasMessageContaining("jobs.max-ttl");
     }
+
+    @Test
+    void theWebhookSecretIsReadButNeverPrinted() throws Exception {
+        ServeSettings s = ServeSettings.load(null, Map.of("CHORUS_JOBS_WEBHOOK_KEY", "a-very-secret-signing-key",
+                "CHORUS_JOBS_WEBHOOK_ALLOW", "127.0.0.1,hooks.internal"), Map.of());
+        JobsConfig j = s.serverConfig().jobs();
+        assertThat(j.webhookSecret()).isEqualTo("a-very-secret-signing-key");
+        assertThat(j.webhookAllow()).containsExactly("127.0.0.1", "hooks.internal");
+        assertThat(j.webhookMaxAttempts()).isEqualTo(8);
+        assertThat(String.join("\n", s.describe())).doesNotContain("a-very-secret-signing-key")
+                .contains("jobs.webhook.key: (set, 25 characters)");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_WEBHOOK_KEY", "short"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class).hasMessageContaining("at least 16");
+    }
 }

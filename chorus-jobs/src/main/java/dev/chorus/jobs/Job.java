@@ -24,11 +24,22 @@ import java.util.Objects;
  * @param webhookUrl      where completion is announced, or {@code null}
  * @param idempotencyKey  the client's Idempotency-Key, or {@code null}
  * @param finishedAt      when it reached a final status, or {@code null}
+ * @param webhook         how its notification went, or {@code null} without a webhook or before it finished
  */
 public record Job(String id, String tenant, JobStatus status, Instant createdAt, Instant expireAt, String format,
                   int characters, int sentencesTotal, int sentencesDone, int charactersDone, long samplesDone,
                   int sampleRate, long audioBytes, String error, String webhookUrl, String idempotencyKey,
-                  Instant finishedAt) {
+                  Instant finishedAt, Delivery webhook) {
+
+    /**
+     * How a job's webhook notification went.
+     *
+     * @param status    {@code pending} (to be sent or retried), {@code delivered} or {@code failed} (gave up)
+     * @param attempts  how many times it was sent
+     * @param lastError why the last attempt failed, or {@code null}
+     */
+    public record Delivery(String status, int attempts, String lastError) {
+    }
 
     public Job {
         Objects.requireNonNull(id, "id");

@@ -66,6 +66,12 @@ final class JobRunner implements AutoCloseable {
         return t;
     });
 
+    private final ScheduledExecutorService notifier = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chorus-jobs-webhooks");
+        t.setDaemon(true);
+        return t;
+    });
+
     JobRunner(SpeechService speech, JobStore store, AudioStore audio, JobsConfig config, EncoderOptions encoderOptions,
               Clock clock) {
         this.speech = speech;
@@ -88,6 +94,15 @@ final class JobRunner implements AutoCloseable {
         }
         long sweep = config.sweepInterval().toMillis();
         timers.scheduleWithFixedDelay(this::sweep, 0, sweep, TimeUnit.MILLISECONDS);
+        Webhooks webhooks = new Webhooks(store, config, clock);
+        // Its own thread: a slow receiver must not delay lease renewals.
+        notifier.scheduleWithFixedDelay(() -> {
+            try {
+                webhooks.deliverDue();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "jobs: sending notifications: " + e.getMessage());
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     void wake() {
@@ -379,5 +394,6 @@ final class JobRunner implements AutoCloseable {
             }
         }
         timers.shutdownNow();
+        notifier.shutdownNow();
     }
 }

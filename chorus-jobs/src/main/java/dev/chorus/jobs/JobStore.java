@@ -93,6 +93,18 @@ public interface JobStore extends AutoCloseable {
     /** Removes job {@code id} and its runs; false when there was none. */
     boolean delete(String id);
 
+    /**
+     * Claims up to {@code limit} jobs whose webhook notification is due by {@code now}, for {@code lease} (so one
+     * node of those sharing the store sends each attempt).
+     */
+    List<Job> claimWebhooks(Instant now, Duration lease, int limit);
+
+    /**
+     * Records a notification attempt: {@code state} {@code delivered}, {@code failed} (given up) or
+     * {@code pending} (retried at {@code nextAt}), with the attempt's error or {@code null}.
+     */
+    void webhookAttempt(String id, String state, String error, Instant nextAt);
+
     /** Returns up to {@code limit} jobs whose time to live ended by {@code now} and that are not yet expired. */
     List<Job> expiring(Instant now, int limit);
 

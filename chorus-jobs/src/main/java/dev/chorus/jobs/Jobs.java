@@ -111,6 +111,17 @@ public final class Jobs implements AutoCloseable {
         AudioEncoders.unavailableReason(input.encoding()).ifPresent(r -> {
             throw ApiException.badRequest("invalid_value", "response_format", "response_format: " + r);
         });
+        if (options.webhookUrl() != null) {
+            if (config.webhookSecret() == null) {
+                throw ApiException.badRequest("unsupported_value", "webhook_url", "webhook_url: this server sends "
+                        + "no job notifications (jobs.webhook.key is not set; poll GET /v1/audio/jobs/{id})");
+            }
+            try {
+                Webhooks.checkTarget(options.webhookUrl(), config.webhookAllow());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid_value", "webhook_url", e.getMessage());
+            }
+        }
         Duration ttl = options.ttl() != null ? options.ttl() : config.defaultTtl();
         if (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(config.maxTtl()) > 0) {
             throw ApiException.badRequest("invalid_value", "ttl", "ttl: " + ttl.toSeconds()
@@ -157,7 +168,8 @@ public final class Jobs implements AutoCloseable {
         Instant now = clock.instant();
         int sentences = runs.stream().mapToInt(JobRun::sentences).sum();
         Job job = new Job(newId(), tenant, JobStatus.QUEUED, now, now.plus(ttl), input.encoding().id(),
-                text.length(), sentences, 0, 0, 0, 0, 0, null, options.webhookUrl(), options.idempotencyKey(), null);
+                text.length(), sentences, 0, 0, 0, 0, 0, null, options.webhookUrl(), options.idempotencyKey(), null,
+                null);
         JobStore.Created c = store.create(new JobStore.NewJob(job, request, hash, runs));
         if (c.existed() && !hash.equals(c.requestHash())) {
             throw new ApiException(409, "idempotency_key_reused", "Idempotency-Key", "Idempotency-Key: '"

@@ -3,6 +3,7 @@ package dev.chorus.jobs;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -50,6 +51,10 @@ public final class JobsConfig {
     private final int workers;
     private final Duration sweepInterval;
     private final String nodeId;
+    private final String webhookSecret;
+    private final List<String> webhookAllow;
+    private final int webhookMaxAttempts;
+    private final Duration webhookRetryBase;
 
     private JobsConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -66,6 +71,10 @@ public final class JobsConfig {
         this.workers = b.workers;
         this.sweepInterval = b.sweepInterval;
         this.nodeId = b.nodeId != null ? b.nodeId : defaultNodeId();
+        this.webhookSecret = b.webhookSecret;
+        this.webhookAllow = b.webhookAllow;
+        this.webhookMaxAttempts = b.webhookMaxAttempts;
+        this.webhookRetryBase = b.webhookRetryBase;
         if (defaultTtl.compareTo(maxTtl) > 0) {
             throw new IllegalArgumentException("jobs.default-ttl: " + defaultTtl + " (expected: <= jobs.max-ttl = "
                     + maxTtl + ")");
@@ -160,6 +169,25 @@ public final class JobsConfig {
         return nodeId;
     }
 
+    /** Returns the key that signs webhook notifications ({@code jobs.webhook.key}), or null: webhooks off. */
+    public String webhookSecret() {
+        return webhookSecret;
+    }
+
+    /** Returns the hosts webhooks may reach although their addresses are not public ({@code jobs.webhook.allow}). */
+    public List<String> webhookAllow() {
+        return webhookAllow;
+    }
+
+    public int webhookMaxAttempts() {
+        return webhookMaxAttempts;
+    }
+
+    /** Returns the wait before the first retry; each later one waits twice as long, at most 10 minutes. */
+    public Duration webhookRetryBase() {
+        return webhookRetryBase;
+    }
+
     @Override
     public String toString() {
         return "JobsConfig[dataDir=" + dataDir + ", store=" + store.id() + ", maxInputChars=" + maxInputChars
@@ -182,6 +210,10 @@ public final class JobsConfig {
         private int workers = 1;
         private Duration sweepInterval = Duration.ofSeconds(10);
         private String nodeId;
+        private String webhookSecret;
+        private List<String> webhookAllow = List.of();
+        private int webhookMaxAttempts = 8;
+        private Duration webhookRetryBase = Duration.ofSeconds(5);
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "data.dir");
@@ -259,6 +291,32 @@ public final class JobsConfig {
                 throw new IllegalArgumentException("jobs.node-id: '" + id + "' (expected: a non-blank name)");
             }
             this.nodeId = id;
+            return this;
+        }
+
+        /** Sets the key that signs notifications, at least 16 characters; without it, webhook_url is refused. */
+        public Builder webhookSecret(String secret) {
+            if (secret == null || secret.length() < 16) {
+                throw new IllegalArgumentException("jobs.webhook.key: " + (secret == null ? "null"
+                        : secret.length() + " characters") + " (expected: at least 16 characters)");
+            }
+            this.webhookSecret = secret;
+            return this;
+        }
+
+        /** Sets the hosts (names or addresses, as in the URL) webhooks may reach on non-public addresses. */
+        public Builder webhookAllow(List<String> hosts) {
+            this.webhookAllow = List.copyOf(hosts);
+            return this;
+        }
+
+        public Builder webhookMaxAttempts(int n) {
+            this.webhookMaxAttempts = atLeast("jobs.webhook.max-attempts", n, 1);
+            return this;
+        }
+
+        public Builder webhookRetryBase(Duration d) {
+            this.webhookRetryBase = positive("jobs.webhook.retry-base", d);
             return this;
         }
 

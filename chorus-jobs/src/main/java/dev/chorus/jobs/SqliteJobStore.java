@@ -31,7 +31,7 @@ final class SqliteJobStore implements JobStore {
 
     private static final String COLUMNS = "id, tenant, status, created_ms, expire_ms, format, characters, "
             + "sentences_total, sentences_done, chars_done, samples_done, sample_rate, audio_bytes, error, "
-            + "webhook_url, idem_key, finished_ms";
+            + "webhook_url, idem_key, finished_ms, webhook_state, webhook_attempts, webhook_error";
 
     private final Connection db;
 
@@ -62,7 +62,9 @@ final class SqliteJobStore implements JobStore {
                         + "samples_done INTEGER NOT NULL DEFAULT 0, sample_rate INTEGER NOT NULL DEFAULT 0, "
                         + "audio_bytes INTEGER NOT NULL DEFAULT 0, error TEXT, webhook_url TEXT, idem_key TEXT, "
                         + "request_hash TEXT, request TEXT, lease_owner TEXT, lease_until_ms INTEGER NOT NULL "
-                        + "DEFAULT 0, finished_ms INTEGER, UNIQUE (tenant, idem_key))");
+                        + "DEFAULT 0, finished_ms INTEGER, webhook_state TEXT, webhook_attempts INTEGER NOT NULL "
+                        + "DEFAULT 0, webhook_next_ms INTEGER NOT NULL DEFAULT 0, webhook_error TEXT, "
+                        + "webhook_lease_ms INTEGER NOT NULL DEFAULT 0, UNIQUE (tenant, idem_key))");
                 s.execute("CREATE INDEX IF NOT EXISTS jobs_by_tenant ON jobs (tenant, created_ms, id)");
                 s.execute("CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_ms)");
                 s.execute("CREATE TABLE IF NOT EXISTS runs (job_id TEXT NOT NULL REFERENCES jobs (id) "
@@ -369,15 +371,54 @@ final class SqliteJobStore implements JobStore {
     @Override
     public boolean succeed(String id, String node, long audioBytes, Instant now) {
         return update("UPDATE jobs SET status = 'succeeded', audio_bytes = ?, finished_ms = ?, lease_owner = NULL, "
-                + "lease_until_ms = 0 WHERE id = ? AND status = 'running' AND lease_owner = ?",
-                audioBytes, now.toEpochMilli(), id, node) == 1 && dropRuns(id);
+                + "lease_until_ms = 0, " + WEBHOOK_DUE + " WHERE id = ? AND status = 'running' AND lease_owner = ?",
+                audioBytes, now.toEpochMilli(), now.toEpochMilli(), id, node) == 1 && dropRuns(id);
     }
 
     @Override
     public boolean fail(String id, String node, String error, Instant now) {
         return update("UPDATE jobs SET status = 'failed', error = ?, finished_ms = ?, lease_owner = NULL, "
-                + "lease_until_ms = 0 WHERE id = ? AND status = 'running' AND lease_owner = ?",
-                error, now.toEpochMilli(), id, node) == 1 && dropRuns(id);
+                + "lease_until_ms = 0, " + WEBHOOK_DUE + " WHERE id = ? AND status = 'running' AND lease_owner = ?",
+                error, now.toEpochMilli(), now.toEpochMilli(), id, node) == 1 && dropRuns(id);
+    }
+
+    /** Makes a job's notification due now (one parameter: now), when it has a webhook. */
+    private static final String WEBHOOK_DUE = "webhook_state = CASE WHEN webhook_url IS NULL THEN NULL "
+            + "ELSE 'pending' END, webhook_next_ms = ?";
+
+    @Override
+    public List<Job> claimWebhooks(Instant now, Duration lease, int limit) {
+        long ms = now.toEpochMilli();
+        return write(() -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement q = db.prepareStatement("SELECT id FROM jobs WHERE webhook_state = 'pending' "
+                    + "AND webhook_next_ms <= ? AND webhook_lease_ms < ? ORDER BY webhook_next_ms LIMIT ?")) {
+                q.setLong(1, ms);
+                q.setLong(2, ms);
+                q.setInt(3, limit);
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getString(1));
+                    }
+                }
+            }
+            List<Job> jobs = new ArrayList<>();
+            try (PreparedStatement u = db.prepareStatement("UPDATE jobs SET webhook_lease_ms = ? WHERE id = ?")) {
+                for (String id : ids) {
+                    u.setLong(1, ms + lease.toMillis());
+                    u.setString(2, id);
+                    u.executeUpdate();
+                    find(id).ifPresent(jobs::add);
+                }
+            }
+            return jobs;
+        });
+    }
+
+    @Override
+    public void webhookAttempt(String id, String state, String error, Instant nextAt) {
+        update("UPDATE jobs SET webhook_state = ?, webhook_attempts = webhook_attempts + 1, webhook_error = ?, "
+                + "webhook_next_ms = ?, webhook_lease_ms = 0 WHERE id = ?", state, error, nextAt.toEpochMilli(), id);
     }
 
     private boolean dropRuns(String id) {
@@ -457,7 +498,9 @@ final class SqliteJobStore implements JobStore {
                 r.getString("format"), r.getInt("characters"), r.getInt("sentences_total"),
                 r.getInt("sentences_done"), r.getInt("chars_done"), r.getLong("samples_done"),
                 r.getInt("sample_rate"), r.getLong("audio_bytes"), r.getString("error"), r.getString("webhook_url"),
-                r.getString("idem_key"), noFinish ? null : Instant.ofEpochMilli(finished));
+                r.getString("idem_key"), noFinish ? null : Instant.ofEpochMilli(finished),
+                r.getString("webhook_state") == null ? null : new Job.Delivery(r.getString("webhook_state"),
+                        r.getInt("webhook_attempts"), r.getString("webhook_error")));
     }
 
     @Override

@@ -29,6 +29,7 @@ class JobsApiTest {
     private static final String KEY_A = "sk-jobs-tenant-a-0123456789";
     private static final String KEY_B = "sk-jobs-tenant-b-0123456789";
     private static final String KEY_SLOW = "sk-jobs-tenant-slow-0123456";
+    private static final String WEBHOOK_SECRET = "jobs-webhook-secret-0123";
 
     @TempDir
     static Path dir;
@@ -40,7 +41,7 @@ class JobsApiTest {
         TenantServer.write(tenants, new TenantServer.Spec("a", KEY_A, ""), new TenantServer.Spec("b", KEY_B, ""),
                 new TenantServer.Spec("slow", KEY_SLOW, "limits: {requests-per-second: 1}"));
         server = new TenantServer(tenants, c -> c.jobs(JobsConfig.builder(dir.resolve("data")).runChars(120)
-                .build()));
+                .webhookSecret(WEBHOOK_SECRET).webhookAllow(List.of("127.0.0.1")).build()));
     }
 
     @AfterAll
@@ -200,7 +201,9 @@ class JobsApiTest {
                 new Case("{\"voice\":\"paced:tone\"}", 400, "input: missing"),
                 new Case("{\"input\":\"Hi.\",\"ttl\":\"soon\"}", 400, "ttl"),
                 new Case("{\"input\":\"Hi.\",\"ttl\":5}", 400, "ttl: 5 seconds"),
-                new Case("{\"input\":\"Hi.\",\"webhook_url\":\"https://example.com/x\"}", 400, "webhook_url"),
+                new Case("{\"input\":\"Hi.\",\"webhook_url\":\"http://8.8.8.8/x\"}", 400, "webhook_url: 'http://8.8.8.8/x' (expected: https"),
+                new Case("{\"input\":\"Hi.\",\"webhook_url\":\"https://192.168.1.9/x\"}", 400, "not a public address"),
+                new Case("{\"input\":\"Hi.\",\"webhook_url\":7}", 400, "webhook_url: 7"),
                 new Case("{\"input\":\"Hi.\",\"stream_format\":\"sse\"}", 400, "stream_format"),
                 new Case("{\"input\":\"Hi.\",\"voice\":\"nobody\"}", 404, "nobody"),
                 new Case("{\"input\":\"   \"}", 400, "blank"),
@@ -277,5 +280,51 @@ class JobsApiTest {
         server.server().armeria().serviceConfigs().forEach(c -> routes.add(c.route().patternString()));
         assertThat(routes).contains("/v1/audio/jobs", "/v1/audio/jobs/:id", "/v1/audio/jobs/:id/audio",
                 "/v1/audio/jobs/:id/marks");
+    }
+
+    @Test
+    void aJobWithAWebhookAnnouncesItsEndAndShowsTheDelivery() throws Exception {
+        var events = new java.util.concurrent.LinkedBlockingQueue<String[]>();
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(
+                java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", x -> {
+            events.add(new String[] {x.getRequestHeaders().getFirst("Chorus-Signature"),
+                    new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)});
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        receiver.start();
+        try {
+            String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            HttpResponse<byte[]> created = create(KEY_A, "{\"input\":\"Call me back.\",\"voice\":\"paced:tone\","
+                    + "\"webhook_url\":" + Http.quote(hook) + "}", null);
+            assertThat(created.statusCode()).as(new String(created.body())).isEqualTo(202);
+            String id = json(created).get("id").asText();
+            String[] event = events.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(event).isNotNull();
+            JsonNode body = JSON.readTree(event[1]);
+            assertThat(body.get("type").asText()).isEqualTo("job.succeeded");
+            assertThat(body.get("job").get("id").asText()).isEqualTo(id);
+            long t = Long.parseLong(event[0].substring(2, event[0].indexOf(',')));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            String expected = java.util.HexFormat.of().formatHex(mac.doFinal((t + "." + event[1])
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(event[0]).isEqualTo("t=" + t + ",v1=" + expected);
+            JsonNode webhook = null;
+            for (int i = 0; i < 100; i++) {
+                webhook = json(server.get("/v1/audio/jobs/" + id, KEY_A)).get("webhook");
+                if (webhook.get("status").asText().equals("delivered")) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(webhook.get("status").asText()).isEqualTo("delivered");
+            assertThat(webhook.get("attempts").asInt()).isEqualTo(1);
+            assertThat(webhook.get("url").asText()).isEqualTo(hook);
+        } finally {
+            receiver.stop(0);
+        }
     }
 }

@@ -106,8 +106,16 @@ public final class JobsHttpService {
         if (v == null || v.isNull()) {
             return null;
         }
-        throw ApiException.badRequest("unsupported_value", "webhook_url", "webhook_url: this server sends no "
-                + "job notifications (expected: no webhook_url; poll GET /v1/audio/jobs/{id})");
+        if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 2048) {
+            throw ApiException.badRequest("invalid_type", "webhook_url", "webhook_url: " + abbreviate(v)
+                    + " (expected: an https URL of at most 2048 characters)");
+        }
+        return v.textValue();
+    }
+
+    private static String abbreviate(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
     /** Tells a job's status and progress. */
@@ -262,6 +270,15 @@ public final class JobsHttpService {
         }
         if (j.error() != null) {
             o.putObject("error").put("message", j.error());
+        }
+        if (j.webhookUrl() != null) {
+            ObjectNode w = o.putObject("webhook");
+            w.put("url", j.webhookUrl());
+            w.put("status", j.webhook() == null ? "waiting" : j.webhook().status());
+            w.put("attempts", j.webhook() == null ? 0 : j.webhook().attempts());
+            if (j.webhook() != null && j.webhook().lastError() != null) {
+                w.put("last_error", j.webhook().lastError());
+            }
         }
         return o;
     }
