@@ -36,6 +36,12 @@ final class JobsSettings {
         s.guard("jobs.max-ttl", () -> b.maxTtl(s.duration("jobs.max-ttl")));
         s.guard("jobs.lease", () -> b.lease(s.duration("jobs.lease")));
         s.guard("jobs.workers", () -> b.workers(s.integer("jobs.workers")));
+        if (s.has("jobs.s3.bucket")) {
+            s.guard("jobs.s3.bucket", () -> b.s3(s.string("jobs.s3.bucket"),
+                    s.has("jobs.s3.prefix") ? s.string("jobs.s3.prefix") : "",
+                    s.has("jobs.s3.endpoint") ? java.net.URI.create(s.string("jobs.s3.endpoint")) : null,
+                    s.has("jobs.s3.region") ? s.string("jobs.s3.region") : null, s.flag("jobs.s3.path-style")));
+        }
         if (s.has("jobs.webhook.key")) {
             s.guard("jobs.webhook.key", () -> b.webhookSecret(s.string("jobs.webhook.key")));
         }

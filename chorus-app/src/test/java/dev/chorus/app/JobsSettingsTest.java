@@ -72,4 +72,14 @@ class JobsSettingsTest {
         assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_WEBHOOK_KEY", "short"), Map.of())
                 .serverConfig()).isInstanceOf(InvalidInputException.class).hasMessageContaining("at least 16");
     }
+
+    @Test
+    void anS3BucketTakesTheAudioInsteadOfTheDirectory() throws Exception {
+        JobsConfig j = ServeSettings.load(null, Map.of("CHORUS_JOBS_S3_BUCKET", "speech-jobs",
+                "CHORUS_JOBS_S3_PREFIX", "eu1", "CHORUS_JOBS_S3_ENDPOINT", "http://minio:9000",
+                "CHORUS_JOBS_S3_PATH_STYLE", "true"), Map.of()).serverConfig().jobs();
+        assertThat(j.audioLocation()).isEqualTo("s3://speech-jobs/eu1/");
+        assertThat(ServeSettings.load(null, Map.of(), Map.of()).serverConfig().jobs().audioLocation())
+                .endsWith("jobs-audio");
+    }
 }

@@ -19,6 +19,19 @@ public interface AudioStore {
         return new DirectoryAudioStore(dir);
     }
 
+    /**
+     * Returns a store in an S3-compatible bucket, credentials from the AWS SDK's default provider chain.
+     *
+     * @param bucket    the bucket
+     * @param prefix    a key prefix ({@code ""} for none)
+     * @param endpoint  a non-AWS endpoint such as {@code http://minio:9000}, or {@code null} for AWS
+     * @param region    the region, or {@code null} for the provider chain's
+     * @param pathStyle whether the bucket goes in the path ({@code http://host/bucket/key}) rather than the host
+     */
+    static AudioStore s3(String bucket, String prefix, java.net.URI endpoint, String region, boolean pathStyle) {
+        return new S3AudioStore(new S3AudioStore.S3Settings(bucket, prefix, endpoint, region, pathStyle));
+    }
+
     /** Stores {@code bytes} under {@code key}, replacing what was there; durable when it returns. */
     void put(String key, byte[] bytes) throws IOException;
 

@@ -46,6 +46,7 @@ public final class Jobs implements AutoCloseable {
     private final Clock clock;
     private final int maxRunChars;
     private final JobRunner runner;
+    private final boolean ownsAudio;
 
     private Jobs(Builder b) {
         this.speech = b.speech;
@@ -62,7 +63,9 @@ public final class Jobs implements AutoCloseable {
                     + "' is not available in this build (expected: sqlite)");
         }
         this.store = b.store != null ? b.store : JobStore.sqlite(config.sqliteFile());
-        this.audio = b.audio != null ? b.audio : AudioStore.directory(config.audioDir());
+        this.audio = b.audio != null ? b.audio : config.s3() != null ? new S3AudioStore(config.s3())
+                : AudioStore.directory(config.audioDir());
+        this.ownsAudio = b.audio == null;
         this.runner = new JobRunner(speech, store, audio, config, b.encoderOptions, clock);
     }
 
@@ -297,6 +300,13 @@ public final class Jobs implements AutoCloseable {
     public void close() {
         runner.close();
         store.close();
+        if (audio instanceof AutoCloseable c && ownsAudio) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "jobs: closing the audio store: " + e);
+            }
+        }
     }
 
     /** Configures {@link Jobs}. */

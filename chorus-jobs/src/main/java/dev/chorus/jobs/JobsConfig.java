@@ -52,6 +52,7 @@ public final class JobsConfig {
     private final Duration sweepInterval;
     private final String nodeId;
     private final String webhookSecret;
+    private final S3AudioStore.S3Settings s3;
     private final List<String> webhookAllow;
     private final int webhookMaxAttempts;
     private final Duration webhookRetryBase;
@@ -72,6 +73,7 @@ public final class JobsConfig {
         this.sweepInterval = b.sweepInterval;
         this.nodeId = b.nodeId != null ? b.nodeId : defaultNodeId();
         this.webhookSecret = b.webhookSecret;
+        this.s3 = b.s3;
         this.webhookAllow = b.webhookAllow;
         this.webhookMaxAttempts = b.webhookMaxAttempts;
         this.webhookRetryBase = b.webhookRetryBase;
@@ -169,6 +171,16 @@ public final class JobsConfig {
         return nodeId;
     }
 
+    /** Returns the S3 bucket settings of the audio store, or null: the audio is kept in {@link #audioDir()}. */
+    S3AudioStore.S3Settings s3() {
+        return s3;
+    }
+
+    /** Returns where the audio is kept, for logs: a directory or an S3 bucket and prefix. */
+    public String audioLocation() {
+        return s3 == null ? audioDir.toString() : "s3://" + s3.bucket() + "/" + s3.prefix();
+    }
+
     /** Returns the key that signs webhook notifications ({@code jobs.webhook.key}), or null: webhooks off. */
     public String webhookSecret() {
         return webhookSecret;
@@ -211,6 +223,7 @@ public final class JobsConfig {
         private Duration sweepInterval = Duration.ofSeconds(10);
         private String nodeId;
         private String webhookSecret;
+        private S3AudioStore.S3Settings s3;
         private List<String> webhookAllow = List.of();
         private int webhookMaxAttempts = 8;
         private Duration webhookRetryBase = Duration.ofSeconds(5);
@@ -291,6 +304,19 @@ public final class JobsConfig {
                 throw new IllegalArgumentException("jobs.node-id: '" + id + "' (expected: a non-blank name)");
             }
             this.nodeId = id;
+            return this;
+        }
+
+        /**
+         * Keeps the audio in an S3-compatible bucket instead of a directory ({@code jobs.s3.*}); credentials come
+         * from the AWS SDK's default provider chain.
+         *
+         * @param endpoint  a non-AWS endpoint, or null for AWS
+         * @param region    the region, or null for the provider chain's
+         * @param pathStyle whether the bucket goes in the path rather than the host name
+         */
+        public Builder s3(String bucket, String prefix, java.net.URI endpoint, String region, boolean pathStyle) {
+            this.s3 = new S3AudioStore.S3Settings(bucket, prefix, endpoint, region, pathStyle);
             return this;
         }
 
