@@ -58,6 +58,7 @@ final class JobRunner implements AutoCloseable {
     private final EncoderOptions encoderOptions;
     private final Clock clock;
     private final Object signal = new Object();
+    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,7 +74,8 @@ final class JobRunner implements AutoCloseable {
     });
 
     JobRunner(SpeechService speech, JobStore store, AudioStore audio, JobsConfig config, EncoderOptions encoderOptions,
-              Clock clock) {
+              Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
         this.speech = speech;
         this.store = store;
         this.audio = audio;
@@ -217,6 +219,7 @@ final class JobRunner implements AutoCloseable {
                 }
             });
             if (store.succeed(id, config.nodeId(), size, clock.instant())) {
+                finished(job, "succeeded");
                 audio.deleteAll(id + "/runs/");
                 LOG.log(System.Logger.Level.INFO, "jobs: " + id + " succeeded: " + runs.size() + " runs, "
                         + total + " samples at " + rate + " Hz, " + size + " bytes");
@@ -230,10 +233,20 @@ final class JobRunner implements AutoCloseable {
             String why = e instanceof RunFailed ? e.getMessage() : "internal error: " + e;
             LOG.log(System.Logger.Level.WARNING, "jobs: " + id + " failed: " + why);
             if (store.fail(id, config.nodeId(), why, clock.instant())) {
+                finished(job, "failed");
                 deleteQuietly(id + "/runs/");
             }
         } finally {
             heartbeat.cancel(false);
+        }
+    }
+
+    private void finished(Job job, String status) {
+        if (meters != null) {
+            meters.counter("chorus.jobs.finished", "status", status).increment();
+            io.micrometer.core.instrument.Timer.builder("chorus.jobs.duration").tag("status", status)
+                    .description("From a job's creation to its end").register(meters)
+                    .record(Duration.between(job.createdAt(), clock.instant()));
         }
     }
 

@@ -93,6 +93,13 @@ public interface JobStore extends AutoCloseable {
     /** Removes job {@code id} and its runs; false when there was none. */
     boolean delete(String id);
 
+    /** How many jobs wait and run, and since when the oldest queued one waits ({@code null}: none). */
+    record Stats(int queued, int running, Instant oldestQueued) {
+    }
+
+    /** Returns how many jobs wait and run now. */
+    Stats stats();
+
     /**
      * Claims up to {@code limit} jobs whose webhook notification is due by {@code now}, for {@code lease} (so one
      * node of those sharing the store sends each attempt).

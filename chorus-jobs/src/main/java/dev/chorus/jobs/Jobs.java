@@ -66,7 +66,21 @@ public final class Jobs implements AutoCloseable {
         this.audio = b.audio != null ? b.audio : config.s3() != null ? new S3AudioStore(config.s3())
                 : AudioStore.directory(config.audioDir());
         this.ownsAudio = b.audio == null;
-        this.runner = new JobRunner(speech, store, audio, config, b.encoderOptions, clock);
+        this.runner = new JobRunner(speech, store, audio, config, b.encoderOptions, clock, b.meters);
+        if (b.meters != null) {
+            bindGauges(b.meters);
+        }
+    }
+
+    private void bindGauges(io.micrometer.core.instrument.MeterRegistry r) {
+        io.micrometer.core.instrument.Gauge.builder("chorus.jobs.queued", store, st -> st.stats().queued())
+                .description("Jobs waiting for a node").register(r);
+        io.micrometer.core.instrument.Gauge.builder("chorus.jobs.running", store, st -> st.stats().running())
+                .description("Jobs a node is making").register(r);
+        io.micrometer.core.instrument.Gauge.builder("chorus.jobs.oldest.queued.age", store, st -> {
+            Instant oldest = st.stats().oldestQueued();
+            return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+        }).baseUnit("seconds").description("How long the oldest queued job has waited").register(r);
     }
 
     /** Returns a builder of jobs that run through {@code speech} with {@code config}. */
@@ -319,6 +333,7 @@ public final class Jobs implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private EncoderOptions encoderOptions = EncoderOptions.defaults();
         private int maxRunChars = 4096;
+        private io.micrometer.core.instrument.MeterRegistry meters;
 
         private Builder(SpeechService speech, JobsConfig config) {
             this.speech = Objects.requireNonNull(speech, "speech");
@@ -361,6 +376,16 @@ public final class Jobs implements AutoCloseable {
                 throw new IllegalArgumentException("maxRunChars: " + n + " (expected: >= 40)");
             }
             this.maxRunChars = n;
+            return this;
+        }
+
+        /**
+         * Publishes the jobs' metrics in {@code r}: gauges {@code chorus_jobs_queued}, {@code chorus_jobs_running},
+         * {@code chorus_jobs_oldest_queued_age_seconds}; {@code chorus_jobs_finished_total} by status and
+         * {@code chorus_jobs_duration_seconds} (creation to end) for the jobs this node finished.
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry r) {
+            this.meters = Objects.requireNonNull(r, "meterRegistry");
             return this;
         }
 

@@ -387,6 +387,29 @@ final class SqliteJobStore implements JobStore {
             + "ELSE 'pending' END, webhook_next_ms = ?";
 
     @Override
+    public Stats stats() {
+        return read(() -> {
+            int queued = 0;
+            int running = 0;
+            Instant oldest = null;
+            try (PreparedStatement q = db.prepareStatement("SELECT status, COUNT(*), MIN(created_ms) FROM jobs "
+                    + "WHERE status IN ('queued', 'running') GROUP BY status")) {
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        if (r.getString(1).equals("queued")) {
+                            queued = r.getInt(2);
+                            oldest = Instant.ofEpochMilli(r.getLong(3));
+                        } else {
+                            running = r.getInt(2);
+                        }
+                    }
+                }
+            }
+            return new Stats(queued, running, oldest);
+        });
+    }
+
+    @Override
     public List<Job> claimWebhooks(Instant now, Duration lease, int limit) {
         long ms = now.toEpochMilli();
         return write(() -> {

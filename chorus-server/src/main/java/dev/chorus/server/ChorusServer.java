@@ -138,7 +138,7 @@ public final class ChorusServer implements AutoCloseable {
                 .build();
         this.jobs = config.jobs() == null ? null : dev.chorus.jobs.Jobs.builder(speech, config.jobs())
                 .admission(tenants != null ? tenants : Admission.OPEN).encoderOptions(config.encoderOptions())
-                .maxRunChars(config.maxInputChars()).build();
+                .maxRunChars(config.maxInputChars()).meterRegistry(telemetry.registry()).build();
         try {
             this.server = build();
             this.wyoming = config.wyoming() == null ? null : new dev.chorus.server.wyoming.WyomingServer(speech,

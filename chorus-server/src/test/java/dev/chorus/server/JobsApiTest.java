@@ -327,4 +327,20 @@ class JobsApiTest {
             receiver.stop(0);
         }
     }
+
+    @Test
+    void jobMetricsAreExposedForTheDashboardsAndAlerts() throws Exception {
+        HttpResponse<byte[]> created = create(KEY_B, "{\"input\":\"Count me.\",\"voice\":\"paced:tone\"}", null);
+        awaitStatus(KEY_B, json(created).get("id").asText(), "succeeded");
+        String metrics = new String(server.get("/metrics", null).body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(metrics).contains("chorus_jobs_queued", "chorus_jobs_running",
+                "chorus_jobs_oldest_queued_age_seconds", "chorus_jobs_duration_seconds_count");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "chorus_jobs_finished_total\\{[^}]*status=\"succeeded\"[^}]*\\} ([0-9.]+)").matcher(metrics);
+        assertThat(m.find()).as(metrics).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(1);
+        String alerts = java.nio.file.Files.readString(Path.of("..").toAbsolutePath().normalize()
+                .resolve("deploy/prometheus/alerts.yml"));
+        assertThat(alerts).contains("chorus_jobs_oldest_queued_age_seconds", "chorus_jobs_finished_total");
+    }
 }
