@@ -191,6 +191,7 @@ class JobsCrashIT {
             Thread.sleep(20);
         }
         kill9();
+        long killedAt = System.nanoTime();
         stop.set(true);
         submitter.join(30_000);
         assertThat(done).as(stderr.toString()).isBetween(3, 23);
@@ -215,6 +216,9 @@ class JobsCrashIT {
         List<String> all = new ArrayList<>(ids);
         all.addFirst(longId);
         awaitSucceeded(all, Duration.ofSeconds(120));
+        System.out.printf("killed with %d of %d short jobs acknowledged and the long job at %d of 24 sentences; all "
+                + "%d jobs done %.1f s after the kill%n", before.size(), SHORT_JOBS, done, all.size(),
+                (System.nanoTime() - killedAt) / 1e9);
         List<String> listed = new ArrayList<>();
         String after = null;
         for (int page = 0; page < 20; page++) {

@@ -259,13 +259,14 @@ public final class ChorusServer implements AutoCloseable {
      */
     private static Function<? super HttpService, CorsService> cors(List<String> origins) {
         return CorsService.builder(origins)
-                .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD)
+                .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD, HttpMethod.DELETE)
                 .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.AUTHORIZATION,
                         HttpHeaderNames.of("x-api-key"), HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.ACCEPT,
-                        HttpHeaderNames.CONTENT_ENCODING)
+                        HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.of("idempotency-key"), HttpHeaderNames.RANGE)
                 .exposeHeaders("x-chorus-voice", "x-chorus-cache", "x-chorus-warnings", "x-chorus-sample-rate",
                         "x-chorus-request-id", "x-chorus-trace-id", "retry-after", "ratelimit-limit",
-                        "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy")
+                        "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy", "location", "idempotent-replayed",
+                        "content-range", "accept-ranges")
                 .maxAge(Duration.ofMinutes(10))
                 .newDecorator();
     }
