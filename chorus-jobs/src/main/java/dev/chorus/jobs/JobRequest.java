@@ -30,7 +30,18 @@ final class JobRequest {
 
     /** Writes {@code in} as JSON (its deadline and cache wish are the node's, not stored). */
     static String write(SpeechInput in) {
+        return write(in, java.util.Map.of(), 0);
+    }
+
+    /**
+     * Writes {@code in} with what the job's runs take from the caller that created it: its tenant's content
+     * policy and its priority.
+     */
+    static String write(SpeechInput in, java.util.Map<String, String> contentPolicy, int priority) {
         ObjectNode o = JSON.createObjectNode();
+        ObjectNode policy = o.putObject("content_policy");
+        contentPolicy.forEach(policy::put);
+        o.put("priority", priority);
         o.put("text", in.text());
         o.put("model", in.model());
         o.put("voice", in.voice());
@@ -48,6 +59,30 @@ final class JobRequest {
                     .put("phoneme", p.phoneme());
         }
         return o.toString();
+    }
+
+    /** Reads the content policy {@link #write} stored (empty when none). */
+    static java.util.Map<String, String> contentPolicy(String json) {
+        try {
+            JsonNode p = JSON.readTree(json).get("content_policy");
+            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+            if (p != null) {
+                p.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+            }
+            return m;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored job request: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads the priority {@link #write} stored (0 when none). */
+    static int priority(String json) {
+        try {
+            JsonNode p = JSON.readTree(json).get("priority");
+            return p == null ? 0 : p.asInt();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored job request: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Reads what {@link #write} wrote. */

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -176,7 +177,8 @@ final class JobRunner implements AutoCloseable {
         }, every, every, TimeUnit.MILLISECONDS);
         try {
             SpeechInput request = JobRequest.read(claim.request());
-            Caller caller = new RunCaller(id);
+            Caller caller = new RunCaller(id, JobRequest.contentPolicy(claim.request()),
+                    JobRequest.priority(claim.request()));
             int rate = job.sampleRate();
             List<JobRun> runs = claim.runs();
             if (rate == 0) {
@@ -364,8 +366,11 @@ final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** The caller of a job's runs: the job was charged to its tenant when it was created. */
-    private record RunCaller(String jobId) implements Caller {
+    /**
+     * The caller of a job's runs: no tenant (the job was charged to its tenant when it was created), but the
+     * tenant's content policy and priority as they were then.
+     */
+    private record RunCaller(String jobId, Map<String, String> contentPolicy, int priority) implements Caller {
         @Override
         public String requestId() {
             return jobId;

@@ -40,7 +40,15 @@ class JobsApiTest {
         Path tenants = dir.resolve("tenants.yaml");
         TenantServer.write(tenants, new TenantServer.Spec("a", KEY_A, ""), new TenantServer.Spec("b", KEY_B, ""),
                 new TenantServer.Spec("slow", KEY_SLOW, "limits: {requests-per-second: 1}"));
-        server = new TenantServer(tenants, c -> c.jobs(JobsConfig.builder(dir.resolve("data")).runChars(120)
+        Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, """
+                rules:
+                  - id: violence-en
+                    category: violence
+                    terms: [bomb]
+                """);
+        server = new TenantServer(tenants, c -> c.safety(dev.chorus.safety.SafetyConfig.builder().rules(rules).build())
+                .jobs(JobsConfig.builder(dir.resolve("data")).runChars(120)
                 .webhookSecret(WEBHOOK_SECRET).webhookAllow(List.of("127.0.0.1")).build()));
     }
 
@@ -342,5 +350,15 @@ class JobsApiTest {
         String alerts = java.nio.file.Files.readString(Path.of("..").toAbsolutePath().normalize()
                 .resolve("deploy/prometheus/alerts.yml"));
         assertThat(alerts).contains("chorus_jobs_oldest_queued_age_seconds", "chorus_jobs_finished_total");
+    }
+
+    @Test
+    void aRunTheContentRulesBlockFailsTheJobWithTheReason() throws Exception {
+        HttpResponse<byte[]> created = create(KEY_A, "{\"input\":\"A calm start. Then the bomb goes off. The end.\","
+                + "\"voice\":\"paced:tone\"}", null);
+        assertThat(created.statusCode()).isEqualTo(202);
+        JsonNode failed = awaitStatus(KEY_A, json(created).get("id").asText(), "failed");
+        assertThat(failed.get("error").get("message").asText()).contains("violence");
+        assertThat(failed.has("audio_url")).isFalse();
     }
 }
