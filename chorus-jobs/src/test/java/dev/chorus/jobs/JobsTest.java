@@ -148,7 +148,7 @@ class JobsTest {
 
     @Test
     void aJobWhoseNodeDiesResumesOnAnotherAndEqualsAnUninterruptedRunSampleForSample() throws Exception {
-        String text = sentences(120);
+        String text = sentences(200);
         // The reference: the same job on its own, uninterrupted.
         Jobs reference = jobs(dir.resolve("ref"), "ref", Duration.ofSeconds(30), Clock.systemUTC()).start();
         String refId = reference.submit(input(text, AudioEncoding.PCM), tenant("t"),
@@ -160,12 +160,12 @@ class JobsTest {
         assertThat(reference.runs(refId)).isEmpty(); // A finished job keeps no runs.
 
         Path shared = dir.resolve("shared");
-        engine.delayMillis = 20;
+        engine.delayMillis = 10;
         Jobs first = jobs(shared, "node-1", Duration.ofSeconds(1), Clock.systemUTC()).start();
         String id = first.submit(input(text, AudioEncoding.PCM), tenant("t"), new Jobs.Options(null, null, null))
                 .job().id();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (first.get("t", id).orElseThrow().sentencesDone() < 40 && System.nanoTime() < deadline) {
+        while (first.get("t", id).orElseThrow().sentencesDone() < 100 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         first.close(); // The node goes away mid-job: its lease stays until it expires.
@@ -173,13 +173,13 @@ class JobsTest {
         engine.delayMillis = 0;
         Jobs second = jobs(shared, "node-2", Duration.ofSeconds(1), Clock.systemUTC()).start();
         Job halfway = second.get("t", id).orElseThrow();
-        assertThat(halfway.sentencesDone()).isBetween(40, 119);
+        assertThat(halfway.sentencesDone()).isBetween(100, 199);
         assertThat(halfway.status()).isEqualTo(JobStatus.RUNNING);
         Job done = await(second, "t", id, JobStatus.SUCCEEDED);
-        assertThat(done.sentencesDone()).isEqualTo(120);
+        assertThat(done.sentencesDone()).isEqualTo(200);
         int secondTexts = engine.texts.get() - referenceTexts - firstTexts;
         // The second node made only what was left: at most the run in flight was made twice.
-        assertThat(secondTexts).isLessThan(referenceTexts - 30);
+        assertThat(secondTexts).isLessThan(referenceTexts * 2 / 3);
         assertThat(firstTexts + secondTexts).isLessThanOrEqualTo(referenceTexts + 15);
         assertThat(audio(second, "t", id)).isEqualTo(expected);
     }
