@@ -70,7 +70,8 @@ final class SourcedSettings {
                         e.getKey());
             }
         }
-        flags.forEach((k, v) -> s.put(k, v, "--" + k.substring(k.indexOf('.') + 1)));
+        flags.forEach((k, v) -> s.put(k, v, k.equals("data.dir") ? "--data-dir"
+                : "--" + k.substring(k.indexOf('.') + 1)));
         return s;
     }
 

@@ -37,9 +37,10 @@ class JobsSettingsTest {
     void theDataDirectoryComesFromTheFlagOverTheEnvironment() throws Exception {
         ServerConfig env = ServeSettings.load(null, Map.of("CHORUS_DATA_DIR", "/srv/env"), Map.of()).serverConfig();
         assertThat(env.jobs().dataDir()).isEqualTo(Path.of("/srv/env"));
-        ServerConfig flag = ServeSettings.load(null, Map.of("CHORUS_DATA_DIR", "/srv/env"),
-                Map.of("data.dir", "/srv/flag")).serverConfig();
-        assertThat(flag.jobs().dataDir()).isEqualTo(Path.of("/srv/flag"));
+        ServeSettings flagged = ServeSettings.load(null, Map.of("CHORUS_DATA_DIR", "/srv/env"),
+                Map.of("data.dir", "/srv/flag"));
+        assertThat(flagged.serverConfig().jobs().dataDir()).isEqualTo(Path.of("/srv/flag"));
+        assertThat(flagged.describe()).contains("data.dir: /srv/flag  # --data-dir");
         assertThat(ServeSettings.load(null, Map.of("CHORUS_JOBS_ENABLED", "false"), Map.of()).serverConfig().jobs())
                 .isNull();
     }

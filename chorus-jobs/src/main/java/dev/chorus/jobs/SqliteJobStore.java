@@ -46,7 +46,9 @@ final class SqliteJobStore implements JobStore {
                 Files.createDirectories(dir);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("jobs store: cannot create the directory of " + file, e);
+            // The message names the setting: the program prints an I/O error's own message.
+            throw new UncheckedIOException(new IOException("data.dir: cannot create the directory of the job store "
+                    + file + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e));
         }
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
@@ -75,7 +77,8 @@ final class SqliteJobStore implements JobStore {
             c.setAutoCommit(true);
             return new SqliteJobStore(c);
         } catch (SQLException e) {
-            throw new IllegalStateException("jobs store: cannot open " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(new IOException("data.dir: cannot open the job store " + file + ": "
+                    + e.getMessage(), e));
         }
     }
 
@@ -248,7 +251,8 @@ final class SqliteJobStore implements JobStore {
             Long.parseLong(s.substring(0, colon));
             return new String[] {s.substring(0, colon), s.substring(colon + 1)};
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cursor: '" + cursor + "' (expected: the next_cursor of a previous page)");
+            throw new IllegalArgumentException("cursor: '" + cursor
+                    + "' (expected: the next_cursor of a previous page)");
         }
     }
 

@@ -285,4 +285,12 @@ class JobsTest {
         assertThat(jobs.cancelOrDelete("t", longId)).isEmpty();
         assertThat(jobs.get("t", longId)).isEmpty();
     }
+
+    @Test
+    void aDataDirectoryThatCannotBeMadeIsNamedInTheError() {
+        assertThatThrownBy(() -> JobStore.sqlite(Path.of("/proc/no-such-chorus-dir/jobs.db")))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .satisfies(e -> assertThat(e.getCause().getMessage()).startsWith("data.dir: cannot create")
+                        .contains("/proc/no-such-chorus-dir"));
+    }
 }

@@ -132,7 +132,8 @@ class JobsApiTest {
         // Four words a sentence, 100 ms of tone each: the whole text is in the audio, and the job says so.
         assertThat(wav.samples().length).isGreaterThanOrEqualTo(12 * 4 * PacedEngineProvider.RATE / 10);
         assertThat(p.get("audio_seconds").asDouble())
-                .isCloseTo(wav.samples().length / (double) PacedEngineProvider.RATE, org.assertj.core.data.Offset.offset(0.01));
+                .isCloseTo(wav.samples().length / (double) PacedEngineProvider.RATE,
+                        org.assertj.core.data.Offset.offset(0.01));
         assertThat(done.get("audio_bytes").asLong()).isEqualTo(whole.body().length);
 
         // Speech marks over the whole input and audio: every sentence, in order, inside the audio's length.
@@ -209,7 +210,8 @@ class JobsApiTest {
                 new Case("{\"voice\":\"paced:tone\"}", 400, "input: missing"),
                 new Case("{\"input\":\"Hi.\",\"ttl\":\"soon\"}", 400, "ttl"),
                 new Case("{\"input\":\"Hi.\",\"ttl\":5}", 400, "ttl: 5 seconds"),
-                new Case("{\"input\":\"Hi.\",\"webhook_url\":\"http://8.8.8.8/x\"}", 400, "webhook_url: 'http://8.8.8.8/x' (expected: https"),
+                new Case("{\"input\":\"Hi.\",\"webhook_url\":\"http://8.8.8.8/x\"}", 400,
+                        "webhook_url: 'http://8.8.8.8/x' (expected: https"),
                 new Case("{\"input\":\"Hi.\",\"webhook_url\":\"https://192.168.1.9/x\"}", 400, "not a public address"),
                 new Case("{\"input\":\"Hi.\",\"webhook_url\":7}", 400, "webhook_url: 7"),
                 new Case("{\"input\":\"Hi.\",\"stream_format\":\"sse\"}", 400, "stream_format"),
@@ -315,8 +317,8 @@ class JobsApiTest {
             assertThat(body.get("job").get("id").asText()).isEqualTo(id);
             long t = Long.parseLong(event[0].substring(2, event[0].indexOf(',')));
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "HmacSHA256"));
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
             String expected = java.util.HexFormat.of().formatHex(mac.doFinal((t + "." + event[1])
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             assertThat(event[0]).isEqualTo("t=" + t + ",v1=" + expected);

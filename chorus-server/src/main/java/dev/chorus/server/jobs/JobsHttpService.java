@@ -170,7 +170,8 @@ public final class JobsHttpService {
     public HttpResponse delete(ServiceRequestContext ctx, @Param("id") String id) {
         try {
             Optional<Job> cancelled = jobs.cancelOrDelete(tenant(ctx), id);
-            return cancelled.map(j -> json(HttpStatus.OK, job(j))).orElseGet(() -> HttpResponse.of(HttpStatus.NO_CONTENT));
+            return cancelled.map(j -> json(HttpStatus.OK, job(j)))
+                    .orElseGet(() -> HttpResponse.of(HttpStatus.NO_CONTENT));
         } catch (RuntimeException e) {
             return error(e);
         }
