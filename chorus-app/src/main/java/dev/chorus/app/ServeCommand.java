@@ -61,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "A gateway's workers: HOST:PORT, NAME:PORT (DNS) or dns+srv://NAME, comma-separated.")
     String workers;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the job store and the jobs' audio live (default: $CHORUS_DATA_DIR, else "
+                    + "$XDG_DATA_HOME/chorus or ~/.local/share/chorus).")
+    Path dataDir;
+
     @Option(names = "--print-config", description = "Print the settings in effect, with their sources, and exit.")
     boolean printConfig;
 
@@ -80,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
             flags.put("wyoming.port", wyomingPort.toString());
         }
         ClusterFlags.put(flags, role, workerPort, workers);
+        if (dataDir != null) {
+            flags.put("data.dir", dataDir.toString());
+        }
         ServeSettings settings = ServeSettings.load(file, env, flags);
         ClusterMode cluster = ClusterMode.of(settings);
         if (printConfig) {

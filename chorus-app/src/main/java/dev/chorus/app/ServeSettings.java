@@ -128,6 +128,7 @@ final class ServeSettings {
         if (s.has("wyoming.port")) {
             b.wyoming(wyoming());
         }
+        b.jobs(JobsSettings.config(s));
         s.guard("server.warm-up", () -> b.warmUp(s.flag("server.warm-up")));
         s.guard("marytts.enabled", () -> b.maryTtsEnabled(s.flag("marytts.enabled")));
         s.guard("limits.max-input-chars", () -> b.maxInputChars(s.integer("limits.max-input-chars")));

@@ -70,7 +70,8 @@ final class SourcedSettings {
                         e.getKey());
             }
         }
-        flags.forEach((k, v) -> s.put(k, v, "--" + k.substring(k.indexOf('.') + 1)));
+        flags.forEach((k, v) -> s.put(k, v, k.equals("data.dir") ? "--data-dir"
+                : "--" + k.substring(k.indexOf('.') + 1)));
         return s;
     }
 
@@ -148,7 +149,8 @@ final class SourcedSettings {
         for (SettingTable.Setting f : FIXED) {
             seen.add(f.key());
             String shown = !values.containsKey(f.key()) ? f.defaultValue()
-                    : f.key().equals("admin.key") ? "(set, " + string(f.key()).length() + " characters)"
+                    : f.key().equals("admin.key") || f.key().equals("jobs.webhook.key")
+                            ? "(set, " + string(f.key()).length() + " characters)"
                     : f.key().equals("tenants.redis.url") ? string(f.key()).replaceFirst("//[^@/]*@", "//***@")
                     : string(f.key());
             lines.add(f.key() + ": " + shown

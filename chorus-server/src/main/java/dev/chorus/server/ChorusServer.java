@@ -114,6 +114,8 @@ public final class ChorusServer implements AutoCloseable {
     private final ReloadingTls tls;
     private final TenantGate tenants;
     private final AudioCache cache;
+    /** The long-form jobs, or null when the jobs API is off. */
+    private final dev.chorus.jobs.Jobs jobs;
     /** The Wyoming listener, or null without a wyoming.port. */
     private final dev.chorus.server.wyoming.WyomingServer wyoming;
     /** The speech back-check, or null when it is off. */
@@ -159,6 +161,9 @@ public final class ChorusServer implements AutoCloseable {
             speechBuilder.backcheck(backcheck);
         }
         this.speech = speechBuilder.build();
+        this.jobs = config.jobs() == null ? null : dev.chorus.jobs.Jobs.builder(speech, config.jobs())
+                .admission(tenants != null ? tenants : Admission.OPEN).encoderOptions(config.encoderOptions())
+                .maxRunChars(config.maxInputChars()).meterRegistry(telemetry.registry()).build();
         try {
             this.server = build();
             this.wyoming = config.wyoming() == null ? null : new dev.chorus.server.wyoming.WyomingServer(speech,
@@ -172,6 +177,9 @@ public final class ChorusServer implements AutoCloseable {
             }
             if (tenants != null) {
                 tenants.close();
+            }
+            if (jobs != null) {
+                jobs.close();
             }
             throw e;
         }
@@ -240,6 +248,12 @@ public final class ChorusServer implements AutoCloseable {
         if (config.maryTtsEnabled()) {
             sb.annotatedService().decorators(keyed()).build(new MaryTtsService(speech, config, version()));
         }
+        if (jobs != null) {
+            // A job's body may be far larger than a request's (jobs.max-request-bytes); it reaches no engine now.
+            sb.annotatedService().maxRequestLength(jobs.config().maxRequestBytes())
+                    .decorators(jsonBody().subList(1, jsonBody().size()))
+                    .build(new dev.chorus.server.jobs.JobsHttpService(jobs));
+        }
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
         adminJson.forEach((path, body) -> sb.route().get(path).build(AdminService.json(config.adminKey(), body)));
@@ -247,7 +261,7 @@ public final class ChorusServer implements AutoCloseable {
             sb.annotatedService(new TenantAdminService(tenants, config.adminKey()));
         }
         String built = OpenApiDocument.build(TtsProto.getDescriptor().findServiceByName("TextToSpeech"),
-                version(), telemetry.prometheus() != null);
+                version(), telemetry.prometheus() != null, jobs != null);
         String openApi = config.maryTtsEnabled() ? built : MaryTtsService.withoutRoutes(built);
         sb.route().get("/openapi.json")
                 .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
@@ -298,13 +312,15 @@ public final class ChorusServer implements AutoCloseable {
      */
     private static Function<? super HttpService, CorsService> cors(List<String> origins) {
         return CorsService.builder(origins)
-                .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD)
+                .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD, HttpMethod.DELETE)
                 .allowRequestHeaders(HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.AUTHORIZATION,
                         HttpHeaderNames.of("x-api-key"), HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.ACCEPT,
-                        HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.of("x-request-id"))
+                        HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.of("x-request-id"),
+                        HttpHeaderNames.of("idempotency-key"), HttpHeaderNames.RANGE)
                 .exposeHeaders("x-chorus-voice", "x-chorus-cache", "x-chorus-warnings", "x-chorus-sample-rate",
                         "x-chorus-request-id", "x-request-id", "x-chorus-trace-id", "retry-after", "ratelimit-limit",
-                        "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy")
+                        "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy", "location", "idempotent-replayed",
+                        "content-range", "accept-ranges")
                 .maxAge(Duration.ofMinutes(10))
                 .newDecorator();
     }
@@ -371,6 +387,9 @@ public final class ChorusServer implements AutoCloseable {
                 throw e;
             }
         }
+        if (jobs != null) {
+            jobs.start();
+        }
         long t0 = System.nanoTime();
         readiness.warmUp(synthesizer, catalog.aliases().values(), config.warmUp());
         if (config.plaintext()) {
@@ -423,6 +442,9 @@ public final class ChorusServer implements AutoCloseable {
             wyoming.close();
         }
         server.stop().join();
+        if (jobs != null) {
+            jobs.close();
+        }
         cache.close();
         telemetry.close();
         if (backcheck != null) {

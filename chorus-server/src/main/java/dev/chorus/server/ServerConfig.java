@@ -57,6 +57,7 @@ public final class ServerConfig {
     private final List<String> corsAllowedOrigins;
     private final dev.chorus.server.wyoming.WyomingConfig wyoming;
     private final boolean maryTtsEnabled;
+    private final dev.chorus.jobs.JobsConfig jobs;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -98,6 +99,12 @@ public final class ServerConfig {
         this.cacheDiskPath = b.cacheDiskPath;
         this.cacheDiskMaxBytes = b.cacheDiskMaxBytes;
         this.wyoming = b.wyoming;
+        this.jobs = b.jobs;
+    }
+
+    /** Returns the long-form jobs' settings, or null when the jobs API is off (the default). */
+    public dev.chorus.jobs.JobsConfig jobs() {
+        return jobs;
     }
 
     /** Returns the Wyoming listener's settings, or null when there is no Wyoming port (the default). */
@@ -369,8 +376,15 @@ public final class ServerConfig {
         private List<String> corsAllowedOrigins = List.of();
         private dev.chorus.server.wyoming.WyomingConfig wyoming;
         private boolean maryTtsEnabled = true;
+        private dev.chorus.jobs.JobsConfig jobs;
 
         private Builder() {
+        }
+
+        /** Turns on the long-form jobs API (/v1/audio/jobs) with these settings (default: off). */
+        public Builder jobs(dev.chorus.jobs.JobsConfig j) {
+            this.jobs = j;
+            return this;
         }
 
         /** Adds a Wyoming listener (text to speech for Home Assistant) with these settings (default: none). */

@@ -24,6 +24,14 @@ public final class OpenApiDocument {
 
     /** Returns the OpenAPI 3.1 document, leaving out {@code /metrics} when the server does not serve it. */
     public static String build(ServiceDescriptor grpcService, String version, boolean metrics) {
+        return build(grpcService, version, metrics, false);
+    }
+
+    /**
+     * Returns the OpenAPI 3.1 document, leaving out {@code /metrics} and the long-form jobs' routes when the
+     * server does not serve them.
+     */
+    public static String build(ServiceDescriptor grpcService, String version, boolean metrics, boolean jobs) {
         ObjectNode doc;
         try (InputStream in = OpenApiDocument.class.getResourceAsStream("openapi-base.json")) {
             if (in == null) {
@@ -36,6 +44,11 @@ public final class OpenApiDocument {
         ((ObjectNode) doc.get("info")).put("version", version);
         if (!metrics) {
             ((ObjectNode) doc.get("paths")).remove("/metrics");
+        }
+        if (!jobs) {
+            ((ObjectNode) doc.get("paths")).properties().removeIf(e -> e.getKey().startsWith("/v1/audio/jobs"));
+            ObjectNode schemas = (ObjectNode) doc.get("components").get("schemas");
+            schemas.remove(java.util.List.of("CreateSpeechJobRequest", "AudioJobCreated", "AudioJob", "AudioJobList"));
         }
         ProtoOpenApi.addTo(doc, grpcService);
         return doc.toString();
