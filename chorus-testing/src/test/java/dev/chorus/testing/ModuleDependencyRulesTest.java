@@ -39,8 +39,10 @@ class ModuleDependencyRulesTest {
             // The back-check stage listens through the recognizer SPI; recognizers themselves stay out of it.
             Map.entry("chorus-service", union(BELOW_SERVICE, Set.of("chorus-asr"))),
             Map.entry("chorus-asr", API),
-            Map.entry("chorus-server", union(BELOW_SERVICE, Set.of("chorus-service", "chorus-asr"))),
+            Map.entry("chorus-server", union(BELOW_SERVICE, Set.of("chorus-service", "chorus-asr", "chorus-jobs"))),
             Map.entry("chorus-cluster", union(BELOW_SERVICE, Set.of("chorus-service"))),
+            // Jobs run through the speech pipeline; the server only adapts them to HTTP.
+            Map.entry("chorus-jobs", union(BELOW_SERVICE, Set.of("chorus-service"))),
             // --compare engine drives the runtime's Synthesizer in-process; text and ssml come with the runtime.
             Map.entry("chorus-loadgen", Set.of("chorus-api", "chorus-audio", "chorus-runtime", "chorus-text",
                     "chorus-ssml")),
