@@ -124,6 +124,11 @@ class S3AudioStoreTest {
                     assertThat(dev.chorus.audio.WavFiles.read(wav).samples().length)
                             .isEqualTo(9 * WordToneEngine.WORD_SAMPLES);
                 }
+                // Removed just after the job is recorded as succeeded (before, a crash could lose them unassembled).
+                long removed = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (s3.size(id + "/runs/000000.pcm").isPresent() && System.nanoTime() < removed) {
+                    Thread.sleep(20);
+                }
                 assertThat(s3.size(id + "/runs/000000.pcm")).as("runs are removed once assembled").isEmpty();
                 assertThat(jobs.cancelOrDelete(null, id)).isEmpty();
                 assertThat(s3.size(id + "/audio.wav")).isEmpty();
