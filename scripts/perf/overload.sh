@@ -13,6 +13,8 @@ port=${CHORUS_PERF_PORT:-18133}
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 command -v python3 >/dev/null || { echo "python3 is missing" >&2; exit 1; }
+. "$root/scripts/java-env.sh"
+chorus_find_java
 
 # The admission settings docs/configuration.md recommends for refusing rather than queueing under overload.
 CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$port CHORUS_ADMISSION_WAIT=0s \
@@ -27,11 +29,14 @@ curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" 
 java_pid=$(pgrep -P "$server_pid" java || echo "$server_pid")
 url="http://127.0.0.1:$port"
 bench() { "$root/chorus" bench --url "$url" --unique --format pcm --no-progress --warmup 3 "$@"; }
-field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['runs'][0]; print(eval(sys.argv[2]))" "$@"; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$java_pid/status"; }
-heap_mb() {
-  curl -sf "$url/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {h += $2}
-    /^jvm_buffer_memory_used_bytes\{.*id="direct"/ {d += $2} END {printf "%.1f %.1f", h / 1048576, d / 1048576}'
+heap_mb() { # after a full collection, so what is read is what is held
+  "$JAVA_HOME/bin/jcmd" "$java_pid" GC.run > /dev/null 2>&1 || true
+  sleep 1
+  curl -sf "$url/metrics" | awk 'index($1, "jvm_memory_used_bytes{") == 1 && index($1, "area=\"heap\"") {h += $NF}
+    index($1, "jvm_buffer_memory_used_bytes{") == 1 && index($1, "id=\"direct\"") {d += $NF}
+    END {printf "%.1f %.1f", h / 1048576, d / 1048576}'
 }
 
 bench --rate 2 --concurrency 8 --duration "$secs" --json "$work/unloaded.json" > /dev/null
@@ -62,20 +67,24 @@ for i in range(n):
     s.sendall(b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
               + str(len(body)).encode() + b"\r\n\r\n" + body)
     socks.append(s)
-print(os.getpid(), flush=True)
+ok = 0
+for s in socks:  # only the status line: the body is never read
+    s.settimeout(30)
+    ok += s.recv(12) == b"HTTP/1.1 200"
+print(ok, flush=True)
 time.sleep(3600)
 PY
 stalled_pid=$!
-sleep 15
+for _ in $(seq 1 60); do [ -s "$work/stalled.pid" ] && break; sleep 1; done
+stalled=$(cat "$work/stalled.pid")
+sleep 10
 read -r heap1 direct1 <<< "$(heap_mb)"
 bench --rate 2 --concurrency 8 --duration "$secs" --json "$work/beside.json" > /dev/null
 kill "$stalled_pid" 2>/dev/null || true
 sleep 5
-jcmd "$java_pid" GC.run > /dev/null 2>&1 || true
-sleep 2
 read -r heap2 direct2 <<< "$(heap_mb)"
 p99_beside=$(field "$work/beside.json" "d['latency']['p99_ms']")
 awk -v h0="$heap0" -v h1="$heap1" -v h2="$heap2" -v d0="$direct0" -v d1="$direct1" -v d2="$direct2" \
-  -v p0="$p99_unloaded" -v p1="$p99_beside" 'BEGIN {
-  printf "200 stalled readers: heap %.1f -> %.1f MB, direct %.1f -> %.1f MB: %.0f KB per stalled stream; ", h0, h1, d0, d1, ((h1 + d1) - (h0 + d0)) * 1024 / 200
+  -v p0="$p99_unloaded" -v p1="$p99_beside" -v n="$stalled" 'BEGIN {
+  printf "200 readers that never read, %d of them answered 200: heap %.1f -> %.1f MB, direct %.1f -> %.1f MB: %.0f KB per stalled stream; ", n, h0, h1, d0, d1, ((h1 + d1) - (h0 + d0)) * 1024 / (n > 0 ? n : 1)
   printf "other clients p99 %.1f ms beside them (unloaded %.1f ms); after they left: heap %.1f MB, direct %.1f MB\n", p1, p0, h2, d2 }'
