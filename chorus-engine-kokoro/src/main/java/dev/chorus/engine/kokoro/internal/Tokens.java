@@ -1,8 +1,6 @@
 package dev.chorus.engine.kokoro.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,33 +35,7 @@ final class Tokens {
      * @throws IllegalArgumentException naming the line that does not fit
      */
     static Tokens parse(byte[] contents) {
-        Map<Integer, Long> map = new HashMap<>();
-        String[] lines = new String(contents, StandardCharsets.UTF_8).split("\n");
-        for (int n = 0; n < lines.length; n++) {
-            String line = lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
-            if (line.isEmpty()) {
-                continue;
-            }
-            int cut = Math.max(line.lastIndexOf(' '), line.lastIndexOf('\t'));
-            // The space symbol's line is "  ID": what comes before the last separator is the symbol.
-            String symbol = cut < 0 ? "" : cut == 0 ? " " : line.substring(0, cut);
-            long id;
-            try {
-                id = Long.parseLong(line.substring(cut + 1).strip());
-            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("line " + (n + 1) + ": '" + line
-                        + "' (expected: a symbol, a space and its id)");
-            }
-            if (symbol.codePointCount(0, symbol.length()) != 1 || id < 0) {
-                throw new IllegalArgumentException("line " + (n + 1) + ": '" + line
-                        + "' (expected: one symbol, a space and an id >= 0)");
-            }
-            map.put(symbol.codePointAt(0), id);
-        }
-        if (map.isEmpty()) {
-            throw new IllegalArgumentException("no symbols (expected: one 'SYMBOL ID' line per symbol)");
-        }
-        return new Tokens(map);
+        return new Tokens(dev.chorus.onnx.speech.TokensFile.parse(contents));
     }
 
     /** Returns the largest id, which a test run feeds the model. */
