@@ -3,6 +3,7 @@ package dev.chorus.engine.amvocoder.internal;
 import ai.onnxruntime.OrtException;
 import dev.chorus.onnx.reload.ModelVersion;
 import dev.chorus.onnx.speech.PcmDelivery;
+import dev.chorus.onnx.speech.PhonemeSentences;
 import dev.chorus.onnx.speech.Words;
 import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.SynthesisOptions;
@@ -77,22 +78,7 @@ final class AmVoice implements Voice {
         Objects.requireNonNull(sink, "sink");
         begin();
         try {
-            List<String> sentences = new ArrayList<>();
-            StringBuilder current = new StringBuilder();
-            for (Phonemizer.PhonemeClause c : phonemizer.phonemize(text, model.espeakVoice)) {
-                String clause = (c.phonemes().strip() + c.punctuation()).strip();
-                if (clause.isEmpty()) {
-                    continue;
-                }
-                current.append(current.isEmpty() ? "" : " ").append(clause);
-                if (c.punctuation().matches(".*[.?!].*")) {
-                    sentences.add(current.toString());
-                    current.setLength(0);
-                }
-            }
-            if (!current.isEmpty()) {
-                sentences.add(current.toString());
-            }
+            List<String> sentences = PhonemeSentences.of(phonemizer.phonemize(text, model.espeakVoice));
             return speak(text, sentences, options, sink);
         } finally {
             version.end();

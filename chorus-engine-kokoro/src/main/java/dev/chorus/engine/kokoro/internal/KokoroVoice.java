@@ -3,6 +3,7 @@ package dev.chorus.engine.kokoro.internal;
 import ai.onnxruntime.OrtException;
 import dev.chorus.onnx.reload.ModelVersion;
 import dev.chorus.onnx.speech.PcmDelivery;
+import dev.chorus.onnx.speech.PhonemeSentences;
 import dev.chorus.onnx.speech.Words;
 import dev.chorus.tts.SynthesisException;
 import dev.chorus.tts.SynthesisOptions;
@@ -92,22 +93,7 @@ final class KokoroVoice implements Voice {
         Objects.requireNonNull(sink, "sink");
         begin();
         try {
-            List<String> sentences = new ArrayList<>();
-            StringBuilder current = new StringBuilder();
-            for (Phonemizer.PhonemeClause c : phonemizer.phonemize(text, espeakVoice)) {
-                String clause = (c.phonemes().strip() + c.punctuation()).strip();
-                if (clause.isEmpty()) {
-                    continue;
-                }
-                current.append(current.isEmpty() ? "" : " ").append(clause);
-                if (c.punctuation().matches(".*[.?!].*")) {
-                    sentences.add(current.toString());
-                    current.setLength(0);
-                }
-            }
-            if (!current.isEmpty()) {
-                sentences.add(current.toString());
-            }
+            List<String> sentences = PhonemeSentences.of(phonemizer.phonemize(text, espeakVoice));
             return speak(text, sentences, options, sink);
         } finally {
             version.end();
