@@ -2,6 +2,7 @@ package dev.chorus.app;
 
 import dev.chorus.service.backcheck.BackcheckMode;
 import dev.chorus.service.backcheck.BackcheckSettings;
+import dev.chorus.service.backcheck.ReleaseGateSettings;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -34,12 +35,26 @@ final class BackcheckSettingsReader {
                 base.queue(), base.maxSeconds()));
     }
 
+    /** Returns the voice release gate's settings; off when {@code backcheck.release-gate} is unset. */
+    static ReleaseGateSettings releaseGate(SourcedSettings s) {
+        ReleaseGateSettings.Level level = s.has("backcheck.release-gate") ? s.guard("backcheck.release-gate",
+                () -> ReleaseGateSettings.Level.parse(s.string("backcheck.release-gate")))
+                : ReleaseGateSettings.OFF.level();
+        double maxWer = s.has("backcheck.release-gate-max-wer") ? s.guard("backcheck.release-gate-max-wer",
+                () -> fraction("backcheck.release-gate-max-wer", s.string("backcheck.release-gate-max-wer")))
+                : ReleaseGateSettings.OFF.maxWer();
+        return s.guard("backcheck.release-gate-max-wer", () -> new ReleaseGateSettings(level, maxWer));
+    }
+
     private static double fraction(String value) {
+        return fraction("backcheck.sample-fraction", value);
+    }
+
+    private static double fraction(String key, String value) {
         try {
             return Double.parseDouble(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("backcheck.sample-fraction: '" + value + "' (expected: a number from"
-                    + " 0 to 1)");
+            throw new IllegalArgumentException(key + ": '" + value + "' (expected: a number from 0 to 1)");
         }
     }
 }

@@ -2,17 +2,14 @@ package dev.chorus.app;
 
 import dev.chorus.asr.CheckSentences;
 import dev.chorus.asr.Recognizer;
-import dev.chorus.asr.WordErrorRate;
 import dev.chorus.audio.SignalQuality;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.service.backcheck.Backcheck;
 import dev.chorus.service.backcheck.BackcheckSettings;
+import dev.chorus.service.backcheck.VoiceTrial;
 import dev.chorus.tts.EngineUnavailableException;
 import dev.chorus.tts.InvalidInputException;
-import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
-import dev.chorus.tts.spi.AudioSink;
-import dev.chorus.tts.spi.SynthesisEvent;
 import dev.chorus.tts.spi.Voice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -82,29 +78,11 @@ final class CheckCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Row check(Voice voice, VoiceInfo info, List<String> set, Recognizer recognizer) {
-        int rate = info.sampleRate();
-        SignalQuality.Meter meter = new SignalQuality.Meter(rate);
-        WordErrorRate wer = WordErrorRate.NONE;
-        boolean understood = recognizer != null && recognizer.supports(info.language());
-        long synthNanos = 0;
-        long samples = 0;
-        for (String sentence : set) {
-            Collector sink = new Collector();
-            long t0 = System.nanoTime();
-            voice.synthesize(sentence, SynthesisOptions.defaults(), sink);
-            synthNanos += System.nanoTime() - t0;
-            short[] pcm = sink.samples();
-            samples += pcm.length;
-            meter.accept(pcm, 0, pcm.length);
-            if (understood && pcm.length > 0) {
-                wer = wer.plus(WordErrorRate.of(sentence, recognizer.recognize(pcm, rate).text()));
-            }
-        }
-        SignalQuality q = meter.result();
-        double seconds = samples / (double) rate;
-        return new Row(info.id(), info.language(), set.size(), understood ? wer.rate() : Double.NaN,
-                q.loudnessLufs(), q.clippingRatio(), q.silenceRatio(), seconds == 0 ? 0 : synthNanos / 1e9 / seconds);
+    private static Row check(Voice voice, VoiceInfo info, List<String> set, Recognizer recognizer) {
+        VoiceTrial.Result r = VoiceTrial.run(voice, set, recognizer);
+        SignalQuality q = r.quality();
+        return new Row(info.id(), info.language(), r.sentences(), r.wer(), q.loudnessLufs(), q.clippingRatio(),
+                q.silenceRatio(), r.rtf());
     }
 
     private Recognizer openRecognizer() {
@@ -177,30 +155,5 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         return b.append('"').toString();
-    }
-
-    /** Gathers one sentence's samples. */
-    private static final class Collector implements AudioSink {
-        private short[] samples = new short[16_384];
-        private int length;
-
-        @Override
-        public Action onAudio(short[] in, int offset, int n) {
-            if (length + n > samples.length) {
-                samples = Arrays.copyOf(samples, Math.max(samples.length * 2, length + n));
-            }
-            System.arraycopy(in, offset, samples, length, n);
-            length += n;
-            return Action.CONTINUE;
-        }
-
-        @Override
-        public Action onEvent(SynthesisEvent event) {
-            return Action.CONTINUE;
-        }
-
-        short[] samples() {
-            return Arrays.copyOf(samples, length);
-        }
     }
 }

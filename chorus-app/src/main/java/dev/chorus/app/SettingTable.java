@@ -153,6 +153,11 @@ final class SettingTable {
                     "directory with en-us/, en-us.lm.bin and cmudict-en-us.dict"),
             new Setting("backcheck.pocketsphinx.library", "CHORUS_BACKCHECK_POCKETSPHINX_LIBRARY",
                     "(Debian's libpocketsphinx.so.3)", "the PocketSphinx library file"),
+            new Setting("backcheck.release-gate", "CHORUS_BACKCHECK_RELEASE_GATE", "off",
+                    "what a new voice version must pass before it serves: off, signal (not silent, clipped, far too "
+                            + "short or long) or recognize (also understood by the recognizer)"),
+            new Setting("backcheck.release-gate-max-wer", "CHORUS_BACKCHECK_RELEASE_GATE_MAX_WER", "0.5",
+                    "the highest word error rate on the check sentences a new voice version may have, 0 to 1"),
             new Setting("data.dir", "CHORUS_DATA_DIR", "($XDG_DATA_HOME/chorus, else ~/.local/share/chorus)",
                     "where the job store (jobs.db) and the jobs' audio (jobs-audio/) live; also --data-dir"),
             new Setting("jobs.enabled", "CHORUS_JOBS_ENABLED", "true", "serve the long-form jobs API (/v1/audio/jobs)"),

@@ -6,6 +6,7 @@ import dev.chorus.tts.spi.Phonemizer;
 import dev.chorus.tts.spi.PhonemizerSource;
 import dev.chorus.tts.spi.TtsEngine;
 import dev.chorus.tts.spi.TtsEngineProvider;
+import dev.chorus.tts.spi.VoiceGate;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ final class EngineOpener {
     private final Set<String> enabled;
     private final ToIntFunction<String> workers;
     private final Map<String, String> settings;
+    private final VoiceGate gate;
     private final Map<String, TtsEngine> open = new HashMap<>();
     private final Map<String, String> unavailable = new HashMap<>();
     private final Map<String, Integer> sizes = new HashMap<>();
@@ -45,11 +47,12 @@ final class EngineOpener {
      * @param enabled the ids whose voices are served, or {@code null} for all
      */
     EngineOpener(List<TtsEngineProvider> all, Set<String> enabled, ToIntFunction<String> workers,
-                 Map<String, String> settings) {
+                 Map<String, String> settings, VoiceGate gate) {
         all.forEach(p -> providers.putIfAbsent(p.id(), p));
         this.enabled = enabled == null ? providers.keySet() : Set.copyOf(enabled);
         this.workers = workers;
         this.settings = Map.copyOf(settings);
+        this.gate = gate;
     }
 
     /** Opens every enabled provider not yet opened (some may have opened on demand already). */
@@ -98,7 +101,7 @@ final class EngineOpener {
         }
         try {
             int n = workers.applyAsInt(id);
-            open.put(id, providers.get(id).open(new EngineContext(n, settings, this::phonemizer)));
+            open.put(id, providers.get(id).open(new EngineContext(n, settings, this::phonemizer, gate)));
             sizes.put(id, n);
             if (!enabled.contains(id)) {
                 LOG.log(System.Logger.Level.INFO, "engine ''{0}'' opened only for its phonemizer (not enabled: its "

@@ -7,6 +7,7 @@ import dev.chorus.tts.spi.Phonemizer;
 import dev.chorus.tts.spi.TtsEngine;
 import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
+import dev.chorus.tts.spi.VoiceGate;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,6 +54,8 @@ public final class EngineRegistry implements AutoCloseable {
     private final LoadedVoices loaded;
     private final VoiceCatalog catalog;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** The release gate new voice versions pass; open until {@link #releaseGate} sets one. */
+    private volatile VoiceGate gate = VoiceGate.OPEN;
     private volatile boolean closed;
 
     private EngineRegistry(Builder b) {
@@ -60,7 +63,8 @@ public final class EngineRegistry implements AutoCloseable {
                 : ServiceLoader.load(TtsEngineProvider.class).stream().map(ServiceLoader.Provider::get).toList();
         // Engines that need a phonemizer (piper) get it from the engine that offers it, opened first on demand.
         EngineOpener opener = new EngineOpener(providers, b.enabled,
-                id -> b.workers.getOrDefault(id, b.defaultWorkers), b.settings);
+                id -> b.workers.getOrDefault(id, b.defaultWorkers), b.settings,
+                candidate -> gate.refuse(candidate));
         opener.openAll();
         this.engines = Collections.unmodifiableMap(opener.engines());
         this.phonemizerHelpers = opener.helpers();
@@ -87,6 +91,14 @@ public final class EngineRegistry implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "voice listener failed", ex);
             }
         });
+    }
+
+    /**
+     * Sets what each new version of a voice must pass before it serves, from now on: versions an engine loads
+     * while it runs (hot reload, {@link #reload}). Voices loaded while the engines opened are not checked.
+     */
+    public void releaseGate(VoiceGate g) {
+        this.gate = Objects.requireNonNull(g, "gate");
     }
 
     /** Returns a builder; with no settings it opens every engine found on the class or module path. */

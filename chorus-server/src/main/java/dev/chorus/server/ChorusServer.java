@@ -120,6 +120,8 @@ public final class ChorusServer implements AutoCloseable {
     private final dev.chorus.server.wyoming.WyomingServer wyoming;
     /** The speech back-check, or null when it is off. */
     private final dev.chorus.service.backcheck.Backcheck backcheck;
+    /** The recognizer the voice release gate opened for itself, or null. */
+    private final dev.chorus.asr.Recognizer gateRecognizer;
 
     /** Admin routes answering JSON (path to body) that the program adds, such as a gateway's /admin/cluster. */
     private final java.util.Map<String, java.util.function.Supplier<String>> adminJson;
@@ -148,6 +150,8 @@ public final class ChorusServer implements AutoCloseable {
             telemetry.bindTenants(tenants);
         }
         this.backcheck = Backchecks.open(config.backcheck(), safety, telemetry.registry());
+        this.gateRecognizer = Backchecks.installReleaseGate(config.releaseGate(), config.backcheck(), backcheck,
+                synthesizer.registry(), telemetry.registry());
         SpeechService.Builder speechBuilder = SpeechService.builder(
                 synthesis != null ? synthesis : Synthesis.local(synthesizer), catalog)
                 .parser(synthesizer.parser().withMaxInputChars(config.maxInputChars()))
@@ -171,6 +175,9 @@ public final class ChorusServer implements AutoCloseable {
         } catch (RuntimeException e) {
             if (backcheck != null) {
                 backcheck.close();
+            }
+            if (gateRecognizer != null) {
+                gateRecognizer.close();
             }
             if (tls != null) {
                 tls.close();
@@ -449,6 +456,9 @@ public final class ChorusServer implements AutoCloseable {
         telemetry.close();
         if (backcheck != null) {
             backcheck.close();
+        }
+        if (gateRecognizer != null) {
+            gateRecognizer.close();
         }
         safety.close();
         if (tls != null) {

@@ -41,6 +41,7 @@ public final class ServerConfig {
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
     private final dev.chorus.safety.SafetyConfig safety;
     private final dev.chorus.service.backcheck.BackcheckSettings backcheck;
+    private final dev.chorus.service.backcheck.ReleaseGateSettings releaseGate;
     private final boolean plaintext;
     private final TlsConfig tls;
     private final java.nio.file.Path tenantsFile;
@@ -85,6 +86,7 @@ public final class ServerConfig {
         this.openTelemetry = b.openTelemetry;
         this.safety = b.safety;
         this.backcheck = b.backcheck;
+        this.releaseGate = b.releaseGate;
         this.plaintext = b.plaintext;
         this.tls = b.tls;
         this.tenantsFile = b.tenantsFile;
@@ -120,6 +122,11 @@ public final class ServerConfig {
     /** Returns the speech back-check's settings (off unless set). */
     public dev.chorus.service.backcheck.BackcheckSettings backcheck() {
         return backcheck;
+    }
+
+    /** Returns what new voice versions must pass before they serve. */
+    public dev.chorus.service.backcheck.ReleaseGateSettings releaseGate() {
+        return releaseGate;
     }
 
     /** Returns whether the plain port (HTTP/1.1, h2c, gRPC without TLS) is bound. */
@@ -361,6 +368,8 @@ public final class ServerConfig {
         private dev.chorus.safety.SafetyConfig safety = dev.chorus.safety.SafetyConfig.off();
         private dev.chorus.service.backcheck.BackcheckSettings backcheck =
                 dev.chorus.service.backcheck.BackcheckSettings.OFF;
+        private dev.chorus.service.backcheck.ReleaseGateSettings releaseGate =
+                dev.chorus.service.backcheck.ReleaseGateSettings.OFF;
         private boolean plaintext = true;
         private TlsConfig tls;
         private java.nio.file.Path tenantsFile;
@@ -393,6 +402,12 @@ public final class ServerConfig {
             return this;
         }
         private dev.chorus.server.tenant.OnOutage tenantsRedisOnOutage = dev.chorus.server.tenant.OnOutage.FAIL_CLOSED;
+
+        /** Sets what new voice versions must pass before they serve (docs/backcheck.md); off unless set. */
+        public Builder releaseGate(dev.chorus.service.backcheck.ReleaseGateSettings g) {
+            this.releaseGate = Objects.requireNonNull(g, "releaseGate");
+            return this;
+        }
 
         /** Sets the speech back-check's settings (mode, sample fraction, recognizer); off unless set. */
         public Builder backcheck(dev.chorus.service.backcheck.BackcheckSettings b) {

@@ -11,8 +11,11 @@ import java.util.Optional;
  *                     state (such as a private native library copy) size it from this
  * @param settings     engine-specific settings ({@code key -> value}), documented per engine
  * @param phonemizers  the phonemizers other engines offer, by name (see {@link #phonemizer(String)})
+ * @param gate         what a new version of a voice must pass before it serves, when voices change while the
+ *                     engine runs ({@link VoiceGate#OPEN} unless the server sets a release gate)
  */
-public record EngineContext(int workers, Map<String, String> settings, PhonemizerSource phonemizers) {
+public record EngineContext(int workers, Map<String, String> settings, PhonemizerSource phonemizers,
+                            VoiceGate gate) {
 
     public EngineContext {
         if (workers < 1) {
@@ -20,6 +23,12 @@ public record EngineContext(int workers, Map<String, String> settings, Phonemize
         }
         settings = Map.copyOf(Objects.requireNonNull(settings, "settings"));
         Objects.requireNonNull(phonemizers, "phonemizers");
+        Objects.requireNonNull(gate, "gate");
+    }
+
+    /** Returns a context with the given worker count, settings and phonemizers, and an open gate. */
+    public EngineContext(int workers, Map<String, String> settings, PhonemizerSource phonemizers) {
+        this(workers, settings, phonemizers, VoiceGate.OPEN);
     }
 
     /** Returns a context with the given worker count and settings, and no phonemizers. */
@@ -50,6 +59,11 @@ public record EngineContext(int workers, Map<String, String> settings, Phonemize
 
     /** Returns a copy of this context that offers the phonemizers of {@code source}. */
     public EngineContext withPhonemizers(PhonemizerSource source) {
-        return new EngineContext(workers, settings, source);
+        return new EngineContext(workers, settings, source, gate);
+    }
+
+    /** Returns a copy of this context whose new voice versions must pass {@code g}. */
+    public EngineContext withGate(VoiceGate g) {
+        return new EngineContext(workers, settings, phonemizers, g);
     }
 }

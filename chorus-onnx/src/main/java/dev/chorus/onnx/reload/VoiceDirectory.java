@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -86,6 +87,7 @@ public final class VoiceDirectory<M extends AutoCloseable> implements AutoClosea
     private volatile List<VoiceInfo> voices = List.of();
     private volatile Map<String, String> failures = Map.of();
     private volatile boolean closed;
+    private final Function<ModelVersion<M>, Optional<String>> gate;
     private DirectoryWatcher watcher;
 
     private VoiceDirectory(Builder<M> b) {
@@ -97,6 +99,7 @@ public final class VoiceDirectory<M extends AutoCloseable> implements AutoClosea
         this.maxDepth = b.maxDepth;
         this.threadName = b.threadName != null ? b.threadName : "chorus-" + engineId + "-scan";
         this.ticker = b.ticker;
+        this.gate = b.gate;
     }
 
     /** Returns a builder for a directory of {@code family}'s voices. */
@@ -347,8 +350,13 @@ public final class VoiceDirectory<M extends AutoCloseable> implements AutoClosea
         } catch (RuntimeException e) {
             return fail(slot, state, stable, files.primary() + ": cannot load: " + e);
         }
-        lastVersions.put(slot.name, version);
         ModelVersion<M> loaded = new ModelVersion<>(engineId, slot.name, version, files, model, this::closed);
+        Optional<String> refusal = gateCheck(loaded);
+        if (refusal.isPresent()) {
+            loaded.release();
+            return fail(slot, state, true, files.primary() + ": refused by the release gate: " + refusal.get());
+        }
+        lastVersions.put(slot.name, version);
         live.computeIfAbsent(slot.name, k -> new ConcurrentHashMap<>()).put(version, loaded);
         slot.currentHash = hash;
         slot.attempted = state;
@@ -360,6 +368,16 @@ public final class VoiceDirectory<M extends AutoCloseable> implements AutoClosea
             old.release();
         }
         return true;
+    }
+
+    /** Asks the release gate about a loaded version that is not current yet; a gate that throws refuses. */
+    private Optional<String> gateCheck(ModelVersion<M> candidate) {
+        try {
+            return Objects.requireNonNull(gate.apply(candidate), "gate answer");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, engineId + ":" + candidate.name() + ": the release gate failed", e);
+            return Optional.of("the check failed: " + e);
+        }
     }
 
     private boolean fail(Slot<M> slot, FileState state, boolean stable, String message) {
@@ -452,6 +470,7 @@ public final class VoiceDirectory<M extends AutoCloseable> implements AutoClosea
         private int maxDepth = 4;
         private String threadName;
         private LongSupplier ticker = System::nanoTime;
+        private Function<ModelVersion<M>, Optional<String>> gate = v -> Optional.empty();
         private final Set<String> set = new HashSet<>();
 
         private Builder(ModelFamily<M> family) {
@@ -512,6 +531,17 @@ public final class VoiceDirectory<M extends AutoCloseable> implements AutoClosea
         public Builder<M> ticker(LongSupplier nanoTime) {
             once("ticker", ticker);
             this.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /**
+         * Sets the release gate: each new version, once loaded and before it becomes current, is handed to
+         * {@code check}, which answers why it must not serve (the version is then closed, never served, and listed
+         * as a failure while the previous version keeps serving) or empty (default: every version serves).
+         */
+        public Builder<M> gate(Function<ModelVersion<M>, Optional<String>> check) {
+            once("gate", gate);
+            this.gate = Objects.requireNonNull(check, "check");
             return this;
         }
 

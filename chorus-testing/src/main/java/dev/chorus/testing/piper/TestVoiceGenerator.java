@@ -67,8 +67,9 @@ public final class TestVoiceGenerator {
      * @param layers    extra work per run: this many multiplications of the audio, in rows of
      *                  {@value #HOP_LENGTH} samples, by a {@value #HOP_LENGTH}² identity matrix (the audio stays the
      *                  same, and each layer costs about 0.2 ms per second of audio on one core)
+     * @param gain      factor on every amplitude (1: as documented; 0: a silent voice; 4: a clipped one)
      */
-    public record Spec(String name, int speakers, boolean durations, double baseHz, int layers) {
+    public record Spec(String name, int speakers, boolean durations, double baseHz, int layers, double gain) {
 
         public Spec {
             if (speakers < 1 || speakers > SPEAKERS.size()) {
@@ -78,6 +79,14 @@ public final class TestVoiceGenerator {
             if (layers < 0) {
                 throw new IllegalArgumentException("layers: " + layers + " (expected: >= 0)");
             }
+            if (!(gain >= 0)) {
+                throw new IllegalArgumentException("gain: " + gain + " (expected: >= 0)");
+            }
+        }
+
+        /** A voice without extra gain. */
+        public Spec(String name, int speakers, boolean durations, double baseHz, int layers) {
+            this(name, speakers, durations, baseHz, layers, 1);
         }
 
         /** A voice with the given speakers and durations output, tones from 100 Hz, no extra work. */
@@ -92,12 +101,17 @@ public final class TestVoiceGenerator {
 
         /** Returns a copy whose tones start at {@code hz}: a different model with the same interface. */
         public Spec withBaseHz(double hz) {
-            return new Spec(name, speakers, durations, hz, layers);
+            return new Spec(name, speakers, durations, hz, layers, gain);
         }
 
         /** Returns a copy that does {@code n} layers of extra work per run. */
         public Spec withLayers(int n) {
-            return new Spec(name, speakers, durations, baseHz, n);
+            return new Spec(name, speakers, durations, baseHz, n, gain);
+        }
+
+        /** Returns a copy whose amplitudes are multiplied by {@code g}: 0 is silent, above 2 clips. */
+        public Spec withGain(double g) {
+            return new Spec(name, speakers, durations, baseHz, layers, g);
         }
     }
 
@@ -121,7 +135,7 @@ public final class TestVoiceGenerator {
 
     /** Returns the amplitude of speaker {@code sid}'s tones. */
     public static double amplitude(Spec spec, int sid) {
-        return spec.speakers() > 1 ? SPEAKER_AMPLITUDE_STEP * (sid + 1) : AMPLITUDE;
+        return (spec.speakers() > 1 ? SPEAKER_AMPLITUDE_STEP * (sid + 1) : AMPLITUDE) * spec.gain();
     }
 
     /** Returns the sample {@code i} (0-based within its tone) of the tone for {@code id}, as a float in -1..1. */
@@ -190,12 +204,12 @@ public final class TestVoiceGenerator {
                 .node("Mul", new String[] {"hz_column", "t_row"}, "phase")
                 .node("Sin", new String[] {"phase"}, "wave");
         if (multi) {
-            g.constant("speaker_step", new float[] {SPEAKER_AMPLITUDE_STEP})
+            g.constant("speaker_step", new float[] {(float) (SPEAKER_AMPLITUDE_STEP * spec.gain())})
                     .node("Cast", new String[] {"sid"}, "sid_f", "to", OnnxWriter.FLOAT)
                     .node("Add", new String[] {"sid_f", "one_f"}, "sid_plus_one")
                     .node("Mul", new String[] {"sid_plus_one", "speaker_step"}, "amplitude");
         } else {
-            g.constant("amplitude", new float[] {AMPLITUDE});
+            g.constant("amplitude", new float[] {(float) (AMPLITUDE * spec.gain())});
         }
         String scaled = "scaled";
         g.node("Mul", new String[] {"wave", "amplitude"}, scaled);

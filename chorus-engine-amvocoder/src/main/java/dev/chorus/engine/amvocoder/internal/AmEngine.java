@@ -64,7 +64,12 @@ public final class AmEngine implements TtsEngine {
         family.copyHandOff("copy".equals(handOff));
         this.directory = VoiceDirectory.builder(family).directories(VoiceDirs.of(context, s.key("voices")))
                 .scanInterval(s.duration("scan-interval", Duration.ofSeconds(2)))
-                .threadName("chorus-" + kind.engineId + "-scan").build();
+                .threadName("chorus-" + kind.engineId + "-scan")
+                .gate(v -> {
+                    try (Voice candidate = new AmVoice(v, family.info(v, 0), 0, phonemizer, tuning)) {
+                        return context.gate().refuse(candidate);
+                    }
+                }).build();
     }
 
     /**

@@ -61,7 +61,20 @@ public final class KokoroEngine implements TtsEngine {
         }
         this.family = new KokoroFamily(sessions, phonemizer, problem, runs, directories);
         this.directory = VoiceDirectory.builder(family).directories(directories).scanInterval(scan)
-                .threadName("chorus-kokoro-scan").build();
+                .threadName("chorus-kokoro-scan")
+                .gate(v -> {
+                    try (Voice candidate = candidate(v)) {
+                        return context.gate().refuse(candidate);
+                    }
+                }).build();
+    }
+
+    /** Returns a voice of a loaded version's first speaker, for the release gate. */
+    private KokoroVoice candidate(ModelVersion<KokoroModel> version) {
+        String speaker = version.model().speakers.keySet().iterator().next();
+        Blend blend = Blend.parse(speaker);
+        return new KokoroVoice(version, family.info(version, speaker, blend.speakers()), blend, phonemizer,
+                (int) (silence.toMillis() * version.model().sampleRate / 1000));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.chorus.tts.spi.EngineContext;
 import dev.chorus.tts.spi.Phonemizer;
 import dev.chorus.tts.spi.TtsEngine;
 import dev.chorus.tts.spi.Voice;
+import dev.chorus.tts.spi.VoiceGate;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ public final class PiperEngine implements TtsEngine {
     private final int silenceMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PiperEngine(PiperSettings settings, SessionFactory sessions, Phonemizer phonemizer, String problem) {
+    private PiperEngine(PiperSettings settings, SessionFactory sessions, Phonemizer phonemizer, String problem,
+                        VoiceGate gate) {
         this.settings = settings;
         this.sessions = sessions;
         this.phonemizer = phonemizer;
@@ -46,6 +48,11 @@ public final class PiperEngine implements TtsEngine {
         this.directory = VoiceDirectory.builder(family)
                 .directories(settings.voiceDirectories())
                 .scanInterval(settings.scanInterval())
+                .gate(v -> {
+                    try (Voice candidate = handle(v, family.voices(v).getFirst(), 0)) {
+                        return gate.refuse(candidate);
+                    }
+                })
                 .build();
         this.resolver = new VoiceResolver(PiperEngineProvider.ID, directory, family, this::handle);
     }
@@ -69,7 +76,7 @@ public final class PiperEngine implements TtsEngine {
             LOG.log(System.Logger.Level.WARNING, "piper: no phonemizer, so only voices with phoneme_type "
                     + "\"text\" load: {0}", problem);
         }
-        PiperEngine engine = new PiperEngine(settings, sessions, phonemizer, problem);
+        PiperEngine engine = new PiperEngine(settings, sessions, phonemizer, problem, context.gate());
         try {
             engine.directory.start();
         } catch (RuntimeException e) {
