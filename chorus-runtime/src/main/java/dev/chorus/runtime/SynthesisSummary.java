@@ -1,5 +1,7 @@
 package dev.chorus.runtime;
 
+import dev.chorus.audio.SignalQuality;
+
 import java.time.Duration;
 
 /**
@@ -12,9 +14,21 @@ import java.time.Duration;
  * @param chunks         number of text chunks
  * @param timeToFirstAudio time from start to the first audio delivered
  * @param total          time from start to the last audio delivered
+ * @param quality        the signal checks of the audio, when the speech pipeline measured them, else null
  */
 public record SynthesisSummary(String voice, int sampleRate, long samples, int characters, int chunks,
-                               Duration timeToFirstAudio, Duration total) {
+                               Duration timeToFirstAudio, Duration total, SignalQuality quality) {
+
+    /** A summary without signal checks. */
+    public SynthesisSummary(String voice, int sampleRate, long samples, int characters, int chunks,
+                            Duration timeToFirstAudio, Duration total) {
+        this(voice, sampleRate, samples, characters, chunks, timeToFirstAudio, total, null);
+    }
+
+    /** Returns a copy carrying the signal checks {@code q}. */
+    public SynthesisSummary withQuality(SignalQuality q) {
+        return new SynthesisSummary(voice, sampleRate, samples, characters, chunks, timeToFirstAudio, total, q);
+    }
 
     /** Returns the length of the audio in seconds. */
     public double audioSeconds() {

@@ -1,7 +1,10 @@
 package dev.chorus.server.openai;
 
+import dev.chorus.audio.SignalQuality;
+
 import dev.chorus.service.AudioOutput;
 import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
@@ -44,6 +47,7 @@ abstract class HttpAudioStream implements AudioOutput {
     private boolean started;
     private long contentLength = -1;
     private final List<String> warnings = new ArrayList<>();
+    private boolean quality;
     private long maxUnreadBytes = Long.MAX_VALUE;
     private long pauseBytes = Long.MAX_VALUE;
     private Duration stallTimeout = Duration.ofSeconds(30);
@@ -76,6 +80,53 @@ abstract class HttpAudioStream implements AudioOutput {
         this.pauseBytes = pauseBytes;
         this.stallTimeout = stallTimeout;
         return this;
+    }
+
+    /** Asks for the audio's signal checks at the end of the body (see {@link #writeQuality}). */
+    final HttpAudioStream quality(boolean on) {
+        this.quality = on;
+        return this;
+    }
+
+    /** Whether the request asked for the signal checks. */
+    final boolean wantsQuality() {
+        return quality;
+    }
+
+    /**
+     * Writes the signal checks after a successful body, when asked for; the default sends them as the trailer
+     * {@value #QUALITY_HEADER} (announced in the {@code trailer} header), as {@code key=value} pairs joined by
+     * {@code ;}.
+     */
+    void writeQuality(SignalQuality q) {
+        if (q == null) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        qualityFields(q).forEach((k, v) -> b.append(b.isEmpty() ? "" : ";").append(k).append('=')
+                .append(v == null ? "-inf" : v));
+        if (!writer.tryWrite(HttpHeaders.of(QUALITY_HEADER, b.toString()))) {
+            throw new IllegalStateException("the client closed the response stream");
+        }
+    }
+
+    /** The trailer that carries the signal checks. */
+    static final String QUALITY_HEADER = "x-chorus-quality";
+
+    /** Returns the signal checks as named numbers, in a fixed order; null for a loudness of minus infinity. */
+    static java.util.LinkedHashMap<String, Number> qualityFields(SignalQuality q) {
+        java.util.LinkedHashMap<String, Number> m = new java.util.LinkedHashMap<>();
+        m.put("seconds", round(q.seconds(), 3));
+        m.put("clipping_ratio", round(q.clippingRatio(), 6));
+        m.put("silence_ratio", round(q.silenceRatio(), 4));
+        m.put("loudness_lufs", Double.isFinite(q.loudnessLufs()) ? round(q.loudnessLufs(), 2) : null);
+        m.put("dc_offset", round(q.dcOffset(), 6));
+        m.put("snr_db", round(q.snrDb(), 2));
+        return m;
+    }
+
+    private static double round(double v, int places) {
+        return java.math.BigDecimal.valueOf(v).setScale(places, java.math.RoundingMode.HALF_EVEN).doubleValue();
     }
 
     /** Returns the response to hand to Armeria. */
@@ -170,6 +221,9 @@ abstract class HttpAudioStream implements AudioOutput {
             writeAudio(tail);
         }
         writeEnd(summary);
+        if (quality) {
+            writeQuality(summary.quality());
+        }
         closeAfterDrain(summary);
     }
 
@@ -287,8 +341,11 @@ abstract class HttpAudioStream implements AudioOutput {
                 .contentType(contentType())
                 .set("x-chorus-voice", voice.id())
                 .setInt("x-chorus-sample-rate", sampleRate);
-        if (contentLength >= 0) {
+        if (contentLength >= 0 && !quality) {
             b.contentLength(contentLength);
+        }
+        if (quality) {
+            b.set("trailer", QUALITY_HEADER);
         }
         if (!warnings.isEmpty()) {
             // Header values must be one line of visible ASCII; warnings name elements and positions only.

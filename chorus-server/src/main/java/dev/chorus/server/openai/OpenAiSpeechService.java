@@ -52,7 +52,7 @@ public final class OpenAiSpeechService {
             PreparedSpeech prepared = speech.prepare(r.toInput(), caller);
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
-            stream.maxUnreadBytes(config.maxUnreadBytes()).backpressure(config.streamBufferBytes(), config.stallTimeout());
+            stream.quality(r.quality()).maxUnreadBytes(config.maxUnreadBytes()).backpressure(config.streamBufferBytes(), config.stallTimeout());
             ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
             SynthesisHandle handle = speech.serve(prepared, caller, stream);
             cancelWhenClientLeaves(ctx, stream, handle);

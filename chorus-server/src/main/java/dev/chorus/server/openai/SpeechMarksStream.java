@@ -50,6 +50,26 @@ final class SpeechMarksStream extends HttpAudioStream {
     void writeEnd(SynthesisSummary summary) {
     }
 
+    /** A last line {@code {"time":MS,"type":"quality",...}}, at the end of the audio, with the signal checks. */
+    @Override
+    void writeQuality(dev.chorus.audio.SignalQuality q) {
+        if (q == null) {
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode line =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        line.put("time", Math.round(q.seconds() * 1000));
+        line.put("type", "quality");
+        qualityFields(q).forEach((k, v) -> {
+            if (v == null) {
+                line.putNull(k);
+            } else {
+                line.put(k, v.doubleValue());
+            }
+        });
+        write(HttpData.of(StandardCharsets.UTF_8, line + "\n"));
+    }
+
     @Override
     void writeError(ChorusException error) {
         abort(error);

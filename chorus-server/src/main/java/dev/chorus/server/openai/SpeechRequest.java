@@ -45,7 +45,7 @@ import java.util.Locale;
  */
 record SpeechRequest(String input, String model, String voice, AudioEncoding format, double speed, boolean sse,
                      int sampleRate, String language, double pitch, double volume, TextOptions text, boolean marks,
-                     boolean timings, boolean cache) {
+                     boolean timings, boolean cache, boolean quality) {
 
     /** The {@code response_format} that asks for speech marks instead of audio. */
     static final String SPEECH_MARKS = "json_marks";
@@ -121,13 +121,14 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
                 speed(root), sse, rate, string(root, "language"),
                 number(root, "pitch", SynthesisOptions.MIN_PITCH, SynthesisOptions.MAX_PITCH, "semitones"),
                 number(root, "volume", SynthesisOptions.MIN_VOLUME, SynthesisOptions.MAX_VOLUME, "dB"),
-                textOptions(root), marks, bool(root, "timings", false), bool(root, "cache", true));
+                textOptions(root), marks, bool(root, "timings", false), bool(root, "cache", true),
+                bool(root, "quality", false));
     }
 
     /** Returns the request as the speech pipeline takes it; the deadline is the server's. */
     SpeechInput toInput() {
         return new SpeechInput(input, "input", model, voice, new SynthesisOptions(speed, language, pitch, volume),
-                format, sampleRate, text, null, !cache);
+                format, sampleRate, text, null, !cache || quality);
     }
 
     private static TextOptions textOptions(JsonNode root) {

@@ -29,6 +29,7 @@ final class SpeechRequestDoc {
             | `pitch`, `volume` | number | semitones (-12 to 12), dB (-60 to 20) |
             | `input_format` | string | `auto`, `text` or `ssml` |
             | `normalize`, `timings`, `cache` | boolean | read numbers as words; timing events with SSE; use the cache |
+            | `quality` | boolean | the audio's signal checks at the end: in `speech.audio.done` (SSE), a last `quality` line (`json_marks`), else the trailer `x-chorus-quality`; synthesized fresh, not from the cache |
             | `lexicon` | array | pronunciations for this request |
 
             Example: `{"model": "tts-1", "input": "Hello from Chorus.", "voice": "alloy", "response_format": "mp3"}`.

@@ -75,7 +75,22 @@ final class SseAudioStream extends HttpAudioStream {
         usage.put("input_tokens", in);
         usage.put("output_tokens", out);
         usage.put("total_tokens", in + out);
+        if (wantsQuality() && summary.quality() != null) {
+            ObjectNode q = e.putObject("quality");
+            qualityFields(summary.quality()).forEach((k, v) -> {
+                if (v == null) {
+                    q.putNull(k);
+                } else {
+                    q.put(k, v.doubleValue());
+                }
+            });
+        }
         send(e);
+    }
+
+    @Override
+    void writeQuality(dev.chorus.audio.SignalQuality q) {
+        // In speech.audio.done.
     }
 
     @Override

@@ -133,10 +133,13 @@ public final class SignalChecks implements SpeechStage {
         @Override
         public void onComplete(SynthesisSummary summary) {
             // Recorded first, so the metrics hold this response once its client has it.
-            if (meter != null) {
-                record(voice, meter.result());
+            if (meter == null) {
+                delegate.onComplete(summary);
+                return;
             }
-            delegate.onComplete(summary);
+            SignalQuality q = meter.result();
+            record(voice, q);
+            delegate.onComplete(summary.withQuality(q));
         }
 
         @Override
