@@ -1,5 +1,8 @@
 package dev.chorus.jobs;
 
+import dev.chorus.service.backcheck.BackcheckChoice;
+import dev.chorus.service.backcheck.BackcheckMode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,10 +41,20 @@ final class JobRequest {
      * policy and its priority.
      */
     static String write(SpeechInput in, java.util.Map<String, String> contentPolicy, int priority) {
+        return write(in, contentPolicy, priority, null);
+    }
+
+    /** As {@link #write(SpeechInput, java.util.Map, int)}, with the tenant's own back-check mode (or null). */
+    static String write(SpeechInput in, java.util.Map<String, String> contentPolicy, int priority,
+                        BackcheckChoice backcheck) {
         ObjectNode o = JSON.createObjectNode();
         ObjectNode policy = o.putObject("content_policy");
         contentPolicy.forEach(policy::put);
         o.put("priority", priority);
+        if (backcheck != null) {
+            o.putObject("backcheck").put("mode", backcheck.mode().id())
+                    .put("sample_fraction", backcheck.sampleFraction());
+        }
         o.put("text", in.text());
         o.put("model", in.model());
         o.put("voice", in.voice());
@@ -70,6 +83,17 @@ final class JobRequest {
                 p.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
             }
             return m;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored job request: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads the tenant's back-check mode {@link #write} stored (null when none). */
+    static BackcheckChoice backcheck(String json) {
+        try {
+            JsonNode b = JSON.readTree(json).get("backcheck");
+            return b == null ? null : new BackcheckChoice(BackcheckMode.parse(b.get("mode").asText()),
+                    b.get("sample_fraction").asDouble());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("stored job request: " + e.getOriginalMessage(), e);
         }

@@ -178,7 +178,7 @@ final class JobRunner implements AutoCloseable {
         try {
             SpeechInput request = JobRequest.read(claim.request());
             Caller caller = new RunCaller(id, JobRequest.contentPolicy(claim.request()),
-                    JobRequest.priority(claim.request()));
+                    JobRequest.priority(claim.request()), JobRequest.backcheck(claim.request()));
             int rate = job.sampleRate();
             List<JobRun> runs = claim.runs();
             if (rate == 0) {
@@ -368,9 +368,10 @@ final class JobRunner implements AutoCloseable {
 
     /**
      * The caller of a job's runs: no tenant (the job was charged to its tenant when it was created), but the
-     * tenant's content policy and priority as they were then.
+     * tenant's content policy, priority and back-check mode as they were then.
      */
-    private record RunCaller(String jobId, Map<String, String> contentPolicy, int priority) implements Caller {
+    private record RunCaller(String jobId, Map<String, String> contentPolicy, int priority,
+                             dev.chorus.service.backcheck.BackcheckChoice backcheck) implements Caller {
         @Override
         public String requestId() {
             return jobId;

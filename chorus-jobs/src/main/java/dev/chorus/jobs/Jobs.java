@@ -179,7 +179,7 @@ public final class Jobs implements AutoCloseable {
                     + config.maxStoredBytes() + " bytes, its limit (jobs.max-stored-bytes); retry once jobs expire",
                     60, java.util.Map.of());
         }
-        String request = JobRequest.write(stored, caller.contentPolicy(), caller.priority());
+        String request = JobRequest.write(stored, caller.contentPolicy(), caller.priority(), caller.backcheck());
         String hash = JobRequest.hash(request, options.webhookUrl() + "|" + ttl.toSeconds());
         admission.charge(caller, 0);
         Instant now = clock.instant();

@@ -22,6 +22,14 @@ public interface Caller {
         return Map.of();
     }
 
+    /**
+     * Returns the tenant's own speech back-check mode, which replaces the server's for this request, or
+     * {@code null} for the server's.
+     */
+    default dev.chorus.service.backcheck.BackcheckChoice backcheck() {
+        return null;
+    }
+
     /** Returns the scheduling priority (higher first; 0 is normal). */
     default int priority() {
         return 0;

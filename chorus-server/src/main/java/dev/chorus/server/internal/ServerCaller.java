@@ -41,6 +41,11 @@ public final class ServerCaller implements Caller {
     }
 
     @Override
+    public dev.chorus.service.backcheck.BackcheckChoice backcheck() {
+        return tenant == null ? null : tenant.backcheck();
+    }
+
+    @Override
     public int priority() {
         return tenant == null ? 0 : tenant.priority();
     }

@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  * @param contentPolicy    content category to action ({@code block}, {@code mask} or {@code log}), with
  *                         {@code default} for every other category; parsed here, applied by the content rules
  * @param priority         its scheduling priority (higher goes first; default 0)
+ * @param backcheck        its own speech back-check mode, replacing the server's, or null for the server's
  */
 public record Tenant(String id, List<ApiKey> keys, List<String> spiffeIds, List<String> voices, Limits limits,
-                     Map<String, String> contentPolicy, int priority) {
+                     Map<String, String> contentPolicy, int priority,
+                     dev.chorus.service.backcheck.BackcheckChoice backcheck) {
 
     /** The actions a content policy may name. */
     public static final List<String> CONTENT_ACTIONS = List.of("block", "mask", "log");
@@ -36,6 +38,12 @@ public record Tenant(String id, List<ApiKey> keys, List<String> spiffeIds, List<
         voices = List.copyOf(voices);
         Objects.requireNonNull(limits, "limits");
         contentPolicy = Map.copyOf(contentPolicy);
+    }
+
+    /** A tenant that follows the server's back-check. */
+    public Tenant(String id, List<ApiKey> keys, List<String> spiffeIds, List<String> voices, Limits limits,
+                  Map<String, String> contentPolicy, int priority) {
+        this(id, keys, spiffeIds, voices, limits, contentPolicy, priority, null);
     }
 
     /**

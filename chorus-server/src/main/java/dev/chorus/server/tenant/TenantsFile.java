@@ -29,7 +29,8 @@ import java.util.Set;
 final class TenantsFile {
 
     private static final Set<String> TENANT_FIELDS = Set.of("id", "keys", "spiffe-ids", "voices", "limits",
-            "content-policy", "priority");
+            "content-policy", "priority", "backcheck");
+    private static final Set<String> BACKCHECK_FIELDS = Set.of("mode", "sample-fraction");
     private static final Set<String> KEY_FIELDS = Set.of("id", "hash", "revoked");
     private static final Set<String> LIMIT_FIELDS = Set.of("requests-per-second", "characters-per-second",
             "characters-burst", "monthly-characters", "concurrent-streams");
@@ -137,7 +138,39 @@ final class TenantsFile {
             }
         }
         int priority = (int) number(name, m.get("priority"), path + ".priority", -1000, 1000);
-        return new Tenant(id, keys, spiffe, voices, limits, policy, priority);
+        return new Tenant(id, keys, spiffe, voices, limits, policy, priority,
+                backcheck(name, m.get("backcheck"), path + ".backcheck"));
+    }
+
+    private static dev.chorus.service.backcheck.BackcheckChoice backcheck(String name, Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> m = map(name, node, path, BACKCHECK_FIELDS);
+        if (m.get("mode") == null) {
+            throw invalid(name, node, path + ".mode", "missing (expected: off, sampled, strict or all)");
+        }
+        String mode = string(name, m.get("mode"), path + ".mode", node);
+        dev.chorus.service.backcheck.BackcheckMode parsed;
+        try {
+            parsed = dev.chorus.service.backcheck.BackcheckMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw invalid(name, m.get("mode"), path + ".mode", "'" + mode + "' (expected: off, sampled, strict or all)");
+        }
+        double fraction = 0.05;
+        Node f = m.get("sample-fraction");
+        if (f != null) {
+            String text = string(name, f, path + ".sample-fraction", node);
+            try {
+                fraction = Double.parseDouble(text.strip());
+            } catch (NumberFormatException e) {
+                fraction = Double.NaN;
+            }
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw invalid(name, f, path + ".sample-fraction", "'" + text + "' (expected: a number from 0 to 1)");
+            }
+        }
+        return new dev.chorus.service.backcheck.BackcheckChoice(parsed, fraction);
     }
 
     private static Tenant.Limits limits(String name, Node node, String path) {

@@ -43,6 +43,11 @@ final class WyomingCaller implements Caller {
     }
 
     @Override
+    public dev.chorus.service.backcheck.BackcheckChoice backcheck() {
+        return tenant == null ? null : tenant.backcheck();
+    }
+
+    @Override
     public int priority() {
         return tenant == null ? 0 : tenant.priority();
     }

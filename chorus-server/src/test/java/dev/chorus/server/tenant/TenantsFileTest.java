@@ -33,6 +33,7 @@ class TenantsFileTest {
                       monthly-characters: 1_000_000
                       concurrent-streams: 3
                     content-policy: {default: block, self-harm: log}
+                    backcheck: {mode: sampled, sample-fraction: 0.25}
                   - id: open
                 """.formatted(ApiKeyHash.of(KEY), ApiKeyHash.of(ApiKeyHash.newKey())));
         Tenant a = ts.getFirst();
@@ -42,6 +43,9 @@ class TenantsFileTest {
         assertThat(a.keys().getFirst().hash().matches(KEY)).isTrue();
         assertThat(a.limits()).isEqualTo(new Tenant.Limits(10, 100, 100, 1_000_000, 3));
         assertThat(a.contentPolicy()).containsEntry("default", "block").containsEntry("self-harm", "log");
+        assertThat(a.backcheck()).isEqualTo(new dev.chorus.service.backcheck.BackcheckChoice(
+                dev.chorus.service.backcheck.BackcheckMode.SAMPLED, 0.25));
+        assertThat(ts.get(1).backcheck()).isNull();
         assertThat(ts.get(1).limits()).isEqualTo(Tenant.Limits.NONE);
         assertThat(ts.get(1).allowsVoice("piper:x", null)).isTrue();
 
@@ -72,6 +76,14 @@ class TenantsFileTest {
                 .hasMessageContaining("t.yaml:3:5: tenants[0].limit: unknown field").hasMessageContaining("limits");
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    keys: [{id: k, hash: x}]\n"))
                 .hasMessageContaining("t.yaml:3:26: tenants[0].keys[0].hash").hasMessageContaining("hash-key");
+        assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    backcheck: {mode: loud}\n"))
+                .hasMessageContaining("t.yaml:3:22: tenants[0].backcheck.mode: 'loud' (expected: off, sampled, "
+                        + "strict or all)");
+        assertThatThrownBy(() -> TenantsFile.parse("t.yaml",
+                "tenants:\n  - id: a\n    backcheck: {mode: sampled, sample-fraction: 2}\n"))
+                .hasMessageContaining("tenants[0].backcheck.sample-fraction: '2' (expected: a number from 0 to 1)");
+        assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    backcheck: {}\n"))
+                .hasMessageContaining("tenants[0].backcheck.mode: missing");
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n  - id: a\n"))
                 .hasMessageContaining("second tenant with that id");
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    content-policy: {x: shout}\n"))

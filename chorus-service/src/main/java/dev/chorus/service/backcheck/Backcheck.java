@@ -122,10 +122,26 @@ public final class Backcheck implements AutoCloseable {
 
     /** Decides whether to listen to one request: never, a fraction, or every one. */
     boolean sampled() {
-        return switch (settings.mode()) {
+        return sampled(settings.mode(), settings.sampleFraction());
+    }
+
+    /** As {@link #sampled()}, with the caller's own mode when its tenant has one. */
+    boolean sampled(dev.chorus.service.Caller caller) {
+        BackcheckChoice own = caller.backcheck();
+        return own == null ? sampled() : sampled(own.mode(), own.sampleFraction());
+    }
+
+    /** Returns the mode in force for the caller: its tenant's own, else the server's. */
+    BackcheckMode mode(dev.chorus.service.Caller caller) {
+        BackcheckChoice own = caller.backcheck();
+        return own == null ? settings.mode() : own.mode();
+    }
+
+    private boolean sampled(BackcheckMode mode, double fraction) {
+        return switch (mode) {
             case OFF -> false;
             case STRICT, ALL -> true;
-            case SAMPLED -> random.getAsDouble() < settings.sampleFraction();
+            case SAMPLED -> random.getAsDouble() < fraction;
         };
     }
 

@@ -7,7 +7,7 @@ import dev.chorus.service.SpeechStage;
 
 /**
  * Taps the audio of the requests the back-check listens to (every one in strict and all modes, a fraction when
- * sampled) whose voice speaks a language the recognizer understands. Sits after the cache: only audio that is
+ * sampled; the tenant's own mode, when it has one, replaces the server's) whose voice speaks a language the recognizer understands. Sits after the cache: only audio that is
  * synthesized is checked, and audio refused in strict mode is never recorded.
  */
 final class BackcheckStage implements SpeechStage {
@@ -20,11 +20,11 @@ final class BackcheckStage implements SpeechStage {
 
     @Override
     public SynthesisHandle serve(SpeechCall call, AudioOutput output, Next next) {
-        if (!check.sampled() || !check.supports(call.speech().voice())) {
+        if (!check.sampled(call.caller()) || !check.supports(call.speech().voice())) {
             return next.serve(call, output);
         }
         var inputCategories = check.inputCategories(call);
-        boolean strict = check.settings().mode() == BackcheckMode.STRICT;
+        boolean strict = check.mode(call.caller()) == BackcheckMode.STRICT;
         return next.serve(call.tapped(l -> new BackcheckListener(l, check, call, inputCategories, strict)), output);
     }
 }
