@@ -150,6 +150,9 @@ public final class ChorusServer implements AutoCloseable {
             telemetry.bindTenants(tenants);
         }
         this.backcheck = Backchecks.open(config.backcheck(), safety, telemetry.registry());
+        if (tenants != null) {
+            tenants.backcheck(backcheck != null);
+        }
         this.gateRecognizer = Backchecks.installReleaseGate(config.releaseGate(), config.backcheck(), backcheck,
                 synthesizer.registry(), telemetry.registry());
         SpeechService.Builder speechBuilder = SpeechService.builder(

@@ -110,6 +110,11 @@ public final class TenantGate implements Admission, AutoCloseable {
         this.meters = m;
     }
 
+    /** Tells the tenants whether the server runs a speech back-check (see {@link TenantRegistry#backcheck}). */
+    public void backcheck(boolean available) {
+        registry.backcheck(available);
+    }
+
     TenantRegistry registry() {
         return registry;
     }

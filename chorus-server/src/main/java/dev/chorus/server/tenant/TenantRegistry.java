@@ -123,6 +123,31 @@ final class TenantRegistry implements AutoCloseable {
         watcher.scheduleWithFixedDelay(this::check, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** Whether the server has a speech back-check that tenants' own modes can use (see {@link #backcheck}). */
+    private volatile boolean backcheck = true;
+
+    /**
+     * Tells the registry whether the server runs a speech back-check; without one, tenants that set their own
+     * {@code backcheck} mode are named in a WARNING now and at each reload, as their entries have no effect.
+     */
+    public void backcheck(boolean available) {
+        this.backcheck = available;
+        warnUnusedBackcheck(current.get());
+    }
+
+    private void warnUnusedBackcheck(Directory d) {
+        if (backcheck) {
+            return;
+        }
+        List<String> ids = d.tenants().stream().filter(t -> t.backcheck() != null
+                && t.backcheck().mode() != dev.chorus.service.backcheck.BackcheckMode.OFF).map(Tenant::id).toList();
+        if (!ids.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "tenants: " + String.join(", ", ids) + " set a backcheck mode, but "
+                    + "the server has no speech back-check (backcheck.mode is off), so it has no effect; set "
+                    + "backcheck.mode (sampled with backcheck.sample-fraction 0 checks only the tenants that ask)");
+        }
+    }
+
     /** Returns the tenants now. */
     Directory directory() {
         return current.get();
@@ -164,6 +189,7 @@ final class TenantRegistry implements AutoCloseable {
             reloads++;
             lastError = null;
             LOG.log(System.Logger.Level.INFO, "tenants: reloaded {0}: {1} tenant(s)", file, d.tenants().size());
+            warnUnusedBackcheck(d);
         } catch (IllegalArgumentException e) {
             fail(e.getMessage() + " (keeping the previous tenants)");
         }

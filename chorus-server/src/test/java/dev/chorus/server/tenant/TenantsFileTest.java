@@ -77,7 +77,7 @@ class TenantsFileTest {
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    keys: [{id: k, hash: x}]\n"))
                 .hasMessageContaining("t.yaml:3:26: tenants[0].keys[0].hash").hasMessageContaining("hash-key");
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml", "tenants:\n  - id: a\n    backcheck: {mode: loud}\n"))
-                .hasMessageContaining("t.yaml:3:22: tenants[0].backcheck.mode: 'loud' (expected: off, sampled, "
+                .hasMessageContaining("t.yaml:3:23: tenants[0].backcheck.mode: 'loud' (expected: off, sampled, "
                         + "strict or all)");
         assertThatThrownBy(() -> TenantsFile.parse("t.yaml",
                 "tenants:\n  - id: a\n    backcheck: {mode: sampled, sample-fraction: 2}\n"))
