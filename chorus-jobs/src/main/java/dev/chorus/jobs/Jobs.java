@@ -67,6 +67,7 @@ public final class Jobs implements AutoCloseable {
                 : AudioStore.directory(config.audioDir());
         this.ownsAudio = b.audio == null;
         if (config.audioDownload().presigned() && !audio.presigns()) {
+            store.close();
             throw new IllegalArgumentException("jobs.audio.download: 'presigned' (expected: proxy, as the audio store "
                     + "at " + (b.audio != null ? audio.getClass().getSimpleName() : config.audioLocation())
                     + " hands out no presigned URLs; presigned downloads need an S3 store, jobs.s3.bucket)");
