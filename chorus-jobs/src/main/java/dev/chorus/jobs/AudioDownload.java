@@ -46,8 +46,8 @@ public record AudioDownload(Mode mode, Duration validFor) {
     public AudioDownload {
         Objects.requireNonNull(mode, "jobs.audio.download");
         if (validFor == null || validFor.compareTo(Duration.ofSeconds(1)) < 0 || validFor.compareTo(MAX_VALID_FOR) > 0) {
-            throw new IllegalArgumentException("jobs.audio.presign-expiry: " + validFor + " (expected: 1s to 7d, "
-                    + "the longest a presigned URL may be valid)");
+            throw new IllegalArgumentException("jobs.audio.presign-expiry: " + validFor + " (expected: 1s to 168h, "
+                    + "7 days, the longest a presigned URL may be valid)");
         }
     }
 

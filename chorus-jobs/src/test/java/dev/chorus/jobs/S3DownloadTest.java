@@ -178,7 +178,7 @@ class S3DownloadTest {
                     .hasMessageContaining("jobs.audio.download: 'presigned'", "jobs.s3.bucket");
         }
         assertThatThrownBy(() -> AudioDownload.presigned(Duration.ofDays(8)))
-                .hasMessageContaining("jobs.audio.presign-expiry", "7d");
+                .hasMessageContaining("jobs.audio.presign-expiry", "168h");
         assertThatThrownBy(() -> AudioDownload.Mode.parse("direct")).hasMessageContaining("proxy or presigned");
     }
 
