@@ -42,6 +42,10 @@ final class JobsSettings {
                     s.has("jobs.s3.endpoint") ? java.net.URI.create(s.string("jobs.s3.endpoint")) : null,
                     s.has("jobs.s3.region") ? s.string("jobs.s3.region") : null, s.flag("jobs.s3.path-style")));
         }
+        dev.chorus.jobs.AudioDownload.Mode download = s.guard("jobs.audio.download",
+                () -> dev.chorus.jobs.AudioDownload.Mode.parse(s.string("jobs.audio.download")));
+        s.guard("jobs.audio.presign-expiry", () -> b.audioDownload(new dev.chorus.jobs.AudioDownload(download,
+                s.duration("jobs.audio.presign-expiry"))));
         if (s.has("jobs.webhook.key")) {
             s.guard("jobs.webhook.key", () -> b.webhookSecret(s.string("jobs.webhook.key")));
         }

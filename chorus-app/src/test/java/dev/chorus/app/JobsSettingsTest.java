@@ -83,4 +83,22 @@ class JobsSettingsTest {
         assertThat(ServeSettings.load(null, Map.of(), Map.of()).serverConfig().jobs().audioLocation())
                 .endsWith("jobs-audio");
     }
+
+    @Test
+    void downloadsAreProxiedUnlessPresignedIsChosenWithABoundedExpiry() throws Exception {
+        JobsConfig j = ServeSettings.load(null, Map.of(), Map.of()).serverConfig().jobs();
+        assertThat(j.audioDownload().mode()).isEqualTo(dev.chorus.jobs.AudioDownload.Mode.PROXY);
+        assertThat(j.audioDownload().validFor()).isEqualTo(Duration.ofMinutes(15));
+        JobsConfig p = ServeSettings.load(null, Map.of("CHORUS_JOBS_S3_BUCKET", "speech-jobs",
+                "CHORUS_JOBS_AUDIO_DOWNLOAD", "presigned", "CHORUS_JOBS_AUDIO_PRESIGN_EXPIRY", "1h"), Map.of())
+                .serverConfig().jobs();
+        assertThat(p.audioDownload().presigned()).isTrue();
+        assertThat(p.audioDownload().validFor()).isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_AUDIO_DOWNLOAD", "direct"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("proxy or presigned").hasMessageContaining("CHORUS_JOBS_AUDIO_DOWNLOAD");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_AUDIO_PRESIGN_EXPIRY", "200h"),
+                Map.of()).serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("jobs.audio.presign-expiry").hasMessageContaining("168h");
+    }
 }

@@ -54,4 +54,22 @@ public interface AudioStore {
 
     /** Deletes every object whose key starts with {@code prefix}; nothing there is fine. */
     void deleteAll(String prefix) throws IOException;
+
+    /**
+     * Tells whether this store can hand out URLs from which a client fetches an object itself
+     * ({@link #presignedGet}); an S3 store can, a directory cannot.
+     */
+    default boolean presigns() {
+        return false;
+    }
+
+    /**
+     * Returns a URL from which anyone holding it may GET the object under {@code key} (with {@code Range}) for
+     * {@code validFor}, without credentials of their own.
+     *
+     * @throws UnsupportedOperationException when the store {@linkplain #presigns() cannot}
+     */
+    default java.net.URI presignedGet(String key, java.time.Duration validFor) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " hands out no presigned URLs");
+    }
 }

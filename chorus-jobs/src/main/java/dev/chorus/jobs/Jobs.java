@@ -66,6 +66,12 @@ public final class Jobs implements AutoCloseable {
         this.audio = b.audio != null ? b.audio : config.s3() != null ? new S3AudioStore(config.s3())
                 : AudioStore.directory(config.audioDir());
         this.ownsAudio = b.audio == null;
+        if (config.audioDownload().presigned() && !audio.presigns()) {
+            store.close();
+            throw new IllegalArgumentException("jobs.audio.download: 'presigned' (expected: proxy, as the audio store "
+                    + "at " + (b.audio != null ? audio.getClass().getSimpleName() : config.audioLocation())
+                    + " hands out no presigned URLs; presigned downloads need an S3 store, jobs.s3.bucket)");
+        }
         this.runner = new JobRunner(speech, store, audio, config, b.encoderOptions, clock, b.meters);
         if (b.meters != null) {
             bindGauges(b.meters);
@@ -285,6 +291,24 @@ public final class Jobs implements AutoCloseable {
         Audio a = audio(tenant, id);
         String key = JobRunner.marksKey(a.job());
         return new Audio(a.job(), key, audio.size(key).orElseThrow(() -> notFound(id)));
+    }
+
+    /**
+     * Returns a presigned URL of a succeeded job's audio when downloads are presigned ({@code jobs.audio.download}),
+     * valid for {@code jobs.audio.presign-expiry} but never past the job's expiry; empty when the server proxies
+     * downloads or the job has not succeeded. Signing is local: it costs no request to the store.
+     */
+    public Optional<java.net.URI> presignedAudio(Job job) {
+        if (!config.audioDownload().presigned() || job.status() != JobStatus.SUCCEEDED) {
+            return Optional.empty();
+        }
+        Duration left = Duration.between(clock.instant(), job.expireAt());
+        Duration valid = left.compareTo(config.audioDownload().validFor()) < 0 ? left
+                : config.audioDownload().validFor();
+        if (valid.compareTo(Duration.ofSeconds(1)) < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(audio.presignedGet(JobRunner.audioKey(job), valid));
     }
 
     /** Opens a job's assembled audio (or marks) from byte {@code offset}. */

@@ -56,6 +56,7 @@ public final class JobsConfig {
     private final List<String> webhookAllow;
     private final int webhookMaxAttempts;
     private final Duration webhookRetryBase;
+    private final AudioDownload audioDownload;
 
     private JobsConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -77,6 +78,7 @@ public final class JobsConfig {
         this.webhookAllow = b.webhookAllow;
         this.webhookMaxAttempts = b.webhookMaxAttempts;
         this.webhookRetryBase = b.webhookRetryBase;
+        this.audioDownload = b.audioDownload;
         if (defaultTtl.compareTo(maxTtl) > 0) {
             throw new IllegalArgumentException("jobs.default-ttl: " + defaultTtl + " (expected: <= jobs.max-ttl = "
                     + maxTtl + ")");
@@ -200,6 +202,11 @@ public final class JobsConfig {
         return webhookRetryBase;
     }
 
+    /** Returns how clients fetch finished audio ({@code jobs.audio.download}, {@code jobs.audio.presign-expiry}). */
+    public AudioDownload audioDownload() {
+        return audioDownload;
+    }
+
     @Override
     public String toString() {
         return "JobsConfig[dataDir=" + dataDir + ", store=" + store.id() + ", maxInputChars=" + maxInputChars
@@ -227,6 +234,7 @@ public final class JobsConfig {
         private List<String> webhookAllow = List.of();
         private int webhookMaxAttempts = 8;
         private Duration webhookRetryBase = Duration.ofSeconds(5);
+        private AudioDownload audioDownload = AudioDownload.PROXY;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "data.dir");
@@ -343,6 +351,12 @@ public final class JobsConfig {
 
         public Builder webhookRetryBase(Duration d) {
             this.webhookRetryBase = positive("jobs.webhook.retry-base", d);
+            return this;
+        }
+
+        /** Sets how clients fetch finished audio; presigned needs an S3 audio store (default: proxy). */
+        public Builder audioDownload(AudioDownload d) {
+            this.audioDownload = Objects.requireNonNull(d, "jobs.audio.download");
             return this;
         }
 

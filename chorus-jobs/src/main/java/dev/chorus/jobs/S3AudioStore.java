@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,11 +35,13 @@ import java.util.OptionalLong;
  * An {@link AudioStore} in an S3-compatible object store (AWS S3, MinIO, Ceph, ...) through the AWS SDK v2, with
  * credentials from the SDK's default provider chain (environment, system properties, profile, web identity,
  * container or instance roles). Objects are written whole with one PUT (an object appears only once complete);
- * large results are first spooled to a temporary file. Downloads are proxied by the server, with ranges.
+ * large results are first spooled to a temporary file. Downloads are proxied by the server, with ranges, or
+ * fetched by clients from presigned URLs (SigV4 query-string signatures made locally: no request to the store).
  */
 final class S3AudioStore implements AudioStore, AutoCloseable {
 
     private final S3Client s3;
+    private final S3Presigner presigner;
     private final String bucket;
     private final String prefix;
     /** Whether the server takes DeleteObjects; cleared on the first refusal. */
@@ -58,6 +62,17 @@ final class S3AudioStore implements AudioStore, AutoCloseable {
             b.endpointOverride(settings.endpoint());
         }
         this.s3 = b.build();
+        // The same endpoint, region, addressing and credentials as the client: a presigned URL names the host the
+        // client reaches (bucket.host for virtual-host addressing, host/bucket for path style).
+        var p = S3Presigner.builder().serviceConfiguration(S3Configuration.builder()
+                .pathStyleAccessEnabled(settings.pathStyle()).build());
+        if (settings.region() != null) {
+            p.region(Region.of(settings.region()));
+        }
+        if (settings.endpoint() != null) {
+            p.endpointOverride(settings.endpoint());
+        }
+        this.presigner = p.build();
     }
 
     /**
@@ -181,12 +196,33 @@ final class S3AudioStore implements AudioStore, AutoCloseable {
         batch.clear();
     }
 
+    @Override
+    public boolean presigns() {
+        return true;
+    }
+
+    @Override
+    public URI presignedGet(String key, java.time.Duration validFor) {
+        Objects.requireNonNull(validFor, "validFor");
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(AudioDownload.MAX_VALID_FOR) > 0) {
+            throw new IllegalArgumentException("validFor: " + validFor + " (expected: > 0 and <= " + AudioDownload.MAX_VALID_FOR
+                    + ", SigV4's limit)");
+        }
+        try {
+            return presigner.presignGetObject(r -> r.signatureDuration(validFor)
+                    .getObjectRequest(g -> g.bucket(bucket).key(key(key)))).url().toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("presigned URL of " + key + ": " + e.getMessage(), e);
+        }
+    }
+
     private IOException failed(String what, RuntimeException e) {
         return new IOException("s3://" + bucket + "/" + prefix + ": " + what + ": " + e.getMessage(), e);
     }
 
     @Override
     public void close() {
+        presigner.close();
         s3.close();
     }
 }

@@ -263,6 +263,8 @@ public final class ChorusServer implements AutoCloseable {
             sb.annotatedService().maxRequestLength(jobs.config().maxRequestBytes())
                     .decorators(jsonBody().subList(1, jsonBody().size()))
                     .build(new dev.chorus.server.jobs.JobsHttpService(jobs));
+            // chorus.tts.v1.Jobs and its HTTP/JSON transcoding (/v1/tts/jobs), with the same checks as the REST routes.
+            sb.service(dev.chorus.server.grpc.JobsService.grpcService(jobs), jsonBody().subList(1, jsonBody().size()));
         }
         sb.annotatedService(new HealthService(synthesizer, readiness));
         sb.annotatedService(new AdminService(synthesizer.registry(), config.adminKey()));
@@ -339,7 +341,12 @@ public final class ChorusServer implements AutoCloseable {
     private GrpcService grpc() {
         TextToSpeechService tts = new TextToSpeechService(speech, config);
         GrpcServiceBuilder b = GrpcService.builder().addService(tts);
-        Reflection.services(List.of(tts.bindService(), health.service().bindService())).forEach(b::addService);
+        List<io.grpc.ServerServiceDefinition> reflected = new ArrayList<>(List.of(tts.bindService(),
+                health.service().bindService()));
+        if (jobs != null) {
+            reflected.add(new dev.chorus.server.grpc.JobsService(jobs).bindService());
+        }
+        Reflection.services(reflected).forEach(b::addService);
         return b
                 .enableHttpJsonTranscoding(true)
                 // Proto field names (sample_rate), like every other JSON route of this server.

@@ -51,6 +51,9 @@ public final class OpenApiDocument {
             schemas.remove(java.util.List.of("CreateSpeechJobRequest", "AudioJobCreated", "AudioJob", "AudioJobList"));
         }
         ProtoOpenApi.addTo(doc, grpcService);
+        if (jobs) {
+            ProtoOpenApi.addTo(doc, dev.chorus.proto.tts.v1.JobsProto.getDescriptor().findServiceByName("Jobs"));
+        }
         return doc.toString();
     }
 }

@@ -180,10 +180,18 @@ public final class JobsHttpService {
     /** Serves a succeeded job's audio, whole or the one byte range asked for. */
     @Get("/v1/audio/jobs/{id}/audio")
     @Blocking
-    @Description("Returns a succeeded job's audio; supports one Range (bytes=START-END, START-, -SUFFIX).")
+    @Description("Returns a succeeded job's audio; supports one Range (bytes=START-END, START-, -SUFFIX). With "
+            + "presigned downloads (jobs.audio.download), redirects (307) to the object store's presigned URL.")
     public HttpResponse audio(ServiceRequestContext ctx, @Param("id") String id) {
         try {
             Jobs.Audio a = jobs.audio(tenant(ctx), id);
+            Optional<java.net.URI> presigned = jobs.presignedAudio(a.job());
+            if (presigned.isPresent()) {
+                // 307 keeps the method and the client's Range; the store serves the bytes and the ranges itself.
+                return HttpResponse.of(ResponseHeaders.builder(HttpStatus.TEMPORARY_REDIRECT)
+                        .add(HttpHeaderNames.LOCATION, presigned.get().toString())
+                        .add(HttpHeaderNames.CACHE_CONTROL, "no-store").build());
+            }
             AudioEncoding encoding = AudioEncoding.parse(a.job().format());
             long size = a.size();
             ByteRange range = ByteRange.parse(ctx.request().headers().get(HttpHeaderNames.RANGE), size);
@@ -242,8 +250,8 @@ public final class JobsHttpService {
                 + "deleted, or belong to another tenant)");
     }
 
-    /** Returns a job as the API shows it. */
-    static ObjectNode job(Job j) {
+    /** Returns a job as the API shows it; its audio_url is presigned when downloads are. */
+    private ObjectNode job(Job j) {
         ObjectNode o = JSON.createObjectNode();
         o.put("id", j.id());
         o.put("object", "audio.job");
@@ -265,7 +273,8 @@ public final class JobsHttpService {
         p.put("characters_total", j.characters());
         p.put("audio_seconds", Math.round(j.audioSeconds() * 1000) / 1000.0);
         if (j.status() == JobStatus.SUCCEEDED) {
-            o.put("audio_url", "/v1/audio/jobs/" + j.id() + "/audio");
+            o.put("audio_url", jobs.presignedAudio(j).map(java.net.URI::toString)
+                    .orElse("/v1/audio/jobs/" + j.id() + "/audio"));
             o.put("marks_url", "/v1/audio/jobs/" + j.id() + "/marks");
             o.put("audio_bytes", j.audioBytes());
         }
