@@ -120,6 +120,7 @@ public final class ChorusServer implements AutoCloseable {
     private final dev.chorus.server.wyoming.WyomingServer wyoming;
     /** The speech back-check, or null when it is off. */
     private final dev.chorus.service.backcheck.Backcheck backcheck;
+    private final dev.chorus.service.quality.MosEstimates mosEstimates;
 
     /** Admin routes answering JSON (path to body) that the program adds, such as a gateway's /admin/cluster. */
     private final java.util.Map<String, java.util.function.Supplier<String>> adminJson;
@@ -160,6 +161,10 @@ public final class ChorusServer implements AutoCloseable {
         if (backcheck != null) {
             speechBuilder.backcheck(backcheck);
         }
+        this.mosEstimates = QualityEstimates.open(config.qualityMos(), telemetry.registry(), backcheck);
+        if (mosEstimates != null) {
+            speechBuilder.mosEstimates(mosEstimates);
+        }
         this.speech = speechBuilder.build();
         this.jobs = config.jobs() == null ? null : dev.chorus.jobs.Jobs.builder(speech, config.jobs())
                 .admission(tenants != null ? tenants : Admission.OPEN).encoderOptions(config.encoderOptions())
@@ -171,6 +176,9 @@ public final class ChorusServer implements AutoCloseable {
         } catch (RuntimeException e) {
             if (backcheck != null) {
                 backcheck.close();
+            }
+            if (mosEstimates != null) {
+                mosEstimates.close();
             }
             if (tls != null) {
                 tls.close();
@@ -449,6 +457,9 @@ public final class ChorusServer implements AutoCloseable {
         telemetry.close();
         if (backcheck != null) {
             backcheck.close();
+        }
+        if (mosEstimates != null) {
+            mosEstimates.close();
         }
         safety.close();
         if (tls != null) {

@@ -41,6 +41,7 @@ public final class ServerConfig {
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
     private final dev.chorus.safety.SafetyConfig safety;
     private final dev.chorus.service.backcheck.BackcheckSettings backcheck;
+    private final dev.chorus.service.quality.MosSettings qualityMos;
     private final boolean plaintext;
     private final TlsConfig tls;
     private final java.nio.file.Path tenantsFile;
@@ -85,6 +86,7 @@ public final class ServerConfig {
         this.openTelemetry = b.openTelemetry;
         this.safety = b.safety;
         this.backcheck = b.backcheck;
+        this.qualityMos = b.qualityMos;
         this.plaintext = b.plaintext;
         this.tls = b.tls;
         this.tenantsFile = b.tenantsFile;
@@ -120,6 +122,11 @@ public final class ServerConfig {
     /** Returns the speech back-check's settings (off unless set). */
     public dev.chorus.service.backcheck.BackcheckSettings backcheck() {
         return backcheck;
+    }
+
+    /** Returns the quality estimate's settings (off unless a MOS model is set). */
+    public dev.chorus.service.quality.MosSettings qualityMos() {
+        return qualityMos;
     }
 
     /** Returns whether the plain port (HTTP/1.1, h2c, gRPC without TLS) is bound. */
@@ -361,6 +368,7 @@ public final class ServerConfig {
         private dev.chorus.safety.SafetyConfig safety = dev.chorus.safety.SafetyConfig.off();
         private dev.chorus.service.backcheck.BackcheckSettings backcheck =
                 dev.chorus.service.backcheck.BackcheckSettings.OFF;
+        private dev.chorus.service.quality.MosSettings qualityMos = dev.chorus.service.quality.MosSettings.OFF;
         private boolean plaintext = true;
         private TlsConfig tls;
         private java.nio.file.Path tenantsFile;
@@ -397,6 +405,12 @@ public final class ServerConfig {
         /** Sets the speech back-check's settings (mode, sample fraction, recognizer); off unless set. */
         public Builder backcheck(dev.chorus.service.backcheck.BackcheckSettings b) {
             this.backcheck = Objects.requireNonNull(b, "backcheck");
+            return this;
+        }
+
+        /** Sets the quality estimate's settings (MOS model, predictor, sample fraction); off unless set. */
+        public Builder qualityMos(dev.chorus.service.quality.MosSettings m) {
+            this.qualityMos = Objects.requireNonNull(m, "qualityMos");
             return this;
         }
 
