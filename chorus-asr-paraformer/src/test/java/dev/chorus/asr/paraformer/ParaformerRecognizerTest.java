@@ -6,6 +6,7 @@ import dev.chorus.asr.RecognizerProvider;
 import dev.chorus.asr.Transcript;
 import dev.chorus.asr.WordErrorRate;
 import dev.chorus.onnx.ModelLoadException;
+import dev.chorus.testing.onnx.ParaformerTestModel;
 import dev.chorus.tts.EngineUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +28,10 @@ class ParaformerRecognizerTest {
     @TempDir
     Path dir;
 
+    private static List<String> words(Transcript t) {
+        return t.words().stream().map(RecognizedWord::word).toList();
+    }
+
     private Recognizer open(ParaformerTestModel.Variant variant, Map<String, String> extra) {
         ParaformerTestModel.write(dir, variant);
         Map<String, String> settings = new java.util.HashMap<>(extra);
@@ -40,7 +45,7 @@ class ParaformerRecognizerTest {
             // 22.05 kHz input: resampled to the model's 16 kHz first.
             Transcript t = r.recognize(ParaformerTestModel.tone(1.0, 22_050), 22_050);
             // The run of Han characters is one word, hel@@ joins lo, and nothing after </s> is kept.
-            assertThat(ParaformerTestModel.words(t)).containsExactly("你好世界", "hello");
+            assertThat(words(t)).containsExactly("你好世界", "hello");
             assertThat(t.text()).isEqualTo("你好世界 hello");
             assertThat(t.audioMillis()).isEqualTo(1000);
             // Without peaks, the six tokens spread over the second: four for the first word, two for the second.
@@ -61,7 +66,7 @@ class ParaformerRecognizerTest {
     void passesTheLowFrameRateLengthSoShortAudioHasFewerTokens() {
         try (Recognizer r = open(ParaformerTestModel.Variant.STANDARD, Map.of())) {
             // 0.1 s: 8 fbank frames, 2 LFR frames; the model emits min(speech_lengths, 8) tokens.
-            assertThat(ParaformerTestModel.words(r.recognize(ParaformerTestModel.tone(0.1, 16_000), 16_000)))
+            assertThat(words(r.recognize(ParaformerTestModel.tone(0.1, 16_000), 16_000)))
                     .containsExactly("你好");
             // Less than one 25 ms frame: nothing to recognize, and the model is not run.
             Transcript tiny = r.recognize(new short[300], 16_000);

@@ -1,6 +1,4 @@
-package dev.chorus.asr.paraformer;
-
-import dev.chorus.testing.onnx.OnnxWriter;
+package dev.chorus.testing.onnx;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -18,22 +15,25 @@ import java.util.stream.Collectors;
  * the model's logits pick the tokens {@link #EMITTED}: 你 好 世 界 hel@@ lo, then {@code </s>} and one token past
  * it; {@code token_num} is {@code min(speech_lengths, 8)}, so audio of fewer LFR frames yields fewer tokens.
  */
-final class ParaformerTestModel {
+public final class ParaformerTestModel {
 
-    static final String TOKENS = "<blank> 0\n<s> 1\n</s> 2\n你 3\n好 4\n世 5\n界 6\nhel@@ 7\nlo 8\n<unk> 9\n";
-    static final long[] EMITTED = {3, 4, 5, 6, 7, 8, 2, 3};
-    static final int VOCAB = 10;
+    /** The vocabulary written as {@code tokens.txt}. */
+    public static final String TOKENS = "<blank> 0\n<s> 1\n</s> 2\n你 3\n好 4\n世 5\n界 6\nhel@@ 7\nlo 8\n<unk> 9\n";
+    /** The token ids the logits pick, in order. */
+    public static final long[] EMITTED = {3, 4, 5, 6, 7, 8, 2, 3};
+    /** The vocabulary's size. */
+    public static final int VOCAB = 10;
     /** Peak positions (20 ms steps): six tokens from 100 ms, every 100 ms, and the end at 800 ms. */
-    static final int[] PEAKS = {5, 10, 15, 20, 25, 30, 40};
+    public static final int[] PEAKS = {5, 10, 15, 20, 25, 30, 40};
 
     /** What to leave out or add, to test the checks at load. */
-    enum Variant { STANDARD, WITH_PEAKS, NO_SPEECH_LENGTHS, NO_NEG_MEAN }
+    public enum Variant { STANDARD, WITH_PEAKS, NO_SPEECH_LENGTHS, NO_NEG_MEAN }
 
     private ParaformerTestModel() {
     }
 
     /** Writes {@code model.onnx} and {@code tokens.txt} into {@code dir}. */
-    static Path write(Path dir, Variant variant) {
+    public static Path write(Path dir, Variant variant) {
         int dim = 560;
         int k = EMITTED.length;
         float[] logits = new float[k * VOCAB];
@@ -89,15 +89,11 @@ final class ParaformerTestModel {
     }
 
     /** Returns {@code seconds} of a 220 Hz tone at {@code rate}. */
-    static short[] tone(double seconds, int rate) {
+    public static short[] tone(double seconds, int rate) {
         short[] out = new short[(int) (seconds * rate)];
         for (int i = 0; i < out.length; i++) {
             out[i] = (short) (8000 * Math.sin(2 * Math.PI * 220 * i / rate));
         }
         return out;
-    }
-
-    static List<String> words(dev.chorus.asr.Transcript t) {
-        return t.words().stream().map(dev.chorus.asr.RecognizedWord::word).toList();
     }
 }
