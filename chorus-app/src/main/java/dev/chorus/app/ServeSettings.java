@@ -166,6 +166,7 @@ final class ServeSettings {
         b.safety(safety());
         b.backcheck(BackcheckSettingsReader.read(s));
         b.releaseGate(BackcheckSettingsReader.releaseGate(s));
+        b.qualityMos(MosSettingsReader.read(s));
         extra.apply(b);
         return s.guard("server", b::build);
     }

@@ -122,6 +122,7 @@ public final class ChorusServer implements AutoCloseable {
     private final dev.chorus.service.backcheck.Backcheck backcheck;
     /** The recognizer the voice release gate opened for itself, or null. */
     private final dev.chorus.asr.Recognizer gateRecognizer;
+    private final dev.chorus.service.quality.MosEstimates mosEstimates;
 
     /** Admin routes answering JSON (path to body) that the program adds, such as a gateway's /admin/cluster. */
     private final java.util.Map<String, java.util.function.Supplier<String>> adminJson;
@@ -167,6 +168,10 @@ public final class ChorusServer implements AutoCloseable {
         if (backcheck != null) {
             speechBuilder.backcheck(backcheck);
         }
+        this.mosEstimates = QualityEstimates.open(config.qualityMos(), telemetry.registry(), backcheck);
+        if (mosEstimates != null) {
+            speechBuilder.mosEstimates(mosEstimates);
+        }
         this.speech = speechBuilder.build();
         this.jobs = config.jobs() == null ? null : dev.chorus.jobs.Jobs.builder(speech, config.jobs())
                 .admission(tenants != null ? tenants : Admission.OPEN).encoderOptions(config.encoderOptions())
@@ -181,6 +186,9 @@ public final class ChorusServer implements AutoCloseable {
             }
             if (gateRecognizer != null) {
                 gateRecognizer.close();
+            }
+            if (mosEstimates != null) {
+                mosEstimates.close();
             }
             if (tls != null) {
                 tls.close();
@@ -469,6 +477,9 @@ public final class ChorusServer implements AutoCloseable {
         }
         if (gateRecognizer != null) {
             gateRecognizer.close();
+        }
+        if (mosEstimates != null) {
+            mosEstimates.close();
         }
         safety.close();
         if (tls != null) {

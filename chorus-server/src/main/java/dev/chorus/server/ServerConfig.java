@@ -42,6 +42,7 @@ public final class ServerConfig {
     private final dev.chorus.safety.SafetyConfig safety;
     private final dev.chorus.service.backcheck.BackcheckSettings backcheck;
     private final dev.chorus.service.backcheck.ReleaseGateSettings releaseGate;
+    private final dev.chorus.service.quality.MosSettings qualityMos;
     private final boolean plaintext;
     private final TlsConfig tls;
     private final java.nio.file.Path tenantsFile;
@@ -87,6 +88,7 @@ public final class ServerConfig {
         this.safety = b.safety;
         this.backcheck = b.backcheck;
         this.releaseGate = b.releaseGate;
+        this.qualityMos = b.qualityMos;
         this.plaintext = b.plaintext;
         this.tls = b.tls;
         this.tenantsFile = b.tenantsFile;
@@ -127,6 +129,11 @@ public final class ServerConfig {
     /** Returns what new voice versions must pass before they serve. */
     public dev.chorus.service.backcheck.ReleaseGateSettings releaseGate() {
         return releaseGate;
+    }
+
+    /** Returns the quality estimate's settings (off unless a MOS model is set). */
+    public dev.chorus.service.quality.MosSettings qualityMos() {
+        return qualityMos;
     }
 
     /** Returns whether the plain port (HTTP/1.1, h2c, gRPC without TLS) is bound. */
@@ -370,6 +377,7 @@ public final class ServerConfig {
                 dev.chorus.service.backcheck.BackcheckSettings.OFF;
         private dev.chorus.service.backcheck.ReleaseGateSettings releaseGate =
                 dev.chorus.service.backcheck.ReleaseGateSettings.OFF;
+        private dev.chorus.service.quality.MosSettings qualityMos = dev.chorus.service.quality.MosSettings.OFF;
         private boolean plaintext = true;
         private TlsConfig tls;
         private java.nio.file.Path tenantsFile;
@@ -412,6 +420,12 @@ public final class ServerConfig {
         /** Sets the speech back-check's settings (mode, sample fraction, recognizer); off unless set. */
         public Builder backcheck(dev.chorus.service.backcheck.BackcheckSettings b) {
             this.backcheck = Objects.requireNonNull(b, "backcheck");
+            return this;
+        }
+
+        /** Sets the quality estimate's settings (MOS model, predictor, sample fraction); off unless set. */
+        public Builder qualityMos(dev.chorus.service.quality.MosSettings m) {
+            this.qualityMos = Objects.requireNonNull(m, "qualityMos");
             return this;
         }
 

@@ -137,6 +137,7 @@ public final class SpeechService {
         private List<SpeechStage> stages;
         private dev.chorus.service.backcheck.Backcheck backcheck;
         private io.micrometer.core.instrument.MeterRegistry signalMeters;
+        private dev.chorus.service.quality.MosEstimates mosEstimates;
 
         private Builder(Synthesis synthesis, VoiceRouter router) {
             this.synthesis = Objects.requireNonNull(synthesis, "synthesis");
@@ -191,6 +192,15 @@ public final class SpeechService {
             return this;
         }
 
+        /**
+         * Rates a sampled fraction of synthesized responses with a MOS predictor, beside the signal checks (default:
+         * none); see {@link dev.chorus.service.quality.MosEstimates}.
+         */
+        public Builder mosEstimates(dev.chorus.service.quality.MosEstimates m) {
+            this.mosEstimates = Objects.requireNonNull(m, "mosEstimates");
+            return this;
+        }
+
         /** Sets the speech back-check, the last stage before the synthesis (default: none). */
         public Builder backcheck(dev.chorus.service.backcheck.Backcheck b) {
             this.backcheck = Objects.requireNonNull(b, "backcheck");
@@ -221,6 +231,9 @@ public final class SpeechService {
             }
             if (signalMeters != null) {
                 s.add(new dev.chorus.service.quality.SignalChecks(signalMeters));
+            }
+            if (mosEstimates != null) {
+                s.add(mosEstimates.stage());
             }
             if (backcheck != null) {
                 s.add(backcheck.stage());

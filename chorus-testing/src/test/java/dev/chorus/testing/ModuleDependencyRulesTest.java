@@ -109,6 +109,15 @@ class ModuleDependencyRulesTest {
         assertThat(allowed("chorus-asr-pocketsphinx", "chorus-engine-hmm")).isFalse();
         assertThat(allowed("chorus-service", "chorus-asr-pocketsphinx")).isFalse();
         assertThat(allowed("chorus-service", "chorus-asr")).isTrue();
+        // Paraformer (ONNX) and the DNSMOS quality model are recognizer modules: the SPI, onnx and audio only.
+        assertThat(allowed("chorus-asr-paraformer", "chorus-onnx")).isTrue();
+        assertThat(allowed("chorus-asr-paraformer", "chorus-asr")).isTrue();
+        assertThat(allowed("chorus-asr-paraformer", "chorus-asr-pocketsphinx")).isFalse();
+        assertThat(allowed("chorus-asr-paraformer", "chorus-engine-kokoro")).isFalse();
+        assertThat(allowed("chorus-asr-paraformer", "chorus-service")).isFalse();
+        assertThat(allowed("chorus-service", "chorus-asr-paraformer")).isFalse();
+        assertThat(allowed("chorus-asr-dnsmos", "chorus-onnx")).isTrue();
+        assertThat(allowed("chorus-service", "chorus-asr-dnsmos")).isFalse();
     }
 
     /** Returns whether {@code from} may depend on {@code to} outside test scope. */

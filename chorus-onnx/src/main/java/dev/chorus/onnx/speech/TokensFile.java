@@ -47,4 +47,37 @@ public final class TokensFile {
         }
         return map;
     }
+
+    /**
+     * Parses {@code contents} as a vocabulary of multi-character symbols without spaces (a recognizer's
+     * {@code tokens.txt}: {@code <blank> 0}, {@code hel@@ 7}, {@code 你 3}) into symbols by id.
+     *
+     * @throws IllegalArgumentException naming the line that does not fit, or when there is no symbol at all
+     */
+    public static Map<Long, String> parseSymbols(byte[] contents) {
+        Map<Long, String> map = new HashMap<>();
+        String[] lines = new String(contents, StandardCharsets.UTF_8).split("\n");
+        for (int n = 0; n < lines.length; n++) {
+            String line = lines[n].strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split("[ \t]+");
+            long id;
+            try {
+                id = parts.length == 2 ? Long.parseLong(parts[1]) : -1;
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (id < 0) {
+                throw new IllegalArgumentException("line " + (n + 1) + ": '" + line
+                        + "' (expected: a symbol, a space and an id >= 0)");
+            }
+            map.put(id, parts[0]);
+        }
+        if (map.isEmpty()) {
+            throw new IllegalArgumentException("no symbols (expected: one 'SYMBOL ID' line per symbol)");
+        }
+        return map;
+    }
 }
