@@ -44,6 +44,13 @@ final class EngineIsolation implements AutoCloseable {
             + "|limits\\..+|text\\..+|logging\\.(format|capture-native-stderr)|cache\\.sentence\\..+|server\\.warm-up"
             + "|cluster\\.report-interval");
 
+    /**
+     * The gateway's link logger: it warns, with a stack trace, at every reconnection to a worker that is down, which
+     * a restarting host is for a few seconds; its crash is already logged once, with its signal, by the supervisor.
+     */
+    private static final java.util.logging.Logger LINKS =
+            java.util.logging.Logger.getLogger("dev.chorus.cluster.gateway.WorkerLink");
+
     private final SourcedSettings s;
     private final Set<String> isolated;
     private Path dir;
@@ -119,7 +126,12 @@ final class EngineIsolation implements AutoCloseable {
             dir = Files.createTempDirectory("chorus-engine-hosts");
             Path config = dir.resolve("host.json");
             Files.writeString(config, hostConfig(), StandardCharsets.UTF_8);
-            hosts = EngineHosts.builder(port -> command(config, port))
+            EngineHosts.Builder b = EngineHosts.builder(port -> command(config, port));
+            String level = System.getenv("CHORUS_LOG_LEVEL");
+            if (level != null) {
+                b.environment("CHORUS_LOG_LEVEL", level);
+            }
+            hosts = b
                     .hosts(s.integer("engines.isolation-hosts"))
                     .withoutEnvironment("CHORUS_")
                     .environment(PARENT_ENV, Long.toString(ProcessHandle.current().pid()))
@@ -127,6 +139,7 @@ final class EngineIsolation implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("engine hosts: " + e.getMessage(), e);
         }
+        LINKS.setLevel(java.util.logging.Level.SEVERE);
         gateway = Gateway.builder(hosts.addresses()).build();
         Duration wait = s.duration("cluster.startup-wait");
         err.println("chorus: starting " + hosts.addresses().size() + " engine host process(es) for " + isolated

@@ -9,8 +9,10 @@ import dev.chorus.runtime.Timing;
 import dev.chorus.service.ApiException;
 import dev.chorus.service.Synthesis;
 import dev.chorus.tts.ChorusException;
+import dev.chorus.tts.DeadlineExceededException;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.OverloadedException;
+import dev.chorus.tts.SynthesisCancelledException;
 import dev.chorus.tts.VoiceInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -228,7 +230,8 @@ public final class CrashGuard implements Synthesis {
 
         @Override
         public void onError(ChorusException error) {
-            if (error instanceof InvalidInputException || crash.isDone()) {
+            if (error instanceof InvalidInputException || error instanceof SynthesisCancelledException
+                    || crash.isDone()) {
                 fail(error);
                 return;
             }
@@ -241,7 +244,9 @@ public final class CrashGuard implements Synthesis {
             running.remove(this);
             HostExit exit = crash.getNow(null);
             ChorusException shown = error;
-            if (exit != null && error instanceof OverloadedException) {
+            // A request cut by a crash gets 503 whatever status the broken stream ended with (UNKNOWN, UNAVAILABLE).
+            if (exit != null && !(error instanceof InvalidInputException) && !(error instanceof DeadlineExceededException)
+                    && !(error instanceof SynthesisCancelledException)) {
                 Duration wait = restartIn.get();
                 shown = new OverloadedException("the engine host running this request crashed (" + exit.describe()
                         + ") and no other could finish it; try again in " + Math.max(1, wait.toSeconds()) + " s",

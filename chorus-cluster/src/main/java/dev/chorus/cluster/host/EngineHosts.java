@@ -170,6 +170,7 @@ public final class EngineHosts implements AutoCloseable {
         volatile long restartAt;
         long startedNanos;
         int quickCrashes;
+        boolean restarted;
 
         Slot(int number, int port) {
             this.number = number;
@@ -196,8 +197,11 @@ public final class EngineHosts implements AutoCloseable {
                 Process p = pb.start();
                 process = p;
                 startedNanos = System.nanoTime();
-                LOG.log(System.Logger.Level.INFO, "engine host {0} started: pid {1,number,#}, worker API on "
-                        + "127.0.0.1:{2,number,#}", number, p.pid(), port);
+                // A restart is worth a warning (the default log level); the first start is routine.
+                LOG.log(restarted ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "engine host {0} "
+                        + "{1}: pid {2,number,#}, worker API on 127.0.0.1:{3,number,#}", number,
+                        restarted ? "restarted" : "started", p.pid(), port);
+                restarted = true;
                 Thread.ofPlatform().daemon().name("chorus-engine-host-" + number + "-log").start(() -> relay(p));
                 p.onExit().thenAccept(this::exited);
             } catch (IOException e) {
@@ -211,7 +215,10 @@ public final class EngineHosts implements AutoCloseable {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    LOG.log(System.Logger.Level.INFO, "engine host {0}: {1}", number, line);
+                    // The host's status lines are routine; its log lines (warnings and worse at its default
+                    // level) and the JVM's crash report stay visible at this process's default level.
+                    LOG.log(line.startsWith("chorus: ") ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                            "engine host {0}: {1}", number, line);
                 }
             } catch (IOException e) {
                 // The process ended.
@@ -224,8 +231,12 @@ public final class EngineHosts implements AutoCloseable {
             }
             int status = p.exitValue();
             Duration uptime = Duration.ofNanos(System.nanoTime() - startedNanos);
-            String signal = status > 128 && status < 128 + 65 ? HostExit.signalName(status - 128) : null;
-            HostExit exit = new HostExit(number, p.pid(), status, signal, fatalError(p.pid()), uptime);
+            String fatal = fatalError(p.pid());
+            // The JVM's fatal error handler ends the process itself (status 1 without a core dump): the signal
+            // that crashed it is then the one its report names.
+            String signal = status > 128 && status < 128 + 65 ? HostExit.signalName(status - 128)
+                    : fatal != null && fatal.startsWith("SIG") ? fatal.substring(0, fatal.indexOf(' ')) : null;
+            HostExit exit = new HostExit(number, p.pid(), status, signal, fatal, uptime);
             crashes.incrementAndGet();
             Counter c = crashCounter;
             if (c != null) {
