@@ -2,7 +2,7 @@
 # Measures what crash isolation costs one request: the latency of one uncached eSpeak NG sentence through a server
 # with the engine in-process (engines.isolation: none) and through one whose engine runs in an engine host process
 # (engines.isolation: process), both started here, requests alternating between them one at a time.
-# Usage: scripts/perf/isolation.sh [REQUESTS]   (default 40 per server after 10 of warm-up; prints medians and p90)
+# Usage: scripts/perf/isolation.sh [REQUESTS]   (default 40 per server after 40 of warm-up; prints medians and p90)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 n=${1:-40}
@@ -31,7 +31,7 @@ speak() { # PORT I: prints the seconds one uncached sentence took, end to end
     -d "{\"input\":\"Sentence number $2: the quick brown fox jumps over the lazy dog.\",\"voice\":\"espeak:en-us\",\"response_format\":\"wav\",\"cache\":false}" \
     "http://127.0.0.1:$1/v1/audio/speech"
 }
-for i in $(seq 1 10); do speak "$port" "1$i" >/dev/null; speak "$((port + 1))" "1$i" >/dev/null; done
+for i in $(seq 1 40); do speak "$port" "1$i" >/dev/null; speak "$((port + 1))" "1$i" >/dev/null; done
 for i in $(seq 1 "$n"); do
   speak "$port" "2$i" >> "$work/in-process.txt"
   speak "$((port + 1))" "2$i" >> "$work/host.txt"

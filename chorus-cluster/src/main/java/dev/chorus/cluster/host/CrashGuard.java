@@ -127,11 +127,11 @@ public final class CrashGuard implements Synthesis {
         try {
             run.handle = hosts.start(request, run, observer, reuseSentences);
         } catch (OverloadedException e) {
+            // Refused before any work: no host is up (the hosts' own refusals arrive through the listener).
             running.remove(run);
-            Duration wait = restartIn.get();
-            throw wait.isZero() ? e : new OverloadedException("the engine host for voice " + request.request().voice()
-                    + " is restarting after a crash; try again in " + Math.max(1, wait.toSeconds()) + " s",
-                    wait.plusMillis(999));
+            Duration wait = restartIn.get().plusSeconds(2);
+            throw new OverloadedException("the engine host for voice " + request.request().voice() + " is not up "
+                    + "(it restarts after a crash); try again in " + wait.toSeconds() + " s", wait);
         } catch (RuntimeException e) {
             running.remove(run);
             throw e;
