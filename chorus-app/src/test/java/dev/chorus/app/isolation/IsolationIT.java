@@ -25,6 +25,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -108,6 +111,25 @@ class IsolationIT {
     @Test
     @Order(2)
     void aNativeCrashCostsTheHostNotTheServerAndThePoisonIsRefusedAfterTwo() throws Exception {
+        // Three clients keep asking for new texts meanwhile: each gets audio or a clear 503, never a 500 or a hang.
+        AtomicBoolean stop = new AtomicBoolean();
+        Queue<String> others = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            int client = c;
+            clients.add(Thread.ofPlatform().daemon().start(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    try {
+                        HttpResponse<byte[]> r = speech(isolated.port(), "client " + client + " take " + i);
+                        others.add(r.statusCode() + (r.statusCode() == 503 && r.headers().firstValue("retry-after")
+                                .isEmpty() ? " without Retry-After" : ""));
+                        Thread.sleep(50);
+                    } catch (Exception e) {
+                        others.add(e.toString());
+                    }
+                }
+            }));
+        }
         for (int crash = 1; crash <= 2; crash++) {
             HttpResponse<byte[]> r = speech(isolated.port(), POISON);
             assertThat(r.statusCode()).as("crash %d: %s", crash, body(r)).isEqualTo(503);
@@ -118,6 +140,12 @@ class IsolationIT {
             HttpResponse<byte[]> after = awaitOk("four five");
             assertNonSilentWav(after.body(), 2);
         }
+        stop.set(true);
+        for (Thread t : clients) {
+            t.join(35_000);
+        }
+        assertThat(others).as("the other clients' answers").contains("200").allMatch(a -> a.equals("200")
+                || a.equals("503"));
         HttpResponse<byte[]> refused = speech(isolated.port(), POISON);
         assertThat(refused.statusCode()).as(body(refused)).isEqualTo(422);
         assertThat(body(refused)).contains("input_crashes_engine").contains("crash 2 times");
@@ -136,6 +164,21 @@ class IsolationIT {
 
     @Test
     @Order(3)
+    void theHostDoesNotOutliveItsServer() throws Exception {
+        Matcher m = Pattern.compile("engine host 1 restarted: pid (\\d+)").matcher(isolated.log());
+        long host = -1;
+        while (m.find()) {
+            host = Long.parseLong(m.group(1));
+        }
+        assertThat(host).as(isolated.log()).isPositive();
+        ProcessHandle handle = ProcessHandle.of(host).orElseThrow(() -> new AssertionError("host not running"));
+        isolated.process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+        handle.onExit().get(20, TimeUnit.SECONDS);
+        assertThat(handle.isAlive()).isFalse();
+    }
+
+    @Test
+    @Order(4)
     void withoutIsolationTheSameInputTakesTheServerDown() throws Exception {
         Server inProcess = Server.start(config("in-process.yaml", "none"));
         try {
