@@ -39,9 +39,9 @@ final class EngineIsolation implements AutoCloseable {
 
     /** Set in an engine host's environment to the server's process id: the host exits when the server is gone. */
     static final String PARENT_ENV = "CHORUS_ENGINE_HOST_PARENT";
-    /** Settings a host takes from its server (engine settings, limits, text, logging); the rest are its own. */
-    private static final Pattern HOST_KEYS = Pattern.compile("engines\\.[a-z0-9_-]+\\..+|engines\\.workers|voices\\..+"
-            + "|limits\\..+|text\\..+|logging\\.(format|capture-native-stderr)|cache\\.sentence\\..+|server\\.warm-up"
+    /** Settings a host takes from its server (engine settings, limits, text); the rest are its own. */
+    private static final Pattern HOST_KEYS = Pattern.compile("engines\\.[a-z0-9_-]+\\..+|engines\\.workers|voices\\.dirs"
+            + "|limits\\..+|text\\..+|logging\\.capture-native-stderr|cache\\.sentence\\..+|server\\.warm-up"
             + "|cluster\\.report-interval");
 
     /**
@@ -189,6 +189,8 @@ final class EngineIsolation implements AutoCloseable {
         }
         entry(b, "engines.enabled", List.copyOf(isolated));
         entry(b, "jobs.enabled", "false");
+        // Plain lines: this process logs each of them as one of its own, in its own format.
+        entry(b, "logging.format", "text");
         entry(b, "engines.isolation", "none");
         String voice = s.string("engines.default-voice");
         if (voice.indexOf(':') > 0 && isolated.contains(voice.substring(0, voice.indexOf(':')))) {

@@ -246,8 +246,8 @@ public final class EngineHosts implements AutoCloseable {
                 quickCrashes = uptime.compareTo(b.stableAfter) >= 0 ? 0 : quickCrashes + 1;
             }
             Duration delay = backoff();
-            LOG.log(System.Logger.Level.ERROR, "engine host {0} (pid {1,number,#}) crashed after {2} ms: {3}; its "
-                    + "requests fail over or get 503; restarting in {4} ms", number, p.pid(), uptime.toMillis(),
+            LOG.log(System.Logger.Level.ERROR, "engine host {0} (pid {1,number,#}) crashed after {2,number,#} ms: {3}; "
+                    + "its requests fail over or get 503; restarting in {4,number,#} ms", number, p.pid(), uptime.toMillis(),
                     exit.describe(), delay.toMillis());
             for (Consumer<HostExit> l : b.listeners) {
                 try {
