@@ -90,6 +90,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeSettings settings = ServeSettings.load(file, env, flags);
         ClusterMode cluster = ClusterMode.of(settings);
+        EngineIsolation isolation = EngineIsolation.of(settings, cluster.role());
         if (printConfig) {
             settings.serverConfig();
             settings.describe().forEach(spec.commandLine().getOut()::println);
@@ -102,16 +103,19 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = realErr == null ? spec.commandLine().getErr()
                 : new PrintWriter(new java.io.OutputStreamWriter(realErr, java.nio.charset.StandardCharsets.UTF_8), true);
         Tracing tracing = Tracing.configure(env);
-        ServerConfig serverConfig = settings.serverConfig(b -> cluster.adjust(tracing.applyTo(b)));
+        ServerConfig serverConfig = settings.serverConfig(b -> isolation.adjust(cluster.adjust(tracing.applyTo(b))));
         long t0 = System.nanoTime();
-        EngineRegistry registry = cluster.registry(settings, serverConfig, err);
+        EngineRegistry registry = isolation.active() ? isolation.registry(settings, err)
+                : cluster.registry(settings, serverConfig, err);
         Synthesizer synthesizer = settings.synthesizer(registry).build();
         long engines = System.nanoTime();
         ChorusServer server;
         try {
-            server = cluster.create(synthesizer, serverConfig).start();
+            server = (isolation.active() ? isolation.create(synthesizer, serverConfig)
+                    : cluster.create(synthesizer, serverConfig)).start();
         } catch (CompletionException e) {
             synthesizer.close();
+            isolation.close();
             tracing.close();
             // Netty's native transport reports a busy port as its own IOException, not a BindException.
             if (e.getCause() instanceof IOException bind) {
@@ -121,6 +125,7 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         } catch (RuntimeException e) {
             synthesizer.close();
+            isolation.close();
             tracing.close();
             throw e;
         }
@@ -162,6 +167,7 @@ final class ServeCommand implements Callable<Integer> {
             cluster.stopping(serverConfig.shutdownTimeout(), err);
             server.stop();
             cluster.close();
+            isolation.close();
             synthesizer.close();
             tracing.close();
             stopped.countDown();

@@ -88,6 +88,15 @@ final class SettingTable {
                     "engine ids to open, comma-separated"),
             new Setting("engines.default-voice", "CHORUS_DEFAULT_VOICE", EngineRegistry.DEFAULT_VOICE,
                     "voice used when a request names none"),
+            new Setting("engines.isolation", "CHORUS_ENGINE_ISOLATION", "none",
+                    "none: every engine runs in this process; process: the engines.isolated engines run in "
+                            + "supervised engine host processes, so a native crash costs a host, not the server"),
+            new Setting("engines.isolated", "CHORUS_ISOLATED_ENGINES", "espeak,piper,kokoro,matcha,fastspeech2",
+                    "engines run in engine host processes under engines.isolation process, comma-separated"),
+            new Setting("engines.isolation-hosts", "CHORUS_ENGINE_HOSTS", "1",
+                    "engine host processes (2 or more: a crashed host's requests resume on another), 1..16"),
+            new Setting("engines.quarantine", "CHORUS_ENGINE_QUARANTINE", "10m",
+                    "how long an input that crashed engine hosts twice is refused (422)"),
             new Setting("admin.key", "CHORUS_ADMIN_KEY", "(none: admin routes off)",
                     "bearer key for the /admin routes (voices: load, unload, reload; tenants: usage); at least 16 "
                             + "characters"),
