@@ -102,7 +102,8 @@ public final class Backcheck implements AutoCloseable {
         }
         throw new EngineUnavailableException("backcheck.recognizer: '" + settings.recognizer() + "' is not installed"
                 + " (expected: pocketsphinx, which needs the module chorus-asr-pocketsphinx and the Debian packages "
-                + "libpocketsphinx3 pocketsphinx-en-us)");
+                + "libpocketsphinx3 pocketsphinx-en-us; or paraformer, which needs the module chorus-asr-paraformer "
+                + "and backcheck.paraformer.dir)");
     }
 
     /** Returns the settings. */
