@@ -255,6 +255,7 @@ class HelmChartTest {
         assertRefused(Map.of("jobStore.replicas", 4), "/jobStore/replicas");
         assertRefused(Map.of("autoscaling.mode", "cpu"), "/autoscaling/mode");
         assertRefused(Map.of("autoscaling.targetBacklogSeconds", 0), "/autoscaling/targetBacklogSeconds");
+        assertRefused(Map.of("autoscaling.targetBacklogSeconds", "soon"), "/autoscaling/targetBacklogSeconds");
         assertRefused(Map.of("adminKey.value", "short"), "/adminKey/value");
         assertRefused(Map.of("config.cluster.role", "all"), "/config");
         assertRefused(Map.of("mtls.enabled", true), "/mtls/certManager/issuerRef/name");
