@@ -7,6 +7,8 @@ ARG BASE_JDK=eclipse-temurin:25-jdk
 ARG BASE_JRE=eclipse-temurin:25-jre
 
 FROM ${BASE_JDK} AS build
+# Extra Maven arguments, read by Maven itself: --build-arg MAVEN_ARGS=-Pgpu builds ONNX Runtime's CUDA variant.
+ARG MAVEN_ARGS=""
 WORKDIR /src
 # The Maven wrapper, then every module's sources; .dockerignore keeps build output and tools' folders out.
 COPY . .
