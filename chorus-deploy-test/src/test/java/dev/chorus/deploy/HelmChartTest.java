@@ -260,6 +260,7 @@ class HelmChartTest {
         assertRefused(Map.of("config.cluster.role", "all"), "/config");
         assertRefused(Map.of("mtls.enabled", true), "/mtls/certManager/issuerRef/name");
         assertRefused(Map.of("gateway.port", 70000), "/gateway/port");
+        assertRefused(Map.of("autoscaling.worker.minReplicas", 0), "/autoscaling/worker/minReplicas");
     }
 
     private static void assertRefused(Map<String, Object> set, String... expected) {
