@@ -7,7 +7,8 @@
 #   nodejs, npm: run that browser test; it installs playwright-core itself with npm ci
 #     and the client test of chorus-server's OpenAiNodeSdkTest (OpenAI's Node SDK and grpc-js, also with npm ci)
 #   redis-server: a real Redis for the shared tenant rate limits and quotas (chorus-server TenantsRedisTest)
-#   prometheus: for promtool, which checks deploy/prometheus/alerts.yml (19 MB download, ~40 s to install)
+#   prometheus: for promtool, which checks deploy/prometheus/alerts.yml (19 MB download, ~40 s to install),
+#     and the real Prometheus that chorus-deploy-test's LiveWorkersTest runs (its npm packages: npm ci)
 #   nginx: the static file server `chorus bench --compare nginx` measures the server against
 #   libpocketsphinx3, pocketsphinx-en-us: the PocketSphinx recognizer and its US English model (the back-check)
 set -euo pipefail
