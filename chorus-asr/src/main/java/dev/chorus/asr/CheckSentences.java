@@ -19,7 +19,7 @@ public final class CheckSentences {
     private CheckSentences() {
     }
 
-    /** Returns the built-in set for {@code language}'s primary language, if there is one (today: English). */
+    /** Returns the built-in set for {@code language}'s primary language, if there is one (today: English and Mandarin Chinese). */
     public static Optional<List<String>> builtIn(String language) {
         String primary = language == null ? "" : language.toLowerCase(Locale.ROOT).replace('_', '-').split("-")[0];
         try (InputStream in = CheckSentences.class.getResourceAsStream("check-sentences-" + primary + ".txt")) {
