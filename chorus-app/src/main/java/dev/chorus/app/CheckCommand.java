@@ -52,6 +52,15 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON to FILE.")
     Path json;
 
+    @Option(names = "--recognizer", paramLabel = "ID", defaultValue = "pocketsphinx",
+            description = "The recognizer that scores the words: pocketsphinx (English, default) or paraformer.")
+    String recognizerId;
+
+    @Option(names = "--recognizer-setting", paramLabel = "KEY=VALUE",
+            description = "A setting of the recognizer, as backcheck.<id>.KEY takes it (repeatable), e.g. "
+                    + "dir=/models/paraformer-zh for paraformer.")
+    java.util.Map<String, String> recognizerSettings = new java.util.LinkedHashMap<>();
+
     /** One voice's results. {@code wer} is NaN when no recognizer understands the voice's language. */
     record Row(String voice, String language, int sentences, double wer, double lufs, double clipping,
                double silence, double rtf) {
@@ -87,7 +96,9 @@ final class CheckCommand implements Callable<Integer> {
 
     private Recognizer openRecognizer() {
         try {
-            return Backcheck.openRecognizer(BackcheckSettings.OFF);
+            BackcheckSettings off = BackcheckSettings.OFF;
+            return Backcheck.openRecognizer(new BackcheckSettings(off.mode(), off.sampleFraction(),
+                    recognizerId.strip(), recognizerSettings, 1, off.queue(), off.maxSeconds()));
         } catch (EngineUnavailableException e) {
             spec.commandLine().getErr().println("chorus: no word error rate: " + e.getMessage());
             spec.commandLine().getErr().flush();

@@ -74,4 +74,16 @@ class CheckCommandIT {
         assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(r.err()).contains("nope.txt").contains("cannot read");
     }
+
+    @Test
+    void anotherRecognizerIsNamedWithItsSettingsAndAMissingOneStillMeasuresTheSignal() throws Exception {
+        Path sentences = dir.resolve("one.txt");
+        Files.writeString(sentences, "The weather is nice today.\n", StandardCharsets.UTF_8);
+        Run r = chorus("check", "-v", "hmm:cmu-slt-hsmm", "-f", sentences.toString(), "--recognizer", "paraformer",
+                "--recognizer-setting", "dir=" + dir.resolve("no-model"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("no word error rate").contains("no-model");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(1)).startsWith("hmm:cmu-slt-hsmm").contains(" - ");
+    }
 }
