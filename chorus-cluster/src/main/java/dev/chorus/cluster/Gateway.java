@@ -52,6 +52,7 @@ public interface Gateway extends AutoCloseable {
         Duration reportInterval = Duration.ofMillis(200);
         Duration ejectAfter = Duration.ofSeconds(2);
         int maxAttempts = 3;
+        dev.chorus.cluster.gateway.OutlierSettings outlier = dev.chorus.cluster.gateway.OutlierSettings.DEFAULTS;
         ClusterTls tls;
 
         private Builder(List<String> workers) {
@@ -93,6 +94,12 @@ public interface Gateway extends AutoCloseable {
             return this;
         }
 
+        /** Sets when a worker whose calls keep failing is ejected, and the slow start of a (re)joining worker. */
+        public Builder outlier(dev.chorus.cluster.gateway.OutlierSettings o) {
+            this.outlier = java.util.Objects.requireNonNull(o, "outlier");
+            return this;
+        }
+
         /** Calls workers over TLS with this client certificate, trusting only workers that chain to the bundle. */
         public Builder tls(ClusterTls t) {
             this.tls = t;
@@ -109,7 +116,7 @@ public interface Gateway extends AutoCloseable {
                         .tlsCustomizer(b -> b.trustManager(t.trust().toFile()));
             }
             return new dev.chorus.cluster.gateway.ClusterGateway(workers, policy, reportInterval, ejectAfter,
-                    maxAttempts, tls != null, f.build());
+                    maxAttempts, tls != null, f.build(), outlier);
         }
     }
 }

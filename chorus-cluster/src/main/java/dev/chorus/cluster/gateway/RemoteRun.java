@@ -158,6 +158,7 @@ final class RemoteRun implements SynthesisHandle {
                     listener.onChunkDone(e.getChunkDone().getIndex(), e.getChunkDone().getChunks());
                 }
                 case COMPLETED -> {
+                    from.callSucceeded();
                     var c = e.getCompleted();
                     long end = ticker.getAsLong();
                     finish(new SynthesisSummary(c.getVoice(), c.getSampleRate(), samples, c.getCharacters(),
@@ -196,6 +197,9 @@ final class RemoteRun implements SynthesisHandle {
                     || status.getCode() == Status.Code.CANCELLED || status.getCode() == Status.Code.UNKNOWN;
             if (transport) {
                 from.failed();
+            }
+            if (!moving && WorkerHealth.countsAsFailure(status)) {
+                from.callFailed(status);
             }
             if ((moving || WorkerErrors.retryable(status)) && attempts < owner.maxAttempts()) {
                 next = owner.choose(voice, tried, from);

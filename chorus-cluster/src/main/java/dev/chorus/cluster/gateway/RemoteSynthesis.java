@@ -98,7 +98,7 @@ final class RemoteSynthesis implements Synthesis {
         List<Candidate> resident = pool.stream()
                 .filter(c -> WorkerDirectory.resident(c.report, voice.id())).toList();
         String reason = resident.isEmpty() ? "load" : "resident";
-        pool = resident.isEmpty() ? pool : resident;
+        pool = WorkerHealth.thin(resident.isEmpty() ? pool : resident, c -> c.link.health().share());
         Candidate pick = (Candidate) policy.pick(List.copyOf(pool));
         metrics.routed(pool.size() == 1 ? reason + "-only" : reason + "-" + policy.name());
         return pick.link;

@@ -41,10 +41,17 @@ final class WorkerDirectory implements AutoCloseable {
     private final Map<Endpoint, WorkerLink> links = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<WorkerLink>> added = new CopyOnWriteArrayList<>();
+    private final OutlierSettings outlier;
     private volatile Map<String, VoiceInfo> voices = Map.of();
 
     WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
                     Duration reportInterval, Duration ejectAfter) {
+        this(workers, tls, factory, timer, reportInterval, ejectAfter, OutlierSettings.DEFAULTS);
+    }
+
+    WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
+                    Duration reportInterval, Duration ejectAfter, OutlierSettings outlier) {
+        this.outlier = outlier;
         this.group = group(workers);
         this.scheme = tls ? "gproto+https" : "gproto+http";
         this.factory = factory;
@@ -126,7 +133,8 @@ final class WorkerDirectory implements AutoCloseable {
         Set<Endpoint> now = new HashSet<>(endpoints);
         for (Endpoint e : endpoints) {
             links.computeIfAbsent(e, k -> {
-                WorkerLink l = new WorkerLink(k, scheme, factory, timer, reportInterval, this::refreshVoices);
+                WorkerLink l = new WorkerLink(k, scheme, factory, timer, reportInterval, this::refreshVoices,
+                        outlier);
                 added.forEach(c -> c.accept(l));
                 return l;
             });
