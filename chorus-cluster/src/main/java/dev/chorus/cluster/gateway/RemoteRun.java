@@ -202,7 +202,7 @@ final class RemoteRun implements SynthesisHandle {
                 from.callFailed(status);
             }
             if ((moving || WorkerErrors.retryable(status)) && attempts < owner.maxAttempts()) {
-                next = owner.choose(voice, tried, from);
+                next = owner.choose(voice, !request.getVoiceVersion().isEmpty(), tried, from);
                 if (next != null) {
                     LOG.log(System.Logger.Level.WARNING, "request moves from worker {0} to {1} at piece {2} (+{3} "
                             + "samples): {4}", from.address(), next.address(), nextChunk, samplesInChunk,

@@ -166,6 +166,33 @@ final class WorkerDirectory implements AutoCloseable {
         }
     }
 
+    /** Tells whether a worker that is not down offers {@code voiceId} at {@code version}. */
+    boolean offers(String voiceId, String version) {
+        return !offered(voiceId).isEmpty() && offered(voiceId).contains(version);
+    }
+
+    /** Returns the versions of {@code voiceId} that workers that are not down offer. */
+    java.util.SortedSet<String> offered(String voiceId) {
+        return VoiceVersions.offered(links.values().stream().filter(l -> l.state() != WorkerState.DOWN)
+                .map(WorkerLink::report).filter(java.util.Objects::nonNull).toList(), voiceId);
+    }
+
+    /** Returns {@code voiceId} at {@code version} as a worker that is not down describes it, or null. */
+    VoiceInfo voice(String voiceId, String version) {
+        for (WorkerLink l : links.values()) {
+            LoadReport r = l.report();
+            if (r == null || l.state() == WorkerState.DOWN) {
+                continue;
+            }
+            for (VoiceDescription d : r.getVoicesList()) {
+                if (d.getId().equals(voiceId) && d.getVersion().equals(version)) {
+                    return WireFormat.voice(d);
+                }
+            }
+        }
+        return null;
+    }
+
     /** Tells whether version {@code a} is newer than {@code b}: longer numbers first, then text order. */
     static boolean newer(String a, String b) {
         return a.length() != b.length() ? a.length() > b.length() : a.compareTo(b) > 0;
