@@ -247,6 +247,7 @@ final class RemoteRun implements SynthesisHandle {
     /** The observer of one call to one worker. */
     private final class Call implements ClientResponseObserver<WorkRequest, WorkEvent> {
         private final WorkerLink worker;
+        private InboundFlow flow;
 
         Call(WorkerLink worker) {
             this.worker = worker;
@@ -254,6 +255,7 @@ final class RemoteRun implements SynthesisHandle {
 
         @Override
         public void beforeStart(ClientCallStreamObserver<WorkRequest> c) {
+            flow = InboundFlow.start(listener, c);
             synchronized (RemoteRun.this) {
                 call = c;
             }
@@ -262,6 +264,7 @@ final class RemoteRun implements SynthesisHandle {
         @Override
         public void onNext(WorkEvent e) {
             onEvent(worker, e);
+            flow.handled();
         }
 
         @Override
