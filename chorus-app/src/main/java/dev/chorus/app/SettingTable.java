@@ -213,7 +213,8 @@ final class SettingTable {
             new Setting("cluster.worker-port", "CHORUS_WORKER_PORT", "8081",
                     "a worker's port for the worker API (gRPC; TLS with cluster.tls)"),
             new Setting("cluster.workers", "CHORUS_WORKER_ENDPOINTS", "(none)",
-                    "a gateway's workers, comma-separated: HOST:PORT, NAME:PORT (DNS A/AAAA) or dns+srv://NAME"),
+                    "a gateway's workers, comma-separated: HOST:PORT, NAME:PORT (DNS A/AAAA), dns+srv://NAME or "
+                            + "k8s://SERVICE.NAMESPACE:PORT (Kubernetes EndpointSlices)"),
             new Setting("cluster.policy", "CHORUS_CLUSTER_POLICY", "backlog",
                     "how a gateway picks a worker: backlog (power of two choices) or round-robin"),
             new Setting("cluster.report-interval", "CHORUS_CLUSTER_REPORT_INTERVAL", "200ms",

@@ -41,12 +41,20 @@ public final class ClusterGateway implements Gateway {
 
     public ClusterGateway(List<String> workers, String policy, Duration reportInterval, Duration ejectAfter,
                           int maxAttempts, boolean tls, ClientFactory factory, OutlierSettings outlier) {
+        this(workers, policy, reportInterval, ejectAfter, maxAttempts, tls, factory, outlier,
+                KubernetesApi.inCluster());
+    }
+
+    public ClusterGateway(List<String> workers, String policy, Duration reportInterval, Duration ejectAfter,
+                          int maxAttempts, boolean tls, ClientFactory factory, OutlierSettings outlier,
+                          KubernetesApi k8s) {
         this.policy = RoutingPolicy.of(policy);
         this.maxAttempts = maxAttempts;
         this.factory = factory;
         this.ejectAfter = ejectAfter;
         this.outlier = outlier;
-        this.directory = new WorkerDirectory(workers, tls, factory, timer, reportInterval, ejectAfter, outlier);
+        this.directory = new WorkerDirectory(workers, tls, factory, timer, reportInterval, ejectAfter, outlier,
+                k8s);
     }
 
     @Override

@@ -51,8 +51,13 @@ final class WorkerDirectory implements AutoCloseable {
 
     WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
                     Duration reportInterval, Duration ejectAfter, OutlierSettings outlier) {
+        this(workers, tls, factory, timer, reportInterval, ejectAfter, outlier, KubernetesApi.inCluster());
+    }
+
+    WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
+                    Duration reportInterval, Duration ejectAfter, OutlierSettings outlier, KubernetesApi k8s) {
         this.outlier = outlier;
-        this.group = group(workers);
+        this.group = group(workers, k8s);
         this.scheme = tls ? "gproto+https" : "gproto+http";
         this.factory = factory;
         this.timer = timer;
@@ -66,13 +71,22 @@ final class WorkerDirectory implements AutoCloseable {
 
     /** Builds one endpoint group from the {@code cluster.workers} entries. */
     static EndpointGroup group(List<String> workers) {
+        return group(workers, KubernetesApi.inCluster());
+    }
+
+    /** Builds one endpoint group from the {@code cluster.workers} entries; {@code k8s://} ones read {@code k8s}. */
+    static EndpointGroup group(List<String> workers, KubernetesApi k8s) {
         if (workers.isEmpty()) {
-            throw new IllegalArgumentException("cluster.workers: empty (expected: HOST:PORT, NAME:PORT or "
-                    + "dns+srv://NAME entries, comma-separated)");
+            throw new IllegalArgumentException("cluster.workers: empty (expected: HOST:PORT, NAME:PORT, "
+                    + "dns+srv://NAME or k8s://SERVICE.NAMESPACE:PORT entries, comma-separated)");
         }
         List<EndpointGroup> groups = new ArrayList<>();
         for (String w : workers) {
             String entry = w.strip();
+            if (entry.startsWith("k8s://")) {
+                groups.add(new KubernetesEndpointGroup(entry, k8s));
+                continue;
+            }
             if (entry.startsWith("dns+srv://")) {
                 String name = entry.substring("dns+srv://".length());
                 if (name.isEmpty()) {
