@@ -49,6 +49,9 @@ import json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
 def side(name):
     runs = [json.load(open(f"{work}/{name}-{r}.json"))["runs"][0] for r in range(1, rounds + 1)]
+    for r in runs:
+        if not isinstance(r["latency"].get("p50_ms"), (int, float)):
+            sys.exit(f"{name}: a run without latencies (failed requests?): {json.dumps(r)[:600]}")
     return (statistics.median(r["latency"]["p50_ms"] for r in runs),
             statistics.median(r["latency"]["p99_ms"] for r in runs),
             sum(r["requests_ok"] for r in runs))
