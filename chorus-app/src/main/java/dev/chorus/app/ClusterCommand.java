@@ -68,8 +68,8 @@ final class ClusterCommand {
                 out.println(r.body());
                 return 0;
             }
-            out.printf(Locale.ROOT, "%-24s %-9s %9s %6s %5s  %s%n", "WORKER", "STATE", "BACKLOG", "CPU", "RUN",
-                    "VOICES (* resident)");
+            out.printf(Locale.ROOT, "%-24s %-9s %9s %6s %5s %6s %5s  %s%n", "WORKER", "STATE", "BACKLOG", "CPU",
+                    "RUN", "SHARE", "EJECT", "VOICES (* resident)");
             for (String worker : r.body().split("\\{\"address\":")) {
                 String address = field(worker, "^\"([^\"]+)\"");
                 if (address == null) {
@@ -84,11 +84,14 @@ final class ClusterCommand {
                     voices.append(voices.isEmpty() ? "" : " ").append(v.group(1)).append('@').append(v.group(2))
                             .append(v.group(3).equals("true") ? "*" : "");
                 }
-                out.printf(Locale.ROOT, "%-24s %-9s %9s %6s %5s  %s%n", address,
+                String share = field(worker, "\"traffic_share\":([0-9.eE-]+)");
+                out.printf(Locale.ROOT, "%-24s %-9s %9s %6s %5s %6s %5s  %s%n", address,
                         field(worker, "\"state\":\"([a-z]+)\""),
                         backlog == null ? "-" : String.format(Locale.ROOT, "%.2fs", Double.parseDouble(backlog)),
                         cpu == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * Double.parseDouble(cpu)),
-                        field(worker, "\"outstanding\":([0-9]+)"), voices);
+                        field(worker, "\"outstanding\":([0-9]+)"),
+                        share == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * Double.parseDouble(share)),
+                        field(worker, "\"ejections\":([0-9]+)"), voices);
             }
             return 0;
         }

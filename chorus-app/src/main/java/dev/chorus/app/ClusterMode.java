@@ -84,6 +84,10 @@ final class ClusterMode implements AutoCloseable {
         s.guard("cluster.report-interval", () -> b.reportInterval(s.duration("cluster.report-interval")));
         s.guard("cluster.eject-after", () -> b.ejectAfter(s.duration("cluster.eject-after")));
         s.guard("cluster.max-attempts", () -> b.maxAttempts(s.integer("cluster.max-attempts")));
+        s.guard("cluster.outlier.failures", () -> b.outlier(new dev.chorus.cluster.gateway.OutlierSettings(
+                s.integer("cluster.outlier.failures"), s.duration("cluster.outlier.window"),
+                s.duration("cluster.outlier.ejection"), s.duration("cluster.outlier.max-ejection"),
+                s.duration("cluster.slow-start"))));
         ClusterTls tls = tls(config);
         if (tls != null) {
             b.tls(tls);

@@ -58,7 +58,8 @@ final class ServeCommand implements Callable<Integer> {
     Integer workerPort;
 
     @Option(names = "--workers", paramLabel = "HOST:PORT,...",
-            description = "A gateway's workers: HOST:PORT, NAME:PORT (DNS) or dns+srv://NAME, comma-separated.")
+            description = "A gateway's workers: HOST:PORT, NAME:PORT (DNS), dns+srv://NAME or "
+                    + "k8s://SERVICE.NAMESPACE:PORT, comma-separated.")
     String workers;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

@@ -52,6 +52,8 @@ public interface Gateway extends AutoCloseable {
         Duration reportInterval = Duration.ofMillis(200);
         Duration ejectAfter = Duration.ofSeconds(2);
         int maxAttempts = 3;
+        dev.chorus.cluster.gateway.OutlierSettings outlier = dev.chorus.cluster.gateway.OutlierSettings.DEFAULTS;
+        dev.chorus.cluster.gateway.KubernetesApi kubernetes;
         ClusterTls tls;
 
         private Builder(List<String> workers) {
@@ -93,6 +95,18 @@ public interface Gateway extends AutoCloseable {
             return this;
         }
 
+        /** Sets when a worker whose calls keep failing is ejected, and the slow start of a (re)joining worker. */
+        public Builder outlier(dev.chorus.cluster.gateway.OutlierSettings o) {
+            this.outlier = java.util.Objects.requireNonNull(o, "outlier");
+            return this;
+        }
+
+        /** Reads {@code k8s://} entries from this Kubernetes API (default: the pod's own, as its service account). */
+        public Builder kubernetes(dev.chorus.cluster.gateway.KubernetesApi api) {
+            this.kubernetes = java.util.Objects.requireNonNull(api, "api");
+            return this;
+        }
+
         /** Calls workers over TLS with this client certificate, trusting only workers that chain to the bundle. */
         public Builder tls(ClusterTls t) {
             this.tls = t;
@@ -109,7 +123,8 @@ public interface Gateway extends AutoCloseable {
                         .tlsCustomizer(b -> b.trustManager(t.trust().toFile()));
             }
             return new dev.chorus.cluster.gateway.ClusterGateway(workers, policy, reportInterval, ejectAfter,
-                    maxAttempts, tls != null, f.build());
+                    maxAttempts, tls != null, f.build(), outlier,
+                    kubernetes == null ? dev.chorus.cluster.gateway.KubernetesApi.inCluster() : kubernetes);
         }
     }
 }

@@ -127,6 +127,12 @@ final class VoiceCatalog {
             if (base.version().equals(version)) {
                 return base;
             }
+            TtsEngine owner = engines.get(base.engine());
+            java.util.Optional<VoiceInfo> other = owner == null ? java.util.Optional.empty()
+                    : owner.otherVersion(base.id(), version);
+            if (other.isPresent()) {
+                return other.get();
+            }
             throw new VoiceNotFoundException(id, List.of(base.id() + "@" + base.version()));
         }
         if (id.indexOf(':') < 0) {

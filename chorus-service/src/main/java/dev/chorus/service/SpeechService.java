@@ -90,7 +90,16 @@ public final class SpeechService {
             language = VoiceRouter.routingLanguage(input.voice(), language, parsed);
             voice = resolve(input, language, caller);
         }
-        return new PreparedSpeech(input, parsed.withVoice(voice.id()), voice, language);
+        return new PreparedSpeech(input, parsed.withVoice(pinned(input.voice(), voice)), voice, language);
+    }
+
+    /**
+     * Returns the voice id the synthesis gets: {@code id@version} when the request named that version (so a
+     * synthesis that can run several versions, a cluster gateway's, runs that one), else the id.
+     */
+    private static String pinned(String asked, VoiceInfo voice) {
+        return asked != null && asked.strip().endsWith("@" + voice.version()) && asked.indexOf('@') > 0
+                ? voice.id() + "@" + voice.version() : voice.id();
     }
 
     private VoiceInfo resolve(SpeechInput input, String language, Caller caller) {

@@ -58,6 +58,19 @@ public interface TtsEngine extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * Returns another version of one of {@link #voices()}, for an {@code id@version} that is not the listed
+     * version: an engine that still serves older versions beside the current one (a cluster gateway, whose workers
+     * may hold different versions during a rollout) answers with that version's description. Most engines hold one
+     * version per voice and keep this default, empty.
+     *
+     * @param voiceId a voice id from {@link #voices()}
+     * @param version the version asked for
+     */
+    default Optional<VoiceInfo> otherVersion(String voiceId, String version) {
+        return Optional.empty();
+    }
+
     /** Returns this engine's phonemizer, if it can turn text into IPA phonemes. */
     default Optional<Phonemizer> phonemizer() {
         return Optional.empty();

@@ -194,6 +194,8 @@ class ClusterIT {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("chorus_cluster_routing_decisions_total{reason=\"resident-only\"}",
                 "chorus_cluster_worker_backlog_seconds{worker=\"127.0.0.1:" + workerPorts[home] + "\"}");
+        assertThat(status).contains("\"traffic_share\":", "\"ejection_cause\":null", "\"outlier\":{");
+        assertThat(table).contains("SHARE", "EJECT");
     }
 
     @Test
@@ -221,6 +223,7 @@ class ClusterIT {
         assertThat(gateway.log()).contains("request moves from worker 127.0.0.1:" + workerPorts[serving]);
         assertThat(workers[serving].waitFor(10)).isTrue();
         awaitCluster(s -> worker(s, serving).contains("\"state\":\"down\""), "killed worker down");
+        dashboardMetricsExposed();
     }
 
     @Test
@@ -330,6 +333,24 @@ class ClusterIT {
     }
 
     // --- helpers ---
+
+    /** Checks that every cluster metric the Grafana dashboard charts is one the gateway exposes. */
+    private static void dashboardMetricsExposed() throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl("/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..").toAbsolutePath().normalize()
+                .resolve("deploy/grafana/chorus.json"));
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("\\b(chorus_cluster_[a-z0-9_]+)")
+                .matcher(dashboard);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        while (used.find()) {
+            names.add(used.group(1));
+        }
+        assertThat(names).as("cluster metrics on the dashboard").hasSizeGreaterThanOrEqualTo(6);
+        for (String name : names) {
+            assertThat(metrics).as("the gateway's /metrics").containsPattern("(?m)^" + name + "[{ ]");
+        }
+    }
 
     private static int servingWorker() throws Exception {
         String s = awaitCluster(x -> count(x, "\"outstanding\":1") == 1, "one worker serving");

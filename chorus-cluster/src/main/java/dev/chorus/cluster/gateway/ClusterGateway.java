@@ -32,14 +32,29 @@ public final class ClusterGateway implements Gateway {
     private final int maxAttempts;
     private final ClientFactory factory;
     private final Duration ejectAfter;
+    private final OutlierSettings outlier;
 
     public ClusterGateway(List<String> workers, String policy, Duration reportInterval, Duration ejectAfter,
                           int maxAttempts, boolean tls, ClientFactory factory) {
+        this(workers, policy, reportInterval, ejectAfter, maxAttempts, tls, factory, OutlierSettings.DEFAULTS);
+    }
+
+    public ClusterGateway(List<String> workers, String policy, Duration reportInterval, Duration ejectAfter,
+                          int maxAttempts, boolean tls, ClientFactory factory, OutlierSettings outlier) {
+        this(workers, policy, reportInterval, ejectAfter, maxAttempts, tls, factory, outlier,
+                KubernetesApi.inCluster());
+    }
+
+    public ClusterGateway(List<String> workers, String policy, Duration reportInterval, Duration ejectAfter,
+                          int maxAttempts, boolean tls, ClientFactory factory, OutlierSettings outlier,
+                          KubernetesApi k8s) {
         this.policy = RoutingPolicy.of(policy);
         this.maxAttempts = maxAttempts;
         this.factory = factory;
         this.ejectAfter = ejectAfter;
-        this.directory = new WorkerDirectory(workers, tls, factory, timer, reportInterval, ejectAfter);
+        this.outlier = outlier;
+        this.directory = new WorkerDirectory(workers, tls, factory, timer, reportInterval, ejectAfter, outlier,
+                k8s);
     }
 
     @Override
@@ -71,10 +86,18 @@ public final class ClusterGateway implements Gateway {
     private String json() {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("policy", policy.name()).put("eject_after_ms", ejectAfter.toMillis());
+        root.putObject("outlier").put("failures", outlier.failures()).put("window_ms", outlier.window().toMillis())
+                .put("ejection_ms", outlier.ejection().toMillis())
+                .put("max_ejection_ms", outlier.maxEjection().toMillis())
+                .put("slow_start_ms", outlier.slowStart().toMillis());
         ArrayNode workers = root.putArray("workers");
         directory.links().stream().sorted(Comparator.comparing(WorkerLink::address)).forEach(l -> {
             ObjectNode w = workers.addObject().put("address", l.address()).put("state", l.state().id())
                     .put("outstanding", l.outstanding()).put("routed", l.routed()).put("ejections", l.ejections());
+            WorkerHealth h = l.health();
+            w.put("ejection_cause", l.ejectionCause()).put("ejected_for_ms", h.ejectedFor().toMillis())
+                    .put("consecutive_failures", h.streak()).put("probing", h.probing())
+                    .put("traffic_share", Math.round(h.share() * 1000) / 1000.0);
             LoadReport r = l.report();
             Duration age = l.reportAge();
             w.put("report_age_ms", age == null ? null : age.toMillis());

@@ -1,6 +1,7 @@
 package dev.chorus.cluster.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,7 +31,22 @@ final class ClusterMetrics {
         Gauge.builder("chorus.cluster.worker.up", l, w -> w.state() == WorkerState.UP ? 1 : 0)
                 .tag("worker", l.address()).description("1 while the worker takes work").register(r);
         Gauge.builder("chorus.cluster.worker.ejections", l, WorkerLink::ejections)
-                .tag("worker", l.address()).description("times the worker was ejected for silence").register(r);
+                .tag("worker", l.address()).description("times the worker was ejected (for silence or failed calls)")
+                .register(r);
+        FunctionCounter.builder("chorus.cluster.ejections", l, WorkerLink::silenceEjections)
+                .tags("worker", l.address(), "cause", "silence")
+                .description("ejections of the worker, by cause").register(r);
+        FunctionCounter.builder("chorus.cluster.ejections", l, w -> w.health().ejections())
+                .tags("worker", l.address(), "cause", "failures")
+                .description("ejections of the worker, by cause").register(r);
+        for (WorkerState s : WorkerState.values()) {
+            Gauge.builder("chorus.cluster.worker.state", l, w -> w.state() == s ? 1 : 0)
+                    .tags("worker", l.address(), "state", s.id())
+                    .description("1 for the worker's current state").register(r);
+        }
+        Gauge.builder("chorus.cluster.worker.traffic.share", l, w -> w.health().share())
+                .tag("worker", l.address())
+                .description("the worker's share of traffic (below 1 during a slow start)").register(r);
     }
 
     void routed(String reason) {

@@ -158,6 +158,7 @@ final class RemoteRun implements SynthesisHandle {
                     listener.onChunkDone(e.getChunkDone().getIndex(), e.getChunkDone().getChunks());
                 }
                 case COMPLETED -> {
+                    from.callSucceeded();
                     var c = e.getCompleted();
                     long end = ticker.getAsLong();
                     finish(new SynthesisSummary(c.getVoice(), c.getSampleRate(), samples, c.getCharacters(),
@@ -197,8 +198,11 @@ final class RemoteRun implements SynthesisHandle {
             if (transport) {
                 from.failed();
             }
+            if (!moving && WorkerHealth.countsAsFailure(status)) {
+                from.callFailed(status);
+            }
             if ((moving || WorkerErrors.retryable(status)) && attempts < owner.maxAttempts()) {
-                next = owner.choose(voice, tried, from);
+                next = owner.choose(voice, !request.getVoiceVersion().isEmpty(), tried, from);
                 if (next != null) {
                     LOG.log(System.Logger.Level.WARNING, "request moves from worker {0} to {1} at piece {2} (+{3} "
                             + "samples): {4}", from.address(), next.address(), nextChunk, samplesInChunk,
@@ -243,6 +247,7 @@ final class RemoteRun implements SynthesisHandle {
     /** The observer of one call to one worker. */
     private final class Call implements ClientResponseObserver<WorkRequest, WorkEvent> {
         private final WorkerLink worker;
+        private InboundFlow flow;
 
         Call(WorkerLink worker) {
             this.worker = worker;
@@ -250,6 +255,7 @@ final class RemoteRun implements SynthesisHandle {
 
         @Override
         public void beforeStart(ClientCallStreamObserver<WorkRequest> c) {
+            flow = InboundFlow.start(listener, c);
             synchronized (RemoteRun.this) {
                 call = c;
             }
@@ -258,6 +264,7 @@ final class RemoteRun implements SynthesisHandle {
         @Override
         public void onNext(WorkEvent e) {
             onEvent(worker, e);
+            flow.handled();
         }
 
         @Override

@@ -12,6 +12,7 @@ import dev.chorus.runtime.SynthesisObserver;
 import dev.chorus.service.Synthesis;
 import dev.chorus.tts.OverloadedException;
 import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.VoiceNotFoundException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 
@@ -56,13 +57,19 @@ final class RemoteSynthesis implements Synthesis {
     public SynthesisHandle start(ParsedRequest request, SynthesisListener listener, SynthesisObserver observer,
                                  boolean reuseSentences) {
         VoiceInfo voice = catalog.resolve(request.request().voice());
-        WorkerLink first = choose(voice, Set.of(), null);
+        String asked = request.request().voice() == null ? "" : request.request().voice().strip();
+        boolean pinned = asked.endsWith("@" + voice.version());
+        WorkerLink first = choose(voice, pinned, Set.of(), null);
+        if (first == null && pinned && !directory.offers(voice.id(), voice.version())) {
+            throw new VoiceNotFoundException(voice.id() + "@" + voice.version(), directory.offered(voice.id())
+                    .stream().map(v -> voice.id() + "@" + v).toList());
+        }
         if (first == null) {
             metrics.refused();
             throw new OverloadedException("no worker can serve voice " + voice.id() + " now ("
                     + describe() + "); try again shortly", RETRY_AFTER);
         }
-        WorkRequest.Builder wire = WireFormat.request(request.request(), voice, false)
+        WorkRequest.Builder wire = WireFormat.request(request.request(), voice, pinned)
                 .setReuseSentences(reuseSentences);
         String trace = traceparent();
         if (trace != null) {
@@ -83,6 +90,15 @@ final class RemoteSynthesis implements Synthesis {
      * of those not yet tried by this request; then the policy's pick. Returns null when none is left.
      */
     WorkerLink choose(VoiceInfo voice, Set<WorkerLink> tried, WorkerLink avoid) {
+        return choose(voice, false, tried, avoid);
+    }
+
+    /**
+     * Chooses a worker as {@link #choose(VoiceInfo, Set, WorkerLink)} does, among those that serve the voice's
+     * version: only those when {@code pinned} (the request named it), else those when some do (see
+     * {@link VoiceVersions}).
+     */
+    WorkerLink choose(VoiceInfo voice, boolean pinned, Set<WorkerLink> tried, WorkerLink avoid) {
         List<Candidate> able = new ArrayList<>();
         for (WorkerLink l : directory.links()) {
             LoadReport r = l.report();
@@ -90,15 +106,16 @@ final class RemoteSynthesis implements Synthesis {
                 able.add(new Candidate(l, r));
             }
         }
+        able = VoiceVersions.narrow(able, Candidate::report, voice, pinned);
         if (able.isEmpty()) {
             return null;
         }
         List<Candidate> fresh = able.stream().filter(c -> !tried.contains(c.link)).toList();
         List<Candidate> pool = fresh.isEmpty() ? able : fresh;
         List<Candidate> resident = pool.stream()
-                .filter(c -> WorkerDirectory.resident(c.report, voice.id())).toList();
+                .filter(c -> VoiceVersions.resident(c.report, voice.id(), voice.version())).toList();
         String reason = resident.isEmpty() ? "load" : "resident";
-        pool = resident.isEmpty() ? pool : resident;
+        pool = WorkerHealth.thin(resident.isEmpty() ? pool : resident, c -> c.link.health().share());
         Candidate pick = (Candidate) policy.pick(List.copyOf(pool));
         metrics.routed(pool.size() == 1 ? reason + "-only" : reason + "-" + policy.name());
         return pick.link;

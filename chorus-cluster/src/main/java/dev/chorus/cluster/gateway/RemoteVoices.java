@@ -59,6 +59,12 @@ final class RemoteVoices implements TtsEngineProvider {
             }
 
             @Override
+            public java.util.Optional<VoiceInfo> otherVersion(String voiceId, String version) {
+                return java.util.Optional.ofNullable(directory.voice(voiceId, version))
+                        .filter(v -> v.engine().equals(engine));
+            }
+
+            @Override
             public void addVoicesListener(Runnable listener) {
                 directory.addVoicesListener(listener);
             }

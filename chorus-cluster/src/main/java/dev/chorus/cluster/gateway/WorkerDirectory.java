@@ -41,11 +41,23 @@ final class WorkerDirectory implements AutoCloseable {
     private final Map<Endpoint, WorkerLink> links = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<WorkerLink>> added = new CopyOnWriteArrayList<>();
+    private final OutlierSettings outlier;
     private volatile Map<String, VoiceInfo> voices = Map.of();
 
     WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
                     Duration reportInterval, Duration ejectAfter) {
-        this.group = group(workers);
+        this(workers, tls, factory, timer, reportInterval, ejectAfter, OutlierSettings.DEFAULTS);
+    }
+
+    WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
+                    Duration reportInterval, Duration ejectAfter, OutlierSettings outlier) {
+        this(workers, tls, factory, timer, reportInterval, ejectAfter, outlier, KubernetesApi.inCluster());
+    }
+
+    WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
+                    Duration reportInterval, Duration ejectAfter, OutlierSettings outlier, KubernetesApi k8s) {
+        this.outlier = outlier;
+        this.group = group(workers, k8s);
         this.scheme = tls ? "gproto+https" : "gproto+http";
         this.factory = factory;
         this.timer = timer;
@@ -59,13 +71,22 @@ final class WorkerDirectory implements AutoCloseable {
 
     /** Builds one endpoint group from the {@code cluster.workers} entries. */
     static EndpointGroup group(List<String> workers) {
+        return group(workers, KubernetesApi.inCluster());
+    }
+
+    /** Builds one endpoint group from the {@code cluster.workers} entries; {@code k8s://} ones read {@code k8s}. */
+    static EndpointGroup group(List<String> workers, KubernetesApi k8s) {
         if (workers.isEmpty()) {
-            throw new IllegalArgumentException("cluster.workers: empty (expected: HOST:PORT, NAME:PORT or "
-                    + "dns+srv://NAME entries, comma-separated)");
+            throw new IllegalArgumentException("cluster.workers: empty (expected: HOST:PORT, NAME:PORT, "
+                    + "dns+srv://NAME or k8s://SERVICE.NAMESPACE:PORT entries, comma-separated)");
         }
         List<EndpointGroup> groups = new ArrayList<>();
         for (String w : workers) {
             String entry = w.strip();
+            if (entry.startsWith("k8s://")) {
+                groups.add(new KubernetesEndpointGroup(entry, k8s));
+                continue;
+            }
             if (entry.startsWith("dns+srv://")) {
                 String name = entry.substring("dns+srv://".length());
                 if (name.isEmpty()) {
@@ -126,7 +147,8 @@ final class WorkerDirectory implements AutoCloseable {
         Set<Endpoint> now = new HashSet<>(endpoints);
         for (Endpoint e : endpoints) {
             links.computeIfAbsent(e, k -> {
-                WorkerLink l = new WorkerLink(k, scheme, factory, timer, reportInterval, this::refreshVoices);
+                WorkerLink l = new WorkerLink(k, scheme, factory, timer, reportInterval, this::refreshVoices,
+                        outlier);
                 added.forEach(c -> c.accept(l));
                 return l;
             });
@@ -156,6 +178,33 @@ final class WorkerDirectory implements AutoCloseable {
             voices = Map.copyOf(all);
             listeners.forEach(Runnable::run);
         }
+    }
+
+    /** Tells whether a worker that is not down offers {@code voiceId} at {@code version}. */
+    boolean offers(String voiceId, String version) {
+        return !offered(voiceId).isEmpty() && offered(voiceId).contains(version);
+    }
+
+    /** Returns the versions of {@code voiceId} that workers that are not down offer. */
+    java.util.SortedSet<String> offered(String voiceId) {
+        return VoiceVersions.offered(links.values().stream().filter(l -> l.state() != WorkerState.DOWN)
+                .map(WorkerLink::report).filter(java.util.Objects::nonNull).toList(), voiceId);
+    }
+
+    /** Returns {@code voiceId} at {@code version} as a worker that is not down describes it, or null. */
+    VoiceInfo voice(String voiceId, String version) {
+        for (WorkerLink l : links.values()) {
+            LoadReport r = l.report();
+            if (r == null || l.state() == WorkerState.DOWN) {
+                continue;
+            }
+            for (VoiceDescription d : r.getVoicesList()) {
+                if (d.getId().equals(voiceId) && d.getVersion().equals(version)) {
+                    return WireFormat.voice(d);
+                }
+            }
+        }
+        return null;
     }
 
     /** Tells whether version {@code a} is newer than {@code b}: longer numbers first, then text order. */

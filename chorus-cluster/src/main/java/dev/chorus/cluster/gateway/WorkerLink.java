@@ -6,6 +6,7 @@ import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.chorus.proto.cluster.v1.LoadReport;
 import dev.chorus.proto.cluster.v1.ReportsRequest;
 import dev.chorus.proto.cluster.v1.WorkerGrpc;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 
@@ -40,6 +41,9 @@ final class WorkerLink {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong routed = new AtomicLong();
     private final AtomicLong ejections = new AtomicLong();
+    private final WorkerHealth health;
+    /** Set until the first report after the worker joined, lost its report stream or was ejected for silence. */
+    private volatile boolean rejoining = true;
     private volatile LoadReport report;
     private volatile long lastReportNanos;
     private volatile WorkerState state = WorkerState.DOWN;
@@ -48,6 +52,12 @@ final class WorkerLink {
 
     WorkerLink(Endpoint endpoint, String scheme, ClientFactory factory, ScheduledExecutorService timer,
                Duration reportInterval, Runnable onChange) {
+        this(endpoint, scheme, factory, timer, reportInterval, onChange, OutlierSettings.DEFAULTS);
+    }
+
+    WorkerLink(Endpoint endpoint, String scheme, ClientFactory factory, ScheduledExecutorService timer,
+               Duration reportInterval, Runnable onChange, OutlierSettings outlier) {
+        this.health = new WorkerHealth(outlier, System::nanoTime);
         this.endpoint = endpoint;
         this.timer = timer;
         this.reportInterval = reportInterval;
@@ -72,8 +82,28 @@ final class WorkerLink {
         return stub;
     }
 
+    /** Returns the state: {@link WorkerState#EJECTED} while ejected for failed calls, whatever its reports say. */
     WorkerState state() {
-        return state;
+        WorkerState s = state;
+        return (s == WorkerState.UP || s == WorkerState.DRAINING) && health.ejected() ? WorkerState.EJECTED : s;
+    }
+
+    /** Returns the worker's outlier detection and slow start. */
+    WorkerHealth health() {
+        return health;
+    }
+
+    /** Returns why the worker is ejected now ({@code silence} or {@code failures}), or null. */
+    String ejectionCause() {
+        if (state == WorkerState.EJECTED) {
+            return "silence";
+        }
+        return state() == WorkerState.EJECTED ? "failures" : null;
+    }
+
+    /** Returns the times the worker was ejected because it stopped reporting. */
+    long silenceEjections() {
+        return ejections.get();
     }
 
     LoadReport report() {
@@ -88,8 +118,9 @@ final class WorkerLink {
         return routed.get();
     }
 
+    /** Returns the times the worker was ejected, for silence or for failed calls. */
     long ejections() {
-        return ejections.get();
+        return ejections.get() + health.ejections();
     }
 
     /** Returns the age of the latest report, or null before the first. */
@@ -106,6 +137,24 @@ final class WorkerLink {
     void ended(RemoteRun run) {
         if (running.remove(run)) {
             outstanding.decrementAndGet();
+        }
+    }
+
+    /** Called by a run whose call here completed. */
+    void callSucceeded() {
+        health.succeeded();
+    }
+
+    /** Called by a run whose call here failed through the worker's fault (see {@link WorkerHealth}). */
+    void callFailed(Status status) {
+        if (state == WorkerState.DRAINING) {
+            return;
+        }
+        Duration ejection = health.failed();
+        if (ejection != null) {
+            LOG.log(System.Logger.Level.WARNING, "worker {0}: ejected for {1} ms after failed calls (last: {2}); "
+                    + "{3} ejection(s) so far", address(), ejection.toMillis(), status, ejections());
+            onChange.run();
         }
     }
 
@@ -131,6 +180,10 @@ final class WorkerLink {
                     public void onNext(LoadReport r) {
                         report = r;
                         lastReportNanos = System.nanoTime();
+                        if (rejoining) {
+                            rejoining = false;
+                            health.admitted();
+                        }
                         setState(r.getDraining() ? WorkerState.DRAINING : WorkerState.UP);
                     }
 
@@ -143,12 +196,14 @@ final class WorkerLink {
                         if (state != WorkerState.EJECTED) {
                             setState(WorkerState.DOWN);
                         }
+                        rejoining = true;
                         retry();
                     }
 
                     @Override
                     public void onCompleted() {
                         setState(WorkerState.DOWN);
+                        rejoining = true;
                         retry();
                     }
                 });
@@ -169,6 +224,7 @@ final class WorkerLink {
                     + "stream(s) move to other workers", address(), (System.nanoTime() - lastReportNanos) / 1_000_000,
                     running.size());
             ejections.incrementAndGet();
+            rejoining = true;
             setState(WorkerState.EJECTED);
             for (RemoteRun run : running) {
                 run.moveOff(this);

@@ -137,6 +137,7 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
     /** Sends a request's events to its gateway, leaving out what a resumed call already delivered. */
     private static final class Forwarder implements SynthesisListener {
         private final ServerCallStreamObserver<WorkEvent> call;
+        private final CallReadiness readiness;
         private final int firstChunk;
         private long skipSamples;
         private int skipTimings;
@@ -145,6 +146,7 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
 
         Forwarder(ServerCallStreamObserver<WorkEvent> call, WorkRequest request) {
             this.call = call;
+            this.readiness = new CallReadiness(call);
             this.firstChunk = request.getFirstChunk();
             this.skipSamples = request.getSkipSamples();
             this.skipTimings = request.getSkipTimings();
@@ -155,7 +157,18 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
                 // Thrown from a listener, this cancels the synthesis: the gateway is gone.
                 throw new IllegalStateException("gateway cancelled the call");
             }
+            readiness.sent();
             call.onNext(e);
+        }
+
+        @Override
+        public boolean ready() {
+            return readiness.ready();
+        }
+
+        @Override
+        public void whenReady(Runnable resume) {
+            readiness.whenReady(resume);
         }
 
         @Override
@@ -210,6 +223,7 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
 
         @Override
         public void onComplete(SynthesisSummary s) {
+            readiness.release();
             if (call.isCancelled()) {
                 return;
             }
@@ -221,6 +235,7 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
 
         @Override
         public void onError(ChorusException error) {
+            readiness.release();
             if (!call.isCancelled()) {
                 call.onError(WorkerErrors.toStatus(error));
             }
