@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * up; a follower stopped while the log is purged recovers by the leader's snapshot; an isolated node cannot
  * acknowledge a write (503, job_store_unavailable) while the other two go on.
  */
-@Timeout(170)
+@Timeout(420)
 class RaftJobsIT {
 
     private static final String JAR = System.getProperty("chorus.app.jar");
@@ -121,7 +121,7 @@ class RaftJobsIT {
             Path hostsFile = dir.resolve(id() + ".hosts");
             Files.writeString(hostsFile, hosts);
             stderr.setLength(0);
-            ProcessBuilder pb = new ProcessBuilder(List.of(JAVA, "-Xmx384m", "-Djdk.net.hosts.file=" + hostsFile,
+            ProcessBuilder pb = new ProcessBuilder(List.of(JAVA, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djdk.net.hosts.file=" + hostsFile,
                     "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", JAR,
                     "serve", "--config", config.toString(), "--data-dir", dir.resolve("data-" + id()).toString()))
                     .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -111,8 +111,10 @@ public final class RaftJobStore implements JobStore {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
         RaftServerConfigKeys.Log.setPurgeGap(props, settings.purgeGap());
         RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(settings.segmentBytes()));
-        RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf(Math.min(64 << 10,
-                settings.segmentBytes() / 2)));
+        // Ratis needs its write buffer above the appender's batch limit; both stay within a segment.
+        long batch = Math.min(4L << 20, settings.segmentBytes() / 2);
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf(batch));
+        RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf(batch + 1024));
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, true);
 
         JobStateMachine sm = new JobStateMachine(settings.dir().resolve("state"));
