@@ -121,7 +121,8 @@ class RaftJobsIT {
             Path hostsFile = dir.resolve(id() + ".hosts");
             Files.writeString(hostsFile, hosts);
             stderr.setLength(0);
-            ProcessBuilder pb = new ProcessBuilder(List.of(JAVA, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djdk.net.hosts.file=" + hostsFile,
+            ProcessBuilder pb = new ProcessBuilder(List.of(JAVA, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-Djdk.net.hosts.file=" + hostsFile,
                     "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", JAR,
                     "serve", "--config", config.toString(), "--data-dir", dir.resolve("data-" + id()).toString()))
                     .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -60,6 +60,10 @@ public final class RaftJobStore implements JobStore {
 
     private static final System.Logger LOG = System.getLogger(RaftJobStore.class.getName());
 
+    /** Runs the blocking client calls, one virtual thread each. */
+    private static final java.util.concurrent.ExecutorService CALLS =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private final RaftSettings settings;
     private final RaftServer server;
     private final RaftClient client;
@@ -174,7 +178,18 @@ public final class RaftJobStore implements JobStore {
 
     private Wire.In call(Wire.Out command, JobCommands.Op op) {
         Message m = Message.valueOf(ByteString.copyFrom(command.bytes()));
-        CompletableFuture<RaftClientReply> f = op.read ? client.async().sendReadOnly(m, self) : client.async().send(m);
+        // Blocking calls, each on its own virtual thread: the client's ordered asynchronous stream would hold every
+        // later call (a read, a metrics count) behind one write waiting for an election. Counts for the metrics
+        // gauges are read from this member's applied state (no leader round trip), so a scrape never waits on an
+        // election; every other read is linearizable (read index).
+        CompletableFuture<RaftClientReply> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return op == JobCommands.Op.STATS ? client.io().sendStaleRead(m, 0, self)
+                        : op.read ? client.io().sendReadOnly(m, self) : client.io().send(m);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, CALLS);
         RaftClientReply reply;
         try {
             reply = f.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -183,7 +198,9 @@ public final class RaftJobStore implements JobStore {
             throw unavailable(op, "no answer from a majority of " + settings.peers().ids() + " within "
                     + settings.requestTimeout().toMillis() + " ms (jobs.raft.request-timeout)");
         } catch (ExecutionException e) {
-            throw unavailable(op, String.valueOf(e.getCause()));
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            throw unavailable(op, String.valueOf(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable(op, "interrupted");
@@ -196,7 +213,7 @@ public final class RaftJobStore implements JobStore {
 
     private ApiException unavailable(JobCommands.Op op, String why) {
         String name = op.name().toLowerCase(java.util.Locale.ROOT);
-        return new ApiException(503, "job_store_unavailable", null, "job store (raft, member " + settings.id()
+        return new ApiException(503, JobStore.UNAVAILABLE, null, "job store (raft, member " + settings.id()
                 + "): " + name + " failed: " + why + "; the job store needs a majority of its members", 1,
                 Map.of());
     }
