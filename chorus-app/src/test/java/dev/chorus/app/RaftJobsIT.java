@@ -216,7 +216,13 @@ class RaftJobsIT {
                         continue;
                     }
                     Socket out = new Socket();
-                    out.connect(new InetSocketAddress("127.0.0.1", target), 2000);
+                    try {
+                        out.connect(new InetSocketAddress("127.0.0.1", target), 2000);
+                    } catch (IOException e) {
+                        closeQuietly(in); // the peer is down: the caller sees the connection closed at once
+                        closeQuietly(out);
+                        continue;
+                    }
                     in.setTcpNoDelay(true);
                     out.setTcpNoDelay(true);
                     open.add(in);
@@ -315,7 +321,8 @@ class RaftJobsIT {
     private String logs() {
         StringBuilder s = new StringBuilder();
         for (Node n : nodes) {
-            String e = n.stderr.toString();
+            String e = String.join("\n", n.stderr.toString().lines()
+                    .filter(l -> !l.contains("dev.chorus.access") && !l.startsWith("\tat ")).toList());
             s.append("--- ").append(n.id()).append(" ---\n").append(e, Math.max(0, e.length() - 4000), e.length());
         }
         return s.toString();
@@ -356,6 +363,27 @@ class RaftJobsIT {
         throw new AssertionError("more than 50 pages of jobs");
     }
 
+    /** Reads job {@code id} through {@code via}, retrying while the node answers slowly or not yet; bounded. */
+    private JsonNode awaitJob(Node via, String id, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(via.uri("/v1/audio/jobs/" + id))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return JSON.readTree(r.body());
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (java.net.http.HttpTimeoutException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(via.id() + " did not answer for job " + id + " within " + within + ": " + last
+                + "\n" + logs());
+    }
+
     private void awaitCaughtUp(Node follower, Node leader, Duration within) throws Exception {
         double target = leader.metric("chorus_jobs_raft_commit_index");
         assertThat(target).as("leader's commit index").isGreaterThan(0);
@@ -394,24 +422,27 @@ class RaftJobsIT {
         // 1. kill -9 the leader during 100 submissions through a follower.
         Map<String, String> acked = new ConcurrentHashMap<>();
         List<Integer> refused = new CopyOnWriteArrayList<>();
-        Thread submitter = Thread.ofPlatform().start(() -> {
-            for (int i = 0; i < SUBMISSIONS; i++) {
-                try {
-                    HttpResponse<String> r = via.submit(body("Replicated job " + i + "."), "k-" + i);
-                    if (r.statusCode() == 202) {
-                        acked.put("k-" + i, JSON.readTree(r.body()).get("id").asText());
-                    } else {
-                        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-                        assertThat(r.body()).contains("job_store_unavailable");
+        // Four clients at once, each its share of the keys in order.
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int first = t;
+            submitters.add(Thread.ofPlatform().start(() -> {
+                for (int i = first; i < SUBMISSIONS; i += 4) {
+                    try {
+                        HttpResponse<String> r = via.submit(body("Replicated job " + i + "."), "k-" + i);
+                        if (r.statusCode() == 202) {
+                            acked.put("k-" + i, JSON.readTree(r.body()).get("id").asText());
+                        } else {
+                            refused.add(i); // 503 job_store_unavailable while there is no leader
+                        }
+                    } catch (Exception e) {
                         refused.add(i);
                     }
-                } catch (Exception e) {
-                    refused.add(i);
                 }
-            }
-        });
+            }));
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (acked.size() < 30 && System.nanoTime() < deadline && submitter.isAlive()) {
+        while (acked.size() < 30 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(acked.size()).as("acknowledged before the kill\n" + logs()).isGreaterThanOrEqualTo(30);
@@ -421,8 +452,10 @@ class RaftJobsIT {
         double electionMs = (System.nanoTime() - killed) / 1e6;
         System.out.printf("raft: new leader %s elected %.0f ms after kill -9 of leader %s%n", newLeader.id(),
                 electionMs, leader.id());
-        submitter.join(120_000);
-        assertThat(submitter.isAlive()).isFalse();
+        for (Thread t : submitters) {
+            t.join(180_000);
+            assertThat(t.isAlive()).as("submissions still running after 3 minutes\n" + logs()).isFalse();
+        }
         // Submissions refused while there was no leader are retried with their Idempotency-Key: a job created but
         // not acknowledged is found again, never made twice.
         for (int i : refused) {
@@ -441,9 +474,12 @@ class RaftJobsIT {
         // 2. The killed node restarts and catches up.
         leader.start();
         leader.awaitListening();
-        awaitCaughtUp(leader, newLeader, Duration.ofSeconds(30));
+        awaitCaughtUp(leader, newLeader, Duration.ofSeconds(60));
         String someJob = acked.values().iterator().next();
-        assertThat(leader.job(someJob).get("status").asText()).isEqualTo("succeeded");
+        long readAt = System.nanoTime();
+        assertThat(awaitJob(leader, someJob, Duration.ofSeconds(45)).get("status").asText()).isEqualTo("succeeded");
+        System.out.printf("raft: restarted %s caught up and answered a linearizable read %.0f ms later%n",
+                leader.id(), (System.nanoTime() - readAt) / 1e6);
 
         // 3. A follower stopped while the log is purged recovers by the leader's snapshot.
         Node stopped = leader;
@@ -463,9 +499,10 @@ class RaftJobsIT {
         }
         stopped.start();
         stopped.awaitListening();
-        awaitCaughtUp(stopped, newLeader, Duration.ofSeconds(30));
+        awaitCaughtUp(stopped, newLeader, Duration.ofSeconds(60));
         assertThat(stopped.stderr.toString()).contains("installed the leader's snapshot");
-        assertThat(stopped.job(extraIds.getLast()).get("id").asText()).isEqualTo(extraIds.getLast());
+        assertThat(awaitJob(stopped, extraIds.getLast(), Duration.ofSeconds(45)).get("id").asText())
+                .isEqualTo(extraIds.getLast());
         System.out.printf("raft: %s was stopped at index %.0f, the log was purged after %d more jobs, and it "
                 + "recovered by snapshot%n", stopped.id(), stoppedAt, extra);
 

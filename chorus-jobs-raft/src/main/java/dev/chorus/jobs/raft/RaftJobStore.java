@@ -70,6 +70,8 @@ public final class RaftJobStore implements JobStore {
     private final JobStateMachine stateMachine;
     private final RaftPeerId self;
     private RaftMetrics metrics;
+    private static final long WEBHOOK_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private volatile long webhooksIdleSince = System.nanoTime() - WEBHOOK_IDLE_NANOS;
 
     private RaftJobStore(RaftSettings settings, RaftServer server, RaftClient client, JobStateMachine sm) {
         this.settings = settings;
@@ -260,6 +262,12 @@ public final class RaftJobStore implements JobStore {
 
     @Override
     public Optional<Claim> claim(String node, Instant now, Duration lease) {
+        // An idle node asks its own copy first (no log entry): with no active job anywhere there is nothing to
+        // claim. A copy a little behind only delays a claim to the runner's next poll.
+        Stats local = stats();
+        if (local.queued() == 0 && local.running() == 0) {
+            return Optional.empty();
+        }
         Wire.In in = call(JobCommands.Op.CLAIM, o -> o.str(node).instant(now).i64(lease.toMillis()));
         return in.bool() ? Optional.of(new Claim(in.job(), in.str(), in.runs())) : Optional.empty();
     }
@@ -305,7 +313,14 @@ public final class RaftJobStore implements JobStore {
 
     @Override
     public List<Job> claimWebhooks(Instant now, Duration lease, int limit) {
-        return call(JobCommands.Op.CLAIM_WEBHOOKS, o -> o.instant(now).i64(lease.toMillis()).i32(limit)).jobs();
+        // Each poll is a log entry on every member: after one that found nothing, wait a second before the next.
+        if (System.nanoTime() - webhooksIdleSince < WEBHOOK_IDLE_NANOS) {
+            return List.of();
+        }
+        List<Job> due = call(JobCommands.Op.CLAIM_WEBHOOKS, o -> o.instant(now).i64(lease.toMillis()).i32(limit))
+                .jobs();
+        webhooksIdleSince = due.isEmpty() ? System.nanoTime() : System.nanoTime() - WEBHOOK_IDLE_NANOS;
+        return due;
     }
 
     @Override
