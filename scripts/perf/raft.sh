@@ -6,7 +6,7 @@
 #   2. time to elect a new leader after kill -9 of the leader, ROUNDS times (the killed node is restarted and
 #      caught up between rounds), and their median.
 # Usage: scripts/perf/raft.sh   (after ./mvnw -pl chorus-app -am package -DskipTests)
-# Env: SUBMISSIONS (500), CONCURRENCY (16), ROUNDS (5), ELECTION_TIMEOUT (500ms).
+# Env: SUBMISSIONS (500), CONCURRENCY (16), ROUNDS (5), ELECTION_TIMEOUT (500ms). The shell reports each kill -9.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/java-env.sh && chorus_find_java
