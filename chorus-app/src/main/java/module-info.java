@@ -5,6 +5,7 @@ module dev.chorus.app {
     requires dev.chorus.server;
     requires dev.chorus.cluster;
     requires dev.chorus.jobs;
+    requires dev.chorus.jobs.raft;
     requires dev.chorus.safety;
     requires dev.chorus.loadgen;
     requires dev.chorus.asr;

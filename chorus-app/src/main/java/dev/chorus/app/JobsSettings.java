@@ -1,7 +1,6 @@
 package dev.chorus.app;
 
 import dev.chorus.jobs.JobsConfig;
-import dev.chorus.tts.InvalidInputException;
 
 import java.nio.file.Path;
 
@@ -20,10 +19,10 @@ final class JobsSettings {
         JobsConfig.Builder b = JobsConfig.builder(dataDir);
         JobsConfig.StoreKind kind = s.guard("jobs.store", () -> JobsConfig.StoreKind.parse(s.string("jobs.store")));
         if (kind == JobsConfig.StoreKind.RAFT) {
-            throw new InvalidInputException("jobs.store", "jobs.store: 'raft' is not available in this build "
-                    + "(expected: sqlite; setting jobs.store, from " + s.source("jobs.store") + ")");
+            b.store(kind, RaftStoreSettings.opener(s, dataDir));
+        } else {
+            b.store(kind);
         }
-        b.store(kind);
         if (s.has("jobs.audio-dir")) {
             b.audioDir(Path.of(s.string("jobs.audio-dir")));
         }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Chorus text-to-speech.",
         subcommands = {SayCommand.class, VoicesCommand.class, ServeCommand.class, TenantsCommand.class,
                 BenchCommand.class, CheckCommand.class, ClusterCommand.class,
+                JobsRaftCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -46,13 +46,46 @@ class JobsSettingsTest {
     }
 
     @Test
+    void raftNeedsThisNodesIdAndItsPeersAndStartsNothingUntilTheJobsStart() throws Exception {
+        JobsConfig j = ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "raft", "CHORUS_JOBS_RAFT_ID", "b",
+                "CHORUS_JOBS_RAFT_PEERS", "a=10.0.1.5:9870,b=10.0.2.5:9870,c=10.0.3.5:9870"), Map.of())
+                .serverConfig().jobs();
+        assertThat(j.store()).isEqualTo(JobsConfig.StoreKind.RAFT);
+        assertThat(j.storeOpener()).isNotNull();
+        dev.chorus.jobs.raft.RaftSettings r = RaftStoreSettings.settings(SourcedSettings.load(null,
+                Map.of("CHORUS_JOBS_RAFT_ID", "b", "CHORUS_JOBS_RAFT_PEERS", "a=h1:1,b=h2:2,c=h3:3",
+                        "CHORUS_DATA_DIR", "/srv/d"), Map.of()), Path.of("/srv/d"));
+        assertThat(r.dir()).isEqualTo(Path.of("/srv/d/raft"));
+        assertThat(r.snapshotEntries()).isEqualTo(10_000);
+        assertThat(r.purgeGap()).isEqualTo(1024);
+        assertThat(r.segmentBytes()).isEqualTo(8L << 20);
+        assertThat(r.electionTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(r.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(r.bind()).isNull();
+    }
+
+    @Test
     void badValuesNameTheSettingAndWhereItCameFrom() {
         assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "etcd"), Map.of())
                 .serverConfig()).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("jobs.store").hasMessageContaining("sqlite or raft");
         assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "raft"), Map.of())
                 .serverConfig()).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("not available").hasMessageContaining("CHORUS_JOBS_STORE");
+                .hasMessageContaining("jobs.raft.id: not set");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "raft",
+                "CHORUS_JOBS_RAFT_ID", "a", "CHORUS_JOBS_RAFT_PEERS", "a=h1:9870,b=h2"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("jobs.raft.peers: 'b=h2' (expected: id=host:port")
+                .hasMessageContaining("CHORUS_JOBS_RAFT_PEERS");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "raft",
+                "CHORUS_JOBS_RAFT_ID", "d", "CHORUS_JOBS_RAFT_PEERS", "a=h1:1,b=h2:2,c=h3:3"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("jobs.raft.id: 'd' is not among jobs.raft.peers (a, b, c)");
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_STORE", "raft",
+                "CHORUS_JOBS_RAFT_ID", "a", "CHORUS_JOBS_RAFT_PEERS", "a=h1:1,b=h2:2,c=h3:3",
+                "CHORUS_JOBS_RAFT_ELECTION_TIMEOUT", "5ms"), Map.of())
+                .serverConfig()).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("jobs.raft.election-timeout");
         assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_JOBS_RUN_CHARS", "10"), Map.of())
                 .serverConfig()).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("jobs.run-chars: 10 (expected: >= 40)");

@@ -232,6 +232,12 @@ final class JobRunner implements AutoCloseable {
             if (!running.get()) {
                 return; // Closing: the job stays claimed until its lease expires, then resumes.
             }
+            if (JobStore.unavailable(e)) {
+                // The store lost its majority: not the job's fault. Its lease expires and it resumes after its last
+                // recorded run, here or on another node.
+                LOG.log(System.Logger.Level.WARNING, "jobs: " + id + " paused: " + e.getMessage());
+                return;
+            }
             String why = e instanceof RunFailed ? e.getMessage() : "internal error: " + e;
             LOG.log(System.Logger.Level.WARNING, "jobs: " + id + " failed: " + why);
             if (store.fail(id, config.nodeId(), why, clock.instant())) {

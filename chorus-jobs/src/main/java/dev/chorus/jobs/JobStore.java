@@ -24,6 +24,18 @@ public interface JobStore extends AutoCloseable {
         return SqliteJobStore.open(file);
     }
 
+    /** The error code of a store that cannot answer now (a replicated store that lost its majority). */
+    String UNAVAILABLE = "job_store_unavailable";
+
+    /**
+     * Tells whether {@code e} says the store cannot answer now: a 503 {@link dev.chorus.service.ApiException} with
+     * code {@link #UNAVAILABLE}, thrown by a replicated store that reaches no majority. The caller retries later;
+     * the job itself did not fail.
+     */
+    static boolean unavailable(Throwable e) {
+        return e instanceof dev.chorus.service.ApiException a && a.status() == 503 && UNAVAILABLE.equals(a.code());
+    }
+
     /** A job to create: its record, its stored request, a hash of that request, and its planned runs. */
     record NewJob(Job job, String request, String requestHash, List<JobRun> runs) {
         public NewJob {

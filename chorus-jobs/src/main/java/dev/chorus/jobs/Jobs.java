@@ -58,11 +58,12 @@ public final class Jobs implements AutoCloseable {
             throw new IllegalArgumentException("jobs.run-chars: " + config.runChars()
                     + " (expected: <= limits.max-input-chars = " + maxRunChars + ")");
         }
-        if (config.store() != JobsConfig.StoreKind.SQLITE && b.store == null) {
+        if (config.store() != JobsConfig.StoreKind.SQLITE && b.store == null && config.storeOpener() == null) {
             throw new IllegalArgumentException("jobs.store: '" + config.store().id()
                     + "' is not available in this build (expected: sqlite)");
         }
-        this.store = b.store != null ? b.store : JobStore.sqlite(config.sqliteFile());
+        this.store = b.store != null ? b.store : config.storeOpener() != null ? config.storeOpener().open(b.meters)
+                : JobStore.sqlite(config.sqliteFile());
         this.audio = b.audio != null ? b.audio : config.s3() != null ? new S3AudioStore(config.s3())
                 : AudioStore.directory(config.audioDir());
         this.ownsAudio = b.audio == null;

@@ -40,6 +40,7 @@ public final class JobsConfig {
     private final Path dataDir;
     private final Path audioDir;
     private final StoreKind store;
+    private final StoreOpener storeOpener;
     private final int maxInputChars;
     private final int runChars;
     private final int maxJobsPerTenant;
@@ -62,6 +63,7 @@ public final class JobsConfig {
         this.dataDir = b.dataDir;
         this.audioDir = b.audioDir != null ? b.audioDir : b.dataDir.resolve("jobs-audio");
         this.store = b.store;
+        this.storeOpener = b.storeOpener;
         this.maxInputChars = b.maxInputChars;
         this.runChars = b.runChars;
         this.maxJobsPerTenant = b.maxJobsPerTenant;
@@ -121,6 +123,18 @@ public final class JobsConfig {
 
     public StoreKind store() {
         return store;
+    }
+
+    /** Opens a metadata store other than the embedded SQLite file, such as the replicated one (raft). */
+    @FunctionalInterface
+    public interface StoreOpener {
+        /** Opens the store; {@code meters} (or null) receives its metrics. */
+        JobStore open(io.micrometer.core.instrument.MeterRegistry meters);
+    }
+
+    /** Returns what opens the {@link #store()} when it is not SQLite, or null. */
+    public StoreOpener storeOpener() {
+        return storeOpener;
     }
 
     /** Returns the longest job input, in characters ({@code jobs.max-input-chars}). */
@@ -218,6 +232,7 @@ public final class JobsConfig {
         private final Path dataDir;
         private Path audioDir;
         private StoreKind store = StoreKind.SQLITE;
+        private StoreOpener storeOpener;
         private int maxInputChars = 1_000_000;
         private int runChars = 1000;
         private int maxJobsPerTenant = 1000;
@@ -247,6 +262,13 @@ public final class JobsConfig {
 
         public Builder store(StoreKind k) {
             this.store = Objects.requireNonNull(k, "jobs.store");
+            return this;
+        }
+
+        /** Sets the store kind and what opens it (for {@code raft}: the replicated store's module). */
+        public Builder store(StoreKind k, StoreOpener opener) {
+            this.store = Objects.requireNonNull(k, "jobs.store");
+            this.storeOpener = Objects.requireNonNull(opener, "opener");
             return this;
         }
 

@@ -43,6 +43,8 @@ class ModuleDependencyRulesTest {
             Map.entry("chorus-cluster", union(BELOW_SERVICE, Set.of("chorus-service"))),
             // Jobs run through the speech pipeline; the server only adapts them to HTTP.
             Map.entry("chorus-jobs", union(BELOW_SERVICE, Set.of("chorus-service"))),
+            // The replicated job store implements chorus-jobs' JobStore; nothing but the app depends on it.
+            Map.entry("chorus-jobs-raft", union(BELOW_SERVICE, Set.of("chorus-service", "chorus-jobs"))),
             // --compare engine drives the runtime's Synthesizer in-process; text and ssml come with the runtime.
             Map.entry("chorus-loadgen", Set.of("chorus-api", "chorus-audio", "chorus-runtime", "chorus-text",
                     "chorus-ssml")),

@@ -1,0 +1,520 @@
+package dev.chorus.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The replicated job store with three real {@code chorus serve} processes on loopback, one Raft member each.
+ *
+ * <p>Each node reaches each other node's Raft port through its own TCP proxy (a link): every node resolves the
+ * peers' host names through its own hosts file ({@code -Djdk.net.hosts.file}) to a loopback address on which the
+ * link from it to that peer listens. Cutting a node's links isolates it from the other two, both ways.
+ *
+ * <p>In one run: kill -9 of the leader during 100 submissions (every acknowledged job survives and completes, none
+ * is duplicated, a new leader is elected and the time it took is printed); the killed node restarts and catches
+ * up from the log; an isolated node cannot acknowledge a write (503, job_store_unavailable) while the other two go
+ * on, and acknowledges again once the links are back.
+ */
+@Timeout(420)
+class RaftJobsIT {
+
+    private static final String JAR = System.getProperty("chorus.app.jar");
+    private static final String JAVA = System.getProperty("chorus.java", "java");
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] IDS = {"a", "b", "c"};
+    private static final int SUBMISSIONS = 100;
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Node[] nodes = new Node[3];
+    private final int[] raftPorts = new int[3];
+    private final Link[][] links = new Link[3][3];
+
+    /** One chorus serve process. */
+    private final class Node {
+        final int index;
+        final StringBuffer stderr = new StringBuffer();
+        Process process;
+        int port;
+
+        Node(int index) {
+            this.index = index;
+        }
+
+        String id() {
+            return IDS[index];
+        }
+
+        void start() throws Exception {
+            Path config = dir.resolve(id() + ".yaml");
+            StringBuilder peers = new StringBuilder();
+            for (int j = 0; j < 3; j++) {
+                peers.append(j == 0 ? "" : ",").append(IDS[j]).append("=node-").append(IDS[j]).append(':')
+                        .append(raftPorts[j]);
+            }
+            Files.writeString(config, """
+                    server:
+                      port: 0
+                      warm-up: false
+                    cache:
+                      enabled: false
+                    jobs:
+                      store: raft
+                      lease: 3s
+                      workers: 2
+                      audio-dir: %s
+                      raft:
+                        id: %s
+                        peers: "%s"
+                        bind: 127.0.0.1
+                        snapshot-entries: 100000
+                        election-timeout: 500ms
+                        request-timeout: 4s
+                    """.formatted(dir.resolve("audio"), id(), peers));
+            StringBuilder hosts = new StringBuilder("127.0.0.1 localhost node-" + id() + " "
+                    + InetAddress.getLocalHost().getHostName() + "\n");
+            for (int j = 0; j < 3; j++) {
+                if (j != index) {
+                    hosts.append(links[index][j].address).append(" node-").append(IDS[j]).append('\n');
+                }
+            }
+            Path hostsFile = dir.resolve(id() + ".hosts");
+            Files.writeString(hostsFile, hosts);
+            stderr.setLength(0);
+            ProcessBuilder pb = new ProcessBuilder(List.of(JAVA, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-Djdk.net.hosts.file=" + hostsFile,
+                    "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", JAR,
+                    "serve", "--config", config.toString(), "--data-dir", dir.resolve("data-" + id()).toString()))
+                    .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("CHORUS_LOG_FORMAT", "text");
+            process = pb.start();
+            Process p = process;
+            CompletableFuture<Integer> listening = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = err.readLine()) != null) {
+                        stderr.append(line).append('\n');
+                        Matcher m = LISTENING.matcher(line);
+                        if (m.find()) {
+                            listening.complete(Integer.parseInt(m.group(1)));
+                        }
+                    }
+                } catch (IOException e) {
+                    listening.completeExceptionally(e);
+                }
+                listening.completeExceptionally(new AssertionError(id() + " ended: " + stderr));
+            });
+            this.listening = listening;
+        }
+
+        CompletableFuture<Integer> listening;
+
+        void awaitListening() throws Exception {
+            port = listening.get(120, TimeUnit.SECONDS);
+        }
+
+        void kill9() throws Exception {
+            assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(process.pid())).start().waitFor()).isZero();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        /** Returns the value of an unlabelled gauge in this node's /metrics, NaN when absent or unreachable. */
+        double metric(String name) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? (\\S+)$").matcher(r.body());
+                return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            } catch (Exception e) {
+                return Double.NaN;
+            }
+        }
+
+        HttpResponse<String> submit(String body, String key) throws Exception {
+            return http.send(HttpRequest.newBuilder(uri("/v1/audio/jobs")).header("Content-Type",
+                    "application/json").header("Idempotency-Key", key).timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        JsonNode job(String id) throws Exception {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v1/audio/jobs/" + id))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(id + ": " + r.body()).isEqualTo(200);
+            return JSON.readTree(r.body());
+        }
+    }
+
+    /** A TCP proxy from one node to another's Raft port that can be cut (open connections dropped, new refused). */
+    private static final class Link implements AutoCloseable {
+        final String address;
+        final ServerSocket server;
+        final int target;
+        final List<Socket> open = new CopyOnWriteArrayList<>();
+        volatile boolean cut;
+
+        Link(String address, int port, int target) throws IOException {
+            this.address = address;
+            this.target = target;
+            this.server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(address, port));
+            Thread.ofPlatform().daemon().start(this::accept);
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket in = server.accept();
+                    if (cut) {
+                        in.close();
+                        continue;
+                    }
+                    Socket out = new Socket();
+                    try {
+                        out.connect(new InetSocketAddress("127.0.0.1", target), 2000);
+                    } catch (IOException e) {
+                        closeQuietly(in); // the peer is down: the caller sees the connection closed at once
+                        closeQuietly(out);
+                        continue;
+                    }
+                    in.setTcpNoDelay(true);
+                    out.setTcpNoDelay(true);
+                    open.add(in);
+                    open.add(out);
+                    Thread.ofPlatform().daemon().start(() -> pump(in, out));
+                    Thread.ofPlatform().daemon().start(() -> pump(out, in));
+                } catch (IOException e) {
+                    // The peer is down (refused) or the link closed: the caller sees a dropped connection.
+                }
+            }
+        }
+
+        private void pump(Socket from, Socket to) {
+            byte[] buf = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    if (cut) {
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                }
+            } catch (IOException e) {
+                // One side went away.
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }
+
+        void cut() {
+            cut = true;
+            open.forEach(Link::closeQuietly);
+            open.clear();
+        }
+
+        void heal() {
+            cut = false;
+        }
+
+        private static void closeQuietly(Socket s) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // Already closed.
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            cut();
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Node n : nodes) {
+            if (n != null && n.process != null && n.process.isAlive()) {
+                n.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        for (Link[] row : links) {
+            for (Link l : row) {
+                if (l != null) {
+                    l.close();
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String body(String text) {
+        return "{\"input\":\"" + text + "\",\"response_format\":\"pcm\"}";
+    }
+
+    /** Waits until exactly one of {@code among} reports it leads; returns it. */
+    private Node awaitLeader(List<Node> among, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Node> leaders = among.stream().filter(n -> n.metric("chorus_jobs_raft_leader") == 1.0).toList();
+            if (leaders.size() == 1) {
+                return leaders.getFirst();
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no single leader among " + among.stream().map(Node::id).toList() + " within "
+                + within + "\n" + logs());
+    }
+
+    private String logs() {
+        StringBuilder s = new StringBuilder();
+        for (Node n : nodes) {
+            String e = String.join("\n", n.stderr.toString().lines()
+                    .filter(l -> !l.contains("dev.chorus.access") && !l.startsWith("\tat ")).toList());
+            s.append("--- ").append(n.id()).append(" ---\n").append(e, Math.max(0, e.length() - 4000), e.length());
+        }
+        return s.toString();
+    }
+
+    private void awaitSucceeded(Node via, Iterable<String> ids, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (String id : ids) {
+            while (true) {
+                JsonNode j = via.job(id);
+                String s = j.get("status").asText();
+                if (s.equals("succeeded")) {
+                    break;
+                }
+                assertThat(s).as(j.toString()).isIn("queued", "running");
+                assertThat(System.nanoTime()).as("job " + id + " still " + s + "\n" + logs()).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Lists every job through {@code via}, page by page. */
+    private List<String> listAll(Node via) throws Exception {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 50; page++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(via.uri("/v1/audio/jobs?limit=100"
+                    + (cursor == null ? "" : "&after=" + cursor))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode b = JSON.readTree(r.body());
+            b.get("data").forEach(j -> ids.add(j.get("id").asText()));
+            cursor = b.path("next_cursor").isNull() || b.path("next_cursor").isMissingNode() ? null
+                    : b.get("next_cursor").asText();
+            if (cursor == null) {
+                return ids;
+            }
+        }
+        throw new AssertionError("more than 50 pages of jobs");
+    }
+
+    /** Reads job {@code id} through {@code via}, retrying while the node answers slowly or not yet; bounded. */
+    private JsonNode awaitJob(Node via, String id, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(via.uri("/v1/audio/jobs/" + id))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return JSON.readTree(r.body());
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (java.net.http.HttpTimeoutException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(via.id() + " did not answer for job " + id + " within " + within + ": " + last
+                + "\n" + logs());
+    }
+
+    private void awaitCaughtUp(Node follower, Node leader, Duration within) throws Exception {
+        double target = leader.metric("chorus_jobs_raft_commit_index");
+        assertThat(target).as("leader's commit index").isGreaterThan(0);
+        long deadline = System.nanoTime() + within.toNanos();
+        while (follower.metric("chorus_jobs_raft_applied_index") < target) {
+            assertThat(System.nanoTime()).as(follower.id() + " did not apply up to " + target + "\n" + logs())
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void theGroupLosesNoAcknowledgedJobAndNeedsAMajority() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            raftPorts[i] = freePort();
+        }
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (i != j) {
+                    links[i][j] = new Link("127.0." + (20 + i) + "." + (20 + j), raftPorts[j], raftPorts[j]);
+                }
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            nodes[i] = new Node(i);
+            nodes[i].start();
+        }
+        for (Node n : nodes) {
+            n.awaitListening();
+        }
+        List<Node> all = List.of(nodes);
+        Node leader = awaitLeader(all, Duration.ofSeconds(30));
+        List<Node> followers = all.stream().filter(n -> n != leader).toList();
+        Node via = followers.get(0);
+
+        // 1. kill -9 the leader during 100 submissions through a follower.
+        Map<String, String> acked = new ConcurrentHashMap<>();
+        List<Integer> refused = new CopyOnWriteArrayList<>();
+        // Four clients at once, each its share of the keys in order.
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int first = t;
+            submitters.add(Thread.ofPlatform().start(() -> {
+                for (int i = first; i < SUBMISSIONS; i += 4) {
+                    try {
+                        HttpResponse<String> r = via.submit(body("Replicated job " + i + "."), "k-" + i);
+                        if (r.statusCode() == 202) {
+                            acked.put("k-" + i, JSON.readTree(r.body()).get("id").asText());
+                        } else {
+                            refused.add(i); // 503 job_store_unavailable while there is no leader
+                        }
+                    } catch (Exception e) {
+                        refused.add(i);
+                    }
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (acked.size() < 30 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(acked.size()).as("acknowledged before the kill\n" + logs()).isGreaterThanOrEqualTo(30);
+        leader.kill9();
+        long killed = System.nanoTime();
+        Node newLeader = awaitLeader(followers, Duration.ofSeconds(20));
+        double electionMs = (System.nanoTime() - killed) / 1e6;
+        System.out.printf("raft: new leader %s elected %.0f ms after kill -9 of leader %s%n", newLeader.id(),
+                electionMs, leader.id());
+        for (Thread t : submitters) {
+            t.join(180_000);
+            assertThat(t.isAlive()).as("submissions still running after 3 minutes\n" + logs()).isFalse();
+        }
+        // Submissions refused while there was no leader are retried with their Idempotency-Key: a job created but
+        // not acknowledged is found again, never made twice.
+        for (int i : refused) {
+            HttpResponse<String> r = via.submit(body("Replicated job " + i + "."), "k-" + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            acked.put("k-" + i, JSON.readTree(r.body()).get("id").asText());
+        }
+        assertThat(acked).hasSize(SUBMISSIONS);
+        awaitSucceeded(via, acked.values(), Duration.ofSeconds(90));
+        List<String> listed = listAll(via);
+        assertThat(listed).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(listed)).isEqualTo(new HashSet<>(acked.values()));
+        System.out.printf("raft: %d jobs acknowledged (%d retried after the election), all succeeded, none "
+                + "duplicated%n", acked.size(), refused.size());
+
+        // 2. The killed node restarts and catches up.
+        leader.start();
+        leader.awaitListening();
+        awaitCaughtUp(leader, newLeader, Duration.ofSeconds(60));
+        String someJob = acked.values().iterator().next();
+        long readAt = System.nanoTime();
+        assertThat(awaitJob(leader, someJob, Duration.ofSeconds(45)).get("status").asText()).isEqualTo("succeeded");
+        System.out.printf("raft: restarted %s caught up and answered a linearizable read %.0f ms later%n",
+                leader.id(), (System.nanoTime() - readAt) / 1e6);
+
+        // 3. An isolated node cannot acknowledge a write; the majority goes on.
+        Node current = awaitLeader(all, Duration.ofSeconds(20));
+        Node isolated = all.stream().filter(n -> n != current).findFirst().orElseThrow();
+        Node majority = all.stream().filter(n -> n != current && n != isolated).findFirst().orElseThrow();
+        for (int j = 0; j < 3; j++) {
+            if (j != isolated.index) {
+                links[isolated.index][j].cut();
+                links[j][isolated.index].cut();
+            }
+        }
+        long t0 = System.nanoTime();
+        HttpResponse<String> lost = isolated.submit(body("Cut off."), "cut-1");
+        double failedAfterMs = (System.nanoTime() - t0) / 1e6;
+        assertThat(lost.statusCode()).as(lost.body()).isEqualTo(503);
+        assertThat(lost.body()).contains("job_store_unavailable").contains("majority");
+        HttpResponse<String> goesOn = majority.submit(body("Still served."), "cut-2");
+        assertThat(goesOn.statusCode()).as(goesOn.body()).isEqualTo(202);
+        awaitSucceeded(current, List.of(JSON.readTree(goesOn.body()).get("id").asText()), Duration.ofSeconds(30));
+        System.out.printf("raft: isolated %s refused a write after %.0f ms (%s); %s and %s went on%n",
+                isolated.id(), failedAfterMs, JSON.readTree(lost.body()).path("error").path("code").asText(),
+                current.id(), majority.id());
+        for (Link[] row : links) {
+            for (Link l : row) {
+                if (l != null) {
+                    l.heal();
+                }
+            }
+        }
+        long healDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            HttpResponse<String> r = isolated.submit(body("Back again."), "cut-3");
+            if (r.statusCode() == 202) {
+                break;
+            }
+            assertThat(System.nanoTime()).as("after healing: " + r.body()).isLessThan(healDeadline);
+            Thread.sleep(200);
+        }
+    }
+}
