@@ -417,6 +417,21 @@ class RaftJobsIT {
         List<Node> followers = all.stream().filter(n -> n != leader).toList();
         Node via = followers.get(0);
 
+        // Every Raft metric the alert rules use is one a member exports (a worker without the Raft store has none).
+        String alerts = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "prometheus",
+                "alerts.yml"));
+        Matcher used = Pattern.compile("\\b(chorus_jobs_raft_[a-z0-9_]+)").matcher(alerts);
+        int names = 0;
+        for (; used.find(); names++) {
+            String name = used.group(1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (Double.isNaN(leader.metric(name)) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(leader.metric(name)).as("alerts.yml uses %s; the leader exports it", name).isNotNaN();
+        }
+        assertThat(names).as("Raft metrics in alerts.yml").isGreaterThanOrEqualTo(2);
+
         // 1. kill -9 the leader during 100 submissions through a follower.
         Map<String, String> acked = new ConcurrentHashMap<>();
         List<Integer> refused = new CopyOnWriteArrayList<>();
