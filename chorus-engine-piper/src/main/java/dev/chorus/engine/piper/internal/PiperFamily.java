@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Piper voices as a model family of the voice directory: {@code NAME.onnx} with its config {@code NAME.onnx.json}
  * beside it; loading parses and checks the config, checks the phonemizer knows its {@code espeak.voice}, and
  * creates and test-runs the session. A version offers {@code piper:NAME} plus {@code piper:NAME#SPEAKER} per named
- * speaker.
+ * speaker. A model whose metadata says {@code model_type=vits} is one of sherpa-onnx's layouts instead: a Piper
+ * export ({@code comment=piper}) with {@code tokens.txt}, or a lexicon or character model read by
+ * {@link SherpaFrontend} ({@code tokens.txt}, and {@code lexicon.txt} for lexicon models).
  */
 final class PiperFamily implements ModelFamily<PiperModel> {
 
@@ -64,13 +66,14 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         String name = f.substring(0, f.length() - MODEL_SUFFIX.length());
         Path json = file.resolveSibling(f + ".json");
         if (!Files.exists(json)) {
-            Optional<String> type = OnnxMetadata.modelType(file);
+            Map<String, String> metadata = metadata(file);
+            Optional<String> type = Optional.ofNullable(metadata.get(OnnxMetadata.MODEL_TYPE));
             if (type.filter("vits"::equals).isPresent()) {
                 // sherpa-onnx's layout: settings in the model's metadata, token ids in tokens.txt and, for the
                 // lexicon models, the words' tokens in lexicon.txt.
                 List<VoiceFiles.Companion> companions = new ArrayList<>();
                 companions.add(new VoiceFiles.Companion(file.resolveSibling(TOKENS), "the token ids, tokens.txt"));
-                if (needsLexicon(file)) {
+                if (needsLexicon(metadata)) {
                     companions.add(new VoiceFiles.Companion(file.resolveSibling(LEXICON),
                             "the words' tokens, lexicon.txt"));
                 }
@@ -127,18 +130,21 @@ final class PiperFamily implements ModelFamily<PiperModel> {
     }
 
     /** Returns whether a sherpa-onnx VITS model reads a lexicon.txt: not Piper exports, not character models. */
-    private static boolean needsLexicon(Path onnx) {
-        Map<String, String> metadata;
-        try {
-            metadata = OnnxMetadata.read(onnx);
-        } catch (java.io.IOException e) {
-            return false;
-        }
+    private static boolean needsLexicon(Map<String, String> metadata) {
         return !"piper".equals(metadata.getOrDefault("comment", "").strip())
                 && !SherpaFrontend.characters(metadata) && unsupported(metadata) == null;
     }
 
-    /** Returns why sherpa-onnx VITS model cannot be spoken here, or {@code null} when it can. */
+    /** Returns the metadata of a model file, or none when it cannot be read (its load then says why). */
+    private static Map<String, String> metadata(Path onnx) {
+        try {
+            return OnnxMetadata.read(onnx);
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
+    }
+
+    /** Returns why a sherpa-onnx VITS model cannot be spoken here, or {@code null} when it can. */
     private static String unsupported(Map<String, String> metadata) {
         String comment = metadata.getOrDefault("comment", "").strip();
         String language = metadata.getOrDefault("language", "").strip().toLowerCase(java.util.Locale.ROOT);

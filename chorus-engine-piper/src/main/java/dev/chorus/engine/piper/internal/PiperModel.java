@@ -132,6 +132,10 @@ final class PiperModel implements AutoCloseable {
                         .optionalInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1));
             }
             boolean hasSid = model.hasInput("sid");
+            if (config.numSpeakers() > 1 && !hasSid && frontend != null) {
+                throw new ModelLoadException(file, "metadata n_speakers: " + config.numSpeakers()
+                        + " but the model has no 'sid' input (expected: 1 for a single-speaker model)");
+            }
             if (config.numSpeakers() > 1 && !hasSid) {
                 throw new ModelLoadException(json, "num_speakers: " + config.numSpeakers()
                         + " but the model has no 'sid' input (expected: 1 for a single-speaker model)");

@@ -135,8 +135,17 @@ class SherpaVitsModelsTest {
         chinese.put("language", "Chinese");
         chinese.put("comment", "aishell3");
         lexiconVoice(root, "zh", chinese, 1);
+        Map<String, String> speakers = ljs();
+        speakers.put("n_speakers", "3");
+        lexiconVoice(root, "nosid", speakers, 1);
+        Path bigTokens = lexiconVoice(root, "bigtokens", ljs(), 1);
+        Files.writeString(bigTokens.resolve("tokens.txt"), TOKENS + "z 20\n");
         try (TtsEngine engine = PiperFixture.open(root, 1, Map.of())) {
             Map<String, String> f = engine.failures();
+            assertThat(f.get("piper:nosid")).contains("nosid.onnx")
+                    .contains("metadata n_speakers: 3 but the model has no 'sid' input");
+            assertThat(f.get("piper:bigtokens")).contains(bigTokens.resolve("tokens.txt").toString())
+                    .contains("the model rejects id 20, the largest of tokens.txt");
             assertThat(f.get("piper:nolex")).contains(noLexicon.resolve("lexicon.txt").toString()).contains("missing");
             assertThat(f.get("piper:notokens")).contains(noTokens.resolve("tokens.txt").toString())
                     .contains("missing");
@@ -146,7 +155,7 @@ class SherpaVitsModelsTest {
                     .contains("line 2").contains("token 'w' is not in tokens.txt");
             assertThat(f.get("piper:zh")).contains("zh.onnx").contains("jieba");
             assertThat(engine.voices()).extracting(VoiceInfo::id).doesNotContain("piper:nolex", "piper:notokens",
-                    "piper:badmeta", "piper:norate", "piper:badlex", "piper:zh");
+                    "piper:badmeta", "piper:norate", "piper:badlex", "piper:zh", "piper:nosid", "piper:bigtokens");
         }
     }
 
