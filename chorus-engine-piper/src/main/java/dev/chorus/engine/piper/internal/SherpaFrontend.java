@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@link Kind#LEXICON} ({@code vits-ljs}, {@code vits-vctk}): the lower-cased text is split into words at
  *   white space and at punctuation; each word becomes its lexicon tokens followed by the space token when
- *   {@code tokens.txt} has one; punctuation that {@code tokens.txt} has is kept as its token; {@code . ! ?} end a
+ *   {@code tokens.txt} has one (not after a sentence's last word); punctuation that {@code tokens.txt} has is kept as its token; {@code . ! ?} end a
  *   sentence (one model run each). A word missing from the lexicon is spelled letter by letter when the lexicon
  *   has every letter of it as a word, and skipped with a warning otherwise.</li>
  *   <li>{@link Kind#CHARACTERS} ({@code vits-mms-*}, metadata {@code comment=mms} or {@code frontend=characters}):
@@ -220,6 +220,9 @@ final class SherpaFrontend {
     }
 
     private void flush(List<Sentence> out, List<Long> ids, int start) {
+        if (kind == Kind.LEXICON && space != null && !ids.isEmpty() && ids.getLast().equals(space)) {
+            ids.removeLast();
+        }
         if (ids.isEmpty()) {
             return;
         }

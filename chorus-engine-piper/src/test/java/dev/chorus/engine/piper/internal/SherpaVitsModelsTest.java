@@ -72,6 +72,9 @@ class SherpaVitsModelsTest {
             assertThat(((PiperVoice) voice).phonemeIds(text)).containsExactly(
                     new long[] {0, 9, 0, 6, 0, 10, 0, 11, 0, 1, 0, 8, 0, 12, 0, 10, 0, 5, 0, 1, 0, 7, 0},
                     new long[] {0, 4, 0, 2, 0, 3, 0, 1, 0, 7, 0});
+            // No space token after a sentence's last word.
+            assertThat(((PiperVoice) voice).phonemeIds("Hello a")).containsExactly(
+                    new long[] {0, 9, 0, 6, 0, 10, 0, 11, 0, 1, 0, 2, 0});
             Pcm.Collector sink = new Pcm.Collector();
             assertThat(voice.synthesize(text, SynthesisOptions.defaults(), sink)).isTrue();
             assertThat(sink.samples()).hasSize((23 + 11) * PER_ID);
