@@ -158,7 +158,9 @@ final class PiperVoiceHandle implements PiperVoice {
         try (Delivery out = new Delivery(sink, model)) {
             float lengthScale = lengthScale(options);
             for (SherpaFrontend.Sentence sentence : model.frontend.sentences(text)) {
-                if (!out.event(new SynthesisEvent.Sentence(sentence.textOffset(), out.position()))) {
+                // Offsets are in the lower-cased text, which is longer than the text in rare scripts.
+                int at = Math.min(sentence.textOffset(), Math.max(0, text.length() - 1));
+                if (!out.event(new SynthesisEvent.Sentence(at, out.position()))) {
                     return false;
                 }
                 if (!out.audio(run(sentence.ids(), lengthScale).audio(), List.of())
