@@ -24,11 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Piper voices as a model family of the voice directory: {@code NAME.onnx} with its config {@code NAME.onnx.json}
  * beside it; loading parses and checks the config, checks the phonemizer knows its {@code espeak.voice}, and
  * creates and test-runs the session. A version offers {@code piper:NAME} plus {@code piper:NAME#SPEAKER} per named
- * speaker.
+ * speaker. A model whose metadata says {@code model_type=vits} is one of sherpa-onnx's layouts instead: a Piper
+ * export ({@code comment=piper}) with {@code tokens.txt}, or a lexicon or character model read by
+ * {@link SherpaFrontend} ({@code tokens.txt}, and {@code lexicon.txt} for lexicon models).
  */
 final class PiperFamily implements ModelFamily<PiperModel> {
 
     private static final String MODEL_SUFFIX = ".onnx";
+    private static final String TOKENS = "tokens.txt";
+    private static final String LEXICON = "lexicon.txt";
 
     private final SessionFactory sessions;
     private final Phonemizer phonemizer;
@@ -62,11 +66,18 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         String name = f.substring(0, f.length() - MODEL_SUFFIX.length());
         Path json = file.resolveSibling(f + ".json");
         if (!Files.exists(json)) {
-            Optional<String> type = OnnxMetadata.modelType(file);
-            if (type.filter("vits"::equals).isPresent() && Files.exists(file.resolveSibling("tokens.txt"))) {
-                // sherpa-onnx's layout: settings in the model's metadata, phoneme ids in tokens.txt.
-                return Optional.of(new VoiceFiles(name, file, List.of(new VoiceFiles.Companion(
-                        file.resolveSibling("tokens.txt"), "the phoneme ids, tokens.txt"))));
+            Map<String, String> metadata = metadata(file);
+            Optional<String> type = Optional.ofNullable(metadata.get(OnnxMetadata.MODEL_TYPE));
+            if (type.filter("vits"::equals).isPresent()) {
+                // sherpa-onnx's layout: settings in the model's metadata, token ids in tokens.txt and, for the
+                // lexicon models, the words' tokens in lexicon.txt.
+                List<VoiceFiles.Companion> companions = new ArrayList<>();
+                companions.add(new VoiceFiles.Companion(file.resolveSibling(TOKENS), "the token ids, tokens.txt"));
+                if (needsLexicon(metadata)) {
+                    companions.add(new VoiceFiles.Companion(file.resolveSibling(LEXICON),
+                            "the words' tokens, lexicon.txt"));
+                }
+                return Optional.of(new VoiceFiles(name, file, companions));
             }
             if (type.isPresent()) {
                 // Another family's model in a shared voices directory (Kokoro, Matcha, a vocoder): not Piper's.
@@ -82,12 +93,15 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         Path json = files.companions().getFirst().file();
         VoiceConfig config;
         try {
-            if (json.getFileName().toString().equals("tokens.txt")) {
+            if (json.getFileName().toString().equals(TOKENS)) {
                 Map<String, String> metadata;
                 try {
                     metadata = OnnxMetadata.read(onnx);
                 } catch (java.io.IOException e) {
                     throw new ModelLoadException(onnx, e.getMessage());
+                }
+                if (!"piper".equals(metadata.getOrDefault("comment", "").strip())) {
+                    return loadSherpa(files, version, contents, metadata);
                 }
                 config = VoiceConfig.parse(SherpaVits.config(metadata, contents.get(1)));
             } else {
@@ -111,6 +125,69 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         }
         PiperModel model = PiperModel.create(files.name(), version, onnx, json, config, sessions, contents.get(0),
                 maxConcurrentRuns, sessionsClosed::incrementAndGet);
+        sessionsOpened.incrementAndGet();
+        return model;
+    }
+
+    /** Returns whether a sherpa-onnx VITS model reads a lexicon.txt: not Piper exports, not character models. */
+    private static boolean needsLexicon(Map<String, String> metadata) {
+        return !"piper".equals(metadata.getOrDefault("comment", "").strip())
+                && !SherpaFrontend.characters(metadata) && unsupported(metadata) == null;
+    }
+
+    /** Returns the metadata of a model file, or none when it cannot be read (its load then says why). */
+    private static Map<String, String> metadata(Path onnx) {
+        try {
+            return OnnxMetadata.read(onnx);
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
+    }
+
+    /** Returns why a sherpa-onnx VITS model cannot be spoken here, or {@code null} when it can. */
+    private static String unsupported(Map<String, String> metadata) {
+        String comment = metadata.getOrDefault("comment", "").strip();
+        String language = metadata.getOrDefault("language", "").strip().toLowerCase(java.util.Locale.ROOT);
+        if (comment.equals("coqui") || comment.equals("icefall") || comment.startsWith("melo")) {
+            return "a sherpa-onnx VITS model of kind '" + comment + "' (expected: comment=piper, comment=mms, or a "
+                    + "lexicon model such as ljs or vctk; other VITS models are not supported)";
+        }
+        if (!metadata.getOrDefault("jieba", "0").strip().equals("0") || language.equals("chinese")
+                || language.startsWith("zh")) {
+            return "a Chinese sherpa-onnx VITS model (metadata language '" + metadata.getOrDefault("language", "")
+                    + "'): it needs jieba word segmentation and rule FSTs, which are not supported";
+        }
+        return null;
+    }
+
+    private PiperModel loadSherpa(VoiceFiles files, int version, List<byte[]> contents, Map<String, String> metadata)
+            throws ModelLoadException {
+        Path onnx = files.primary();
+        Path tokens = files.companions().getFirst().file();
+        String why = unsupported(metadata);
+        if (why != null) {
+            throw new ModelLoadException(onnx, why);
+        }
+        boolean lexicon = files.companions().size() > 1;
+        SherpaFrontend frontend;
+        try {
+            frontend = SherpaFrontend.of(metadata, contents.get(1), lexicon ? contents.get(2) : null,
+                    engineId() + ":" + files.name() + "@" + version + " (" + onnx + ")");
+        } catch (SherpaFrontend.Invalid e) {
+            Path at = switch (e.which) {
+                case MODEL -> onnx;
+                case TOKENS -> tokens;
+                case LEXICON -> files.companions().get(1).file();
+            };
+            throw new ModelLoadException(at, e.getMessage());
+        }
+        Map<Integer, long[]> ids = Map.of(VoiceConfig.PAD, new long[] {0}, VoiceConfig.BOS, new long[] {0},
+                VoiceConfig.EOS, new long[] {0}, 0xE000, new long[] {frontend.maxId()});
+        VoiceConfig config = new VoiceConfig(frontend.sampleRate, 256, VoiceConfig.PhonemeType.TEXT, null, 0.667f,
+                1f, 0.8f, ids, Map.of(), 0, frontend.speakers, Map.of(), frontend.language,
+                null);
+        PiperModel model = PiperModel.create(files.name(), version, onnx, tokens, config, frontend, sessions,
+                contents.get(0), maxConcurrentRuns, sessionsClosed::incrementAndGet);
         sessionsOpened.incrementAndGet();
         return model;
     }

@@ -36,6 +36,10 @@ final class PiperModel implements AutoCloseable {
     private static final List<String> INPUTS = List.of("input", "input_lengths", "scales", "sid");
     private static final String INTERFACE = "Piper's interface: input, input_lengths, scales and, for several "
             + "speakers, sid";
+    private static final List<String> VITS_INPUTS = List.of("x", "x_length", "noise_scale", "length_scale",
+            "noise_scale_w", "sid");
+    private static final String VITS_INTERFACE = "sherpa-onnx's VITS interface: x, x_length, noise_scale, "
+            + "length_scale, noise_scale_w and, for several speakers, sid";
 
     /** A model's audio and, when it reports them, the duration of each id in frames. */
     record Output(float[] audio, float[] durations) {
@@ -47,11 +51,14 @@ final class PiperModel implements AutoCloseable {
     final VoiceConfig config;
     final ExecutionProvider provider;
     final PhonemeEncoder encoder;
+    /** The text front end of a sherpa-onnx VITS model that is not a Piper export, else {@code null}. */
+    final SherpaFrontend frontend;
     final AtomicLong runs = new AtomicLong();
 
     private final OrtEnvironment env;
     private final OrtSession session;
     private final boolean hasSid;
+    private final boolean vitsInputs;
     private final String audioOutput;
     private final String durationsOutput;
     private final RunLimiter limiter;
@@ -61,8 +68,8 @@ final class PiperModel implements AutoCloseable {
     private final Runnable onClose;
 
     private PiperModel(String name, int version, Path file, VoiceConfig config, SessionFactory sessions,
-                       OrtSession session, boolean hasSid, String audioOutput, String durationsOutput,
-                       int maxConcurrentRuns, Runnable onClose) {
+                       OrtSession session, boolean hasSid, boolean vitsInputs, String audioOutput,
+                       String durationsOutput, SherpaFrontend frontend, int maxConcurrentRuns, Runnable onClose) {
         this.name = name;
         this.version = version;
         this.file = file;
@@ -71,6 +78,8 @@ final class PiperModel implements AutoCloseable {
         this.env = sessions.environment();
         this.session = session;
         this.hasSid = hasSid;
+        this.vitsInputs = vitsInputs;
+        this.frontend = frontend;
         this.audioOutput = audioOutput;
         this.durationsOutput = durationsOutput;
         this.limiter = new RunLimiter(this.toString(), maxConcurrentRuns);
@@ -90,16 +99,43 @@ final class PiperModel implements AutoCloseable {
     static PiperModel create(String name, int version, Path file, Path json, VoiceConfig config,
                              SessionFactory sessions, byte[] onnxBytes, int maxConcurrentRuns, Runnable onClose)
             throws ModelLoadException {
+        return create(name, version, file, json, config, null, sessions, onnxBytes, maxConcurrentRuns, onClose);
+    }
+
+    /**
+     * As {@link #create(String, int, Path, Path, VoiceConfig, SessionFactory, byte[], int, Runnable)}, for a model
+     * whose text front end is {@code frontend} ({@code null}: Piper's phonemes). A model with an input {@code x}
+     * is run through sherpa-onnx's VITS interface, any other through Piper's.
+     */
+    static PiperModel create(String name, int version, Path file, Path json, VoiceConfig config,
+                             SherpaFrontend frontend, SessionFactory sessions, byte[] onnxBytes,
+                             int maxConcurrentRuns, Runnable onClose) throws ModelLoadException {
         OrtSession session = sessions.create(file, onnxBytes);
         boolean ok = false;
         try {
-            ModelInterface model = ModelInterface.of(file, session)
-                    .onlyInputs(INPUTS, INTERFACE)
-                    .requireInput("input", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), INTERFACE)
-                    .requireInput("input_lengths", TensorSpec.of(OnnxJavaType.INT64, 1), INTERFACE)
-                    .requireInput("scales", TensorSpec.of(OnnxJavaType.FLOAT, 3), INTERFACE)
-                    .optionalInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1));
+            ModelInterface model = ModelInterface.of(file, session);
+            boolean vits = model.hasInput("x");
+            if (vits) {
+                TensorSpec one = TensorSpec.of(OnnxJavaType.FLOAT, 1);
+                model.onlyInputs(VITS_INPUTS, VITS_INTERFACE)
+                        .requireInput("x", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), VITS_INTERFACE)
+                        .requireInput("x_length", TensorSpec.of(OnnxJavaType.INT64, 1), VITS_INTERFACE)
+                        .requireInput("noise_scale", one, VITS_INTERFACE)
+                        .requireInput("length_scale", one, VITS_INTERFACE)
+                        .requireInput("noise_scale_w", one, VITS_INTERFACE)
+                        .optionalInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1));
+            } else {
+                model.onlyInputs(INPUTS, INTERFACE)
+                        .requireInput("input", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), INTERFACE)
+                        .requireInput("input_lengths", TensorSpec.of(OnnxJavaType.INT64, 1), INTERFACE)
+                        .requireInput("scales", TensorSpec.of(OnnxJavaType.FLOAT, 3), INTERFACE)
+                        .optionalInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1));
+            }
             boolean hasSid = model.hasInput("sid");
+            if (config.numSpeakers() > 1 && !hasSid && frontend != null) {
+                throw new ModelLoadException(file, "metadata n_speakers: " + config.numSpeakers()
+                        + " but the model has no 'sid' input (expected: 1 for a single-speaker model)");
+            }
             if (config.numSpeakers() > 1 && !hasSid) {
                 throw new ModelLoadException(json, "num_speakers: " + config.numSpeakers()
                         + " but the model has no 'sid' input (expected: 1 for a single-speaker model)");
@@ -112,8 +148,8 @@ final class PiperModel implements AutoCloseable {
             }
             String durations = outputs.contains("durations") ? "durations"
                     : outputs.stream().filter(o -> !o.equals(audio)).findFirst().orElse(null);
-            PiperModel piper = new PiperModel(name, version, file, config, sessions, session, hasSid, audio,
-                    durations, maxConcurrentRuns, onClose);
+            PiperModel piper = new PiperModel(name, version, file, config, sessions, session, hasSid, vits, audio,
+                    durations, frontend, maxConcurrentRuns, onClose);
             piper.check(json);
             ok = true;
             return piper;
@@ -143,6 +179,10 @@ final class PiperModel implements AutoCloseable {
         try {
             runNow(new long[] {bos, pad, max, pad, eos}, config.lengthScale(), hasSid ? 0 : -1);
         } catch (OrtException e) {
+            if (frontend != null) {
+                throw new ModelLoadException(json, "the model rejects id " + max + ", the largest of tokens.txt, so "
+                        + "the tokens do not match the model: " + e.getMessage());
+            }
             throw new ModelLoadException(json, "phoneme_id_map: the model rejects id " + max + " ('"
                     + config.phonemeOf(max) + "'), so the map does not match the model: " + e.getMessage());
         }
@@ -202,12 +242,25 @@ final class PiperModel implements AutoCloseable {
             List<OnnxTensor> tensors = new ArrayList<>(4);
             try {
                 Map<String, OnnxTensor> in = new HashMap<>(8);
-                in.put("input", track(tensors, OnnxTensor.createTensor(env, b.longs("input", ids),
-                        new long[] {1, ids.length})));
-                in.put("input_lengths", track(tensors, OnnxTensor.createTensor(env,
-                        b.longs("input_lengths", ids.length), new long[] {1})));
-                in.put("scales", track(tensors, OnnxTensor.createTensor(env, b.floats("scales", config.noiseScale(),
-                        lengthScale, config.noiseW()), new long[] {3})));
+                if (vitsInputs) {
+                    in.put("x", track(tensors, OnnxTensor.createTensor(env, b.longs("x", ids),
+                            new long[] {1, ids.length})));
+                    in.put("x_length", track(tensors, OnnxTensor.createTensor(env, b.longs("x_length", ids.length),
+                            new long[] {1})));
+                    in.put("noise_scale", track(tensors, OnnxTensor.createTensor(env,
+                            b.floats("noise_scale", config.noiseScale()), new long[] {1})));
+                    in.put("length_scale", track(tensors, OnnxTensor.createTensor(env,
+                            b.floats("length_scale", lengthScale), new long[] {1})));
+                    in.put("noise_scale_w", track(tensors, OnnxTensor.createTensor(env,
+                            b.floats("noise_scale_w", config.noiseW()), new long[] {1})));
+                } else {
+                    in.put("input", track(tensors, OnnxTensor.createTensor(env, b.longs("input", ids),
+                            new long[] {1, ids.length})));
+                    in.put("input_lengths", track(tensors, OnnxTensor.createTensor(env,
+                            b.longs("input_lengths", ids.length), new long[] {1})));
+                    in.put("scales", track(tensors, OnnxTensor.createTensor(env, b.floats("scales", config.noiseScale(),
+                            lengthScale, config.noiseW()), new long[] {3})));
+                }
                 if (hasSid) {
                     in.put("sid", track(tensors, OnnxTensor.createTensor(env, b.longs("sid", Math.max(0, sid)),
                             new long[] {1})));

@@ -73,7 +73,7 @@ final class PiperVoiceHandle implements PiperVoice {
 
     @Override
     public boolean supportsPhonemes() {
-        return true;
+        return model.frontend == null;
     }
 
     @Override
@@ -95,6 +95,10 @@ final class PiperVoiceHandle implements PiperVoice {
     public List<long[]> phonemeIds(String text) {
         ChunkText.validate(text);
         List<long[]> out = new ArrayList<>();
+        if (model.frontend != null) {
+            model.frontend.sentences(text).forEach(sentence -> out.add(sentence.ids()));
+            return out;
+        }
         for (int[] phonemes : phonemize(text)) {
             out.add(model.encoder.encode(phonemes).ids());
         }
@@ -111,6 +115,9 @@ final class PiperVoiceHandle implements PiperVoice {
         ChunkText.validate(text);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(sink, "sink");
+        if (model.frontend != null) {
+            return synthesizeTokens(text, options, sink);
+        }
         begin();
         try (Delivery out = new Delivery(sink, model)) {
             float lengthScale = lengthScale(options);
@@ -142,8 +149,36 @@ final class PiperVoiceHandle implements PiperVoice {
         }
     }
 
+    /**
+     * Speaks the chunk through a sherpa-onnx VITS front end (lexicon or characters), one model run per sentence;
+     * these models report no durations, so there are sentence events but no word events.
+     */
+    private boolean synthesizeTokens(String text, SynthesisOptions options, AudioSink sink) {
+        begin();
+        try (Delivery out = new Delivery(sink, model)) {
+            float lengthScale = lengthScale(options);
+            for (SherpaFrontend.Sentence sentence : model.frontend.sentences(text)) {
+                // Offsets are in the lower-cased text, which is longer than the text in rare scripts.
+                int at = Math.min(sentence.textOffset(), Math.max(0, text.length() - 1));
+                if (!out.event(new SynthesisEvent.Sentence(at, out.position()))) {
+                    return false;
+                }
+                if (!out.audio(run(sentence.ids(), lengthScale).audio(), List.of())
+                        || !out.silence(silenceSamples)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            version.end();
+        }
+    }
+
     @Override
     public boolean synthesizePhonemes(String ipa, SynthesisOptions options, AudioSink sink) {
+        if (model.frontend != null) {
+            throw new UnsupportedOperationException(info.id() + " does not take phonemes");
+        }
         ChunkText.validate(ipa);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(sink, "sink");

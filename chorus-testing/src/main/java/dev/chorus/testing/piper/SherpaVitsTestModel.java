@@ -1,0 +1,95 @@
+package dev.chorus.testing.piper;
+
+import dev.chorus.testing.onnx.OnnxWriter;
+
+import java.util.Map;
+
+/**
+ * Writes tiny models with the interface of the VITS models sherpa-onnx publishes that are not Piper exports
+ * ({@code vits-ljs}, {@code vits-vctk}, {@code vits-mms-*}), whose audio is easy to predict.
+ *
+ * <p>The model reads {@code x} (int64 [1, N] token ids), {@code x_length} (int64 [1]), {@code noise_scale},
+ * {@code length_scale} and {@code noise_scale_w} (float [1] each) and, for several speakers, {@code sid} (int64
+ * [1]). Each of the first {@code x_length} ids becomes a sine tone of {@code 100 + 20 × id} Hz lasting
+ * {@link TestVoiceGenerator#framesPerId(double)} frames of {@value TestVoiceGenerator#HOP_LENGTH} samples; the
+ * tones follow each other in {@code y} (float [1, 1, T]). The amplitude is 0.5, or {@code 0.25 × (sid + 1)} when
+ * the model has speakers. An id of {@code numSymbols} or more fails the run. The metadata is written as given.
+ */
+public final class SherpaVitsTestModel {
+
+    /** Frequency of id 0, in Hz. */
+    public static final double BASE_HZ = 100;
+
+    private SherpaVitsTestModel() {
+    }
+
+    /** Returns the samples the model produces for {@code ids} ids at {@code lengthScale}. */
+    public static int samples(int ids, double lengthScale) {
+        return ids * TestVoiceGenerator.framesPerId(lengthScale) * TestVoiceGenerator.HOP_LENGTH;
+    }
+
+    /**
+     * Returns a model.
+     *
+     * @param numSymbols ids below this are accepted
+     * @param withSid    whether the model has the {@code sid} input
+     * @param metadata   the {@code metadata_props} to write ({@code model_type}, {@code comment}, ...)
+     */
+    public static byte[] model(int numSymbols, boolean withSid, Map<String, String> metadata) {
+        float[] table = new float[numSymbols];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = (float) (BASE_HZ + TestVoiceGenerator.HZ_PER_ID * i);
+        }
+        OnnxWriter g = new OnnxWriter()
+                .input("x", OnnxWriter.INT64, 1L, "tokens")
+                .input("x_length", OnnxWriter.INT64, 1L)
+                .input("noise_scale", OnnxWriter.FLOAT, 1L)
+                .input("length_scale", OnnxWriter.FLOAT, 1L)
+                .input("noise_scale_w", OnnxWriter.FLOAT, 1L);
+        if (withSid) {
+            g.input("sid", OnnxWriter.INT64, 1L);
+        }
+        g.output("y", OnnxWriter.FLOAT, 1L, 1L, "time");
+        metadata.forEach(g::metadata);
+        g.constant("frames_per_id", new float[] {TestVoiceGenerator.FRAMES_PER_ID})
+                .constant("one_f", new float[] {1})
+                .constant("hop_length", new long[] {TestVoiceGenerator.HOP_LENGTH})
+                .constant("zero_i", new long[] {0})
+                .constant("one_i", new long[] {1})
+                .constant("flat", new long[] {-1}, 1)
+                .constant("start0", new long[] {0}, 1)
+                .constant("axis0", new long[] {0}, 1)
+                .constant("axis1", new long[] {1}, 1)
+                .constant("frequencies", table, numSymbols)
+                .constant("omega", new float[] {(float) (2 * Math.PI / TestVoiceGenerator.SAMPLE_RATE)})
+                .constant("output_shape", new long[] {1, 1, -1}, 3);
+        g.node("Reshape", new String[] {"length_scale", "flat"}, "length_flat")
+                .node("Squeeze", new String[] {"length_flat", "axis0"}, "length_scalar")
+                .node("Mul", new String[] {"length_scalar", "frames_per_id"}, "frames_raw")
+                .node("Round", new String[] {"frames_raw"}, "frames_round")
+                .node("Max", new String[] {"frames_round", "one_f"}, "frames")
+                .node("Cast", new String[] {"frames"}, "frames_i", "to", OnnxWriter.INT64)
+                .node("Mul", new String[] {"frames_i", "hop_length"}, "tone_length")
+                .node("Reshape", new String[] {"x", "flat"}, "ids_all")
+                .node("Slice", new String[] {"ids_all", "start0", "x_length", "axis0"}, "ids")
+                .node("Gather", new String[] {"frequencies", "ids"}, "hz", "axis", 0)
+                .node("Unsqueeze", new String[] {"hz", "axis1"}, "hz_column")
+                .node("Range", new String[] {"zero_i", "tone_length", "one_i"}, "t_i")
+                .node("Cast", new String[] {"t_i"}, "t", "to", OnnxWriter.FLOAT)
+                .node("Mul", new String[] {"t", "omega"}, "t_omega")
+                .node("Unsqueeze", new String[] {"t_omega", "axis0"}, "t_row")
+                .node("Mul", new String[] {"hz_column", "t_row"}, "phase")
+                .node("Sin", new String[] {"phase"}, "wave");
+        if (withSid) {
+            g.constant("speaker_step", new float[] {0.25f})
+                    .node("Cast", new String[] {"sid"}, "sid_f", "to", OnnxWriter.FLOAT)
+                    .node("Add", new String[] {"sid_f", "one_f"}, "sid_plus_one")
+                    .node("Mul", new String[] {"sid_plus_one", "speaker_step"}, "amplitude");
+        } else {
+            g.constant("amplitude", new float[] {0.5f});
+        }
+        g.node("Mul", new String[] {"wave", "amplitude"}, "scaled")
+                .node("Reshape", new String[] {"scaled", "output_shape"}, "y");
+        return g.model("sherpa-vits-test", "chorus-test-voice", 8, 17);
+    }
+}
