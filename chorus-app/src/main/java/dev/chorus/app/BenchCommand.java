@@ -97,6 +97,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--unique", description = "Make every request's text new (a take number), so no cache helps.")
     boolean unique;
 
+    @Option(names = "--mix", description = "A mixed workload, what a soak runs: every format, SSE streams with and "
+            + "without timings, another speed, and one request in ten closed by the client after its first audio "
+            + "(--format is ignored).")
+    boolean mix;
+
     @Option(names = "--compare", paramLabel = "WHAT", description = "nginx, engine or first_audio.")
     Comparison compare;
 
@@ -119,6 +124,10 @@ final class BenchCommand implements Callable<Integer> {
                     "--rate, --duration, --warmup, --rounds: " + rate + ", " + duration + ", " + warmup + ", "
                             + rounds + " (expected: rate >= 0, duration > 0, warmup >= 0, rounds >= 1)");
         }
+        if (mix && compare != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--mix and --compare: choose one (a comparison has its own workload)");
+        }
         List<String> texts = textsFile != null ? Texts.read(textsFile) : text != null ? List.of(text)
                 : Texts.SENTENCES;
         InProcess local = url == null ? InProcess.start(config) : null;
@@ -127,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
             URI speech = base.resolve("/v1/audio/speech");
             out.println(Machine.line(true));
             out.println("server: " + (local != null ? "in this process at " + base : base) + "; voice "
-                    + (voice == null ? "(server default)" : voice) + ", format " + format);
+                    + (voice == null ? "(server default)" : voice) + ", format " + (mix ? "mixed" : format));
             HttpClient http = LoadGenerator.defaultClient();
             LoadGenerator generator = new LoadGenerator(http);
             LoadGenerator.Settings settings = new LoadGenerator.Settings("chorus", concurrency, rate,
@@ -137,14 +146,15 @@ final class BenchCommand implements Callable<Integer> {
             result.put("machine", Machine.describe(true));
             result.put("server", local != null ? "in-process" : base.toString());
             result.put("voice", voice);
-            result.put("format", format);
+            result.put("format", mix ? "mixed" : format);
             if (compare == null) {
                 List<Object> runs = new java.util.ArrayList<>();
                 List<LoadResult> results = new java.util.ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
-                    LoadResult run = generator.run(rounds == 1 ? settings
-                            : settings.withLabel("chorus, round " + (r + 1)),
-                            SpeechRequests.of(speech, voice, format, texts, unique));
+                    LoadGenerator.Settings round = rounds == 1 ? settings
+                            : settings.withLabel("chorus, round " + (r + 1));
+                    LoadResult run = mix ? generator.runCalls(round, SpeechRequests.mixed(speech, voice, texts, unique))
+                            : generator.run(round, SpeechRequests.of(speech, voice, format, texts, unique));
                     out.print(run.summary());
                     runs.add(run.json());
                     results.add(run);

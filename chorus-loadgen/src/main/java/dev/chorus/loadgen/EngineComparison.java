@@ -141,6 +141,7 @@ public final class EngineComparison {
         double seconds = Math.max(s.duration().toNanos(), System.nanoTime() - t0) / 1e9;
         LoadResult.Percentiles p = LoadResult.Percentiles.of(latency);
         return new LoadResult("in-process engine", "closed", s.concurrency(), 0, seconds, ok.get(),
-                new java.util.TreeMap<>(errors), 0, p, null, p, LoadResult.Percentiles.NONE, 0);
+                new java.util.TreeMap<>(errors), 0, p, null, p, LoadResult.Percentiles.NONE, 0,
+                0);
     }
 }

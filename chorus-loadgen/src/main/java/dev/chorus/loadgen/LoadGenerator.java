@@ -76,17 +76,32 @@ public final class LoadGenerator {
                 .build();
     }
 
+    /**
+     * One request to send; a {@code cancel} one is closed by the client once its first audio has arrived, as a
+     * listener who skips ahead does.
+     */
+    public record Call(HttpRequest request, boolean cancel) {
+        public Call {
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
     /** Runs the warm-up, then the measured load; {@code requests} makes request number {@code i}. */
     public LoadResult run(Settings s, LongFunction<HttpRequest> requests) {
+        return runCalls(s, i -> new Call(requests.apply(i), false));
+    }
+
+    /** Runs the warm-up, then the measured load of calls, some of them cancelled by the client on purpose. */
+    public LoadResult runCalls(Settings s, LongFunction<Call> requests) {
         AtomicLong counter = new AtomicLong();
-        LongFunction<HttpRequest> numbered = i -> requests.apply(counter.getAndIncrement());
+        LongFunction<Call> numbered = i -> requests.apply(counter.getAndIncrement());
         if (s.warmup().isPositive()) {
             measure(s, s.warmup(), numbered, false);
         }
         return measure(s, s.duration(), numbered, s.progressBar());
     }
 
-    private LoadResult measure(Settings s, Duration duration, LongFunction<HttpRequest> requests, boolean bar) {
+    private LoadResult measure(Settings s, Duration duration, LongFunction<Call> requests, boolean bar) {
         Recorder rec = new Recorder();
         long t0 = System.nanoTime();
         long end = t0 + duration.toNanos();
@@ -144,14 +159,14 @@ public final class LoadGenerator {
         return new LoadResult(s.label(), open ? "open" : "closed", s.concurrency(), open ? s.rate() : 0,
                 seconds, rec.ok.sum(), rec.errors(), rec.bytes.sum(), LoadResult.Percentiles.of(rec.latency),
                 open ? LoadResult.Percentiles.of(rec.uncorrected) : null, LoadResult.Percentiles.of(rec.firstAudio),
-                LoadResult.Percentiles.of(rec.refused), rec.retryAfter.sum());
+                LoadResult.Percentiles.of(rec.refused), rec.retryAfter.sum(), rec.cancelled.sum());
     }
 
-    /** Sends one request due at {@code due} (nanoTime), reads its body, records the outcome. */
-    private void send(HttpRequest request, long due, Recorder rec) {
+    /** Sends one call due at {@code due} (nanoTime), reads its body (or its first audio), records the outcome. */
+    private void send(Call call, long due, Recorder rec) {
         long sent = System.nanoTime();
         try {
-            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = http.send(call.request(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
                 if (r.statusCode() != 200) {
                     in.transferTo(java.io.OutputStream.nullOutputStream());
@@ -167,6 +182,11 @@ public final class LoadGenerator {
                 byte[] buf = new byte[16 * 1024];
                 int n = in.read(buf);
                 long first = System.nanoTime();
+                if (call.cancel() && n >= 0) {
+                    rec.firstAudio.recordValue(micros(first - due));
+                    rec.cancelled.increment();
+                    return; // closing the body stream (try-with-resources) cancels the exchange
+                }
                 long total = Math.max(n, 0);
                 while (n >= 0) {
                     n = in.read(buf);
@@ -227,6 +247,7 @@ public final class LoadGenerator {
         final Histogram firstAudio = new ConcurrentHistogram(MAX_MICROS, 3);
         final Histogram refused = new ConcurrentHistogram(MAX_MICROS, 3);
         final LongAdder retryAfter = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
         final LongAdder ok = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder bytes = new LongAdder();

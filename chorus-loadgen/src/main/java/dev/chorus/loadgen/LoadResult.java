@@ -25,10 +25,13 @@ import java.util.Map;
  * @param refused    how long refusals (503 and 429 answers) took, from the actual send: what an overloaded
  *                   server's door costs a client
  * @param refusedWithRetryAfter how many of those refusals carried a {@code Retry-After} header
+ * @param cancelled  requests the client closed on purpose after the first audio (a mixed workload's
+ *                   cancellations): answered 200, neither {@code ok} nor an error
  */
 public record LoadResult(String label, String mode, int concurrency, double rate, double seconds, long ok,
                          Map<String, Long> errors, long bytes, Percentiles latency, Percentiles uncorrected,
-                         Percentiles firstAudio, Percentiles refused, long refusedWithRetryAfter) {
+                         Percentiles firstAudio, Percentiles refused, long refusedWithRetryAfter,
+                         long cancelled) {
 
     /** Returns the answered-with-audio requests per second. */
     public double requestsPerSecond() {
@@ -98,6 +101,7 @@ public record LoadResult(String label, String mode, int concurrency, double rate
         m.put("time_to_first_audio", firstAudio.json());
         m.put("refused", refused.json());
         m.put("refused_with_retry_after", refusedWithRetryAfter);
+        m.put("cancelled", cancelled);
         return m;
     }
 
@@ -113,6 +117,9 @@ public record LoadResult(String label, String mode, int concurrency, double rate
             b.append("  latency (uncorrected) ").append(uncorrected).append('\n');
         }
         b.append("  time to first audio  ").append(firstAudio).append('\n');
+        if (cancelled > 0) {
+            b.append("  cancelled on purpose ").append(cancelled).append(" (closed after the first audio)\n");
+        }
         if (refused.count() > 0) {
             b.append("  refused (503/429)    ").append(refused).append(String.format(Locale.ROOT,
                     ", %d of %d with Retry-After%n", refusedWithRetryAfter, refused.count()));

@@ -75,6 +75,46 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aCancelledCallIsClosedAfterItsFirstBytesAndCountedApart() throws Exception {
+        AtomicInteger cutOff = new AtomicInteger();
+        // A cancelled call asks for a stream of up to 1 GiB, far more than the sockets hold, so the server can only
+        // finish it if the client reads it all; the others get 1,000 bytes.
+        URI uri = serve(e -> {
+            e.getRequestBody().readAllBytes();
+            if (!e.getRequestURI().getPath().endsWith("/endless")) {
+                answer(e, 200, new byte[1000]);
+                return;
+            }
+            e.sendResponseHeaders(200, 0);
+            try (OutputStream out = e.getResponseBody()) {
+                for (int k = 0; k < 8192; k++) {
+                    out.write(new byte[128 * 1024]);
+                }
+            } catch (IOException closedByClient) {
+                cutOff.incrementAndGet();
+            }
+        }, 4);
+        LoadGenerator.Settings s = new LoadGenerator.Settings("test", 2, 0, Duration.ofMillis(800),
+                Duration.ZERO, false);
+
+        LoadResult r = new LoadGenerator(LoadGenerator.defaultClient()).runCalls(s, i -> new LoadGenerator.Call(
+                HttpRequest.newBuilder(i % 2 == 1 ? uri.resolve("/endless") : uri)
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), i % 2 == 1));
+
+        assertThat(r.cancelled()).isPositive();
+        assertThat(r.ok()).isPositive();
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.bytes()).isEqualTo(r.ok() * 1000);
+        assertThat(r.json()).containsEntry("cancelled", r.cancelled());
+        // The server saw every cancelled answer cut off rather than read.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (cutOff.get() < r.cancelled() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cutOff.get()).isEqualTo((int) r.cancelled());
+    }
+
+    @Test
     void anOpenLoopChargesAStallToEveryRequestItDelayed() throws Exception {
         AtomicBoolean stalled = new AtomicBoolean();
         AtomicInteger n = new AtomicInteger();
