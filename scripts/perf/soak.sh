@@ -56,7 +56,7 @@ sample 0 > "$work/samples"
 sampler_pid=$!
 bench --rate "$rate" --concurrency 64 --warmup 0 --duration $(( minutes * 60 )) --json "$work/soak.json"
 kill "$sampler_pid" 2>/dev/null || true
-sleep 5
+sleep 90 # past the idle time of the server's thread pools (60 s), so what is left is what the soak left behind
 sample end >> "$work/samples"
 echo "samples: seconds, RSS MB, heap MB and direct MB after a full collection, threads, open files"
 column -t "$work/samples"
