@@ -616,7 +616,8 @@ class RaftJobsIT {
      * Membership change and backup with real processes: c is stopped for good, a new node d starts as a joining
      * member and {@code chorus jobs-raft set-members} replaces c by d; d then holds every job (a linearizable read on
      * d of a job written just before), the group of a, b and d takes writes with c gone, {@code status} shows the new
-     * members, and {@code backup} copies a snapshot holding every job from d.
+     * members, and {@code backup} copies a snapshot holding every job from d. (The refusals of set-members, such as
+     * a member that stays given by address instead of its name, are RaftAdminTest's.)
      */
     @Test
     void aMemberIsReplacedByAJoiningNodeAndTheGroupIsBackedUp() throws Exception {
@@ -626,13 +627,13 @@ class RaftJobsIT {
         Node b = nodes[1];
         Node c = nodes[2];
         awaitLeader(group, Duration.ofSeconds(30));
+        double startedS = (System.nanoTime() - began) / 1e9;
         List<String> made = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             HttpResponse<String> r = group.get(i % 3).submit(body("Before the change " + i + "."), "m-" + i);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             made.add(JSON.readTree(r.body()).get("id").asText());
         }
-        awaitSucceeded(a, made, Duration.ofSeconds(60));
 
         // c is lost for good; d starts as a joining member, configured with the new members.
         c.kill9();
@@ -642,13 +643,6 @@ class RaftJobsIT {
         d.join = true;
         d.start();
         d.awaitListening();
-
-        // Members that stay must be given as the group holds them: by address instead of name is refused, and
-        // nothing changes.
-        Cli wrong = jobsRaft("set-members", "--peers", peers(0, 1, 2), "--members",
-                "a=127.0.0.1:" + raftPorts[0] + "," + peers(1, 3));
-        assertThat(wrong.exit()).as(wrong.err()).isEqualTo(2);
-        assertThat(wrong.err()).contains("a=node-a:" + raftPorts[0] + " in the group's configuration");
 
         Cli change = jobsRaft("set-members", "--peers", peers(0, 1, 2), "--members", peers(0, 1, 3));
         assertThat(change.exit()).as(change.err() + "\n" + logs()).isZero();
@@ -665,14 +659,14 @@ class RaftJobsIT {
         double readMs = (System.nanoTime() - readAt) / 1e6;
         made.add(after);
         assertThat(new HashSet<>(listAll(d))).isEqualTo(new HashSet<>(made));
-        for (String id : made.subList(0, 6)) {
-            assertThat(d.job(id).get("status").asText()).isEqualTo("succeeded");
-        }
-        // The group of a, b and d goes on without c: a write through d, run and finished.
+        // The group of a, b and d goes on without c: a write through d; every job runs and finishes.
         HttpResponse<String> viaD = d.submit(body("Through the new member."), "m-d");
         assertThat(viaD.statusCode()).as(viaD.body()).isEqualTo(202);
         made.add(JSON.readTree(viaD.body()).get("id").asText());
         awaitSucceeded(b, made, Duration.ofSeconds(60));
+        for (String id : made) {
+            assertThat(d.job(id).get("status").asText()).isEqualTo("succeeded");
+        }
         System.out.printf("raft: d answered a linearizable read of a job written through a %.0f ms later and "
                 + "holds all %d jobs; a, b, d took writes with c gone%n", readMs, made.size());
 
@@ -683,7 +677,8 @@ class RaftJobsIT {
         assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(Set.of(l.substring(l.indexOf("members=") + 8)
                 .split(","))).isEqualTo(expected));
         assertThat(lines.stream().filter(l -> l.contains(" leader ")).count()).as(status.out()).isEqualTo(1);
-        System.out.println("raft: chorus jobs-raft status after the change:\n" + status.out().strip());
+        System.out.printf("raft: chorus jobs-raft status after the change (%.0f ms):%n%s%n", status.millis(),
+                status.out().strip());
 
         // A backup from the new member holds every job.
         Path backup = dir.resolve("jobs-backup.db");
@@ -696,7 +691,7 @@ class RaftJobsIT {
                 assertThat(copy.get(id).orElseThrow().status()).isEqualTo(dev.chorus.jobs.JobStatus.SUCCEEDED);
             }
         }
-        System.out.printf("raft: %s; the whole test took %.1f s%n", taken.out().strip(),
-                (System.nanoTime() - began) / 1e9);
+        System.out.printf("raft: %s; the whole test took %.1f s (%.1f s to start a, b and c)%n",
+                taken.out().strip(), (System.nanoTime() - began) / 1e9, startedS);
     }
 }

@@ -84,8 +84,10 @@ public final class RaftAdmin implements AutoCloseable {
         target.peers().forEach(p -> everyone.putIfAbsent(p.id(), p));
         RaftGroup union = RaftGroup.valueOf(RaftJobStore.GROUP_ID, everyone.values().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
-        try (RaftClient c = RaftJobStore.client(union, timeout, timeout)) {
-            GroupInfoReply leader = leaderInfo(c);
+        // Questions to single members fail fast; only the change itself waits for the new members to catch up.
+        try (RaftClient quick = RaftJobStore.client(union, Duration.ofSeconds(1), Duration.ofSeconds(3));
+             RaftClient c = RaftJobStore.client(union, timeout, timeout)) {
+            GroupInfoReply leader = leaderInfo(quick);
             List<RaftPeer> current = List.copyOf(leader.getGroup().getPeers());
             java.util.Map<String, String> currentById = new java.util.LinkedHashMap<>();
             current.forEach(p -> currentById.put(p.getId().toString(), p.getAddress()));
@@ -111,7 +113,7 @@ public final class RaftAdmin implements AutoCloseable {
                         + String.join(",", currentById.keySet()) + ") and change the rest in more steps");
             }
             for (String id : added) {
-                checkJoining(c, target.find(id), currentById.keySet());
+                checkJoining(quick, target.find(id), currentById.keySet());
             }
             List<RaftPeer> next = RaftJobStore.group(target).getPeers().stream().toList();
             RaftClientReply reply = c.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
