@@ -153,7 +153,13 @@ class RaftJobsIT {
         CompletableFuture<Integer> listening;
 
         void awaitListening() throws Exception {
-            port = listening.get(120, TimeUnit.SECONDS);
+            try {
+                port = listening.get(180, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                String err = stderr.toString();
+                throw new AssertionError(id() + " not listening within 180 s; its log ends:\n"
+                        + err.substring(Math.max(0, err.length() - 4000)), e);
+            }
         }
 
         void kill9() throws Exception {
