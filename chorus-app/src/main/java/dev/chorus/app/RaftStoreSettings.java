@@ -26,6 +26,7 @@ final class RaftStoreSettings {
         s.guard("jobs.raft.segment-size", () -> b.segmentBytes(s.bytes("jobs.raft.segment-size")));
         s.guard("jobs.raft.election-timeout", () -> b.electionTimeout(s.duration("jobs.raft.election-timeout")));
         s.guard("jobs.raft.request-timeout", () -> b.requestTimeout(s.duration("jobs.raft.request-timeout")));
+        s.guard("jobs.raft.join", () -> b.join(s.flag("jobs.raft.join")));
         return b.build();
     }
 

@@ -205,6 +205,8 @@ final class SettingTable {
                     "shortest wait for a leader's heartbeat before an election; the longest is twice it (raft)"),
             new Setting("jobs.raft.request-timeout", "CHORUS_JOBS_RAFT_REQUEST_TIMEOUT", "10s",
                     "how long a job store call waits for a majority before it fails with 503 (raft)"),
+            new Setting("jobs.raft.join", "CHORUS_JOBS_RAFT_JOIN", "false",
+                    "start as a new member that waits to be added to a running group by set-members (raft)"),
             new Setting("jobs.audio-dir", "CHORUS_JOBS_AUDIO_DIR", "(data.dir/jobs-audio)",
                     "directory of the jobs' audio (a volume the nodes share)"),
             new Setting("jobs.max-input-chars", "CHORUS_JOBS_MAX_INPUT_CHARS", "1000000",

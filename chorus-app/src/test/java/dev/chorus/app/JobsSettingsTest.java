@@ -62,6 +62,10 @@ class JobsSettingsTest {
         assertThat(r.electionTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(r.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(r.bind()).isNull();
+        assertThat(r.join()).isFalse();
+        assertThat(RaftStoreSettings.settings(SourcedSettings.load(null, Map.of("CHORUS_JOBS_RAFT_ID", "d",
+                "CHORUS_JOBS_RAFT_PEERS", "a=h1:1,b=h2:2,d=h4:4", "CHORUS_JOBS_RAFT_JOIN", "true"), Map.of()),
+                Path.of("/srv/d")).join()).isTrue();
     }
 
     @Test

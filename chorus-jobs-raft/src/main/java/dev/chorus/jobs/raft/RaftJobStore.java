@@ -125,9 +125,13 @@ public final class RaftJobStore implements JobStore {
 
         JobStateMachine sm = new JobStateMachine(settings.dir().resolve("state"));
         RaftGroup group = group(settings.peers());
+        // A joining member starts with the group's id and no members: it takes part in no election and waits for
+        // the leader to add it (set-members) and send it the log or a snapshot. Once it has joined, its log (or the
+        // configuration stored with an installed snapshot) holds the members, whatever it was started with.
+        RaftGroup initial = settings.join() ? RaftGroup.valueOf(GROUP_ID) : group;
         RaftServer server;
         try {
-            server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.id())).setGroup(group)
+            server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.id())).setGroup(initial)
                     .setProperties(props).setStateMachine(sm).setOption(RaftStorage.StartupOption.RECOVER).build();
             server.start();
         } catch (IOException e) {
@@ -140,7 +144,8 @@ public final class RaftJobStore implements JobStore {
             store.metrics = new RaftMetrics(store, meters);
         }
         LOG.log(System.Logger.Level.INFO, "jobs store (raft): member " + settings.id() + " of "
-                + settings.peers() + ", log and snapshots in " + settings.dir());
+                + settings.peers() + (settings.join() ? " (joining: waits to be added by set-members)" : "")
+                + ", log and snapshots in " + settings.dir());
         return store;
     }
 
@@ -151,9 +156,15 @@ public final class RaftJobStore implements JobStore {
 
     /** Returns a client of {@code group} whose calls retry for about {@code timeout}. */
     static RaftClient client(RaftGroup group, Duration timeout) {
+        return client(group, timeout, Duration.ofSeconds(3));
+    }
+
+    /** Returns a client of {@code group} whose calls wait {@code attempt} each and retry for about {@code timeout}. */
+    static RaftClient client(RaftGroup group, Duration timeout, Duration attempt) {
         RaftProperties props = new RaftProperties();
         RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(attempt.toMillis(),
+                TimeUnit.MILLISECONDS));
         int attempts = (int) Math.max(5, timeout.toMillis() / 200);
         return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group).setProperties(props)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,

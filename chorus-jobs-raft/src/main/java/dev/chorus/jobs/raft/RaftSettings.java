@@ -19,6 +19,7 @@ public final class RaftSettings {
     private final long segmentBytes;
     private final Duration electionTimeout;
     private final Duration requestTimeout;
+    private final boolean join;
 
     private RaftSettings(Builder b) {
         this.id = b.id;
@@ -30,6 +31,7 @@ public final class RaftSettings {
         this.segmentBytes = b.segmentBytes;
         this.electionTimeout = b.electionTimeout;
         this.requestTimeout = b.requestTimeout;
+        this.join = b.join;
     }
 
     /**
@@ -85,6 +87,15 @@ public final class RaftSettings {
         return requestTimeout;
     }
 
+    /**
+     * Whether this node starts as a new member joining a running group ({@code jobs.raft.join}): its member starts
+     * with no configuration of its own, takes part in no election, and waits until the group's leader adds it
+     * ({@code chorus jobs-raft set-members}) and sends it the log or a snapshot.
+     */
+    public boolean join() {
+        return join;
+    }
+
     /** Builds {@link RaftSettings}. */
     public static final class Builder {
         private final String id;
@@ -96,6 +107,7 @@ public final class RaftSettings {
         private long segmentBytes = 8L << 20;
         private Duration electionTimeout = Duration.ofSeconds(1);
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private boolean join;
 
         private Builder(String id, String peers, Path dir) {
             if (id == null || id.isBlank()) {
@@ -161,6 +173,12 @@ public final class RaftSettings {
                 throw new IllegalArgumentException("jobs.raft.request-timeout: " + d + " (expected: >= 1s)");
             }
             this.requestTimeout = d;
+            return this;
+        }
+
+        /** Starts this member as a new one joining a running group (default false: a founding member). */
+        public Builder join(boolean join) {
+            this.join = join;
             return this;
         }
 
