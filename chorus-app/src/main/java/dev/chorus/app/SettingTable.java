@@ -260,6 +260,9 @@ final class SettingTable {
                             + "engines plus the worker API on cluster.worker-port"),
             new Setting("cluster.worker-port", "CHORUS_WORKER_PORT", "8081",
                     "a worker's port for the worker API (gRPC; TLS with cluster.tls)"),
+            new Setting("cluster.worker.allowed-spiffe-ids", "CHORUS_WORKER_ALLOWED_SPIFFE_IDS", "(none: any caller "
+                    + "the trust bundle lets through)", "SPIFFE IDs a worker serves, comma-separated: exact IDs or "
+                    + "prefixes ending in /* (needs cluster.tls); other callers get PERMISSION_DENIED"),
             new Setting("cluster.workers", "CHORUS_WORKER_ENDPOINTS", "(none)",
                     "a gateway's workers, comma-separated: HOST:PORT, NAME:PORT (DNS A/AAAA), dns+srv://NAME or "
                             + "k8s://SERVICE.NAMESPACE:PORT (Kubernetes EndpointSlices)"),
