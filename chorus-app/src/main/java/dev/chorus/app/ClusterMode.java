@@ -102,6 +102,9 @@ final class ClusterMode implements AutoCloseable {
         if (tls != null) {
             b.tls(tls);
         }
+        s.guard("cluster.spread.min-chars", () -> b.spread(new dev.chorus.cluster.gateway.SpreadSettings(
+                s.integer("cluster.spread.min-chars"), s.integer("cluster.spread.run-pieces"),
+                s.integer("cluster.spread.in-flight"))));
         gateway = s.guard("cluster.workers", b::build);
         Duration wait = s.duration("cluster.startup-wait");
         err.println("chorus: gateway waiting up to " + wait.toSeconds() + " s for a worker of "

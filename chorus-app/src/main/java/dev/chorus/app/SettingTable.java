@@ -274,6 +274,13 @@ final class SettingTable {
                     "a worker silent this long is ejected and its streams resume on other workers"),
             new Setting("cluster.max-attempts", "CHORUS_CLUSTER_MAX_ATTEMPTS", "3",
                     "workers one request may be tried on (resumed where the last one stopped)"),
+            new Setting("cluster.spread.min-chars", "CHORUS_CLUSTER_SPREAD_MIN_CHARS", "0",
+                    "a gateway spreads requests of at least this many input characters over several workers, in "
+                            + "runs of sentences (0: off, each request runs on one worker)"),
+            new Setting("cluster.spread.run-pieces", "CHORUS_CLUSTER_SPREAD_RUN_PIECES", "4",
+                    "pieces of the plan (sentences, pauses, marks) in one run sent to one worker"),
+            new Setting("cluster.spread.in-flight", "CHORUS_CLUSTER_SPREAD_IN_FLIGHT", "3",
+                    "runs of one spread request unfinished at once (1..64), the first included"),
             new Setting("cluster.outlier.failures", "CHORUS_CLUSTER_OUTLIER_FAILURES", "5",
                     "failed calls in a row that eject a worker from routing"),
             new Setting("cluster.outlier.window", "CHORUS_CLUSTER_OUTLIER_WINDOW", "30s",
