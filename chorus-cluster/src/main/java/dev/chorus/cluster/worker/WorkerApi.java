@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Design: a request is rebuilt from the wire and parsed again by this worker's own parser (same limits, same
  * plan), so a resumed request has the same pieces as the first attempt. A resume names the first piece to send and
  * how much of it was already delivered; the worker still runs the whole plan (engines carry state from piece to
- * piece, such as the resampler) and drops what the gateway already has, which keeps the audio sample-exact. While
+ * piece, such as the resampler) and drops what the gateway already has, which keeps the audio sample-exact. A
+ * {@code pieces_only} request runs only its range of the plan and sends it at the voices' own rates with each
+ * piece's description ({@link PieceForwarder}); the gateway joins and resamples the runs of several workers. While
  * draining it refuses new calls with UNAVAILABLE, so a gateway that has not yet seen the draining report runs the
  * request elsewhere.
  */

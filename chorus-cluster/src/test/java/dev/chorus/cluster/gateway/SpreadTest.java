@@ -144,6 +144,74 @@ class SpreadTest {
     }
 
     @Test
+    void aStalledClientStopsFurtherRunsAndACancelStopsThemAll() throws Exception {
+        ParsedRequest r = request(TEXT, null);
+        RemoteSynthesisTest.Collected expected = alone(r);
+        Gated stalled = new Gated();
+        double before = spreadRuns();
+        remote.start(r, stalled, SynthesisObserver.NONE, false);
+        Thread.sleep(1_500);
+        assertThat(spreadRuns() - before).as("runs sent while the client takes nothing").isEqualTo(1);
+        assertThat(stalled.done).isNotDone();
+        stalled.open();
+        assertThat(stalled.done.get(20, TimeUnit.SECONDS)).isEqualTo("complete");
+        assertThat(stalled.pcm.toByteArray()).isEqualTo(expected.pcm.toByteArray());
+        assertThat(spreadRuns() - before).isEqualTo(8);
+
+        Gated leaving = new Gated();
+        leaving.open();
+        int stoppedBefore = SlowTone.STOPPED.get();
+        double beforeCancel = spreadRuns();
+        var handle = remote.start(request(TEXT + " " + TEXT, null), leaving, SynthesisObserver.NONE, false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (leaving.chunksDone.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        handle.cancel();
+        assertThat(leaving.done.get(10, TimeUnit.SECONDS)).isEqualTo("SynthesisCancelledException");
+        double sent = spreadRuns() - beforeCancel;
+        Thread.sleep(500);
+        assertThat(spreadRuns() - beforeCancel).as("runs sent after the cancel").isEqualTo(sent).isLessThan(16);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (SlowTone.STOPPED.get() == stoppedBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(SlowTone.STOPPED.get()).as("engine runs stopped on the workers").isGreaterThan(stoppedBefore);
+    }
+
+    /** A client that takes nothing until {@link #open()}. */
+    static final class Gated extends RemoteSynthesisTest.Collected {
+        private final List<Runnable> waiting = new ArrayList<>();
+        private boolean open;
+
+        @Override
+        public synchronized boolean ready() {
+            return open;
+        }
+
+        @Override
+        public void whenReady(Runnable resume) {
+            synchronized (this) {
+                if (!open) {
+                    waiting.add(resume);
+                    return;
+                }
+            }
+            resume.run();
+        }
+
+        void open() {
+            List<Runnable> run;
+            synchronized (this) {
+                open = true;
+                run = List.copyOf(waiting);
+                waiting.clear();
+            }
+            run.forEach(Runnable::run);
+        }
+    }
+
+    @Test
     void aWorkerClosedMidRequestLeavesCompleteIdenticalAudio() throws Exception {
         ParsedRequest r = request(TEXT + " " + TEXT, null);
         RemoteSynthesisTest.Collected expected = alone(r);
