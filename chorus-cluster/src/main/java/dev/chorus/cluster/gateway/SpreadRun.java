@@ -54,6 +54,8 @@ final class SpreadRun implements SynthesisHandle {
     private final java.util.concurrent.CompletableFuture<SynthesisSummary> completion =
             new java.util.concurrent.CompletableFuture<>();
     private final List<Segment> segments = new ArrayList<>();
+    /** The client's readiness, shared by the calls of every run and the dispatch of further runs. */
+    private final SharedReadiness readiness;
     private final long startNanos;
     private long firstAudioNanos = -1;
     private PieceJoiner joiner;
@@ -77,6 +79,7 @@ final class SpreadRun implements SynthesisHandle {
         this.ticker = ticker;
         this.runPieces = runPieces;
         this.inFlight = inFlight;
+        this.readiness = new SharedReadiness(listener);
         this.startNanos = ticker.getAsLong();
     }
 
@@ -120,14 +123,14 @@ final class SpreadRun implements SynthesisHandle {
             while (nextFrom < total && unfinished() < inFlight) {
                 boolean ready;
                 try {
-                    ready = listener.ready();
+                    ready = readiness.ready();
                 } catch (RuntimeException e) {
                     ready = true;
                 }
                 if (!ready) {
                     if (!waitingForClient) {
                         waitingForClient = true;
-                        listener.whenReady(() -> {
+                        readiness.whenReady(() -> {
                             synchronized (SpreadRun.this) {
                                 waitingForClient = false;
                             }
@@ -489,7 +492,7 @@ final class SpreadRun implements SynthesisHandle {
 
         @Override
         public void beforeStart(ClientCallStreamObserver<WorkRequest> c) {
-            flow = InboundFlow.start(listener, c);
+            flow = InboundFlow.start(readiness.asListener(), c);
             synchronized (SpreadRun.this) {
                 segment.call = c;
             }
