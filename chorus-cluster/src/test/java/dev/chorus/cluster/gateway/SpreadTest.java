@@ -73,8 +73,8 @@ class SpreadTest {
     }
 
     private static Synthesizer synthesizer() {
-        return Synthesizer.builder().registry(EngineRegistry.builder().providers(List.of(new SlowTone()))
-                .defaultVoice("slow:tone").build()).build();
+        return Synthesizer.builder().registry(EngineRegistry.builder().providers(List.of(new SlowTone(),
+                new WordlessTone())).defaultVoice("slow:tone").build()).build();
     }
 
     @AfterAll
@@ -141,6 +141,19 @@ class SpreadTest {
         assertThat(spread.timings).isEqualTo(expected.timings);
         assertThat(spread.timings).anyMatch(t -> t.kind() == dev.chorus.runtime.Timing.Kind.MARK);
         assertThat(spread.chunksDone).isEqualTo(expected.chunksDone);
+    }
+
+    @Test
+    void estimatedWordTimingsFollowTheJoinedOutput() throws Exception {
+        ParsedRequest r = local.parser().parse(new SynthesisRequest(TEXT, "wordless:tone", null, AudioEncoding.PCM,
+                16_000, null));
+        RemoteSynthesisTest.Collected expected = alone(r);
+        RemoteSynthesisTest.Collected spread = new RemoteSynthesisTest.Collected();
+        remote.start(r, spread, SynthesisObserver.NONE, false).completion().get(20, TimeUnit.SECONDS);
+        assertThat(spread.done.get(1, TimeUnit.SECONDS)).isEqualTo("complete");
+        assertThat(spread.pcm.toByteArray()).isEqualTo(expected.pcm.toByteArray());
+        assertThat(expected.timings).anyMatch(dev.chorus.runtime.Timing::estimated);
+        assertThat(spread.timings).isEqualTo(expected.timings);
     }
 
     @Test
