@@ -31,10 +31,20 @@ final class ClusterMode implements AutoCloseable {
     private final SourcedSettings s;
     private Gateway gateway;
     private WorkerServer worker;
+    /** The SPIFFE IDs a worker serves (cluster.worker.allowed-spiffe-ids), or null for every trusted caller. */
+    private final dev.chorus.cluster.worker.AllowedCallers callers;
+    private ChorusServer server;
 
     private ClusterMode(Role role, SourcedSettings s) {
         this.role = role;
         this.s = s;
+        String key = "cluster.worker.allowed-spiffe-ids";
+        this.callers = role == Role.WORKER && s.has(key) && !s.list(key).isEmpty()
+                ? s.guard(key, () -> dev.chorus.cluster.worker.AllowedCallers.of(s.list(key))) : null;
+        if (callers != null && !s.flag("cluster.tls")) {
+            throw new InvalidInputException(key, key + " needs cluster.tls: true (callers are known by their "
+                    + "client certificates)");
+        }
     }
 
     /** Reads {@code cluster.role} and checks the settings it needs. */
@@ -92,6 +102,9 @@ final class ClusterMode implements AutoCloseable {
         if (tls != null) {
             b.tls(tls);
         }
+        s.guard("cluster.spread.min-chars", () -> b.spread(new dev.chorus.cluster.gateway.SpreadSettings(
+                s.integer("cluster.spread.min-chars"), s.integer("cluster.spread.run-pieces"),
+                s.integer("cluster.spread.in-flight"))));
         gateway = s.guard("cluster.workers", b::build);
         Duration wait = s.duration("cluster.startup-wait");
         err.println("chorus: gateway waiting up to " + wait.toSeconds() + " s for a worker of "
@@ -109,7 +122,8 @@ final class ClusterMode implements AutoCloseable {
     /** Creates the server: a gateway's runs its pipeline on the workers and adds {@code /admin/cluster}. */
     ChorusServer create(Synthesizer synthesizer, ServerConfig config) {
         if (role != Role.GATEWAY) {
-            return ChorusServer.create(synthesizer, config);
+            server = ChorusServer.create(synthesizer, config);
+            return server;
         }
         ChorusServer server = ChorusServer.create(synthesizer, config, gateway.synthesis(synthesizer.registry()),
                 Map.of("/admin/cluster", gateway.status()));
@@ -122,7 +136,10 @@ final class ClusterMode implements AutoCloseable {
         if (role == Role.WORKER) {
             ClusterTls tls = tls(config);
             String host = config.host();
-            worker = WorkerServer.start(synthesizer, host, s.integer("cluster.worker-port"), tls);
+            worker = WorkerServer.start(synthesizer, host, s.integer("cluster.worker-port"), tls, callers);
+            if (callers != null && server != null) {
+                callers.bindMetrics(server.meterRegistry());
+            }
             err.printf(Locale.ROOT, "chorus: worker API listening on %s://%s:%d%n", tls == null ? "http" : "https",
                     host, worker.port());
             err.flush();

@@ -262,6 +262,9 @@ final class SettingTable {
                             + "engines plus the worker API on cluster.worker-port"),
             new Setting("cluster.worker-port", "CHORUS_WORKER_PORT", "8081",
                     "a worker's port for the worker API (gRPC; TLS with cluster.tls)"),
+            new Setting("cluster.worker.allowed-spiffe-ids", "CHORUS_WORKER_ALLOWED_SPIFFE_IDS", "(none: any caller "
+                    + "the trust bundle lets through)", "SPIFFE IDs a worker serves, comma-separated: exact IDs or "
+                    + "prefixes ending in /* (needs cluster.tls); other callers get PERMISSION_DENIED"),
             new Setting("cluster.workers", "CHORUS_WORKER_ENDPOINTS", "(none)",
                     "a gateway's workers, comma-separated: HOST:PORT, NAME:PORT (DNS A/AAAA), dns+srv://NAME or "
                             + "k8s://SERVICE.NAMESPACE:PORT (Kubernetes EndpointSlices)"),
@@ -273,6 +276,13 @@ final class SettingTable {
                     "a worker silent this long is ejected and its streams resume on other workers"),
             new Setting("cluster.max-attempts", "CHORUS_CLUSTER_MAX_ATTEMPTS", "3",
                     "workers one request may be tried on (resumed where the last one stopped)"),
+            new Setting("cluster.spread.min-chars", "CHORUS_CLUSTER_SPREAD_MIN_CHARS", "0",
+                    "a gateway spreads requests of at least this many input characters over several workers, in "
+                            + "runs of sentences (0: off, each request runs on one worker)"),
+            new Setting("cluster.spread.run-pieces", "CHORUS_CLUSTER_SPREAD_RUN_PIECES", "4",
+                    "pieces of the plan (sentences, pauses, marks) in one run sent to one worker"),
+            new Setting("cluster.spread.in-flight", "CHORUS_CLUSTER_SPREAD_IN_FLIGHT", "3",
+                    "runs of one spread request unfinished at once (1..64), the first included"),
             new Setting("cluster.outlier.failures", "CHORUS_CLUSTER_OUTLIER_FAILURES", "5",
                     "failed calls in a row that eject a worker from routing"),
             new Setting("cluster.outlier.window", "CHORUS_CLUSTER_OUTLIER_WINDOW", "30s",

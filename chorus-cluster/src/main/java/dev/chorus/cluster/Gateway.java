@@ -55,6 +55,7 @@ public interface Gateway extends AutoCloseable {
         dev.chorus.cluster.gateway.OutlierSettings outlier = dev.chorus.cluster.gateway.OutlierSettings.DEFAULTS;
         dev.chorus.cluster.gateway.KubernetesApi kubernetes;
         ClusterTls tls;
+        dev.chorus.cluster.gateway.SpreadSettings spread = dev.chorus.cluster.gateway.SpreadSettings.OFF;
 
         private Builder(List<String> workers) {
             this.workers = List.copyOf(workers);
@@ -113,6 +114,12 @@ public interface Gateway extends AutoCloseable {
             return this;
         }
 
+        /** Spreads long requests over several workers (default off: each request runs on one at a time). */
+        public Builder spread(dev.chorus.cluster.gateway.SpreadSettings s) {
+            this.spread = java.util.Objects.requireNonNull(s, "spread");
+            return this;
+        }
+
         /** Connects to the workers (in the background) and returns the gateway. */
         public Gateway build() {
             ClientFactoryBuilder f = ClientFactory.builder();
@@ -124,7 +131,8 @@ public interface Gateway extends AutoCloseable {
             }
             return new dev.chorus.cluster.gateway.ClusterGateway(workers, policy, reportInterval, ejectAfter,
                     maxAttempts, tls != null, f.build(), outlier,
-                    kubernetes == null ? dev.chorus.cluster.gateway.KubernetesApi.inCluster() : kubernetes);
+                    kubernetes == null ? dev.chorus.cluster.gateway.KubernetesApi.inCluster() : kubernetes)
+                    .spread(spread);
         }
     }
 }

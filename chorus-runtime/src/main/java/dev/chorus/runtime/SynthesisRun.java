@@ -69,6 +69,11 @@ final class SynthesisRun implements SynthesisHandle {
     private final SentenceCache sentences;
     private final CompletableFuture<SynthesisSummary> completion = new CompletableFuture<>();
     private final int characters;
+    /** The run of the plan delivered: pieces [from, to). */
+    private final int from;
+    private final int to;
+    /** Set for a run of pieces at the voices' own rates, for a caller that joins runs (see PieceListener). */
+    private final PieceListener raw;
 
     private volatile boolean ended;
     /** Set while the listener can take no more and a resume is pending; guarded by this object's monitor. */
@@ -97,6 +102,20 @@ final class SynthesisRun implements SynthesisHandle {
                  Map<String, VoiceLease> leases, List<Piece> pieces, SynthesisListener listener,
                  SynthesisObserver observer, int outRate, int lookahead, LongSupplier ticker, Duration timeout,
                  SentenceCache sentences) {
+        this(scheduler, admission, primary, leases, pieces, listener, observer, outRate, lookahead, ticker, timeout,
+                sentences, 0, pieces.size());
+    }
+
+    /**
+     * A run of pieces [{@code from}, {@code to}) only; with a {@link PieceListener}, at the voices' own rates.
+     */
+    SynthesisRun(SynthesisScheduler scheduler, Admission admission, VoiceInfo primary,
+                 Map<String, VoiceLease> leases, List<Piece> pieces, SynthesisListener listener,
+                 SynthesisObserver observer, int outRate, int lookahead, LongSupplier ticker, Duration timeout,
+                 SentenceCache sentences, int from, int to) {
+        this.from = from;
+        this.to = to;
+        this.raw = listener instanceof PieceListener p ? p : null;
         this.scheduler = scheduler;
         this.admission = admission;
         this.primary = primary;
@@ -115,19 +134,23 @@ final class SynthesisRun implements SynthesisHandle {
         int chars = 0;
         for (int i = 0; i < states.length; i++) {
             states[i] = new PieceState();
-            if (this.pieces.get(i) instanceof Piece.Speech s) {
+            if (i < from || i >= to) {
+                states[i].complete = true;
+            } else if (this.pieces.get(i) instanceof Piece.Speech s) {
                 chars += s.text().length();
             } else {
                 states[i].complete = true;
             }
         }
         this.characters = chars;
+        this.delivering = from;
+        this.submitted = from;
     }
 
     /** Starts the first pieces; the caller has already been admitted on the primary voice's engine. */
     synchronized void start() {
         call(() -> listener.onStart(primary, outRate, pieces.size()));
-        begin(0);
+        begin(from);
         advance();
     }
 
@@ -153,7 +176,7 @@ final class SynthesisRun implements SynthesisHandle {
      */
     private boolean submitMore() {
         boolean replayed = false;
-        while (!ended && submitted < pieces.size() && submitted < delivering + lookahead && consumerReady()) {
+        while (!ended && submitted < to && submitted < delivering + lookahead && consumerReady()) {
             int index = submitted++;
             if (pieces.get(index) instanceof Piece.Speech s) {
                 SentenceCache.Key key = sentences == null ? null : SentenceCache.key(s);
@@ -321,19 +344,19 @@ final class SynthesisRun implements SynthesisHandle {
     /** Delivers every finished piece at the head of the plan, then submits more work or finishes. */
     private void advance() {
         do {
-            while (!ended && delivering < pieces.size() && states[delivering].complete) {
+            while (!ended && delivering < to && states[delivering].complete) {
                 int done = delivering;
                 end(done);
                 call(() -> listener.onChunkDone(done, pieces.size()));
                 delivering++;
-                if (delivering < pieces.size()) {
+                if (delivering < to) {
                     begin(delivering);
                 }
             }
             if (ended) {
                 return;
             }
-            if (delivering == pieces.size()) {
+            if (delivering == to) {
                 finish();
                 return;
             }
@@ -347,6 +370,10 @@ final class SynthesisRun implements SynthesisHandle {
         }
         PieceState s = states[index];
         s.startOut = plannedOut;
+        if (raw != null) {
+            beginRaw(index, s);
+            return;
+        }
         switch (pieces.get(index)) {
             case Piece.Speech sp -> {
                 if (sp.sentenceStart()) {
@@ -373,9 +400,52 @@ final class SynthesisRun implements SynthesisHandle {
         }
     }
 
+    /** Starts piece {@code index} of a raw run: its description, then what it buffered, as the engine made it. */
+    private void beginRaw(int index, PieceState s) {
+        switch (pieces.get(index)) {
+            case Piece.Speech sp -> {
+                Timing sentence = sp.sentenceStart() ? Timing.at(Timing.Kind.SENTENCE, sp.text(), sp.sourceStart(0),
+                        sp.sourceEnd(sp.text().length()), 0, sp.voice().sampleRate(), false) : null;
+                call(() -> raw.onPieceStart(index, PieceListener.Kind.SPEECH, sp.voice().sampleRate(), 0, sentence));
+                for (Object item : s.pending) {
+                    emit(index, item instanceof short[] a ? a : null, item instanceof SynthesisEvent e ? e : null);
+                }
+                s.pending.clear();
+            }
+            case Piece.Silence si -> call(() -> raw.onPieceStart(index, PieceListener.Kind.SILENCE, 0, si.millis(),
+                    null));
+            case Piece.Mark m -> call(() -> raw.onPieceStart(index, PieceListener.Kind.MARK, 0, 0,
+                    Timing.at(Timing.Kind.MARK, m.name(), m.sourceOffset(), m.sourceOffset(), 0, outRate, false)));
+        }
+    }
+
+    /** Ends piece {@code index} of a raw run: its length at its voice rate and the words to time by estimate. */
+    private void endRaw(int index, PieceState s) {
+        List<Timing> words = new ArrayList<>();
+        List<Long> before = new ArrayList<>();
+        long weight = 0;
+        if (pieces.get(index) instanceof Piece.Speech sp && !s.sawWord) {
+            Matcher m = WORD.matcher(sp.text());
+            while (m.find()) {
+                words.add(Timing.at(Timing.Kind.WORD, sp.text().substring(m.start(), m.end()),
+                        sp.sourceStart(m.start()), sp.sourceEnd(m.end()), 0, outRate, true));
+                before.add(weight);
+                weight += m.end() - m.start() + 1;
+            }
+        }
+        long[] b = before.stream().mapToLong(Long::longValue).toArray();
+        long w = weight;
+        call(() -> raw.onPieceEnd(index, s.voiceSamples, words, b, w));
+        s.pending.clear();
+    }
+
     /** Ends delivery of piece {@code index}: estimated word timings if the engine gave none, the plan clock. */
     private void end(int index) {
         PieceState s = states[index];
+        if (raw != null) {
+            endRaw(index, s);
+            return;
+        }
         if (pieces.get(index) instanceof Piece.Speech sp) {
             int rate = sp.voice().sampleRate();
             if (rate != runRate) {
@@ -414,6 +484,10 @@ final class SynthesisRun implements SynthesisHandle {
     private void emit(int index, short[] audio, SynthesisEvent event) {
         Piece.Speech sp = (Piece.Speech) pieces.get(index);
         int rate = sp.voice().sampleRate();
+        if (raw != null && audio != null) {
+            deliverAudio(audio);
+            return;
+        }
         if (audio != null) {
             if (resamplerRate != rate) {
                 flushResampler();
@@ -423,18 +497,19 @@ final class SynthesisRun implements SynthesisHandle {
             deliverAudio(resampler == null ? audio : resampler.process(audio, 0, audio.length));
             return;
         }
-        long at = states[index].startOut + toOut(event.sampleOffset(), rate);
+        long at = raw != null ? event.sampleOffset() : states[index].startOut + toOut(event.sampleOffset(), rate);
+        int timeRate = raw != null ? rate : outRate;
         switch (event) {
             case SynthesisEvent.Word w -> {
                 int start = Math.clamp(w.textOffset(), 0, sp.text().length());
                 int end = Math.clamp((long) w.textOffset() + w.textLength(), start, sp.text().length());
                 if (end > start) {
                     timing(Timing.at(Timing.Kind.WORD, sp.text().substring(start, end), sp.sourceStart(start),
-                            sp.sourceEnd(end), at, outRate, false));
+                            sp.sourceEnd(end), at, timeRate, false));
                 }
             }
             case SynthesisEvent.Mark mk -> timing(Timing.at(Timing.Kind.MARK, mk.name(), sp.sourceStart(0),
-                    sp.sourceStart(0), at, outRate, false));
+                    sp.sourceStart(0), at, timeRate, false));
             case SynthesisEvent.Sentence ignored -> {
                 // The plan reports sentences itself, with offsets into the input.
             }

@@ -125,6 +125,28 @@ public final class Synthesizer implements AutoCloseable {
      */
     public SynthesisHandle start(ParsedRequest parsed, SynthesisListener listener, SynthesisObserver observer,
                                  boolean reuseSentences) {
+        return start(parsed, 0, Integer.MAX_VALUE, listener, observer, reuseSentences);
+    }
+
+    /**
+     * Starts a run of a request's plan only: pieces {@code from} (inclusive) to {@code to} (exclusive; past the
+     * plan's end: to its end), delivered to {@code listener} at the voices' own rates as {@link PieceListener}
+     * describes, for a caller that joins runs made in several processes into the request's audio. The plan is the
+     * one {@link #start(ParsedRequest, SynthesisListener, SynthesisObserver, boolean)} makes of the same request.
+     *
+     * @throws dev.chorus.tts.InvalidInputException when {@code from} is not a piece of the plan
+     * @throws ChorusException for an unknown voice or an overloaded engine, before any work starts
+     */
+    public SynthesisHandle startPieces(ParsedRequest parsed, int from, int to, PieceListener listener,
+                                       SynthesisObserver observer, boolean reuseSentences) {
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("pieces: [" + from + ", " + to + ") (expected: 0 <= from < to)");
+        }
+        return start(parsed, from, to, listener, observer, reuseSentences);
+    }
+
+    private SynthesisHandle start(ParsedRequest parsed, int from, int toAsked, SynthesisListener listener,
+                                  SynthesisObserver observer, boolean reuseSentences) {
         Objects.requireNonNull(parsed, "parsed");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(observer, "observer");
@@ -132,6 +154,11 @@ public final class Synthesizer implements AutoCloseable {
         long planStart = ticker.getAsLong();
         Planner.Plan plan = planner.plan(parsed);
         VoiceInfo info = plan.voice();
+        int to = Math.min(toAsked, plan.pieces().size());
+        if (from >= to) {
+            throw new dev.chorus.tts.InvalidInputException("pieces", "pieces: from " + from + " (expected: below the "
+                    + "plan's " + plan.pieces().size() + " pieces)");
+        }
         try {
             observer.planned(info, plan.pieces().size(), planStart, ticker.getAsLong());
         } catch (RuntimeException e) {
@@ -141,7 +168,7 @@ public final class Synthesizer implements AutoCloseable {
         int rate = request.encoding().outputRate(request.sampleRate(), info.sampleRate());
         Duration timeout = request.timeout() != null ? request.timeout() : defaultTimeout;
         int chars = 0;
-        for (Piece p : plan.pieces()) {
+        for (Piece p : plan.pieces().subList(from, to)) {
             if (p instanceof Piece.Speech s) {
                 chars += s.text().length();
             }
@@ -150,13 +177,13 @@ public final class Synthesizer implements AutoCloseable {
         Map<String, VoiceLease> leases = new HashMap<>();
         SynthesisRun job;
         try {
-            for (Piece p : plan.pieces()) {
+            for (Piece p : plan.pieces().subList(from, to)) {
                 if (p instanceof Piece.Speech s && !leases.containsKey(s.voice().id())) {
                     leases.put(s.voice().id(), registry.acquire(s.voice()));
                 }
             }
             job = new SynthesisRun(scheduler, admission, info, leases, plan.pieces(), listener, observer,
-                    rate, lookahead, ticker, timeout, reuseSentences ? sentences : null);
+                    rate, lookahead, ticker, timeout, reuseSentences ? sentences : null, from, to);
         } catch (RuntimeException e) {
             scheduler.release(admission);
             leases.values().forEach(VoiceLease::close);

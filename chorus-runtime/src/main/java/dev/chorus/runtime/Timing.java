@@ -37,7 +37,8 @@ public record Timing(Kind kind, String text, int sourceStart, int sourceEnd, lon
         Objects.requireNonNull(text, "text");
     }
 
-    static Timing at(Kind kind, String text, int sourceStart, int sourceEnd, long sampleOffset, int sampleRate,
+    /** Returns a timing at {@code sampleOffset} of a stream at {@code sampleRate}, its time in whole ms. */
+    public static Timing at(Kind kind, String text, int sourceStart, int sourceEnd, long sampleOffset, int sampleRate,
                      boolean estimated) {
         return new Timing(kind, text, sourceStart, sourceEnd, sampleOffset,
                 Math.round(sampleOffset * 1000.0 / sampleRate), estimated);

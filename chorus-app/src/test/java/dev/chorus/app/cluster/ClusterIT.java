@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A real cluster on loopback: one gateway and three workers, each a separate {@code chorus serve} JVM, the workers
  * speaking with the test engine {@code tone}. Started once for the class; the tests run in order and leave the
- * cluster whole for the next (a killed or stopped worker is started again on its port).
+ * cluster whole for the next (a killed or stopped worker is started again on its port). The gateway spreads texts
+ * of {@value #SPREAD_MIN_CHARS} characters or more over several workers; the other tests' texts are shorter.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -45,6 +46,8 @@ class ClusterIT {
     private static final int WORKERS = 3;
     /** Worker slots: the three first workers, then the ports their replacements take in the rolling restart. */
     private static final int SLOTS = 2 * WORKERS;
+    /** Longer texts than the other tests' are spread over several workers, in runs of two sentences. */
+    private static final int SPREAD_MIN_CHARS = 1_000;
 
     @TempDir
     static Path dir;
@@ -107,7 +110,11 @@ class ClusterIT {
                   key: %s
                 cluster:
                   eject-after: %dms
-                """.formatted(ADMIN_KEY, EJECT_AFTER.toMillis()));
+                  spread:
+                    min-chars: %d
+                    run-pieces: 2
+                    in-flight: 3
+                """.formatted(ADMIN_KEY, EJECT_AFTER.toMillis(), SPREAD_MIN_CHARS));
         // The replacements' ports are listed from the start: down until the rolling restart starts them.
         String list = String.join(",", Arrays.stream(workerPorts).mapToObj(p -> "127.0.0.1:" + p).toList());
         gateway = ChorusProcess.start(dir, List.of(), List.of("--config", dir.resolve("gateway.yaml").toString(),
@@ -319,6 +326,56 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void aLongTextRunsOnSeveralWorkersAndEqualsOneProcessByteForByte() throws Exception {
+        String text = spreadText("Spread", 24);
+        byte[] single = HTTP.send(resampledRequest(workers[LIVE.getFirst()].httpPort(), text),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        // 24 sentences of 8 words (a few more where a number reads as two), 100 ms a word, at 22.05 kHz.
+        assertThat(single.length).as("reference length").isBetween(2 * 190 * 2_205, 2 * 198 * 2_205);
+        long[] before = spreadRuns();
+        HttpResponse<byte[]> r = HTTP.send(resampledRequest(gatewayPort, text),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(new String(r.body(), 0, Math.min(300, r.body().length))).isEqualTo(200);
+        assertThat(Arrays.mismatch(r.body(), single)).as("first differing byte").isEqualTo(-1);
+        long[] after = spreadRuns();
+        long runs = 0;
+        int used = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            runs += after[i] - before[i];
+            used += after[i] > before[i] ? 1 : 0;
+        }
+        assertThat(runs).as("runs of two sentences").isEqualTo(12);
+        assertThat(used).as("workers that ran some of it").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @Order(6)
+    void aWorkerKilledInTheMiddleOfASpreadTextLeavesCompleteIdenticalAudio() throws Exception {
+        String text = spreadText("Second", 30);
+        HttpResponse<InputStream> r = HTTP.send(resampledRequest(gatewayPort, text),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        InputStream in = r.body();
+        byte[] head = in.readNBytes(2 * 2_205 * 5);
+        assertThat(head).hasSize(2 * 2_205 * 5);
+        // A worker with a run of this request in progress.
+        Pattern running = Pattern.compile("\"outstanding\":[1-9]");
+        String busy = awaitCluster(s -> running.matcher(s).find(), "a worker running a run");
+        int victim = LIVE.stream().filter(i -> running.matcher(worker(busy, i)).find()).findFirst().orElseThrow();
+        workers[victim].signal("KILL");
+        LIVE.remove(Integer.valueOf(victim));
+        byte[] all = concat(head, in.readAllBytes());
+        byte[] single = HTTP.send(resampledRequest(workers[LIVE.getFirst()].httpPort(), text),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        assertThat(single.length).as("reference length").isGreaterThan(2 * 238 * 2_205);
+        assertThat(all.length).as("bytes through the gateway").isEqualTo(single.length);
+        assertThat(Arrays.mismatch(all, single)).as("first differing byte").isEqualTo(-1);
+        assertThat(gateway.log()).contains("move from worker 127.0.0.1:" + workerPorts[victim]);
+        assertThat(workers[victim].waitFor(10)).isTrue();
+    }
+
+    @Test
+    @Order(7)
     void noWorkerAbleToServeIsA503WithRetryAfterNotAHang() throws Exception {
         for (int i : LIVE) {
             workers[i].signal("KILL");
@@ -333,6 +390,35 @@ class ClusterIT {
     }
 
     // --- helpers ---
+
+    /** Returns {@code n} sentences of eight words each, at least {@link #SPREAD_MIN_CHARS} long for n >= 24. */
+    private static String spreadText(String word, int n) {
+        String text = String.join(" ", java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> word + " sentence number " + i + " has a few words.").toList());
+        assertThat(text.length()).isGreaterThanOrEqualTo(SPREAD_MIN_CHARS);
+        return text;
+    }
+
+    /** A PCM request at 22.05 kHz, which the gateway (or a single process) resamples to from the voice's 16 kHz. */
+    private static HttpRequest resampledRequest(int port, String text) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/audio/speech"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"" + text + "\",\"voice\":\"tone:a\","
+                        + "\"response_format\":\"pcm\",\"sample_rate\":22050}")).build();
+    }
+
+    /** Returns, per worker slot, the runs of spread requests the gateway sent it (its /metrics). */
+    private static long[] spreadRuns() throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl("/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        long[] n = new long[SLOTS];
+        for (int i = 0; i < SLOTS; i++) {
+            Matcher m = Pattern.compile("(?m)^chorus_cluster_spread_runs_total\\{worker=\"127\\.0\\.0\\.1:"
+                    + workerPorts[i] + "\"} ([0-9.]+)").matcher(metrics);
+            n[i] = m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        }
+        return n;
+    }
 
     /** Checks that every cluster metric the Grafana dashboard charts is one the gateway exposes. */
     private static void dashboardMetricsExposed() throws Exception {

@@ -34,6 +34,14 @@ public final class ClusterGateway implements Gateway {
     private final Duration ejectAfter;
     private final OutlierSettings outlier;
 
+    private volatile SpreadSettings spread = SpreadSettings.OFF;
+
+    /** Spreads long requests over several workers as {@code s} says (default off); before {@link #synthesis}. */
+    public ClusterGateway spread(SpreadSettings s) {
+        this.spread = java.util.Objects.requireNonNull(s, "spread");
+        return this;
+    }
+
     public ClusterGateway(List<String> workers, String policy, Duration reportInterval, Duration ejectAfter,
                           int maxAttempts, boolean tls, ClientFactory factory) {
         this(workers, policy, reportInterval, ejectAfter, maxAttempts, tls, factory, OutlierSettings.DEFAULTS);
@@ -70,7 +78,7 @@ public final class ClusterGateway implements Gateway {
 
     @Override
     public Synthesis synthesis(EngineRegistry catalog) {
-        return new RemoteSynthesis(directory, policy, metrics, maxAttempts, catalog);
+        return new RemoteSynthesis(directory, policy, metrics, maxAttempts, catalog, spread);
     }
 
     @Override

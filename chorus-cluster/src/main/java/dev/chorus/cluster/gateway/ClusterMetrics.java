@@ -59,6 +59,11 @@ final class ClusterMetrics {
                 .description("requests resumed on another worker, by cause").register(registry).increment();
     }
 
+    void spread(String worker) {
+        Counter.builder("chorus.cluster.spread.runs").tag("worker", worker)
+                .description("runs of a long request's pieces sent to the worker").register(registry).increment();
+    }
+
     void refused() {
         Counter.builder("chorus.cluster.unroutable")
                 .description("requests refused with 503: no worker could serve the voice").register(registry)

@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * the client hears every piece exactly once, in order, and the join is sample-exact. Events of one call arrive one
  * at a time; a new call starts only after the previous one ended, and all state is guarded by this object's lock.
  */
-final class RemoteRun implements SynthesisHandle {
+final class RemoteRun implements SynthesisHandle, WorkerCall {
 
     private static final System.Logger LOG = System.getLogger(RemoteRun.class.getName());
 
@@ -85,7 +85,8 @@ final class RemoteRun implements SynthesisHandle {
     }
 
     /** Abandons the call on {@code worker} (ejected) and resumes elsewhere. */
-    void moveOff(WorkerLink worker) {
+    @Override
+    public void moveOff(WorkerLink worker) {
         ClientCallStreamObserver<WorkRequest> c;
         synchronized (this) {
             if (link != worker || done || call == null) {

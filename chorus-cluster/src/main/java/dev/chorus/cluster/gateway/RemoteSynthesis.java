@@ -23,7 +23,8 @@ import java.util.Set;
 
 /**
  * The gateway's {@link Synthesis}: each request runs on one worker chosen by voice and load, and moves to another
- * when that one fails under it (see {@link RemoteRun}). No worker able to serve the voice is an
+ * when that one fails under it (see {@link RemoteRun}); a long one, with {@link SpreadSettings}, runs in runs of
+ * pieces on several workers at once (see {@link SpreadRun}). No worker able to serve the voice is an
  * {@link OverloadedException}, which the front ends answer with 503 and {@code Retry-After}, before any audio.
  */
 final class RemoteSynthesis implements Synthesis {
@@ -35,9 +36,16 @@ final class RemoteSynthesis implements Synthesis {
     private final ClusterMetrics metrics;
     private final int maxAttempts;
     private final EngineRegistry catalog;
+    private final SpreadSettings spread;
 
     RemoteSynthesis(WorkerDirectory directory, RoutingPolicy policy, ClusterMetrics metrics, int maxAttempts,
                     EngineRegistry catalog) {
+        this(directory, policy, metrics, maxAttempts, catalog, SpreadSettings.OFF);
+    }
+
+    RemoteSynthesis(WorkerDirectory directory, RoutingPolicy policy, ClusterMetrics metrics, int maxAttempts,
+                    EngineRegistry catalog, SpreadSettings spread) {
+        this.spread = spread;
         this.directory = directory;
         this.policy = policy;
         this.metrics = metrics;
@@ -74,6 +82,12 @@ final class RemoteSynthesis implements Synthesis {
         String trace = traceparent();
         if (trace != null) {
             wire.setTraceparent(trace);
+        }
+        if (spread.spreads(request.request().text().length())) {
+            SpreadRun spreadRun = new SpreadRun(this, wire.build(), voice, listener, observer, this::nanoTime,
+                    spread.runPieces(), spread.inFlight());
+            spreadRun.begin(first);
+            return spreadRun;
         }
         RemoteRun run = new RemoteRun(this, wire.build(), voice, listener, observer, this::nanoTime);
         run.attempt(first);

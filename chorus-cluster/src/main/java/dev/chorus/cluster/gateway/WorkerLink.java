@@ -37,7 +37,7 @@ final class WorkerLink {
     private final ScheduledExecutorService timer;
     private final Duration reportInterval;
     private final Runnable onChange;
-    private final Set<RemoteRun> running = ConcurrentHashMap.newKeySet();
+    private final Set<WorkerCall> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong routed = new AtomicLong();
     private final AtomicLong ejections = new AtomicLong();
@@ -128,13 +128,13 @@ final class WorkerLink {
         return report == null ? null : Duration.ofNanos(System.nanoTime() - lastReportNanos);
     }
 
-    void started(RemoteRun run) {
+    void started(WorkerCall run) {
         routed.incrementAndGet();
         outstanding.incrementAndGet();
         running.add(run);
     }
 
-    void ended(RemoteRun run) {
+    void ended(WorkerCall run) {
         if (running.remove(run)) {
             outstanding.decrementAndGet();
         }
@@ -226,7 +226,7 @@ final class WorkerLink {
             ejections.incrementAndGet();
             rejoining = true;
             setState(WorkerState.EJECTED);
-            for (RemoteRun run : running) {
+            for (WorkerCall run : running) {
                 run.moveOff(this);
             }
             ClientCallStreamObserver<ReportsRequest> call = reportCall;

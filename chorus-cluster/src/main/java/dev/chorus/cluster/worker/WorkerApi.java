@@ -11,7 +11,10 @@ import dev.chorus.proto.cluster.v1.Started;
 import dev.chorus.proto.cluster.v1.WorkEvent;
 import dev.chorus.proto.cluster.v1.WorkRequest;
 import dev.chorus.proto.cluster.v1.WorkerGrpc;
+import dev.chorus.proto.cluster.v1.PieceEnd;
+import dev.chorus.proto.cluster.v1.PieceStart;
 import dev.chorus.runtime.ParsedRequest;
+import dev.chorus.runtime.PieceListener;
 import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.runtime.SynthesisListener;
 import dev.chorus.runtime.SynthesisSummary;
@@ -24,6 +27,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Design: a request is rebuilt from the wire and parsed again by this worker's own parser (same limits, same
  * plan), so a resumed request has the same pieces as the first attempt. A resume names the first piece to send and
  * how much of it was already delivered; the worker still runs the whole plan (engines carry state from piece to
- * piece, such as the resampler) and drops what the gateway already has, which keeps the audio sample-exact. While
+ * piece, such as the resampler) and drops what the gateway already has, which keeps the audio sample-exact. A
+ * {@code pieces_only} request runs only its range of the plan and sends it at the voices' own rates with each
+ * piece's description ({@link PieceForwarder}); the gateway joins and resamples the runs of several workers. While
  * draining it refuses new calls with UNAVAILABLE, so a gateway that has not yet seen the draining report runs the
  * request elsewhere.
  */
@@ -89,8 +95,11 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
                             + here.version() + ")").asRuntimeException();
                 }
             }
-            handle = synthesizer.start(parsed, new Forwarder(call, request), sampler.observer(),
-                    request.getReuseSentences());
+            handle = request.getPiecesOnly()
+                    ? synthesizer.startPieces(parsed, request.getPieceFrom(), request.getPieceTo(),
+                            new PieceForwarder(call, request), sampler.observer(), request.getReuseSentences())
+                    : synthesizer.start(parsed, new Forwarder(call, request), sampler.observer(),
+                            request.getReuseSentences());
         } catch (io.grpc.StatusRuntimeException e) {
             active.decrementAndGet();
             out.onError(e);
@@ -135,7 +144,7 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
     }
 
     /** Sends a request's events to its gateway, leaving out what a resumed call already delivered. */
-    private static final class Forwarder implements SynthesisListener {
+    private static class Forwarder implements SynthesisListener {
         private final ServerCallStreamObserver<WorkEvent> call;
         private final CallReadiness readiness;
         private final int firstChunk;
@@ -152,7 +161,7 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
             this.skipTimings = request.getSkipTimings();
         }
 
-        private void send(WorkEvent e) {
+        void send(WorkEvent e) {
             if (call.isCancelled()) {
                 // Thrown from a listener, this cancels the synthesis: the gateway is gone.
                 throw new IllegalStateException("gateway cancelled the call");
@@ -239,6 +248,35 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
             if (!call.isCancelled()) {
                 call.onError(WorkerErrors.toStatus(error));
             }
+        }
+    }
+
+    /** Sends a run of a plan's pieces at the voices' own rates, with each piece's description. */
+    private static final class PieceForwarder extends Forwarder implements PieceListener {
+
+        PieceForwarder(ServerCallStreamObserver<WorkEvent> call, WorkRequest request) {
+            super(call, request.toBuilder().clearFirstChunk().clearSkipSamples().clearSkipTimings().build());
+        }
+
+        @Override
+        public void onPieceStart(int index, Kind kind, int voiceRate, long silenceMillis, Timing timing) {
+            PieceStart.Builder b = PieceStart.newBuilder().setIndex(index).setKind(kind.name())
+                    .setVoiceRate(voiceRate).setSilenceMillis(silenceMillis);
+            if (timing != null) {
+                b.setTiming(WireFormat.timing(timing));
+            }
+            send(WorkEvent.newBuilder().setPieceStart(b).build());
+        }
+
+        @Override
+        public void onPieceEnd(int index, long voiceSamples, List<Timing> estimated, long[] before, long weight) {
+            PieceEnd.Builder b = PieceEnd.newBuilder().setIndex(index).setVoiceSamples(voiceSamples)
+                    .setWeight(weight);
+            estimated.forEach(t -> b.addEstimated(WireFormat.timing(t)));
+            for (long w : before) {
+                b.addBefore(w);
+            }
+            send(WorkEvent.newBuilder().setPieceEnd(b).build());
         }
     }
 

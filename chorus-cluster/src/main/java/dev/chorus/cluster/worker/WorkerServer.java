@@ -32,14 +32,17 @@ public final class WorkerServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final boolean tls;
 
-    private WorkerServer(Synthesizer synthesizer, String host, int port, ClusterTls tls, String workerId) {
+    private WorkerServer(Synthesizer synthesizer, String host, int port, ClusterTls tls, AllowedCallers callers,
+                         String workerId) {
         this.timer = Executors.newScheduledThreadPool(2,
                 r -> Thread.ofPlatform().daemon().name("chorus-worker-reports").unstarted(r));
         LoadSampler sampler = new LoadSampler(synthesizer, workerId, timer);
         this.api = new WorkerApi(synthesizer, sampler, timer);
         this.tls = tls != null;
         ServerBuilder sb = Server.builder()
-                .service(GrpcService.builder().addService(api).build())
+                .service(callers == null ? GrpcService.builder().addService(api).build()
+                        : GrpcService.builder().addService(io.grpc.ServerInterceptors.intercept(api,
+                                callers.interceptor())).build())
                 // Streams last as long as their synthesis; the synthesizer's own deadline bounds them.
                 .requestTimeout(Duration.ZERO)
                 .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(1));
@@ -59,14 +62,30 @@ public final class WorkerServer implements AutoCloseable {
      * @param tls the certificate, key and client trust, or null for plain HTTP/2
      */
     public static WorkerServer start(Synthesizer synthesizer, String host, int port, ClusterTls tls) {
+        return start(synthesizer, host, port, tls, null);
+    }
+
+    /**
+     * Starts the worker API as {@link #start(Synthesizer, String, int, ClusterTls)} does, serving only callers
+     * whose client certificate carries a SPIFFE ID that {@code callers} allows (others get PERMISSION_DENIED).
+     *
+     * @param callers the SPIFFE IDs served, or null for every caller the trust bundle lets through; needs TLS
+     */
+    public static WorkerServer start(Synthesizer synthesizer, String host, int port, ClusterTls tls,
+                                     AllowedCallers callers) {
         Objects.requireNonNull(synthesizer, "synthesizer");
+        if (callers != null && tls == null) {
+            throw new IllegalArgumentException("cluster.worker.allowed-spiffe-ids needs cluster.tls (callers are "
+                    + "known by their client certificates)");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
-        WorkerServer w = new WorkerServer(synthesizer, host, port, tls, host + ":" + port);
+        WorkerServer w = new WorkerServer(synthesizer, host, port, tls, callers, host + ":" + port);
         w.server.start().join();
         LOG.log(System.Logger.Level.INFO, "worker API listening on {0}:{1,number,#} ({2})", host, w.port(),
-                w.tls ? "TLS, client certificate required" : "plain HTTP/2");
+                w.tls ? "TLS, client certificate required" + (callers == null ? "" : ", SPIFFE IDs checked")
+                        : "plain HTTP/2");
         return w;
     }
 
