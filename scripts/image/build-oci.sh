@@ -153,6 +153,8 @@ PY
   rm -rf "$JRE"
   "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --generate-cds-archive --output "$JRE"
+  # The class data archive for heaps over 32 GB (no compressed object pointers): such a JVM starts without one.
+  rm -f "$JRE/lib/server/classes_nocoops.jsa"
   printf '%s\n%s\n' "$deps_key" "$modules" >"$JRE.modules"
 fi
 
@@ -177,7 +179,29 @@ repack "jlink --add-modules $(sed -n 2p "$JRE.modules") --strip-debug --generate
 log "layer 3: released libraries"
 mkdir -p "$R/opt/chorus/lib"
 find "$APP/lib" -maxdepth 1 -name '*.jar' ! -name 'chorus-*' -exec cp -p {} "$R/opt/chorus/lib/" \;
-repack "COPY chorus-app/target/lib/ (released libraries) /opt/chorus/lib/"
+# The ONNX Runtime and SQLite jars carry native libraries for every platform (macOS, Windows, Linux on ARM, musl):
+# the image keeps those of linux/amd64 only, which the jars' loaders pick there.
+python3 - "$R/opt/chorus/lib" <<'PY'
+import glob, os, shutil, sys, zipfile
+natives = {"onnxruntime-": ("ai/onnxruntime/native/", "ai/onnxruntime/native/linux-x64/"),
+           "sqlite-jdbc-": ("org/sqlite/native/", "org/sqlite/native/Linux/x86_64/")}
+for jar in sorted(glob.glob(os.path.join(sys.argv[1], "*.jar"))):
+    rule = next((r for p, r in natives.items() if os.path.basename(jar).startswith(p)), None)
+    if rule is None:
+        continue
+    prefix, kept = rule
+    with zipfile.ZipFile(jar) as z, zipfile.ZipFile(jar + ".tmp", "w") as w:
+        for entry in z.infolist():
+            n = entry.filename
+            if not n.startswith(prefix) or n.startswith(kept) or kept.startswith(n):
+                w.writestr(entry, z.read(entry))
+    shutil.copystat(jar, jar + ".tmp")
+    before = os.path.getsize(jar)
+    os.replace(jar + ".tmp", jar)
+    print(f"build-oci:   {os.path.basename(jar)}: {kept} only, {before / 1e6:.1f} -> {os.path.getsize(jar) / 1e6:.1f} MB",
+          file=sys.stderr)
+PY
+repack "COPY chorus-app/target/lib/ (released libraries; native libraries of linux/amd64 only) /opt/chorus/lib/"
 
 log "layer 4: Chorus"
 find "$APP/lib" -maxdepth 1 -name 'chorus-*.jar' -exec cp -p {} "$R/opt/chorus/lib/" \;

@@ -101,6 +101,11 @@ speech '{"model":"tts-1","input":"The image answers over HTTP.","voice":"alloy",
 audio_ok "$V/speech.wav" pcm_s16le
 speech '{"model":"espeak","input":"And in MP3 from eSpeak.","voice":"en-us","response_format":"mp3"}' "$V/speech.mp3"
 audio_ok "$V/speech.mp3" mp3
+metrics=$(curl -s --max-time 30 "http://127.0.0.1:$port/metrics") || fail "GET /metrics failed"
+for series in jvm_memory_used_bytes process_cpu_usage chorus_; do
+  grep -q "^$series" <<<"$metrics" || fail "/metrics has no $series series"
+done
+log "  /metrics: $(grep -c -v '^#' <<<"$metrics") samples"
 as_chorus /opt/chorus/bin/healthcheck || fail "the image's health check failed against the running server"
 log "  health check passes"
 echo "verify-oci: OK: $ARCHIVE ($TAG) runs as $uid:$gid on a read-only root: say (hmm, espeak), serve (readyz, speech, health check)"
