@@ -41,7 +41,7 @@ die() { echo "build-oci: $*" >&2; exit 1; }
 
 # --- tools -------------------------------------------------------------------------------------------------
 missing=()
-for p in debootstrap umoci skopeo bubblewrap; do
+for p in debootstrap debian-archive-keyring umoci skopeo bubblewrap; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -48,14 +48,17 @@ class OciImageRecipeTest {
         String install = args("RUN").get(1);
         Matcher packages = Pattern.compile("--no-install-recommends ([a-z0-9 .+-]+?) \\\\?&&").matcher(install + " &&");
         assertThat(packages.find()).as(install).isTrue();
-        assertThat(script).contains("apt-get install -y -qq --no-install-recommends " + packages.group(1).strip());
+        assertThat(script)
+                .contains("apt-get install -y -qq --no-install-recommends " + packages.group(1).strip());
         for (String command : List.of("groupadd --system --gid 10001 chorus",
-                "useradd --system --uid 10001 --gid chorus --home-dir /var/lib/chorus --shell /usr/sbin/nologin chorus")) {
+                "useradd --system --uid 10001 --gid chorus --home-dir /var/lib/chorus "
+                        + "--shell /usr/sbin/nologin chorus")) {
             assertThat(install).contains(command);
             assertThat(script).contains(command);
         }
         assertThat(install).contains("mkdir -p /var/lib/chorus /var/cache/chorus /var/lib/chorus-voices");
-        assertThat(script).contains("mkdir -p \"$OS/var/lib/chorus\" \"$OS/var/cache/chorus\" \"$OS/var/lib/chorus-voices\"");
+        assertThat(script).contains(
+                "mkdir -p \"$OS/var/lib/chorus\" \"$OS/var/cache/chorus\" \"$OS/var/lib/chorus-voices\"");
         // The same program files in the same places.
         for (String copy : List.of("deploy/docker/chorus\" \"$R/opt/chorus/bin/chorus\"",
                 "deploy/docker/healthcheck\" \"$R/opt/chorus/bin/healthcheck\"",
@@ -64,7 +67,8 @@ class OciImageRecipeTest {
         }
         assertThat(args("COPY")).contains("deploy/docker/chorus /opt/chorus/bin/chorus",
                 "deploy/docker/healthcheck /opt/chorus/bin/healthcheck",
-                "--from=build /out/chorus-app.jar /opt/chorus/chorus-app.jar", "--from=build /out/lib/ /opt/chorus/lib/");
+                "--from=build /out/chorus-app.jar /opt/chorus/chorus-app.jar",
+                "--from=build /out/lib/ /opt/chorus/lib/");
     }
 
     @Test
