@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Chorus text-to-speech server. Build:   docker build -t chorus .
 # Run:  docker run --rm -p 8080:8080 --read-only --tmpfs /tmp -v chorus-data:/var/lib/chorus chorus
-# Without Docker: ./mvnw -Pjib -pl chorus-app -am package jib:buildTar (docs/kubernetes.md, "Image").
+# Without Docker: scripts/image/build-oci.sh builds the same image (Debian minbase, eSpeak NG, a jlink runtime, this
+# user, environment, ports, volumes and health check) as an OCI archive, and --verify runs it; or
+# ./mvnw -Pjib -pl chorus-app -am package jib:buildTar (docs/kubernetes.md, "Image").
 
 ARG BASE_JDK=eclipse-temurin:25-jdk
 ARG BASE_JRE=eclipse-temurin:25-jre

@@ -11,6 +11,7 @@
 #     and the real Prometheus that chorus-deploy-test's LiveWorkersTest runs (its npm packages: npm ci)
 #   nginx: the static file server `chorus bench --compare nginx` measures the server against
 #   libpocketsphinx3, pocketsphinx-en-us: the PocketSphinx recognizer and its US English model (the back-check)
+# (scripts/image/build-oci.sh, an opt-in image build, installs its own: debootstrap, umoci, skopeo, bubblewrap)
 set -euo pipefail
 
 packages=(libespeak-ng1 espeak-ng-data espeak-ng sox ffmpeg opus-tools mpg123 flac chromium prometheus redis-server

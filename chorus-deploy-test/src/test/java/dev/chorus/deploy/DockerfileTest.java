@@ -141,7 +141,7 @@ class DockerfileTest {
     }
 
     /** Splits a Dockerfile into instructions (continuation lines joined, comments and parser directives dropped). */
-    private static List<String[]> instructions(String text) {
+    static List<String[]> instructions(String text) {
         List<String[]> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : text.split("\n")) {
