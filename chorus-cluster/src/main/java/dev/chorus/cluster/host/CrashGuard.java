@@ -469,6 +469,18 @@ public final class CrashGuard implements Synthesis, AutoCloseable {
             synchronized (this) {
                 running = List.copyOf(inFlight);
             }
+            // Heartbeats first: a whole host that froze is named for that, not for one of its requests.
+            for (String address : control.addresses()) {
+                Duration uptime = control.uptime(address);
+                WorkerLoad load = loads.get(address);
+                // Only a host that reported since it started can have stopped reporting.
+                if (uptime != null && load != null && load.reportAge().compareTo(uptime) < 0
+                        && load.reportAge().compareTo(hangTimeout) > 0) {
+                    control.killHung(address, "its load reports stopped " + load.reportAge().toMillis() + " ms ago");
+                }
+            }
+            Map<String, List<Attempt>> stuck = new java.util.HashMap<>();
+            Map<String, String> why = new java.util.HashMap<>();
             for (Attempt a : running) {
                 String address = a.address();
                 if (a.crash != null || address == null || a.run.done()) {
@@ -479,24 +491,26 @@ public final class CrashGuard implements Synthesis, AutoCloseable {
                     continue;
                 }
                 Duration deadline = deadline(a, loads.get(address));
-                long stuck = now - a.progressNanos;
-                if (stuck > deadline.toNanos()) {
-                    a.hung = true;
-                    if (!control.killHung(address, "a request made no progress for " + TimeUnit.NANOSECONDS
-                            .toMillis(stuck) + " ms (its deadline: " + deadline.toMillis() + " ms)")) {
-                        a.hung = false;
-                    }
+                long idle = now - a.progressNanos;
+                if (idle > deadline.toNanos()) {
+                    stuck.computeIfAbsent(address, k -> new ArrayList<>()).add(a);
+                    why.putIfAbsent(address, "a request made no progress for " + TimeUnit.NANOSECONDS.toMillis(idle)
+                            + " ms (its deadline: " + deadline.toMillis() + " ms)");
                 }
             }
-            for (String address : control.addresses()) {
-                Duration uptime = control.uptime(address);
-                WorkerLoad load = loads.get(address);
-                // Only a host that reported since it started can have stopped reporting.
-                if (uptime != null && load != null && load.reportAge().compareTo(uptime) < 0
-                        && load.reportAge().compareTo(hangTimeout) > 0) {
-                    control.killHung(address, "its load reports stopped " + load.reportAge().toMillis() + " ms ago");
+            stuck.forEach((address, attempts) -> {
+                // One stuck request among others that progress is the one that hung; several stuck (a request
+                // waiting behind the hung one) are suspects, re-run alone to find it.
+                Attempt only = attempts.size() == 1 ? attempts.getFirst() : null;
+                boolean flagged = only != null && only.hung;
+                if (only != null) {
+                    only.hung = true;
                 }
-            }
+                // False while the host is being killed already (the flag then stays as the first kill set it).
+                if (!control.killHung(address, why.get(address)) && only != null && !flagged) {
+                    only.hung = false;
+                }
+            });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "engine host hang watch failed", e);
         }
