@@ -41,14 +41,14 @@ import java.util.function.UnaryOperator;
  * crashing hosts.
  *
  * <p>Design: every request running on the hosts is tracked with its current attempt. When a host dies, the
- * attempts it ran are cut. An attempt that ran alone on that host (or that the hang watch found stuck) caused the
- * crash: its input gets a strike. The others are only suspects: they wait in a queue and are re-run one at a time,
- * each alone on the hosts, with nothing else in flight and new requests held back meanwhile, so that the next
- * crash names its input; each continues from the piece its client was hearing ({@link GuardedRun}). An input with
+ * attempts it ran are cut. An attempt that ran alone on that host (or the one the hang watch found stuck while the
+ * others progressed) caused the crash: its input gets a strike, and it runs again last. The others are only
+ * suspects: they wait in a queue and are re-run one at a time, each alone on the hosts, with nothing else in flight
+ * and new requests held back meanwhile, so that the next crash names its input; each continues from the piece its client was hearing ({@link GuardedRun}). An input with
  * {@code maxCrashes} strikes is refused with 422; a request cut more than {@link #MAX_CUTS} times, or that waits
- * longer than {@link #RECOVERY_WAIT} for a host, ends with 503 and {@code Retry-After}. Because the gRPC stream's
- * end can reach an attempt before the process's exit reaches the supervisor, an error is held for up to
- * {@link #CRASH_WAIT} (longer while the host is silent) for a crash to be told of.
+ * longer than {@link #RECOVERY_WAIT} for its turn or for a host, ends with 503 and {@code Retry-After}. Because
+ * the gRPC stream's end can reach an attempt before the process's exit reaches the supervisor, an error is held
+ * for up to {@link #CRASH_WAIT} (longer while the host is silent) for a crash to be told of.
  *
  * <p>The hang watch runs every {@link #WATCH_EVERY}: an attempt that made no progress (no audio, no finished piece)
  * for longer than its deadline while its client was reading, or a host whose load reports stopped for longer than
@@ -163,6 +163,7 @@ public final class CrashGuard implements Synthesis, AutoCloseable {
                     throw new OverloadedException("the engine host is recovering from a crash (" + held.size()
                             + " requests wait); try again shortly", Duration.ofSeconds(2));
                 }
+                run.heldAt = nanoTime();
                 held.add(run);
                 return run;
             }
@@ -419,11 +420,8 @@ public final class CrashGuard implements Synthesis, AutoCloseable {
                 + "from piece {2}{3}", exit == null ? "?" : exit.host(), exit == null ? "gone" : exit.describe(),
                 run.position(), a.identified ? " (its input caused it)" : " (a suspect)");
         synchronized (this) {
-            if (a.identified) {
-                suspects.addFirst(run);
-            } else {
-                suspects.add(run);
-            }
+            // A struck input goes last: the requests that waited beside it run first.
+            suspects.add(run);
         }
         pump();
     }
@@ -469,6 +467,7 @@ public final class CrashGuard implements Synthesis, AutoCloseable {
             synchronized (this) {
                 running = List.copyOf(inFlight);
             }
+            expireWaiting(now);
             // Heartbeats first: a whole host that froze is named for that, not for one of its requests.
             for (String address : control.addresses()) {
                 Duration uptime = control.uptime(address);
@@ -513,6 +512,39 @@ public final class CrashGuard implements Synthesis, AutoCloseable {
             });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "engine host hang watch failed", e);
+        }
+    }
+
+    /**
+     * Ends with 503 the requests that waited longer than {@link #RECOVERY_WAIT} for their turn: suspects since they
+     * were first cut, held requests since they arrived. Every waiting client gets an answer in bounded time.
+     */
+    private void expireWaiting(long now) {
+        List<GuardedRun> expired = new ArrayList<>();
+        synchronized (this) {
+            for (var it = suspects.iterator(); it.hasNext(); ) {
+                GuardedRun r = it.next();
+                if (r.cutAt >= 0 && now - r.cutAt > RECOVERY_WAIT.toNanos()) {
+                    it.remove();
+                    expired.add(r);
+                }
+            }
+            for (var it = held.iterator(); it.hasNext(); ) {
+                GuardedRun r = it.next();
+                if (now - r.heldAt > RECOVERY_WAIT.toNanos()) {
+                    it.remove();
+                    expired.add(r);
+                }
+            }
+        }
+        for (GuardedRun r : expired) {
+            r.finish(null, new OverloadedException("the engine host is still recovering from a crash after "
+                    + RECOVERY_WAIT.toSeconds() + " s; try again shortly", control.restartIn().plusSeconds(2)));
+        }
+        if (!expired.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "{0} request(s) waited longer than {1} s for an engine host to "
+                    + "recover and got 503", expired.size(), RECOVERY_WAIT.toSeconds());
+            pump();
         }
     }
 

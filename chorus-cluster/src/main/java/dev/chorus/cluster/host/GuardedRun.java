@@ -44,7 +44,9 @@ final class GuardedRun implements SynthesisHandle {
     /** Crashes or hangs of a host that cut this request. */
     int cuts;
     /** When the first cut happened (ticker nanos), or -1. */
-    long cutAt = -1;
+    volatile long cutAt = -1;
+    /** When the request was held back because suspects of a crash ran alone (ticker nanos). */
+    volatile long heldAt;
     volatile boolean cancelled;
     volatile Attempt attempt;
 
