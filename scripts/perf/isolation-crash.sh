@@ -47,11 +47,14 @@ text() { # WORD: eight sentences of six words
   for c in red green blue white black pink gold grey; do t="$t$1 $c sky and $c sea. "; done
   echo "${t% }"
 }
-speak() { # TEXT OUT: prints the status (000: no answer)
-  curl -s -m 120 -o "$2" -D "$2.h" -w '%{http_code}\n' -H 'Content-Type: application/json' \
+speak() { # TEXT OUT: prints the status, or why no complete answer came
+  local code rc=0
+  code=$(curl -s -m 120 -o "$2" -D "$2.h" -w '%{http_code}' -H 'Content-Type: application/json' \
     -d "{\"input\":\"$1\",\"voice\":\"crash:a\",\"response_format\":\"wav\",\"sample_rate\":16000}" \
-    "http://127.0.0.1:$port/v1/audio/speech" || echo 000
+    "http://127.0.0.1:$port/v1/audio/speech") || rc=$?
+  if [ "$rc" -ne 0 ]; then echo "no-complete-answer(curl-exit-$rc,status-${code:-none})"; else echo "$code"; fi
 }
+printable() { head -c 200 "$1" 2>/dev/null | tr -d '\0' | tr -c '[:print:]' ' '; }
 for c in 1 2 3; do
   [ "$(speak "$(text "client$c")" "$work/ref$c.wav")" = 200 ] || { echo "reference $c failed" >&2; exit 1; }
 done
@@ -67,7 +70,7 @@ client() { # N
     elif [ "$s" = 503 ] && grep -qi '^retry-after:' "$work/out/$1.$i.h"; then
       echo "503 with Retry-After"
     else
-      echo "$s $(head -c 200 "$work/out/$1.$i" | tr '\n' ' ')"
+      echo "$s $(printable "$work/out/$1.$i")"
     fi
     rm -f "$work/out/$1.$i" "$work/out/$1.$i.h"
   done > "$work/client$1.txt"

@@ -98,6 +98,15 @@ class IsolationHangIT {
     @Test
     @Order(2)
     void aHostThatStopsReportingIsReplaced() throws Exception {
+        // The host may still be restarting after the last hang: wait until it answers.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        HttpResponse<byte[]> up = server.speech("one");
+        while (up.statusCode() != 200 && System.nanoTime() < deadline) {
+            assertThat(up.statusCode()).as(body(up)).isEqualTo(503);
+            Thread.sleep(200);
+            up = server.speech("one");
+        }
+        assertThat(up.statusCode()).as(body(up)).isEqualTo(200);
         long pid = lastHostPid();
         double hangs = metric(server.get("/metrics"), "chorus_engine_host_hangs_total");
         Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).inheritIO().start();
