@@ -32,7 +32,7 @@ cache:
 jobs:
   enabled: false
 YAML
-(cd "$work" && exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+(cd "$work" && CHORUS_LOG_FORMAT=text exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -XX:-CreateCoredumpOnCrash -cp "$app/target/chorus-app.jar:$app/target/test-classes:$work/engine" \
   dev.chorus.app.Main serve --config "$work/chorus.yaml" > "$work/server.log" 2>&1) &
 server=$!
@@ -106,4 +106,6 @@ echo "crash test, 4 clients for ${seconds} s (3 innocent texts compared byte for
 echo "  innocent answers:"; cat "$work"/client?.txt | sort | uniq -c | sed 's/^/    /'
 echo "  poison answers:"; sort "$work/poison.txt" | uniq -c | sed 's/^/    /'
 echo "  server process alive throughout: $alive"
+echo "  the supervisor's lines:"
+grep -E 'engine host 1 (\(pid|restarted)|hung:|waited longer' "$work/server.log" | sed -E 's/\(report [^)]*\)//; s/^/    /' | cut -c1-200
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^chorus_engine_(host_(crashes|restarts|hangs|reruns)_total|quarantined_(inputs|voices)|quarantine_refusals_total)' | sed 's/^/  /'
