@@ -244,6 +244,14 @@ public final class CrashGuard implements Synthesis, AutoCloseable {
             pump();
             return;
         }
+        if (quarantine.inputRefused(run.hash)) {
+            // Its input was quarantined while it waited (another request with the same input crashed a host).
+            ended(a);
+            run.finish(null, new SynthesisException("input crashes the engine", refusal(run.hash,
+                    quarantine.period().toNanos())));
+            pump();
+            return;
+        }
         try {
             if (!someHostReady()) {
                 throw new OverloadedException("no engine host is up yet", Duration.ofSeconds(1));
