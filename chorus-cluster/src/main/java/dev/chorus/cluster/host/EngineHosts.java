@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * {@link Process#onExit()}; an exit that {@link #close()} did not ask for is a crash: it is logged with its status,
  * signal and the JVM's fatal-error line, counted, told to the listeners, and the slot starts a new process after
  * a backoff that doubles with every crash in quick succession (a host that ran for {@code stableAfter} starts
- * again from the initial backoff). The hosts' output becomes log lines of this process, prefixed with the host.
+ * again from the initial backoff). A host that hangs is killed on request ({@link #killHung}) and restarts the
+ * same way, its exit reported with the reason. The hosts' output becomes log lines of this process, prefixed with
+ * the host.
  * Slot state is guarded by each slot's lock; restarts run on one scheduler thread.
  */
 public final class EngineHosts implements AutoCloseable {
@@ -165,7 +167,7 @@ public final class EngineHosts implements AutoCloseable {
                 .description("engine host processes that died without being asked to").register(registry);
         crashCounter.increment(crashes.get());
         restartCounter = Counter.builder("chorus.engine.host.restarts")
-                .description("engine host processes started again after a crash").register(registry);
+                .description("engine host processes started again after a crash or a hang").register(registry);
         restartCounter.increment(restarts.get());
         hangCounter = Counter.builder("chorus.engine.host.hangs")
                 .description("engine host processes killed and restarted because they hung in a request")
