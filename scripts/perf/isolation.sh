@@ -3,8 +3,18 @@
 # with the engine in-process (engines.isolation: none) and through one whose engine runs in an engine host process
 # (engines.isolation: process), both started here, requests alternating between them one at a time.
 # Usage: scripts/perf/isolation.sh [REQUESTS]   (default 40 per server after 40 of warm-up; prints medians and p90)
+#
+#        scripts/perf/isolation.sh crash [SECONDS]   (default 60)
+# The crash test: one server with the test engine `crash` (chorus-app's test classes: a native SIGSEGV on the word
+# crashnow) in an engine host; four clients for SECONDS: three ask for their own eight-sentence text again and
+# again (each answer is compared byte for byte with the same text made before any crash), the fourth sends a
+# poison input every 2 s, and a second poison from half-time. Prints every answer's status, mismatches, transport
+# errors, whether the server process ever exited, and the crash, restart and re-run counters.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+if [ "${1:-}" = crash ]; then
+  exec "$root/scripts/perf/isolation-crash.sh" "${2:-60}"
+fi
 n=${1:-40}
 port=${CHORUS_PERF_PORT:-18133}
 work=$(mktemp -d)

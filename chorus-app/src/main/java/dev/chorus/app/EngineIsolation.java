@@ -3,6 +3,8 @@ package dev.chorus.app;
 import dev.chorus.cluster.Gateway;
 import dev.chorus.cluster.host.CrashGuard;
 import dev.chorus.cluster.host.EngineHosts;
+import dev.chorus.cluster.host.HostControl;
+import dev.chorus.cluster.host.QuarantinedVoices;
 import dev.chorus.cluster.host.IsolatedEngines;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
@@ -56,6 +58,7 @@ final class EngineIsolation implements AutoCloseable {
     private Path dir;
     private EngineHosts hosts;
     private Gateway gateway;
+    private CrashGuard guard;
 
     private EngineIsolation(SourcedSettings s, Set<String> isolated) {
         this.s = s;
@@ -84,6 +87,11 @@ final class EngineIsolation implements AutoCloseable {
         if (q.isZero() || q.isNegative()) {
             throw new InvalidInputException("engines.quarantine", s.label("engines.quarantine") + ": " + q
                     + " (expected: > 0)");
+        }
+        Duration hang = s.duration("engines.isolation-hang-timeout");
+        if (hang.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new InvalidInputException("engines.isolation-hang-timeout", s.label("engines.isolation-hang-timeout")
+                    + ": " + hang + " (expected: >= 1s)");
         }
         if (mode.equals("none")) {
             return new EngineIsolation(s, Set.of());
@@ -140,7 +148,8 @@ final class EngineIsolation implements AutoCloseable {
             throw new UncheckedIOException("engine hosts: " + e.getMessage(), e);
         }
         LINKS.setLevel(java.util.logging.Level.SEVERE);
-        gateway = Gateway.builder(hosts.addresses()).build();
+        // One attempt per call: the crash guard re-runs what a host's death cut, one suspect at a time.
+        gateway = Gateway.builder(hosts.addresses()).maxAttempts(1).build();
         Duration wait = s.duration("cluster.startup-wait");
         err.println("chorus: starting " + hosts.addresses().size() + " engine host process(es) for " + isolated
                 + " on " + hosts.addresses() + "; waiting up to " + wait.toSeconds() + " s");
@@ -153,14 +162,16 @@ final class EngineIsolation implements AutoCloseable {
         List<TtsEngineProvider> providers = new ArrayList<>();
         ServiceLoader.load(TtsEngineProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> !isolated.contains(p.id())).forEach(providers::add);
-        providers.addAll(gateway.engineProviders());
+        gateway.engineProviders().forEach(p -> providers.add(new QuarantinedVoices(p,
+                () -> guard == null ? Map.of() : guard.quarantinedVoices())));
         return settings.registry().providers(providers).build();
     }
 
     /** Creates the server: isolated engines' requests go to the hosts through the crash guard. */
     ChorusServer create(Synthesizer synthesizer, ServerConfig config) {
-        CrashGuard guard = new CrashGuard(gateway.synthesis(synthesizer.registry()), hosts::nextRestartIn,
-                s.duration("engines.quarantine"), 2, System::nanoTime);
+        guard = new CrashGuard(gateway.synthesis(synthesizer.registry()), HostControl.of(hosts, gateway::loads),
+                s.duration("engines.quarantine"), 2, s.duration("engines.isolation-hang-timeout"), System::nanoTime,
+                v -> synthesizer.registry().resolve(v).id());
         hosts.addCrashListener(guard::hostCrashed);
         Synthesis routed = new IsolatedEngines(Synthesis.local(synthesizer), guard, isolated, synthesizer.registry());
         ChorusServer server = ChorusServer.create(synthesizer, config, routed,
@@ -237,6 +248,9 @@ final class EngineIsolation implements AutoCloseable {
 
     @Override
     public void close() {
+        if (guard != null) {
+            guard.close();
+        }
         if (gateway != null) {
             gateway.close();
         }

@@ -94,9 +94,13 @@ final class SettingTable {
             new Setting("engines.isolated", "CHORUS_ISOLATED_ENGINES", "espeak,piper,kokoro,matcha,fastspeech2",
                     "engines run in engine host processes under engines.isolation process, comma-separated"),
             new Setting("engines.isolation-hosts", "CHORUS_ENGINE_HOSTS", "1",
-                    "engine host processes (2 or more: a crashed host's requests resume on another), 1..16"),
+                    "engine host processes (a crashed host's requests are re-run on a fresh one), 1..16"),
+            new Setting("engines.isolation-hang-timeout", "CHORUS_ENGINE_HANG_TIMEOUT", "30s",
+                    "least time a sentence may run on an engine host without progress (or a host stay silent) "
+                            + "before the host counts as hung and is killed and restarted, >= 1s"),
             new Setting("engines.quarantine", "CHORUS_ENGINE_QUARANTINE", "10m",
-                    "how long an input that crashed engine hosts twice is refused (422)"),
+                    "how long an input that crashed engine hosts twice is refused (422), and a voice that keeps "
+                            + "crashing them (503)"),
             new Setting("admin.key", "CHORUS_ADMIN_KEY", "(none: admin routes off)",
                     "bearer key for the /admin routes (voices: load, unload, reload; tenants: usage); at least 16 "
                             + "characters"),

@@ -37,6 +37,9 @@ class EngineIsolationTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("expected: 1..16");
         assertThatThrownBy(() -> isolation(Map.of("CHORUS_ENGINE_QUARANTINE", "0s"), ClusterMode.Role.ALL))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("expected: > 0");
+        assertThatThrownBy(() -> isolation(Map.of("CHORUS_ENGINE_HANG_TIMEOUT", "500ms"), ClusterMode.Role.ALL))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("CHORUS_ENGINE_HANG_TIMEOUT")
+                .hasMessageContaining("expected: >= 1s");
         assertThatThrownBy(() -> isolation(Map.of("CHORUS_ENGINE_ISOLATION", "process"), ClusterMode.Role.WORKER))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("needs cluster.role all");
     }

@@ -39,6 +39,14 @@ public interface Gateway extends AutoCloseable {
     /** Registers the gateway's metrics (routing decisions, retries, per-worker backlog) with {@code registry}. */
     void bindMetrics(MeterRegistry registry);
 
+    /**
+     * Returns the latest load report of each worker that has reported, by address ({@code host:port}); none for a
+     * worker that has not reported yet.
+     */
+    default java.util.Map<String, WorkerLoad> loads() {
+        return java.util.Map.of();
+    }
+
     /** Returns {@code GET /admin/cluster}'s JSON body: every worker with its state, voices and load. */
     Supplier<String> status();
 

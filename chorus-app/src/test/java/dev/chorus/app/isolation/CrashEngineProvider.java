@@ -20,14 +20,20 @@ import java.util.List;
 
 /**
  * A test engine whose native call crashes the process: engine {@code crash}, one voice {@code crash:a}. Each word
- * gives 100 ms of a sine whose pitch depends on the word; a text that contains {@link #MARKER} makes the engine
- * call the C library's {@code memset} on the null address through the FFM linker, a real SIGSEGV in native code
- * (the JVM then writes its fatal error report and aborts), as a crashing native engine would.
+ * gives 100 ms of a sine whose pitch depends on the word, and takes {@link #WORD_MILLIS} to make (so concurrent
+ * requests overlap); a sentence that contains {@link #MARKER} makes the engine call the C library's {@code memset}
+ * on the null address through the FFM linker, a real SIGSEGV in native code (the JVM then writes its fatal error
+ * report and aborts), as a crashing native engine would; a sentence that contains {@link #HANG_MARKER} makes it call
+ * the C library's {@code sleep} through the FFM linker forever, a native call that never returns.
  */
 public final class CrashEngineProvider implements TtsEngineProvider {
 
     /** The word that crashes the engine (lower case, so text normalization leaves it as it is). */
     public static final String MARKER = "crashnow";
+    /** The word that makes the engine's native call hang. */
+    public static final String HANG_MARKER = "hangnow";
+    /** How long the engine takes per word. */
+    static final int WORD_MILLIS = 15;
     static final int RATE = 16_000;
 
     @Override
@@ -77,6 +83,16 @@ public final class CrashEngineProvider implements TtsEngineProvider {
         throw new AssertionError("memset on the null address returned " + ignored);
     }
 
+    /** Sleeps in native code for good: the calling thread never comes back, as a hung native engine's would not. */
+    static void hangNatively() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle sleep = linker.downcallHandle(linker.defaultLookup().find("sleep").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        while (true) {
+            int ignored = (int) sleep.invokeExact(1_000_000);
+        }
+    }
+
     private record CrashVoice(VoiceInfo info) implements Voice {
         @Override
         public boolean synthesize(String text, SynthesisOptions options, AudioSink sink) {
@@ -88,11 +104,24 @@ public final class CrashEngineProvider implements TtsEngineProvider {
                     throw new IllegalStateException("the native crash did not happen", t);
                 }
             }
+            if (text.contains(HANG_MARKER)) {
+                try {
+                    hangNatively();
+                } catch (Throwable t) {
+                    throw new IllegalStateException("the native hang ended", t);
+                }
+            }
             int from = 0;
             long offset = 0;
             for (String w : text.strip().split("\\s+")) {
                 int at = Math.max(0, text.indexOf(w, from));
                 from = at + w.length();
+                try {
+                    Thread.sleep(WORD_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
                 short[] block = tone(w.hashCode());
                 if (sink.onEvent(new SynthesisEvent.Word(at, w.length(), offset)) == AudioSink.Action.STOP
                         || sink.onAudio(block, 0, block.length) == AudioSink.Action.STOP) {

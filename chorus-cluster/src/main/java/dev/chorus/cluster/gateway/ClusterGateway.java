@@ -87,6 +87,19 @@ public final class ClusterGateway implements Gateway {
     }
 
     @Override
+    public java.util.Map<String, dev.chorus.cluster.WorkerLoad> loads() {
+        java.util.Map<String, dev.chorus.cluster.WorkerLoad> all = new java.util.HashMap<>();
+        for (WorkerLink l : directory.links()) {
+            var r = l.report();
+            Duration age = l.reportAge();
+            if (r != null && age != null) {
+                all.put(l.address(), new dev.chorus.cluster.WorkerLoad(r.getBacklogSeconds(), r.getVoiceRtfMap(), age));
+            }
+        }
+        return all;
+    }
+
+    @Override
     public Supplier<String> status() {
         return this::json;
     }

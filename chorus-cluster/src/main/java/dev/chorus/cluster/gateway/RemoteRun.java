@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * the client hears every piece exactly once, in order, and the join is sample-exact. Events of one call arrive one
  * at a time; a new call starts only after the previous one ended, and all state is guarded by this object's lock.
  */
-final class RemoteRun implements SynthesisHandle, WorkerCall {
+final class RemoteRun implements SynthesisHandle, WorkerCall, dev.chorus.cluster.WorkerPlaced {
 
     private static final System.Logger LOG = System.getLogger(RemoteRun.class.getName());
 
@@ -116,6 +116,11 @@ final class RemoteRun implements SynthesisHandle, WorkerCall {
     @Override
     public CompletableFuture<SynthesisSummary> completion() {
         return completion;
+    }
+
+    @Override
+    public synchronized String workerAddress() {
+        return link == null ? null : link.address();
     }
 
     private synchronized void onEvent(WorkerLink from, WorkEvent e) {

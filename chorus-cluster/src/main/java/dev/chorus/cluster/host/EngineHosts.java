@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * {@link Process#onExit()}; an exit that {@link #close()} did not ask for is a crash: it is logged with its status,
  * signal and the JVM's fatal-error line, counted, told to the listeners, and the slot starts a new process after
  * a backoff that doubles with every crash in quick succession (a host that ran for {@code stableAfter} starts
- * again from the initial backoff). The hosts' output becomes log lines of this process, prefixed with the host.
+ * again from the initial backoff). A host that hangs is killed on request ({@link #killHung}) and restarts the
+ * same way, its exit reported with the reason. The hosts' output becomes log lines of this process, prefixed with
+ * the host.
  * Slot state is guarded by each slot's lock; restarts run on one scheduler thread.
  */
 public final class EngineHosts implements AutoCloseable {
@@ -50,7 +52,9 @@ public final class EngineHosts implements AutoCloseable {
             r -> Thread.ofPlatform().daemon().name("chorus-engine-hosts").unstarted(r));
     private final AtomicLong crashes = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong hangs = new AtomicLong();
     private volatile Counter crashCounter;
+    private volatile Counter hangCounter;
     private volatile Counter restartCounter;
     private volatile boolean closed;
 
@@ -100,6 +104,51 @@ public final class EngineHosts implements AutoCloseable {
         return crashes.get();
     }
 
+    /** Returns the number of hosts killed because they hung, since start. */
+    public long hangs() {
+        return hangs.get();
+    }
+
+    /** Returns how long the current process of the host at {@code address} has run, or null when none runs. */
+    public Duration uptime(String address) {
+        Slot s = slot(address);
+        return s == null || !s.alive() ? null : Duration.ofNanos(System.nanoTime() - s.startedNanos);
+    }
+
+    /** Returns the worker API address of host {@code number} (from 1), or null. */
+    public String address(int number) {
+        return number < 1 || number > slots.size() ? null : "127.0.0.1:" + slots.get(number - 1).port;
+    }
+
+    /**
+     * Kills the host at {@code address} at once (SIGKILL) because it hung: its exit is then reported to the crash
+     * listeners with {@code reason}, and it restarts like a crashed host.
+     *
+     * @return whether a running host was killed
+     */
+    public boolean killHung(String address, String reason) {
+        Slot s = slot(address);
+        if (s == null || closed) {
+            return false;
+        }
+        Process p;
+        synchronized (s) {
+            p = s.process;
+            if (p == null || !p.isAlive() || s.hang != null) {
+                return false;
+            }
+            s.hang = reason;
+        }
+        LOG.log(System.Logger.Level.ERROR, "engine host {0} (pid {1,number,#}) hung: {2}; killing it", s.number,
+                p.pid(), reason);
+        p.destroyForcibly();
+        return true;
+    }
+
+    private Slot slot(String address) {
+        return slots.stream().filter(s -> ("127.0.0.1:" + s.port).equals(address)).findFirst().orElse(null);
+    }
+
     /** Returns how long until the next host that is down starts again (zero when none waits). */
     public Duration nextRestartIn() {
         long now = System.nanoTime();
@@ -118,8 +167,12 @@ public final class EngineHosts implements AutoCloseable {
                 .description("engine host processes that died without being asked to").register(registry);
         crashCounter.increment(crashes.get());
         restartCounter = Counter.builder("chorus.engine.host.restarts")
-                .description("engine host processes started again after a crash").register(registry);
+                .description("engine host processes started again after a crash or a hang").register(registry);
         restartCounter.increment(restarts.get());
+        hangCounter = Counter.builder("chorus.engine.host.hangs")
+                .description("engine host processes killed and restarted because they hung in a request")
+                .register(registry);
+        hangCounter.increment(hangs.get());
         for (Slot s : slots) {
             Gauge.builder("chorus.engine.host.up", s, x -> x.alive() ? 1 : 0).tag("host", Integer.toString(s.number))
                     .description("1 while the engine host process runs").register(registry);
@@ -168,7 +221,9 @@ public final class EngineHosts implements AutoCloseable {
         final int port;
         volatile Process process;
         volatile long restartAt;
-        long startedNanos;
+        volatile long startedNanos;
+        /** Why the supervisor is killing the current process because it hung; null while it is not. */
+        String hang;
         int quickCrashes;
         boolean restarted;
 
@@ -196,6 +251,7 @@ public final class EngineHosts implements AutoCloseable {
             try {
                 Process p = pb.start();
                 process = p;
+                hang = null;
                 startedNanos = System.nanoTime();
                 // A restart is worth a warning (the default log level); the first start is routine.
                 LOG.log(restarted ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "engine host {0} "
@@ -236,9 +292,14 @@ public final class EngineHosts implements AutoCloseable {
             // that crashed it is then the one its report names.
             String signal = status > 128 && status < 128 + 65 ? HostExit.signalName(status - 128)
                     : fatal != null && fatal.startsWith("SIG") ? fatal.substring(0, fatal.indexOf(' ')) : null;
-            HostExit exit = new HostExit(number, p.pid(), status, signal, fatal, uptime);
-            crashes.incrementAndGet();
-            Counter c = crashCounter;
+            String hung;
+            synchronized (this) {
+                hung = hang;
+            }
+            HostExit exit = new HostExit(number, p.pid(), status, hung == null ? signal : null, hung == null ? fatal
+                    : null, uptime, hung);
+            (hung == null ? crashes : hangs).incrementAndGet();
+            Counter c = hung == null ? crashCounter : hangCounter;
             if (c != null) {
                 c.increment();
             }
@@ -246,9 +307,9 @@ public final class EngineHosts implements AutoCloseable {
                 quickCrashes = uptime.compareTo(b.stableAfter) >= 0 ? 0 : quickCrashes + 1;
             }
             Duration delay = backoff();
-            LOG.log(System.Logger.Level.ERROR, "engine host {0} (pid {1,number,#}) crashed after {2,number,#} ms: {3}; "
-                    + "its requests fail over or get 503; restarting in {4,number,#} ms", number, p.pid(), uptime.toMillis(),
-                    exit.describe(), delay.toMillis());
+            LOG.log(System.Logger.Level.ERROR, "engine host {0} (pid {1,number,#}) {5} after {2,number,#} ms: {3}; "
+                    + "its requests are re-run on a fresh host; restarting in {4,number,#} ms", number, p.pid(),
+                    uptime.toMillis(), exit.describe(), delay.toMillis(), hung == null ? "crashed" : "was killed");
             for (Consumer<HostExit> l : b.listeners) {
                 try {
                     l.accept(exit);

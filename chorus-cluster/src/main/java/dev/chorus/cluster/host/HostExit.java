@@ -12,8 +12,21 @@ import java.time.Duration;
  * @param signal     the signal's name ({@code SIGSEGV}, {@code SIGABRT}, ...) or null for a plain exit
  * @param fatalError the first line of the JVM's fatal error report ({@code SIGSEGV (0xb) at pc=...}), or null
  * @param uptime     how long the process had run
+ * @param hang       why the supervisor killed the host because it hung (a request past its deadline, reports
+ *                   that stopped), or null for a host that died on its own
  */
-public record HostExit(int host, long pid, int exitStatus, String signal, String fatalError, Duration uptime) {
+public record HostExit(int host, long pid, int exitStatus, String signal, String fatalError, Duration uptime,
+                       String hang) {
+
+    /** Describes a host that died on its own. */
+    public HostExit(int host, long pid, int exitStatus, String signal, String fatalError, Duration uptime) {
+        this(host, pid, exitStatus, signal, fatalError, uptime, null);
+    }
+
+    /** Tells whether the supervisor killed the host because it hung. */
+    public boolean hung() {
+        return hang != null;
+    }
 
     /** Returns the name of signal {@code n}, such as {@code SIGSEGV} for 11. */
     static String signalName(int n) {
@@ -35,6 +48,9 @@ public record HostExit(int host, long pid, int exitStatus, String signal, String
 
     /** Returns a short account for a log line: {@code exit 134 (SIGABRT; JVM: SIGSEGV (0xb) at pc=...)}. */
     public String describe() {
+        if (hang != null) {
+            return "hung: " + hang + "; killed";
+        }
         StringBuilder b = new StringBuilder("exit ").append(exitStatus);
         if (signal != null || fatalError != null) {
             b.append(" (");

@@ -147,7 +147,8 @@ public final class CatalogService {
             ArrayNode aliases = o.putArray("aliases");
             aliasNames.getOrDefault(v.id(), List.of()).forEach(aliases::add);
             String failure = failures.get(v.id());
-            o.put("status", failure == null ? "ok" : "failed");
+            // A voice refused for now because it keeps crashing its engine host is not broken: it is quarantined.
+            o.put("status", failure == null ? "ok" : failure.startsWith("quarantined") ? "quarantined" : "failed");
             if (failure != null) {
                 o.put("error", FileNames.withoutDirectories(failure));
             }
