@@ -76,6 +76,8 @@ final class SettingTable {
                     "how long a request beyond that waits for a slot before 503 with Retry-After"),
             new Setting("limits.max-queue-wait", "CHORUS_MAX_QUEUE_WAIT", "0s",
                     "refuse at once (503) a request predicted to wait longer for a worker (0s: only its deadline)"),
+            new Setting("limits.max-queue-wait-ratio", "CHORUS_MAX_QUEUE_WAIT_RATIO", "0",
+                    "refuse at once (503) a request predicted to wait longer than this times its own synthesis time"),
             new Setting("limits.max-unread-bytes", "CHORUS_MAX_UNREAD_BYTES", "16MiB",
                     "audio bytes one response may hold for a slow client before it is ended with an error"),
             new Setting("limits.stream-buffer-bytes", "CHORUS_STREAM_BUFFER_BYTES", "64KiB",
