@@ -94,8 +94,11 @@ p99_unloaded=$(field "$work/unloaded3.json" "d['latency']['p99_ms']")
 rss0=$(rss_mb)
 
 long=$(python3 -c "print(' '.join('Sentence %d of a long text that nobody reads, said slowly and clearly.' % i for i in range(40)))")
+# Round 1 also warms up the paths a stalled stream takes (classes loaded, code compiled): compare the rounds'
+# "after" with their own "before"; the last round is the figure.
+for round in $(seq 1 "${STALL_ROUNDS:-2}"); do
 read -r heap0 direct0 <<< "$(heap_mb)"
-python3 - "$port" "$long" 200 > "$work/stalled.pid" <<'PY' &
+python3 - "$port" "$long" 200 > "$work/stalled$round" <<'PY' &
 import json, socket, sys, time, os
 port, text, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 socks = []
@@ -119,8 +122,8 @@ print(statuses.get("200", 0), statuses, flush=True)
 time.sleep(3600)
 PY
 stalled_pid=$!
-for _ in $(seq 1 60); do [ -s "$work/stalled.pid" ] && break; sleep 1; done
-read -r stalled stalled_statuses < "$work/stalled.pid"
+for _ in $(seq 1 240); do [ -s "$work/stalled$round" ] && break; sleep 1; done
+read -r stalled stalled_statuses < "$work/stalled$round"
 # Until the sentences that were running when the streams paused are done.
 metric() { curl -sf "$url/metrics" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {v += $NF} END {print v + 0}'; }
 for _ in $(seq 1 120); do [ "$(metric chorus_engine_in_flight)" = 0 ] && break; sleep 1; done
@@ -135,9 +138,14 @@ read -r heap2 direct2 <<< "$(heap_mb)"
 rss2=$(rss_mb)
 p99_beside=$(field "$work/beside.json" "d['latency']['p99_ms']")
 awk -v h0="$heap0" -v h1="$heap1" -v h2="$heap2" -v d0="$direct0" -v d1="$direct1" -v d2="$direct2" \
-  -v p0="$p99_unloaded" -v p1="$p99_beside" -v n="$stalled" -v st="$stalled_statuses" 'BEGIN {
-  printf "200 readers that never read (statuses %s), %d of them answered 200: heap %.1f -> %.1f MB, direct %.1f -> %.1f MB: %.0f KB per stalled stream; ", st, n, h0, h1, d0, d1, ((h1 + d1) - (h0 + d0)) * 1024 / (n > 0 ? n : 1)
+  -v p0="$p99_unloaded" -v p1="$p99_beside" -v n="$stalled" -v st="$stalled_statuses" -v r="$round" 'BEGIN {
+  printf "round %d: 200 readers that never read (statuses %s), %d of them answered 200: heap %.1f -> %.1f MB, direct %.1f -> %.1f MB: %.0f KB per stalled stream; ", r, st, n, h0, h1, d0, d1, ((h1 + d1) - (h0 + d0)) * 1024 / (n > 0 ? n : 1)
   printf "other clients p99 %.1f ms beside them (unloaded %.1f ms); after they left: heap %.1f MB, direct %.1f MB\n", p1, p0, h2, d2 }'
+if [ -n "${HISTO:-}" ]; then  # what the heap holds after they left, largest first
+  "$JAVA_HOME/bin/jcmd" "$java_pid" GC.class_histogram 2>/dev/null | head -"$((HISTO + 3))"
+fi
 echo "server RSS: ${rss0} MB before the stalled readers, ${rss1} MB with them, ${rss2} MB after they left"
+rss0=$rss2
+done
 fi
 echo "load average at the end: $(loadavg)"
