@@ -23,6 +23,7 @@ final class GatedEngineProvider implements TtsEngineProvider {
     static final int RATE = 16_000;
     /** Fair, so permits go to the chunks in the order they started waiting. */
     static final Semaphore GATE = new Semaphore(0, true);
+    /** Chunks that reached the gate, and those that left it (through it, or stopped while waiting). */
     static final AtomicInteger STARTED = new AtomicInteger();
     static final AtomicInteger FINISHED = new AtomicInteger();
 
@@ -46,6 +47,7 @@ final class GatedEngineProvider implements TtsEngineProvider {
                 GATE.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                FINISHED.incrementAndGet();
                 return false;
             }
             short[] block = Signals.sine(440, RATE, RATE / 10, 8000);
