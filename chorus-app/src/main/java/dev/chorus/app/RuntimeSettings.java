@@ -83,6 +83,7 @@ final class RuntimeSettings {
                 s.integer("limits.max-pending-per-worker")));
         s.guard("limits.admission-wait", () -> b.admissionWait(s.duration("limits.admission-wait")));
         s.guard("limits.max-queue-wait", () -> b.maxQueueWait(s.duration("limits.max-queue-wait")));
+        s.guard("limits.max-queue-wait-ratio", () -> b.maxQueueWaitRatio(ratio(s.string("limits.max-queue-wait-ratio"))));
         s.guard("limits.max-input-chars", () -> b.maxInputChars(s.integer("limits.max-input-chars")));
         if (s.guard("cache.enabled", () -> s.flag("cache.enabled"))) {
             long sentences = s.guard("cache.sentence.max-bytes", () -> s.bytes("cache.sentence.max-bytes"));
@@ -96,5 +97,14 @@ final class RuntimeSettings {
             }
         }
         return b;
+    }
+
+    /** Parses a non-negative decimal number such as {@code 1} or {@code 0.5}. */
+    private static double ratio(String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' (expected: a number >= 0, such as 1 or 0.5)");
+        }
     }
 }

@@ -114,6 +114,10 @@ final class ServeSettings {
         s.guard("limits.stream-buffer-bytes", () -> b.streamBufferBytes(s.bytes("limits.stream-buffer-bytes")));
         s.guard("limits.stall-timeout", () -> b.stallTimeout(s.duration("limits.stall-timeout")));
         s.guard("limits.max-waiting-requests", () -> b.maxWaitingRequests(s.integer("limits.max-waiting-requests")));
+        s.guard("limits.max-streams-per-connection", () -> b.maxStreamsPerConnection(
+                s.integer("limits.max-streams-per-connection")));
+        s.guard("tenants.concurrent-streams", () -> b.tenantsConcurrentStreams(
+                s.integer("tenants.concurrent-streams")));
         if (s.has("server.cors.allowed-origins")) {
             s.guard("server.cors.allowed-origins", () -> b.corsAllowedOrigins(s.list("server.cors.allowed-origins")));
         }

@@ -44,6 +44,23 @@ class ServeSettingsTest {
     }
 
     @Test
+    void streamLimits() throws Exception {
+        ServerConfig d = ServeSettings.load(null, Map.of(), Map.of()).serverConfig();
+        assertThat(d.maxStreamsPerConnection()).isEqualTo(100);
+        assertThat(d.tenantsConcurrentStreams()).isEqualTo(100);
+        Path f = yaml("""
+                tenants:
+                  concurrent-streams: 3
+                """);
+        ServerConfig c = ServeSettings.load(f, Map.of("CHORUS_MAX_STREAMS_PER_CONNECTION", "8"), Map.of())
+                .serverConfig();
+        assertThat(c.maxStreamsPerConnection()).isEqualTo(8);
+        assertThat(c.tenantsConcurrentStreams()).isEqualTo(3);
+        assertThatThrownBy(() -> ServeSettings.load(null, Map.of("CHORUS_MAX_STREAMS_PER_CONNECTION", "0"), Map.of())
+                .serverConfig()).hasMessageContaining("limits.max-streams-per-connection");
+    }
+
+    @Test
     void cacheSettings() throws Exception {
         Path f = yaml("""
                 cache:

@@ -80,6 +80,8 @@ final class SynthesisRun implements SynthesisHandle {
     private boolean paused;
     private int delivering;
     private int submitted;
+    /** Pieces that reached a worker while paused and wait for the client to read; guarded by the monitor. */
+    private final List<Integer> deferred = new java.util.ArrayList<>();
     private long plannedOut;
     /**
      * The run of speech the plan clock is in: pieces at one voice rate with no silence between them, which the
@@ -187,25 +189,45 @@ final class SynthesisRun implements SynthesisHandle {
                     replayed = true;
                     continue;
                 }
-                long queued = ticker.getAsLong();
-                scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(admission.priority, sequence,
-                        index) {
-                    @Override
-                    public void run() {
-                        long started = ticker.getAsLong();
-                        boolean completed = false;
-                        try {
-                            completed = runPiece(index, s, key);
-                        } finally {
-                            scheduler.chunkDone(s.voice().engine(), admission, s.text().length(),
-                                    ticker.getAsLong() - started, completed);
-                            observe(index, s, queued, started, completed);
-                        }
-                    }
-                });
+                execute(index, s, key);
             }
         }
         return replayed;
+    }
+
+    /** Queues speech piece {@code index} on its engine. */
+    private void execute(int index, Piece.Speech s, SentenceCache.Key key) {
+        long queued = ticker.getAsLong();
+        scheduler.execute(s.voice().engine(), new SynthesisScheduler.ChunkTask(admission.priority, sequence, index) {
+            @Override
+            public void run() {
+                if (deferWhilePaused(index)) {
+                    return;
+                }
+                long started = ticker.getAsLong();
+                boolean completed = false;
+                try {
+                    completed = runPiece(index, s, key);
+                } finally {
+                    scheduler.chunkDone(s.voice().engine(), admission, s.text().length(),
+                            ticker.getAsLong() - started, completed);
+                    observe(index, s, queued, started, completed);
+                }
+            }
+        });
+    }
+
+    /**
+     * A piece ahead of the one being delivered that reaches a worker while its client reads nothing does not run:
+     * it is queued again when the client reads (see {@link #resume}), so a stalled stream holds the audio of the
+     * sentence it is sending, not also of those queued behind it.
+     */
+    private synchronized boolean deferWhilePaused(int index) {
+        if (paused && !ended && index != delivering) {
+            deferred.add(index);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -237,6 +259,11 @@ final class SynthesisRun implements SynthesisHandle {
         paused = false;
         if (!ended) {
             scheduler.unpark(admission);
+            for (int index : deferred) {
+                Piece.Speech s = (Piece.Speech) pieces.get(index);
+                execute(index, s, sentences == null ? null : SentenceCache.key(s));
+            }
+            deferred.clear();
             advance();
         }
     }

@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Prediction: a moving estimate of worker time per character ({@link ServiceTimeEstimate}) times the
  *       characters not yet synthesized of the admitted requests at the same or a higher priority, divided by the
  *       workers, is the wait a new request can expect (none while fewer such requests than workers are
- *       admitted). If that wait exceeds its deadline, or the queue-wait limit (when one is set), it is refused at
- *       once with a Retry-After from the prediction, rather than left to time out later.</li>
+ *       admitted). If that wait exceeds its deadline, the queue-wait limit (when one is set), or the queue-wait
+ *       ratio times the request's own predicted synthesis time (when one is set), it is refused at once with a
+ *       Retry-After from the prediction, rather than left to time out later or to wait longer than it runs.</li>
  *   <li>Shedding: a request with a negative priority is refused once three quarters of the engine's slots are
  *       taken, which keeps the last quarter for normal and urgent work.</li>
  *   <li>Slots: at most {@code maxPendingPerWorker} requests per worker are in progress; a request that finds the
@@ -48,6 +49,7 @@ public final class SynthesisScheduler implements AutoCloseable {
     private final int maxPendingPerWorker;
     private final Duration admissionWait;
     private final Duration maxQueueWait;
+    private final double maxQueueWaitRatio;
     private final AtomicLong sequence = new AtomicLong();
 
     /**
@@ -71,6 +73,22 @@ public final class SynthesisScheduler implements AutoCloseable {
      * whose predicted wait for a worker exceeds {@code maxQueueWait} (zero: only the request's deadline limits it).
      */
     public SynthesisScheduler(int maxPendingPerWorker, Duration admissionWait, Duration maxQueueWait) {
+        this(maxPendingPerWorker, admissionWait, maxQueueWait, 0);
+    }
+
+    /**
+     * Creates a scheduler as {@link #SynthesisScheduler(int, Duration, Duration)} does that also refuses, at once,
+     * a request whose predicted wait for a worker exceeds {@code maxQueueWaitRatio} times its own predicted
+     * synthesis time (its characters times the engine's estimate per character); zero turns that off. So an
+     * admitted request takes at most about {@code 1 + maxQueueWaitRatio} times what it takes on an idle engine,
+     * whatever its length.
+     */
+    public SynthesisScheduler(int maxPendingPerWorker, Duration admissionWait, Duration maxQueueWait,
+                              double maxQueueWaitRatio) {
+        if (!(maxQueueWaitRatio >= 0) || Double.isInfinite(maxQueueWaitRatio)) {
+            throw new IllegalArgumentException("maxQueueWaitRatio: " + maxQueueWaitRatio + " (expected: >= 0)");
+        }
+        this.maxQueueWaitRatio = maxQueueWaitRatio;
         if (maxPendingPerWorker < 1) {
             throw new IllegalArgumentException("maxPendingPerWorker: " + maxPendingPerWorker + " (expected: >= 1)");
         }
@@ -107,36 +125,46 @@ public final class SynthesisScheduler implements AutoCloseable {
      */
     Admission admit(String engineId, int priority, int chars, Duration deadline) {
         EnginePool p = pool(engineId);
-        predict(p, priority, deadline);
-        if (priority < 0 && p.pending() >= Math.max(1, (int) (p.maxPending * LOW_PRIORITY_SHARE))) {
-            throw new OverloadedException("engine '" + engineId + "' is nearly full (" + p.pending() + " of "
-                    + p.maxPending + " requests in progress) and sheds low-priority requests first; retry shortly",
-                    RETRY_AFTER);
+        // Predicting and taking a slot is one step per engine, so a burst of simultaneous requests cannot all
+        // be admitted on the same prediction: each one sees the work of those admitted just before it.
+        synchronized (p) {
+            predict(p, priority, chars, deadline);
+            if (priority < 0 && p.pending() >= Math.max(1, (int) (p.maxPending * LOW_PRIORITY_SHARE))) {
+                throw new OverloadedException("engine '" + engineId + "' is nearly full (" + p.pending() + " of "
+                        + p.maxPending + " requests in progress) and sheds low-priority requests first; retry "
+                        + "shortly", RETRY_AFTER);
+            }
+            if (p.slots.tryAcquire()) {
+                Admission a = new Admission(engineId, priority, chars);
+                p.admitted.add(a);
+                return a;
+            }
         }
-        if (!p.slots.tryAcquire()) {
-            boolean admitted = false;
-            if (admissionWait.isPositive()) {
-                try {
-                    admitted = p.slots.tryAcquire(admissionWait.toNanos(), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        boolean admitted = false;
+        if (admissionWait.isPositive()) {
+            try {
+                admitted = p.slots.tryAcquire(admissionWait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            if (!admitted) {
-                String waited = admissionWait.isPositive()
-                        ? ", and no slot freed within " + admissionWait.toMillis() + " ms" : "";
-                throw new OverloadedException("engine '" + engineId + "' is busy: " + p.pending()
-                        + " requests in progress (limit " + p.maxPending + ")" + waited + "; retry shortly",
-                        RETRY_AFTER);
-            }
+        }
+        if (!admitted) {
+            String waited = admissionWait.isPositive()
+                    ? ", and no slot freed within " + admissionWait.toMillis() + " ms" : "";
+            throw new OverloadedException("engine '" + engineId + "' is busy: " + p.pending()
+                    + " requests in progress (limit " + p.maxPending + ")" + waited + "; retry shortly",
+                    RETRY_AFTER);
         }
         Admission a = new Admission(engineId, priority, chars);
         p.admitted.add(a);
         return a;
     }
 
-    /** Refuses a request whose predicted wait would miss its deadline or the queue-wait limit. */
-    private void predict(EnginePool p, int priority, Duration deadline) {
+    /**
+     * Refuses a request of {@code chars} characters whose predicted wait would miss its deadline, the queue-wait
+     * limit, or the queue-wait ratio times its own predicted synthesis time.
+     */
+    private void predict(EnginePool p, int priority, int chars, Duration deadline) {
         double nanosPerChar = p.estimate.nanosPerChar();
         if (nanosPerChar == 0) {
             return;
@@ -145,9 +173,14 @@ public final class SynthesisScheduler implements AutoCloseable {
         long wait = ahead.waitNanos(p, nanosPerChar);
         long over;
         String limit;
+        long ownNanos = (long) (Math.max(1, chars) * nanosPerChar * maxQueueWaitRatio);
         if (maxQueueWait.isPositive() && wait > maxQueueWait.toNanos()) {
             over = wait - maxQueueWait.toNanos();
             limit = "the queue-wait limit of " + maxQueueWait.toMillis() + " ms";
+        } else if (maxQueueWaitRatio > 0 && wait > ownNanos) {
+            over = wait - ownNanos;
+            limit = maxQueueWaitRatio + " times its own predicted synthesis time of "
+                    + (long) (Math.max(1, chars) * nanosPerChar) / 1_000_000 + " ms (limits.max-queue-wait-ratio)";
         } else if (wait > deadline.toNanos()) {
             over = wait - deadline.toNanos();
             limit = "its deadline of " + deadline.toMillis() + " ms";

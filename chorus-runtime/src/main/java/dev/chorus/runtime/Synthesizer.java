@@ -48,7 +48,8 @@ public final class Synthesizer implements AutoCloseable {
         this.sentences = b.sentences;
         this.planner = new Planner(registry, pipeline);
         this.parser = new RequestParser(b.maxInputChars, b.ssmlLimits);
-        this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait, b.maxQueueWait);
+        this.scheduler = new SynthesisScheduler(b.maxPendingPerWorker, b.admissionWait, b.maxQueueWait,
+                b.maxQueueWaitRatio);
         registry.engines().keySet().forEach(id -> scheduler.addEngine(id, registry.workers(id)));
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("chorus-deadlines").unstarted(r));
@@ -220,6 +221,7 @@ public final class Synthesizer implements AutoCloseable {
         private int maxPendingPerWorker = 32;
         private Duration admissionWait = Duration.ZERO;
         private Duration maxQueueWait = Duration.ZERO;
+        private double maxQueueWaitRatio;
         private LongSupplier ticker = System::nanoTime;
         private final List<Lexicon> lexicons = new ArrayList<>();
         private SsmlLimits ssmlLimits = SsmlLimits.defaults();
@@ -320,6 +322,20 @@ public final class Synthesizer implements AutoCloseable {
                 throw new IllegalArgumentException("maxQueueWait: " + d + " (expected: >= 0)");
             }
             this.maxQueueWait = d;
+            return this;
+        }
+
+        /**
+         * Sets the longest predicted wait for an engine worker a request is admitted with, as a multiple of its own
+         * predicted synthesis time (default zero: off). A request predicted to wait longer is refused at once as
+         * 'overloaded'; {@code 1} keeps an admitted request within about twice what it takes on an idle engine,
+         * short or long, under any overload.
+         */
+        public Builder maxQueueWaitRatio(double ratio) {
+            if (!(ratio >= 0) || Double.isInfinite(ratio)) {
+                throw new IllegalArgumentException("maxQueueWaitRatio: " + ratio + " (expected: >= 0)");
+            }
+            this.maxQueueWaitRatio = ratio;
             return this;
         }
 

@@ -76,6 +76,33 @@ class AdmissionTest {
     }
 
     @Test
+    void withARatioAShortRequestMayWaitLessThanALongOne() {
+        SynthesisScheduler s = new SynthesisScheduler(32, Duration.ZERO, Duration.ZERO, 1);
+        s.addEngine("e", 2);
+        try {
+            Admission a = s.admit("e", 0, 100, LONG);
+            s.chunkDone("e", a, 100, 1_000_000_000L, true); // 10 ms a character
+            s.release(a);
+            List<Admission> held = new ArrayList<>();
+            held.add(s.admit("e", 0, 100, LONG));
+            held.add(s.admit("e", 0, 100, LONG));
+            // Two workers busy with 200 characters: 1 s ahead. A 100-character request (1 s of its own) is
+            // admitted; a 50-character one (0.5 s) would wait twice its own time and is refused.
+            assertThatThrownBy(() -> s.admit("e", 0, 50, LONG)).isInstanceOfSatisfying(OverloadedException.class,
+                    e -> assertThat(e.getMessage()).contains("predicted wait of 1000 ms")
+                            .contains("own predicted synthesis time of 500 ms")
+                            .contains("limits.max-queue-wait-ratio"));
+            held.add(s.admit("e", 0, 100, LONG));
+            // Now 300 characters ahead (1.5 s): even a 100-character request is refused.
+            assertThatThrownBy(() -> s.admit("e", 0, 100, LONG)).isInstanceOf(OverloadedException.class);
+            held.forEach(s::release);
+            assertThat(s.pendingRequests("e")).isZero();
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void lowPriorityIsShedFirstWhenTheEngineIsNearlyFull() {
         List<Admission> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -237,6 +237,8 @@ public final class ChorusServer implements AutoCloseable {
         ServerBuilder sb = Server.builder()
                 .requestTimeout(config.requestTimeout().plus(TIMEOUT_MARGIN))
                 .maxRequestLength(config.maxRequestBytes())
+                // HTTP/2 (REST and gRPC alike): one connection cannot open more streams than this at once.
+                .http2MaxStreamsPerConnection(config.maxStreamsPerConnection())
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
                 .errorHandler(new JsonErrorHandler(config.maxRequestBytes()))
                 // Every request is logged by the access log; refusals of bad input are not server faults to nag about.

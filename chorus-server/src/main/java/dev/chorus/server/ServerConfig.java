@@ -28,6 +28,8 @@ public final class ServerConfig {
     private final long streamBufferBytes;
     private final Duration stallTimeout;
     private final int maxWaitingRequests;
+    private final int maxStreamsPerConnection;
+    private final int tenantsConcurrentStreams;
     private final Duration requestTimeout;
     private final Duration shutdownQuietPeriod;
     private final Duration shutdownTimeout;
@@ -70,6 +72,8 @@ public final class ServerConfig {
         this.streamBufferBytes = b.streamBufferBytes;
         this.stallTimeout = b.stallTimeout;
         this.maxWaitingRequests = b.maxWaitingRequests;
+        this.maxStreamsPerConnection = b.maxStreamsPerConnection;
+        this.tenantsConcurrentStreams = b.tenantsConcurrentStreams;
         this.requestTimeout = b.requestTimeout;
         this.shutdownQuietPeriod = b.shutdownQuietPeriod;
         this.shutdownTimeout = b.shutdownTimeout;
@@ -325,6 +329,16 @@ public final class ServerConfig {
         return maxWaitingRequests;
     }
 
+    /** Returns how many HTTP/2 streams (REST, gRPC) one connection may have open at once. */
+    public int maxStreamsPerConnection() {
+        return maxStreamsPerConnection;
+    }
+
+    /** Returns the syntheses in progress at once of a tenant whose limits name none (0: no limit). */
+    public int tenantsConcurrentStreams() {
+        return tenantsConcurrentStreams;
+    }
+
     /** Returns the key that admin routes require as a bearer token, or {@code null} when admin routes are off. */
     public String adminKey() {
         return adminKey;
@@ -361,6 +375,8 @@ public final class ServerConfig {
         private long streamBufferBytes = 64 * 1024;
         private Duration stallTimeout = Duration.ofSeconds(20);
         private int maxWaitingRequests = 64;
+        private int maxStreamsPerConnection = 100;
+        private int tenantsConcurrentStreams = 100;
         private Duration requestTimeout = Duration.ofMinutes(5);
         private Duration shutdownQuietPeriod = Duration.ofSeconds(1);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -549,6 +565,24 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("maxWaitingRequests: " + n + " (expected: >= 1)");
             }
             this.maxWaitingRequests = n;
+            return this;
+        }
+
+        /** Sets how many HTTP/2 streams one connection may have open at once (default 100). */
+        public Builder maxStreamsPerConnection(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxStreamsPerConnection: " + n + " (expected: >= 1)");
+            }
+            this.maxStreamsPerConnection = n;
+            return this;
+        }
+
+        /** Sets the concurrent syntheses of a tenant whose limits name none (default 100; 0: no limit). */
+        public Builder tenantsConcurrentStreams(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("tenantsConcurrentStreams: " + n + " (expected: >= 0)");
+            }
+            this.tenantsConcurrentStreams = n;
             return this;
         }
 

@@ -58,8 +58,21 @@ abstract class HttpAudioStream implements AudioOutput {
     /** The synthesis's resume while it waits for the client to read, else null. */
     private final AtomicReference<Runnable> waiting = new AtomicReference<>();
 
+    /** The stall watch now scheduled, or null; cancelled when the response ends. */
+    private volatile java.util.concurrent.ScheduledFuture<?> stallWatch;
+
     HttpAudioStream(ServiceRequestContext ctx) {
         this.ctx = ctx;
+        // A response that ended (the client left, or it was cut) holds nothing for the rest of a stall watch: the
+        // paused synthesis and the audio it waited with can go at once, not after limits.stall-timeout.
+        writer.whenComplete().handle((ok, error) -> {
+            waiting.set(null);
+            java.util.concurrent.ScheduledFuture<?> watch = stallWatch;
+            if (watch != null) {
+                watch.cancel(false);
+            }
+            return null;
+        });
     }
 
     /**
@@ -304,7 +317,7 @@ abstract class HttpAudioStream implements AudioOutput {
 
     /** Cuts the response if, {@link #stallTimeout} from now, the client is still waited for and read nothing. */
     private void watchStall(Runnable resume, long consumedBefore) {
-        ctx.eventLoop().schedule(() -> {
+        stallWatch = ctx.eventLoop().schedule(() -> {
             if (waiting.get() != resume) {
                 return;
             }

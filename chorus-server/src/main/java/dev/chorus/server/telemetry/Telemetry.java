@@ -158,6 +158,8 @@ public final class Telemetry {
         FunctionCounter.builder("chorus.tenant.admitted.during.outage", gate,
                 TenantGate::admittedDuringOutage).description("Requests admitted fail-open on local limits")
                 .register(registry);
+        Gauge.builder("chorus.tenant.streams.open", gate, TenantGate::openStreams)
+                .description("Syntheses in progress for tenants (bounded by their concurrent-streams)").register(registry);
         gate.meters(new TenantGate.Meters() {
             @Override
             public void rejected(String reason, String tenant) {

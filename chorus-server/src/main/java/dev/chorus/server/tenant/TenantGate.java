@@ -56,6 +56,8 @@ public final class TenantGate implements Admission, AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder admittedDuringOutage =
             new java.util.concurrent.atomic.LongAdder();
     private volatile Meters meters = new Meters() { };
+    /** Concurrent streams of a tenant whose limits name none (0: no limit). */
+    private volatile int defaultStreams;
 
     /** Told of each admission and refusal, for metrics. */
     public interface Meters {
@@ -103,7 +105,31 @@ public final class TenantGate implements Admission, AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "tenants: {0} from {1}; every route but /healthz, /readyz, /metrics, "
                 + "/openapi.json, /docs and the playground needs a key; limits kept {2}",
                 registry.directory().tenants().size(), config.tenantsFile(), store.describe());
-        return new TenantGate(registry, store, config.clock());
+        TenantGate gate = new TenantGate(registry, store, config.clock());
+        gate.defaultConcurrentStreams(config.tenantsConcurrentStreams());
+        return gate;
+    }
+
+    /**
+     * Sets how many syntheses a tenant whose limits name no {@code concurrent-streams} may have in progress at once
+     * in this process (0: no limit).
+     */
+    public void defaultConcurrentStreams(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("defaultConcurrentStreams: " + max + " (expected: >= 0)");
+        }
+        this.defaultStreams = max;
+    }
+
+    /** Returns the concurrent-stream limit that holds for a tenant: its own, else the server's default. */
+    int concurrentStreams(Tenant t) {
+        int own = t.limits().concurrentStreams();
+        return own > 0 ? own : defaultStreams;
+    }
+
+    /** Returns the streams open now across tenants, in this process. */
+    public int openStreams() {
+        return streams.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     public void meters(Meters m) {
@@ -312,7 +338,7 @@ public final class TenantGate implements Admission, AutoCloseable {
     }
 
     private Runnable acquireStream(Tenant t) {
-        int max = t.limits().concurrentStreams();
+        int max = concurrentStreams(t);
         AtomicInteger n = streams.computeIfAbsent(t.id(), k -> new AtomicInteger());
         while (true) {
             int cur = n.get();
