@@ -28,6 +28,30 @@ class RoutingPolicyTest {
         assertThat(RoutingPolicy.better(busy, idle)).isSameAs(idle);
     }
 
+    /** A candidate that knows the request's predicted time on it. */
+    private record Timed(LoadReport report, int outstanding, double serviceSeconds)
+            implements RoutingPolicy.Candidate {
+    }
+
+    @Test
+    void theWorkerThatWouldFinishSoonerWinsWhenBothKnowTheRequestsTime() {
+        // Threads free on both (no backlog): the worker four times faster wins, whatever the hardware says.
+        Timed fast = new Timed(report(0, true, 0.9, 0, 0, 0), 3, 0.2);
+        Timed slow = new Timed(report(0, true, 0.0, 0, 0, 0), 0, 0.8);
+        assertThat(RoutingPolicy.better(slow, fast)).isSameAs(fast);
+        assertThat(RoutingPolicy.better(fast, slow)).isSameAs(fast);
+        // A short wait on the fast one still finishes sooner (0.3 + 0.2 < 0.8) ...
+        Timed fastQueued = new Timed(report(0.3, true, 0, 0, 0, 0), 0, 0.2);
+        assertThat(RoutingPolicy.better(slow, fastQueued)).isSameAs(fastQueued);
+        // ... a long one does not (0.7 + 0.2 > 0.8).
+        Timed fastBusy = new Timed(report(0.7, true, 0, 0, 0, 0), 0, 0.2);
+        assertThat(RoutingPolicy.better(fastBusy, slow)).isSameAs(slow);
+        // Without the request's time on one of them, the backlog alone decides.
+        Timed unknown = new Timed(report(0.7, true, 0, 0, 0, 0), 0, 0);
+        Timed idle = new Timed(report(0, true, 0, 0, 0, 0), 0, 5);
+        assertThat(RoutingPolicy.better(unknown, idle)).isSameAs(idle);
+    }
+
     @Test
     void theHardwareScoreBreaksTiesAndDecidesWhenBacklogIsUnknown() {
         C gpuBusy = new C(report(0.5, true, 0.1, 0.8, 8, 10), 0);
