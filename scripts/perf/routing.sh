@@ -12,12 +12,17 @@
 #     one with `round-robin`, alternately, ROUNDS times. Reports each policy's P99 (median over rounds) and their
 #     ratio (target: round robin's P99 at least 2x backlog's).
 #
-# Every request is one built-in sentence (the paced engine runs it in exactly SENTENCE_MS), WAV-less `pcm`, no cache
-# on the gateway and none on the workers. The load average is printed before and after each run: on a machine
+# The gateways start with `cluster.slow-start: 0s` (every worker takes its full share at once: the runs measure steady
+# routing) and `cluster.eject-after: 10s` (a worker starved of CPU for a moment by other work on a shared machine is
+# not ejected in the middle of a run).
+# Every request is the same one-sentence TEXT (44 characters) as `pcm`; the paced engine takes SENTENCE_MS / 44 ms a
+# character, so SENTENCE_MS for the sentence (a time per character keeps the runtime's own per-character estimate,
+# which routing uses, true of every text, the workers' warm-up phrase included). No cache on the gateway and none on
+# the workers, so every request is synthesized. The load average is printed before and after each run: on a machine
 # where other work runs, read the ratios, not the absolute latencies.
 #
 # Usage: scripts/perf/routing.sh [SECONDS] [ROUNDS]   (default 15 s per run, 3 rounds)
-# Environment: COUNTS ("1 2 4 8"), SENTENCE_MS (400), THREADS (2), SLOW (4), LOAD (0.5), WARMUP (5),
+# Environment: COUNTS ("1 2 4 8"), SENTENCE_MS (1000), THREADS (4), SLOW (4), LOAD (0.5), WARMUP (5),
 #   PHASES ("throughput slow"), WORKER_HEAP (96m), CHORUS_PERF_PORT (18200: ports from there to +60),
 #   KEEP (a directory to keep the logs and JSON results in).
 # Needs the packaged program (./mvnw -pl chorus-app -am package -DskipTests), python3 and curl.
@@ -26,8 +31,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 secs=${1:-15}
 rounds=${2:-3}
 counts=${COUNTS:-1 2 4 8}
-sentence_ms=${SENTENCE_MS:-400}
-threads=${THREADS:-2}
+sentence_ms=${SENTENCE_MS:-1000}
+threads=${THREADS:-4}
+text="The quick brown fox jumps over the lazy dog."
 slow=${SLOW:-4}
 load=${LOAD:-0.5}
 warmup=${WARMUP:-5}
@@ -72,14 +78,16 @@ wait_ready() { # PORT LOG
 
 # start_worker INDEX SENTENCE_MS: HTTP port base+INDEX, worker API base+20+INDEX.
 start_worker() {
-  local i=$1 ms=$2
+  local i=$1 ms
+  ms=$(python3 -c "print($2 / ${#text})")
   cat > "$work/worker$i.yaml" <<EOF
 engines:
   enabled: paced
   default-voice: paced:tone
   paced:
     workers: $threads
-    sentence-millis: $ms
+    sentence-millis: 0
+    char-millis: $ms
 cache:
   enabled: false
   sentence:
@@ -118,6 +126,7 @@ logging:
 cluster:
   policy: $policy
   slow-start: 0s
+  eject-after: 10s
 EOF
   CHORUS_LOG_FORMAT=text "$JAVA_HOME/bin/java" "${jvm[@]/-XX:ActiveProcessorCount=1/-XX:ActiveProcessorCount=2}" \
     -jar "$jar" serve --config "$work/gateway-$name.yaml" --role gateway --host 127.0.0.1 --port "$port" \
@@ -156,7 +165,7 @@ bench() {
   local name=$1 out=$2; shift 2
   local before; before=$(loadavg)
   "$JAVA_HOME/bin/java" -Xmx256m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-    -jar "$jar" bench --url "http://127.0.0.1:${gw_port[$name]}" --voice paced:tone --format pcm --no-progress \
+    -jar "$jar" bench --url "http://127.0.0.1:${gw_port[$name]}" --voice paced:tone --format pcm --no-progress --text "$text" \
     --duration "$secs" --warmup "$warmup" --json "$out" "$@" > "$out.txt"
   cluster "$name" > "$out.cluster"
   echo "$before|$(loadavg)" > "$out.load"
@@ -216,7 +225,8 @@ def served(path):
 failed = []
 if "throughput" in phases:
     print("\nthroughput, closed loop at 2 requests per engine thread (policy backlog):")
-    print(f"{'N':>3} {'N x C':>8} {'req/s (median)':>15} {'rounds':>24} {'ratio':>6} {'errors':>6}  load average")
+    print(f"{'N':>3} {'N x C':>8} {'req/s (median)':>15} {'rounds':>24} {'ratio':>6} {'errors':>6} {'ok':>6}"
+          f" {'routed':>6}  load average (before -> after the last round)")
     for n in counts:
         p = f"{work}/throughput-{n}.json"
         rs = runs(p)
@@ -224,8 +234,12 @@ if "throughput" in phases:
         med = statistics.median(rps)
         ratio = med / (n * cap)
         errors = sum(r["error_count"] for r in rs)
+        ok = sum(r["requests_ok"] for r in rs)
+        # Requests the gateway sent to workers, warm-up included: at least `ok`, or something answered without
+        # synthesizing (a cache, single flight), which would void the figure.
+        routed = sum(served(p).values())
         print(f"{n:>3} {n * cap:>8.1f} {med:>15.2f} {', '.join(f'{x:.2f}' for x in rps):>24} {ratio:>6.3f}"
-              f" {errors:>6}  {load_of(p)}")
+              f" {errors:>6} {ok:>6} {routed:>6}  {load_of(p)}")
         if ratio < 0.9:
             failed.append(f"throughput with {n} workers: {ratio:.3f} x N x C (target >= 0.9)")
 if "slow" in phases:

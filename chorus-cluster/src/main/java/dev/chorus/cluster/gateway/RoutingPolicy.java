@@ -38,14 +38,15 @@ public interface RoutingPolicy {
 
     /**
      * Returns the default policy: power of two choices on predicted backlog seconds. Two candidates are drawn at
-     * random; when both backlogs are known, the one that would finish the request sooner wins if the two differ by
-     * more than 10 ms: its predicted backlog plus the request's own predicted time there
-     * ({@link Candidate#serviceSeconds()}, when both workers report it; else the backlog alone); else the lower
-     * hardware score ({@link #hardwareScore}) wins when the scores differ by more than 0.01; else the one with fewer
-     * requests from this gateway.
+     * random; the one with less backlog wins when both backlogs are known and differ by more than 10 ms; else the
+     * one where the request itself would take less time ({@link Candidate#serviceSeconds()}, when both are known
+     * and differ by more than 10 ms); else the lower hardware score ({@link #hardwareScore}) wins when the scores
+     * differ by more than 0.01; else the one with fewer requests from this gateway.
      *
-     * <p>The request's own time matters because a backlog counts only the wait for a thread: with threads free on
-     * both, a worker four times slower has the same backlog (none) as a fast one, yet takes four times as long.
+     * <p>The request's own time breaks ties because a backlog counts only the wait for a thread: while both
+     * workers have a thread free, a worker four times slower has the same backlog (none) as a fast one, yet keeps
+     * the request four times as long. It only breaks ties, so a worker whose estimate is off (from a few odd
+     * chunks) still gets work as soon as the others have a queue, and its estimate corrects itself.
      */
     static RoutingPolicy backlog() {
         return new RoutingPolicy() {
@@ -100,13 +101,13 @@ public interface RoutingPolicy {
     static Candidate better(Candidate a, Candidate b) {
         LoadReport ra = a.report();
         LoadReport rb = b.report();
-        if (ra.getBacklogKnown() && rb.getBacklogKnown()) {
-            boolean timed = a.serviceSeconds() > 0 && b.serviceSeconds() > 0;
-            double fa = ra.getBacklogSeconds() + (timed ? a.serviceSeconds() : 0);
-            double fb = rb.getBacklogSeconds() + (timed ? b.serviceSeconds() : 0);
-            if (Math.abs(fa - fb) > 0.010) {
-                return fa < fb ? a : b;
-            }
+        if (ra.getBacklogKnown() && rb.getBacklogKnown()
+                && Math.abs(ra.getBacklogSeconds() - rb.getBacklogSeconds()) > 0.010) {
+            return ra.getBacklogSeconds() < rb.getBacklogSeconds() ? a : b;
+        }
+        if (a.serviceSeconds() > 0 && b.serviceSeconds() > 0
+                && Math.abs(a.serviceSeconds() - b.serviceSeconds()) > 0.010) {
+            return a.serviceSeconds() < b.serviceSeconds() ? a : b;
         }
         double ha = hardwareScore(ra);
         double hb = hardwareScore(rb);

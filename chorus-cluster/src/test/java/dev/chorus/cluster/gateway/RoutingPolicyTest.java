@@ -34,22 +34,19 @@ class RoutingPolicyTest {
     }
 
     @Test
-    void theWorkerThatWouldFinishSoonerWinsWhenBothKnowTheRequestsTime() {
+    void theRequestsOwnTimeBreaksBacklogTiesBeforeTheHardwareScore() {
         // Threads free on both (no backlog): the worker four times faster wins, whatever the hardware says.
         Timed fast = new Timed(report(0, true, 0.9, 0, 0, 0), 3, 0.2);
-        Timed slow = new Timed(report(0, true, 0.0, 0, 0, 0), 0, 0.8);
+        Timed slow = new Timed(report(0.005, true, 0.0, 0, 0, 0), 0, 0.8);
         assertThat(RoutingPolicy.better(slow, fast)).isSameAs(fast);
         assertThat(RoutingPolicy.better(fast, slow)).isSameAs(fast);
-        // A short wait on the fast one still finishes sooner (0.3 + 0.2 < 0.8) ...
+        // A queue on the fast one sends the request to the slow one: the backlog comes first.
         Timed fastQueued = new Timed(report(0.3, true, 0, 0, 0, 0), 0, 0.2);
-        assertThat(RoutingPolicy.better(slow, fastQueued)).isSameAs(fastQueued);
-        // ... a long one does not (0.7 + 0.2 > 0.8).
-        Timed fastBusy = new Timed(report(0.7, true, 0, 0, 0, 0), 0, 0.2);
-        assertThat(RoutingPolicy.better(fastBusy, slow)).isSameAs(slow);
-        // Without the request's time on one of them, the backlog alone decides.
-        Timed unknown = new Timed(report(0.7, true, 0, 0, 0, 0), 0, 0);
-        Timed idle = new Timed(report(0, true, 0, 0, 0, 0), 0, 5);
-        assertThat(RoutingPolicy.better(unknown, idle)).isSameAs(idle);
+        assertThat(RoutingPolicy.better(fastQueued, slow)).isSameAs(slow);
+        // Without the request's time on one of them, the hardware score decides as before.
+        Timed unknown = new Timed(report(0, true, 0.1, 0, 0, 0), 0, 0);
+        Timed busyCpu = new Timed(report(0, true, 0.9, 0, 0, 0), 0, 0.1);
+        assertThat(RoutingPolicy.better(busyCpu, unknown)).isSameAs(unknown);
     }
 
     @Test
