@@ -128,8 +128,9 @@ cluster:
   slow-start: 0s
   eject-after: 10s
 EOF
-  CHORUS_LOG_FORMAT=text "$JAVA_HOME/bin/java" "${jvm[@]/-XX:ActiveProcessorCount=1/-XX:ActiveProcessorCount=2}" \
-    -jar "$jar" serve --config "$work/gateway-$name.yaml" --role gateway --host 127.0.0.1 --port "$port" \
+  # The gateway carries every request: a full JIT and room for its streams (the workers only sleep).
+  CHORUS_LOG_FORMAT=text "$JAVA_HOME/bin/java" -Xmx384m --enable-native-access=ALL-UNNAMED \
+    --sun-misc-unsafe-memory-access=allow -jar "$jar" serve --config "$work/gateway-$name.yaml" --role gateway --host 127.0.0.1 --port "$port" \
     --workers "$list" > "$work/gateway-$name.log" 2>&1 &
   pids+=($!)
   gw_pid[$name]=$!

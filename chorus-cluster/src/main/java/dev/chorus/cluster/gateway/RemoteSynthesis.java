@@ -111,7 +111,11 @@ final class RemoteSynthesis implements Synthesis {
         for (WorkerLink l : directory.links()) {
             LoadReport r = l.report();
             if (l.state() == WorkerState.UP && l != avoid && r != null && WorkerDirectory.serves(r, voice.id())) {
-                able.add(new Candidate(l, r, chars * r.getEngineSecondsPerCharOrDefault(voice.engine(), 0)));
+                // A worker's time per character counts once it served a request, not on its warm-up alone: an
+                // estimate from one odd phrase could otherwise keep it from ever getting the work that corrects it.
+                double perChar = r.getRequestsCompleted() > 0 ? r.getEngineSecondsPerCharOrDefault(voice.engine(), 0)
+                        : 0;
+                able.add(new Candidate(l, r, chars * perChar));
             }
         }
         able = VoiceVersions.narrow(able, Candidate::report, voice, pinned);
@@ -149,6 +153,11 @@ final class RemoteSynthesis implements Synthesis {
         @Override
         public int outstanding() {
             return link.outstanding();
+        }
+
+        @Override
+        public int sentSinceReport() {
+            return link.sentSinceReport();
         }
     }
 }

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SlowWorkerRoutingTest {
 
-    private static final int FAST_MILLIS = 25;
+    private static final int FAST_MILLIS = 40;
     private static final int CLIENTS = 6;
     private static final int REQUESTS = 90;
     private static final ObjectMapper JSON = new ObjectMapper();
