@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three real worker APIs on loopback running the paced benchmark engine with two threads each: two take
  * {@value #FAST_MILLIS} ms a sentence, the third four times as long. The same closed loop of {@value #CLIENTS}
  * clients sends {@value #REQUESTS} one-sentence requests through a gateway with each policy: round robin hands the
- * slow worker its third whatever its speed, while the backlog policy, which sees that worker's queue and speed,
- * gives it much less, so it finishes the same work sooner. Shares are read from the gateway's own count of the
- * requests it routed to each worker ({@code /admin/cluster}'s {@code routed}).
+ * slow worker its third whatever its speed, while the backlog policy, which weighs each worker's queue and the
+ * request's predicted time there, gives it much less. Shares are read from the gateway's own count of the requests
+ * it routed to each worker ({@code /admin/cluster}'s {@code routed}), not from timings.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SlowWorkerRoutingTest {
@@ -75,7 +75,7 @@ class SlowWorkerRoutingTest {
                 roundRobin, backlog.slowShare(), backlog);
         assertThat(roundRobin.slowShare()).as("round robin: the slow worker's share, %s", roundRobin)
                 .isBetween(0.30, 0.37);
-        // By speed alone its share would be 0.5 / (2 + 0.5) = 0.2; while a fast thread is free it gets nothing.
+        // By speed alone its share would be 0.5 / (2 + 0.5) = 0.2; it gets work only when the fast ones queue.
         assertThat(backlog.slowShare()).as("backlog: the slow worker's share, %s", backlog).isLessThan(0.15);
         assertThat(backlog.failed()).as("failed requests under backlog").isZero();
         assertThat(roundRobin.failed()).as("failed requests under round robin").isZero();
