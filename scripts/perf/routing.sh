@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Routing efficiency of a cluster, measured from outside against real processes: workers whose capacity is fixed by
-# the paced benchmark engine (it sleeps a set time per sentence, so the machine's cores do not limit it), one gateway
+# the paced benchmark engine (it sleeps a set time per character, so the machine's cores do not limit it), one gateway
 # in front of them, and `chorus bench` as a separate load-generating process.
 #
 #  1. Throughput: for each N in COUNTS, a gateway (policy backlog) over N workers of capacity
-#     C = THREADS / SENTENCE_MS requests/s each, loaded in a closed loop with 2 requests per engine thread of the
+#     C = THREADS x 1000 / SENTENCE_MS requests/s each, loaded in a closed loop with 2 requests per engine thread of the
 #     cluster (2 x N x THREADS clients), so a well-routed cluster never lets a thread idle. Reports requests/s
 #     against N x C (target: >= 0.9).
 #  2. One slow worker: three workers of capacity C and one SLOW times slower (capacity C / SLOW), an open loop at
