@@ -67,7 +67,7 @@ final class RemoteSynthesis implements Synthesis {
         VoiceInfo voice = catalog.resolve(request.request().voice());
         String asked = request.request().voice() == null ? "" : request.request().voice().strip();
         boolean pinned = asked.endsWith("@" + voice.version());
-        WorkerLink first = choose(voice, pinned, Set.of(), null);
+        WorkerLink first = choose(voice, pinned, Set.of(), null, request.request().text().length());
         if (first == null && pinned && !directory.offers(voice.id(), voice.version())) {
             throw new VoiceNotFoundException(voice.id() + "@" + voice.version(), directory.offered(voice.id())
                     .stream().map(v -> voice.id() + "@" + v).toList());
@@ -113,11 +113,23 @@ final class RemoteSynthesis implements Synthesis {
      * {@link VoiceVersions}).
      */
     WorkerLink choose(VoiceInfo voice, boolean pinned, Set<WorkerLink> tried, WorkerLink avoid) {
+        return choose(voice, pinned, tried, avoid, 0);
+    }
+
+    /**
+     * Chooses a worker as {@link #choose(VoiceInfo, boolean, Set, WorkerLink)} does, for a request of {@code chars}
+     * characters (0: unknown), whose predicted time on each worker the policy may weigh.
+     */
+    WorkerLink choose(VoiceInfo voice, boolean pinned, Set<WorkerLink> tried, WorkerLink avoid, int chars) {
         List<Candidate> able = new ArrayList<>();
         for (WorkerLink l : directory.links()) {
             LoadReport r = l.report();
             if (l.state() == WorkerState.UP && l != avoid && r != null && WorkerDirectory.serves(r, voice.id())) {
-                able.add(new Candidate(l, r));
+                // A worker's time per character counts once it served a request, not on its warm-up alone: an
+                // estimate from one odd phrase could otherwise keep it from ever getting the work that corrects it.
+                double perChar = r.getRequestsCompleted() > 0 ? r.getEngineSecondsPerCharOrDefault(voice.engine(), 0)
+                        : 0;
+                able.add(new Candidate(l, r, chars * perChar));
             }
         }
         able = VoiceVersions.narrow(able, Candidate::report, voice, pinned);
@@ -150,10 +162,16 @@ final class RemoteSynthesis implements Synthesis {
         return ctx == null || ctx.request() == null ? null : ctx.request().headers().get("traceparent");
     }
 
-    private record Candidate(WorkerLink link, LoadReport report) implements RoutingPolicy.Candidate {
+    private record Candidate(WorkerLink link, LoadReport report, double serviceSeconds)
+            implements RoutingPolicy.Candidate {
         @Override
         public int outstanding() {
             return link.outstanding();
+        }
+
+        @Override
+        public int sentSinceReport() {
+            return link.sentSinceReport();
         }
     }
 }

@@ -26,13 +26,34 @@ public interface RoutingPolicy {
 
         /** Returns the requests this gateway has running there now. */
         int outstanding();
+
+        /**
+         * Returns the predicted worker time of the request being routed on this worker, in seconds: its characters
+         * times the worker's reported time per character for the voice's engine; 0 when either is unknown, and
+         * while the worker has completed no request from a gateway (its estimate would rest on its warm-up alone).
+         */
+        default double serviceSeconds() {
+            return 0;
+        }
+
+        /** Returns the requests this gateway sent there since the latest report arrived (it may not count them). */
+        default int sentSinceReport() {
+            return 0;
+        }
     }
 
     /**
      * Returns the default policy: power of two choices on predicted backlog seconds. Two candidates are drawn at
-     * random; the one with less backlog wins when both backlogs are known and differ by more than 10 ms; else the
-     * lower hardware score ({@link #hardwareScore}) wins when the scores differ by more than 0.01; else the one
-     * with fewer requests from this gateway.
+     * random; when both backlogs are known, the one that would finish the request sooner wins if the two differ by
+     * more than 10 ms: its backlog brought up to date ({@link #backlogNow}) plus the request's own predicted time
+     * there ({@link Candidate#serviceSeconds()}, when both are known; else the backlog alone); else the lower
+     * hardware score ({@link #hardwareScore}) wins when the scores differ by more than 0.01; else the one with fewer
+     * requests from this gateway.
+     *
+     * <p>The request's own time counts because a backlog is only the wait for a thread: while both workers have a
+     * thread free, a worker four times slower has the same backlog (none) as a fast one, yet keeps the request four
+     * times as long. The backlog is brought up to date because a report is up to 200 ms old, and the requests sent
+     * since would otherwise all follow the same stale figure to the same worker.
      */
     static RoutingPolicy backlog() {
         return new RoutingPolicy() {
@@ -87,9 +108,13 @@ public interface RoutingPolicy {
     static Candidate better(Candidate a, Candidate b) {
         LoadReport ra = a.report();
         LoadReport rb = b.report();
-        if (ra.getBacklogKnown() && rb.getBacklogKnown()
-                && Math.abs(ra.getBacklogSeconds() - rb.getBacklogSeconds()) > 0.010) {
-            return ra.getBacklogSeconds() < rb.getBacklogSeconds() ? a : b;
+        if (ra.getBacklogKnown() && rb.getBacklogKnown()) {
+            boolean timed = a.serviceSeconds() > 0 && b.serviceSeconds() > 0;
+            double fa = backlogNow(a) + (timed ? a.serviceSeconds() : 0);
+            double fb = backlogNow(b) + (timed ? b.serviceSeconds() : 0);
+            if (Math.abs(fa - fb) > 0.010) {
+                return fa < fb ? a : b;
+            }
         }
         double ha = hardwareScore(ra);
         double hb = hardwareScore(rb);
@@ -97,6 +122,23 @@ public interface RoutingPolicy {
             return ha < hb ? a : b;
         }
         return a.outstanding() <= b.outstanding() ? a : b;
+    }
+
+    /**
+     * Returns a candidate's reported backlog plus what the requests this gateway sent since that report add to it:
+     * those of them beyond the worker's free threads ({@code threads - pending requests} at the report) queue, each
+     * for the request's predicted time shared among the threads. Without the request's predicted time, the reported
+     * backlog as is.
+     */
+    static double backlogNow(Candidate c) {
+        LoadReport r = c.report();
+        int sent = c.sentSinceReport();
+        if (sent == 0 || c.serviceSeconds() <= 0 || r.getThreads() <= 0) {
+            return r.getBacklogSeconds();
+        }
+        int queued = Math.max(0, r.getPendingRequests() + sent - r.getThreads())
+                - Math.max(0, r.getPendingRequests() - r.getThreads());
+        return r.getBacklogSeconds() + queued * c.serviceSeconds() / r.getThreads();
     }
 
     /**

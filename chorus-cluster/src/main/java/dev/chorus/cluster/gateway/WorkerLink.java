@@ -40,6 +40,8 @@ final class WorkerLink {
     private final Set<WorkerCall> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong routed = new AtomicLong();
+    /** {@link #routed} when the latest report arrived: what was sent since, that report may not count yet. */
+    private final AtomicLong routedAtReport = new AtomicLong();
     private final AtomicLong ejections = new AtomicLong();
     private final WorkerHealth health;
     /** Set until the first report after the worker joined, lost its report stream or was ejected for silence. */
@@ -118,6 +120,11 @@ final class WorkerLink {
         return routed.get();
     }
 
+    /** Returns the requests this gateway sent to the worker since its latest report arrived. */
+    int sentSinceReport() {
+        return (int) Math.max(0, routed.get() - routedAtReport.get());
+    }
+
     /** Returns the times the worker was ejected, for silence or for failed calls. */
     long ejections() {
         return ejections.get() + health.ejections();
@@ -178,6 +185,7 @@ final class WorkerLink {
 
                     @Override
                     public void onNext(LoadReport r) {
+                        routedAtReport.set(routed.get());
                         report = r;
                         lastReportNanos = System.nanoTime();
                         if (rejoining) {

@@ -76,9 +76,13 @@ final class LoadSampler {
         boolean known = false;
         int threads = 0;
         int pending = 0;
+        Map<String, Double> perChar = new java.util.HashMap<>();
         for (String engine : s.engines()) {
             backlog = Math.max(backlog, s.predictedWait(engine).toNanos() / 1e9);
             known |= !s.estimatedTimePerChar(engine).isZero();
+            if (!s.estimatedTimePerChar(engine).isZero()) {
+                perChar.put(engine, s.estimatedTimePerChar(engine).toNanos() / 1e9);
+            }
             threads += s.workers(engine);
             pending += s.pendingRequests(engine);
         }
@@ -93,6 +97,7 @@ final class LoadSampler {
                 .setQueued(s.queued())
                 .setPendingRequests(pending)
                 .putAllVoiceRtf(rtf)
+                .putAllEngineSecondsPerChar(perChar)
                 .setCpuLoad(Math.max(0, os.getCpuLoad()))
                 .setCores(Runtime.getRuntime().availableProcessors())
                 .setProcessMemoryBytes(residentBytes())

@@ -28,6 +28,56 @@ class RoutingPolicyTest {
         assertThat(RoutingPolicy.better(busy, idle)).isSameAs(idle);
     }
 
+    /** A candidate that knows the request's predicted time on it. */
+    private record Timed(LoadReport report, int outstanding, double serviceSeconds)
+            implements RoutingPolicy.Candidate {
+    }
+
+    @Test
+    void theWorkerThatWouldFinishSoonerWinsWhenBothKnowTheRequestsTime() {
+        // Threads free on both (no backlog): the worker four times faster wins, whatever the hardware says.
+        Timed fast = new Timed(report(0, true, 0.9, 0, 0, 0), 3, 0.2);
+        Timed slow = new Timed(report(0, true, 0.0, 0, 0, 0), 0, 0.8);
+        assertThat(RoutingPolicy.better(slow, fast)).isSameAs(fast);
+        assertThat(RoutingPolicy.better(fast, slow)).isSameAs(fast);
+        // A short wait on the fast one still finishes sooner (0.3 + 0.2 < 0.8) ...
+        Timed fastQueued = new Timed(report(0.3, true, 0, 0, 0, 0), 0, 0.2);
+        assertThat(RoutingPolicy.better(slow, fastQueued)).isSameAs(fastQueued);
+        // ... a long one does not (0.7 + 0.2 > 0.8).
+        Timed fastBusy = new Timed(report(0.7, true, 0, 0, 0, 0), 0, 0.2);
+        assertThat(RoutingPolicy.better(fastBusy, slow)).isSameAs(slow);
+        // Without the request's time on one of them, the backlog alone decides.
+        Timed unknown = new Timed(report(0.7, true, 0, 0, 0, 0), 0, 0);
+        Timed idle = new Timed(report(0, true, 0, 0, 0, 0), 0, 5);
+        assertThat(RoutingPolicy.better(unknown, idle)).isSameAs(idle);
+    }
+
+    /** A candidate with a report of {@code pending} requests on {@code threads} threads, and sends since. */
+    private record Sent(LoadReport report, int outstanding, double serviceSeconds, int sentSinceReport)
+            implements RoutingPolicy.Candidate {
+    }
+
+    private static LoadReport busy(double backlog, int pending, int threads) {
+        return LoadReport.newBuilder().setBacklogSeconds(backlog).setBacklogKnown(true).setPendingRequests(pending)
+                .setThreads(threads).build();
+    }
+
+    @Test
+    void requestsSentSinceTheLatestReportCountAgainstTheirWorker() {
+        // Both full (8 requests on 4 threads); the first reported a little less backlog, but two requests went
+        // there since: each queues for a quarter of its 1 s, so the second now has less.
+        Sent lessButSent = new Sent(busy(2.0, 8, 4), 10, 1.0, 2);
+        Sent more = new Sent(busy(2.1, 8, 4), 8, 1.0, 0);
+        assertThat(RoutingPolicy.backlogNow(lessButSent)).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(RoutingPolicy.better(lessButSent, more)).isSameAs(more);
+        // Sent to free threads, nothing queues: 2 pending + 1 sent on 4 threads.
+        Sent free = new Sent(busy(0, 2, 4), 3, 1.0, 1);
+        assertThat(RoutingPolicy.backlogNow(free)).isZero();
+        // One of three sent finds the last free thread, two queue.
+        Sent filling = new Sent(busy(0, 3, 4), 3, 1.0, 3);
+        assertThat(RoutingPolicy.backlogNow(filling)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     @Test
     void theHardwareScoreBreaksTiesAndDecidesWhenBacklogIsUnknown() {
         C gpuBusy = new C(report(0.5, true, 0.1, 0.8, 8, 10), 0);
