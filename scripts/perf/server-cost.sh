@@ -5,6 +5,10 @@
 #  2. cache hits: requests/s of a ~4 KB MP3 and a ~128 KB WAV hit against nginx serving the same bytes (sendfile),
 #     wrk with 64 connections, alternating rounds.
 # Usage: scripts/perf/server-cost.sh [ROUNDS] [SECONDS]   (defaults 3 rounds of 10 s; prints medians and ratios)
+# Environment: CHORUS_PERF_PARTS=uncached,hits (the default runs both); CHORUS_PERF_JAR=/path/chorus-app.jar runs
+# that build (a copy of chorus-app/target with its lib/ beside it) instead of ./chorus, to compare two builds in
+# one sitting; CHORUS_JAVA_OPTS reaches the server (e.g. a JFR recording). The load average is printed before and
+# after: on a busy machine compare only ratios measured in the same run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rounds=${1:-3}
@@ -13,12 +17,21 @@ port=${CHORUS_PERF_PORT:-18123}
 nginx_port=$((port + 1))
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+parts=${CHORUS_PERF_PARTS:-uncached,hits}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx" >&2; exit 1; }
 
 gcc -O2 -o "$work/espeak-cpu" "$root/scripts/perf/espeak-cpu.c" -l:libespeak-ng.so.1
 
-CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$port "$root/chorus" serve \
+chorus_cmd=("$root/chorus")
+if [ -n "${CHORUS_PERF_JAR:-}" ]; then
+  . "$root/scripts/java-env.sh" && chorus_find_java
+  # shellcheck disable=SC2206
+  chorus_cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+    ${CHORUS_JAVA_OPTS:-} -jar "$CHORUS_PERF_JAR")
+fi
+CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$port "${chorus_cmd[@]}" serve \
   > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do
@@ -32,6 +45,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$java_pid/stat"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 hz=$(getconf CLK_TCK)
 
+if [[ ",$parts," == *,uncached,* ]]; then
 # 1. Uncached: every request a new sentence, the same shape the C program speaks.
 cat > "$work/unique.lua" <<'LUA'
 local n = 0
@@ -60,7 +74,9 @@ done
 e=$(printf '%s\n' "${engine_ms[@]}" | median)
 s=$(printf '%s\n' "${server_ms[@]}" | median)
 echo "uncached: libespeak-ng alone ${e} ms CPU/sentence (rounds: ${engine_ms[*]}); server process ${s} ms CPU/request (rounds: ${server_ms[*]}); ratio $(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.2f", s / e}')x"
+fi
 
+if [[ ",$parts," == *,hits,* ]]; then
 # 2. Cache hits against nginx with the same bytes.
 mkdir -p "$work/www"
 hit() { # NAME BODY: stores the cached response's bytes as www/NAME and writes a wrk script posting BODY
@@ -97,5 +113,10 @@ for name in small.mp3 large.wav; do
   done
   cm=$(printf '%s\n' "${c[@]}" | median)
   nm=$(printf '%s\n' "${n[@]}" | median)
-  echo "cache hit $name ($bytes bytes): chorus ${cm} req/s (rounds: ${c[*]}); nginx ${nm} req/s (rounds: ${n[*]}); ratio $(awk -v c="$cm" -v n="$nm" 'BEGIN {printf "%.2f", c / n}')x"
+  # Each round's own ratio too (chorus and nginx measured back to back), less sensitive to load that drifts.
+  q=(); for i in "${!c[@]}"; do q+=("$(awk -v c="${c[$i]}" -v n="${n[$i]}" 'BEGIN {printf "%.3f", c / n}')"); done
+  qm=$(printf '%s\n' "${q[@]}" | median)
+  echo "cache hit $name ($bytes bytes): chorus ${cm} req/s (rounds: ${c[*]}); nginx ${nm} req/s (rounds: ${n[*]}); ratio $(awk -v c="$cm" -v n="$nm" 'BEGIN {printf "%.2f", c / n}')x (median of the rounds' own ratios ${qm}x)"
 done
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
