@@ -133,13 +133,18 @@ CONF
     for t in "${targets[@]}"; do # warm-up
       wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech" >/dev/null
     done
-    declare -A c=() q=()
+    declare -A c=() q=() u=()
     n=()
     for r in $(seq 1 "$rounds"); do
       declare -A this=()
       for t in "${targets[@]}"; do
-        this[$t]=$(wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech" | rate)
+        before=$(cpu_ticks "$t")
+        out=$(wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech")
+        after=$(cpu_ticks "$t")
+        this[$t]=$(rate <<< "$out")
         c[$t]+="${this[$t]} "
+        # The server's CPU per hit: what a busy machine changes least (the rate depends on the CPU share it gets).
+        u[$t]+="$(awk -v t=$((after - before)) -v n="$(awk '/requests in/ {print $1}' <<< "$out")" -v hz="$hz" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}') "
       done
       nr=$(wrk -t2 -c64 -d"${secs}s" "http://127.0.0.1:$nginx_port/$name" | rate)
       n+=("$nr")
@@ -150,9 +155,10 @@ CONF
     for t in "${targets[@]}"; do
       cm=$(printf '%s\n' ${c[$t]} | median)
       qm=$(printf '%s\n' ${q[$t]} | median)
-      echo "cache hit $name ($bytes bytes, $t): ${cm} req/s (rounds: ${c[$t]% }); nginx ${nm} req/s (rounds: ${n[*]}); ratio $(ratio "$cm" "$nm")x (median of the rounds' own ratios ${qm}x)"
+      um=$(printf '%s\n' ${u[$t]} | median)
+      echo "cache hit $name ($bytes bytes, $t): ${cm} req/s (rounds: ${c[$t]% }); nginx ${nm} req/s (rounds: ${n[*]}); ratio $(ratio "$cm" "$nm")x (median of the rounds' own ratios ${qm}x); server CPU ${um} us/request (rounds: ${u[$t]% })"
     done
-    unset c q
+    unset c q u
   done
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
