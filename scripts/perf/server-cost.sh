@@ -2,38 +2,69 @@
 # Measures what the server costs around the engine, from outside, with wrk (Debian) as the load generator:
 #  1. uncached one-sentence eSpeak NG requests: the server process's CPU per request (from /proc) against
 #     libespeak-ng's own CPU for the same sentences in a small C program (espeak-cpu.c);
-#  2. cache hits: requests/s of a ~4 KB MP3 and a ~128 KB WAV hit against nginx serving the same bytes (sendfile),
+#  2. cache hits: requests/s of a ~4 KB MP3 and a ~165 KB WAV hit against nginx serving the same bytes (sendfile),
 #     wrk with 64 connections, alternating rounds.
 # Usage: scripts/perf/server-cost.sh [ROUNDS] [SECONDS]   (defaults 3 rounds of 10 s; prints medians and ratios)
+# Environment:
+#   CHORUS_PERF_PARTS=uncached,hits      what to measure (default: both)
+#   CHORUS_PERF_JAR=/path/chorus-app.jar  run that build (a copy of chorus-app/target: the jar with lib/ beside it)
+#                                         instead of ./chorus
+#   CHORUS_PERF_BASELINE_JAR=/path/...    also run a second build, measured in the same rounds, interleaved with
+#                                         the first and nginx, so both see the same machine (a before/after)
+#   CHORUS_JAVA_OPTS                      reaches the servers (e.g. a JFR recording)
+# The load average is printed before and after: on a busy machine compare only figures from the same run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rounds=${1:-3}
 secs=${2:-10}
 port=${CHORUS_PERF_PORT:-18123}
 nginx_port=$((port + 1))
+base_port=$((port + 2))
+parts=${CHORUS_PERF_PARTS:-uncached,hits}
 work=$(mktemp -d)
-trap 'kill "$server_pid" 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx" >&2; exit 1; }
 
 gcc -O2 -o "$work/espeak-cpu" "$root/scripts/perf/espeak-cpu.c" -l:libespeak-ng.so.1
 
-CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$port "$root/chorus" serve \
-  > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 1
-done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
-java_pid=$(pgrep -P "$server_pid" java || echo "$server_pid")
+start() { # NAME PORT JAR|"": starts a server, waits until ready, sets java_pid_NAME
+  local cmd=("$root/chorus")
+  if [ -n "$3" ]; then
+    . "$root/scripts/java-env.sh" && chorus_find_java
+    # shellcheck disable=SC2206
+    cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+      ${CHORUS_JAVA_OPTS:-} -jar "$3")
+  fi
+  CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$2 "${cmd[@]}" serve \
+    > "$work/$1.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$2/readyz" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  curl -sf "http://127.0.0.1:$2/readyz" >/dev/null || { cat "$work/$1.log" >&2; exit 1; }
+  printf -v "java_pid_$1" '%s' "$(pgrep -P "$pid" java || echo "$pid")"
+}
+targets=(chorus)
+start chorus "$port" "${CHORUS_PERF_JAR:-}"
+if [ -n "${CHORUS_PERF_BASELINE_JAR:-}" ]; then
+  targets+=(baseline)
+  start baseline "$base_port" "$CHORUS_PERF_BASELINE_JAR"
+fi
+port_of() { [ "$1" = chorus ] && echo "$port" || echo "$base_port"; }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$java_pid/stat"; }
+cpu_ticks() { local v="java_pid_$1"; awk '{print $14 + $15}' "/proc/${!v}/stat"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 hz=$(getconf CLK_TCK)
 
-# 1. Uncached: every request a new sentence, the same shape the C program speaks.
-cat > "$work/unique.lua" <<'LUA'
+if [[ ",$parts," == *,uncached,* ]]; then
+  # 1. Uncached: every request a new sentence, the same shape the C program speaks.
+  cat > "$work/unique.lua" <<'LUA'
 local n = 0
 local tid = 0
 setup = function(thread) tid = tid + 1; thread:set("tid", tid) end
@@ -44,34 +75,44 @@ request = function()
   return wrk.format("POST", "/v1/audio/speech", {["Content-Type"] = "application/json"}, body)
 end
 LUA
-for i in $(seq 1 2000); do echo "Sentence number 9$i: the quick brown fox jumps over the lazy dog."; done > "$work/sentences.txt"
-engine_ms=()
-for r in $(seq 1 "$rounds"); do
-  engine_ms+=("$("$work/espeak-cpu" "$work/sentences.txt" | awk '{print $4}')")
-done
-wrk -t2 -c2 -d"${secs}s" -s "$work/unique.lua" "http://127.0.0.1:$port" >/dev/null # warm-up
-server_ms=()
-for r in $(seq 1 "$rounds"); do
-  before=$(cpu_ticks)
-  reqs=$(wrk -t2 -c2 -d"${secs}s" -s "$work/unique.lua" "http://127.0.0.1:$port" | awk '/requests in/ {print $1}')
-  after=$(cpu_ticks)
-  server_ms+=("$(awk -v t=$((after - before)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.3f", 1000 * t / hz / n}')")
-done
-e=$(printf '%s\n' "${engine_ms[@]}" | median)
-s=$(printf '%s\n' "${server_ms[@]}" | median)
-echo "uncached: libespeak-ng alone ${e} ms CPU/sentence (rounds: ${engine_ms[*]}); server process ${s} ms CPU/request (rounds: ${server_ms[*]}); ratio $(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.2f", s / e}')x"
+  for i in $(seq 1 2000); do echo "Sentence number 9$i: the quick brown fox jumps over the lazy dog."; done \
+    > "$work/sentences.txt"
+  engine_ms=()
+  declare -A server_ms=()
+  for t in "${targets[@]}"; do # warm-up
+    wrk -t2 -c2 -d"${secs}s" -s "$work/unique.lua" "http://127.0.0.1:$(port_of "$t")" >/dev/null
+  done
+  for r in $(seq 1 "$rounds"); do
+    engine_ms+=("$("$work/espeak-cpu" "$work/sentences.txt" | awk '{print $4}')")
+    for t in "${targets[@]}"; do
+      before=$(cpu_ticks "$t")
+      reqs=$(wrk -t2 -c2 -d"${secs}s" -s "$work/unique.lua" "http://127.0.0.1:$(port_of "$t")" \
+        | awk '/requests in/ {print $1}')
+      after=$(cpu_ticks "$t")
+      server_ms[$t]+="$(awk -v t=$((after - before)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.3f", 1000 * t / hz / n}') "
+    done
+  done
+  e=$(printf '%s\n' "${engine_ms[@]}" | median)
+  for t in "${targets[@]}"; do
+    s=$(printf '%s\n' ${server_ms[$t]} | median)
+    echo "uncached ($t): libespeak-ng alone ${e} ms CPU/sentence (rounds: ${engine_ms[*]}); server process ${s} ms CPU/request (rounds: ${server_ms[$t]% }); ratio $(ratio "$s" "$e")x"
+  done
+fi
 
-# 2. Cache hits against nginx with the same bytes.
-mkdir -p "$work/www"
-hit() { # NAME BODY: stores the cached response's bytes as www/NAME and writes a wrk script posting BODY
-  curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$port/v1/audio/speech"
-  curl -sf -o "$work/www/$1" -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$port/v1/audio/speech"
-  printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$2" \
-    > "$work/$1.lua"
-}
-hit small.mp3 '{"input":"Hi.","voice":"espeak:en-us","response_format":"mp3"}'
-hit large.wav '{"input":"The quick brown fox jumps over the lazy dog, then runs.","voice":"espeak:en-us","response_format":"wav"}'
-cat > "$work/nginx.conf" <<CONF
+if [[ ",$parts," == *,hits,* ]]; then
+  # 2. Cache hits against nginx with the same bytes.
+  mkdir -p "$work/www" "$work/tmp"
+  hit() { # NAME BODY: stores the cached response's bytes as www/NAME and writes a wrk script posting BODY
+    for t in "${targets[@]}"; do
+      curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech"
+    done
+    curl -sf -o "$work/www/$1" -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$port/v1/audio/speech"
+    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$2" \
+      > "$work/$1.lua"
+  }
+  hit small.mp3 '{"input":"Hi.","voice":"espeak:en-us","response_format":"mp3"}'
+  hit large.wav '{"input":"The quick brown fox jumps over the lazy dog, then runs.","voice":"espeak:en-us","response_format":"wav"}'
+  cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
@@ -85,17 +126,39 @@ http {
   server { listen 127.0.0.1:$nginx_port; root $work/www; }
 }
 CONF
-mkdir -p "$work/tmp"
-nginx -c "$work/nginx.conf"
-for name in small.mp3 large.wav; do
-  bytes=$(stat -c %s "$work/www/$name")
-  wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$port/v1/audio/speech" >/dev/null # warm-up
-  c=(); n=()
-  for r in $(seq 1 "$rounds"); do
-    c+=("$(wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$port/v1/audio/speech" | awk '/Requests\/sec/ {print $2}')")
-    n+=("$(wrk -t2 -c64 -d"${secs}s" "http://127.0.0.1:$nginx_port/$name" | awk '/Requests\/sec/ {print $2}')")
+  nginx -c "$work/nginx.conf"
+  rate() { awk '/Requests\/sec/ {print $2}'; }
+  for name in small.mp3 large.wav; do
+    bytes=$(stat -c %s "$work/www/$name")
+    for t in "${targets[@]}"; do # warm-up
+      wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech" >/dev/null
+    done
+    declare -A c=() q=() u=()
+    n=()
+    for r in $(seq 1 "$rounds"); do
+      declare -A this=()
+      for t in "${targets[@]}"; do
+        before=$(cpu_ticks "$t")
+        out=$(wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech")
+        after=$(cpu_ticks "$t")
+        this[$t]=$(rate <<< "$out")
+        c[$t]+="${this[$t]} "
+        # The server's CPU per hit: what a busy machine changes least (the rate depends on the CPU share it gets).
+        u[$t]+="$(awk -v t=$((after - before)) -v n="$(awk '/requests in/ {print $1}' <<< "$out")" -v hz="$hz" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}') "
+      done
+      nr=$(wrk -t2 -c64 -d"${secs}s" "http://127.0.0.1:$nginx_port/$name" | rate)
+      n+=("$nr")
+      # Each round's own ratio too (measured back to back), less sensitive to load that drifts.
+      for t in "${targets[@]}"; do q[$t]+="$(awk -v c="${this[$t]}" -v n="$nr" 'BEGIN {printf "%.3f", c / n}') "; done
+    done
+    nm=$(printf '%s\n' "${n[@]}" | median)
+    for t in "${targets[@]}"; do
+      cm=$(printf '%s\n' ${c[$t]} | median)
+      qm=$(printf '%s\n' ${q[$t]} | median)
+      um=$(printf '%s\n' ${u[$t]} | median)
+      echo "cache hit $name ($bytes bytes, $t): ${cm} req/s (rounds: ${c[$t]% }); nginx ${nm} req/s (rounds: ${n[*]}); ratio $(ratio "$cm" "$nm")x (median of the rounds' own ratios ${qm}x); server CPU ${um} us/request (rounds: ${u[$t]% })"
+    done
+    unset c q u
   done
-  cm=$(printf '%s\n' "${c[@]}" | median)
-  nm=$(printf '%s\n' "${n[@]}" | median)
-  echo "cache hit $name ($bytes bytes): chorus ${cm} req/s (rounds: ${c[*]}); nginx ${nm} req/s (rounds: ${n[*]}); ratio $(awk -v c="$cm" -v n="$nm" 'BEGIN {printf "%.2f", c / n}')x"
-done
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -17,6 +17,11 @@ public interface Admission {
         @Override
         public void charge(Caller caller, long characters) {
         }
+
+        @Override
+        public boolean mayBlock() {
+            return false;
+        }
     };
 
     /**
@@ -33,4 +38,14 @@ public interface Admission {
      * @throws ApiException 429 (with Retry-After) when a limit is reached, 413 when the request alone exceeds one
      */
     void charge(Caller caller, long characters);
+
+    /**
+     * Tells whether {@link #checkVoice} or {@link #charge} may wait on something outside this process's memory (a
+     * shared limit store, a file written per charge). A request whose every stage is free of such waits may be
+     * answered on the thread it arrived on (a cache hit); the default, {@code true}, always takes a thread that
+     * may block.
+     */
+    default boolean mayBlock() {
+        return true;
+    }
 }

@@ -5,6 +5,7 @@ import dev.chorus.runtime.ParsedRequest;
 import dev.chorus.runtime.RequestParser;
 import dev.chorus.runtime.SynthesisHandle;
 import dev.chorus.service.cache.AudioCache;
+import dev.chorus.service.cache.AudioCacheKey;
 import dev.chorus.service.safety.ContentSafety;
 import dev.chorus.service.stage.AdmitStage;
 import dev.chorus.service.stage.CacheStage;
@@ -37,18 +38,39 @@ public final class SpeechService {
     private final VoiceRouter router;
     private final Duration defaultTimeout;
     private final SpeechStage.Next pipeline;
+    /** The stages before the cache, when a memory hit may be answered without blocking; else null. */
+    private final List<SpeechStage> beforeCache;
+    private final CacheStage cacheStage;
+    private final AudioCache cache;
+
+    /** Where a pinned cache hit would go next: nowhere, since the pinned stage answers every call it takes. */
+    private static final SpeechStage.Next PAST_THE_HIT = (call, output) -> {
+        throw new IllegalStateException("a pinned cache hit went on past the cache");
+    };
 
     private SpeechService(Builder b) {
         this.parser = b.parser;
         this.router = b.router;
         this.defaultTimeout = b.defaultTimeout;
         List<SpeechStage> stages = b.stages != null ? b.stages : b.defaultStages();
-        SpeechStage.Next next = new SynthesizeStage(b.synthesis, b.encoderOptions);
+        this.pipeline = compose(stages, new SynthesizeStage(b.synthesis, b.encoderOptions));
+        // A memory hit blocks on nothing when the stages before the cache cannot: the default stages, with an
+        // admission that keeps its limits in memory and no content rules (which could mask, and so bypass the cache).
+        CacheStage found = b.stages != null ? null : stages.stream().filter(CacheStage.class::isInstance)
+                .map(CacheStage.class::cast).findFirst().orElse(null);
+        boolean atOnce = found != null && !b.admission.mayBlock() && (b.safety == null || !b.safety.screens());
+        this.cacheStage = atOnce ? found : null;
+        this.beforeCache = atOnce ? List.copyOf(stages.subList(0, stages.indexOf(found))) : null;
+        this.cache = atOnce ? b.cache : null;
+    }
+
+    private static SpeechStage.Next compose(List<SpeechStage> stages, SpeechStage.Next last) {
+        SpeechStage.Next next = last;
         for (SpeechStage stage : stages.reversed()) {
             SpeechStage.Next rest = next;
             next = (call, output) -> stage.serve(call, output, rest);
         }
-        this.pipeline = next;
+        return next;
     }
 
     /** Returns a builder over {@code synthesis} that routes voices with {@code router}. */
@@ -128,9 +150,44 @@ public final class SpeechService {
     public SynthesisHandle serve(PreparedSpeech speech, Caller caller, AudioOutput output) {
         Objects.requireNonNull(output, "output");
         SpeechCall call = SpeechCall.of(speech, caller);
-        call.telemetry().format(speech.request().encoding());
-        call.telemetry().input(speech.input().text());
+        told(call);
         return pipeline.serve(call, output);
+    }
+
+    /**
+     * Serves a prepared request as {@link #serve} does, but only when it is answered from the audio cache's memory
+     * tier and nothing on the way can block: then every stage before the cache runs as usual (screening, routing,
+     * admission with its refusals, the cache's header and counts) and the recorded audio is replayed into
+     * {@code output} before this returns, so a front end may call this on a thread that must not block (an event
+     * loop). Returns {@code null}, having done nothing, when the request needs more: a cache miss, a bypass, a
+     * disk-tier lookup, an admission that may block, content rules, or stages replaced with
+     * {@link Builder#stages}; the front end then calls {@link #serve} from a thread that may block.
+     *
+     * @throws RuntimeException a refusal, as {@link #serve} throws it
+     */
+    public SynthesisHandle serveFromMemory(PreparedSpeech speech, Caller caller, AudioOutput output) {
+        Objects.requireNonNull(output, "output");
+        if (cacheStage == null) {
+            return null;
+        }
+        SpeechCall call = SpeechCall.of(speech, caller);
+        if (call.bypass()) {
+            return null;
+        }
+        AudioCache.Pin pin = cache.pin(AudioCacheKey.of(speech.request(), speech.voice()));
+        if (pin == null) {
+            return null;
+        }
+        List<SpeechStage> stages = new ArrayList<>(beforeCache.size() + 1);
+        stages.addAll(beforeCache);
+        stages.add(cacheStage.pinned(pin));
+        told(call);
+        return compose(stages, PAST_THE_HIT).serve(call, output);
+    }
+
+    private static void told(SpeechCall call) {
+        call.telemetry().format(call.speech().request().encoding());
+        call.telemetry().input(call.speech().input().text());
     }
 
     /** Configures a {@link SpeechService}. */

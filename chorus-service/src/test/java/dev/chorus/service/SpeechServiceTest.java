@@ -222,6 +222,78 @@ class SpeechServiceTest {
     }
 
     @Test
+    void aMemoryHitIsServedAtOnceThroughTheStagesBeforeTheCacheAndEverythingElseIsLeftToServe() throws Exception {
+        AudioCache cache = AudioCache.create(new AudioCache.Settings(true, 1 << 20, 1 << 20, null, 0));
+        List<String> admitted = new ArrayList<>();
+        Admission inMemory = new Admission() {
+            @Override
+            public void checkVoice(Caller caller, String asked, VoiceInfo voice) {
+                admitted.add("voice " + voice.id());
+            }
+
+            @Override
+            public void charge(Caller caller, long characters) {
+                admitted.add("charge " + characters);
+            }
+
+            @Override
+            public boolean mayBlock() {
+                return false;
+            }
+        };
+        SpeechService s = service().cache(cache).admission(inMemory).build();
+        Map<String, String> metadata = new ConcurrentHashMap<>();
+        Caller caller = new Caller() {
+            @Override
+            public void metadata(String name, String value) {
+                metadata.put(name, value);
+            }
+        };
+        SpeechInput in = SpeechInput.of("Answer me at once.", null).withEncoding(AudioEncoding.MP3);
+        // Not cached yet: nothing happens, and the request is left to serve.
+        Recording nothing = new Recording();
+        assertThat(s.serveFromMemory(s.prepare(in), caller, nothing)).isNull();
+        assertThat(admitted).isEmpty();
+        assertThat(metadata).isEmpty();
+
+        Recording first = new Recording();
+        s.serve(s.prepare(in), caller, first);
+        first.done.get(20, TimeUnit.SECONDS);
+        int spoken = engine.sentences.get();
+        admitted.clear();
+
+        // Cached: admitted and charged as any request, told "hit", and every byte is there when it returns.
+        Recording hit = new Recording();
+        assertThat(s.serveFromMemory(s.prepare(in), caller, hit)).isNotNull();
+        assertThat(hit.done).isCompleted();
+        assertThat(hit.bytes()).isEqualTo(first.bytes()).isNotEmpty();
+        assertThat(metadata).containsEntry(AudioCache.HEADER, "hit");
+        assertThat(admitted).containsExactly("voice tone:a", "charge 18");
+        assertThat(engine.sentences).hasValue(spoken);
+
+        // A client that asks for a fresh synthesis, an admission that may block, or content rules: left to serve.
+        SpeechInput fresh = new SpeechInput(in.text(), in.field(), null, null, null, in.encoding(), 0, null, null,
+                true);
+        assertThat(s.serveFromMemory(s.prepare(fresh), caller, new Recording())).isNull();
+        Admission mayBlock = new Admission() {
+            @Override
+            public void checkVoice(Caller caller, String asked, VoiceInfo voice) {
+            }
+
+            @Override
+            public void charge(Caller caller, long characters) {
+            }
+        };
+        SpeechService blocking = service().cache(cache).admission(mayBlock).build();
+        assertThat(blocking.serveFromMemory(blocking.prepare(in), caller, new Recording())).isNull();
+        SpeechService open = service().cache(cache).admission(Admission.OPEN).build();
+        assertThat(open.serveFromMemory(open.prepare(in), caller, new Recording())).isNotNull();
+        SpeechService replaced = service().cache(cache).admission(Admission.OPEN)
+                .stages(List.of(new dev.chorus.service.stage.CacheStage(cache))).build();
+        assertThat(replaced.serveFromMemory(replaced.prepare(in), caller, new Recording())).isNull();
+    }
+
+    @Test
     void completeWavCarriesItsRealLengths() throws Exception {
         SpeechService s = service().build();
         CompletableFuture<byte[]> whole = new CompletableFuture<>();

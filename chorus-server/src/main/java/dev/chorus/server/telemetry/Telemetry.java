@@ -293,12 +293,15 @@ public final class Telemetry {
         RequestTelemetry rt = new RequestTelemetry(this, ctx, span);
         ctx.setAttr(RequestTelemetry.KEY, rt);
         SpanContext sc = span.getSpanContext();
+        // One change of the additional headers (each change copies them all).
         if (sc.isValid()) {
             String parentHeader = "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
             ctx.mutateAdditionalResponseHeaders(h -> h.set(TRACE_ID_HEADER, sc.getTraceId())
-                    .set("traceparent", parentHeader).set("traceresponse", parentHeader));
+                    .set("traceparent", parentHeader).set("traceresponse", parentHeader)
+                    .set(REQUEST_ID_HEADER, ctx.id().text()));
+        } else {
+            ctx.mutateAdditionalResponseHeaders(h -> h.set(REQUEST_ID_HEADER, ctx.id().text()));
         }
-        ctx.mutateAdditionalResponseHeaders(h -> h.set(REQUEST_ID_HEADER, ctx.id().text()));
         ctx.log().whenComplete().thenAccept(log -> completed(rt, ctx, log));
         try (Scope ignored = span.makeCurrent()) {
             return delegate.serve(ctx, req);

@@ -98,6 +98,12 @@ final class LocalTenantLimits implements TenantLimitStore {
         return use.getOrDefault(tenant, 0L);
     }
 
+    /** Only the monthly quota's file write blocks; without a state directory everything stays in memory. */
+    @Override
+    public boolean mayBlock() {
+        return stateDir != null;
+    }
+
     @Override
     public String describe() {
         return stateDir == null ? "in memory (monthly quotas are lost on restart)"

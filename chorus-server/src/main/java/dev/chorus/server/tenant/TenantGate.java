@@ -263,6 +263,12 @@ public final class TenantGate implements Admission, AutoCloseable {
         }
     }
 
+    /** A shared limit store (Redis) or quota file written per charge may block; limits kept in memory do not. */
+    @Override
+    public boolean mayBlock() {
+        return limits.mayBlock();
+    }
+
     /**
      * Takes a synthesis of {@code characters} input characters from the caller's tenant's limits; a caller
      * without a tenant passes. The stream slot is given back when the response ends.

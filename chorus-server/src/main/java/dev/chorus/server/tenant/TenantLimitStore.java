@@ -57,6 +57,11 @@ interface TenantLimitStore extends AutoCloseable {
     /** Returns where the state lives, for the start-up log. */
     String describe();
 
+    /** Tells whether a charge may wait on something outside this process's memory (a network store, a file). */
+    default boolean mayBlock() {
+        return true;
+    }
+
     @Override
     void close();
 

@@ -131,13 +131,7 @@ public final class AudioCache implements AutoCloseable {
         while (true) {
             CachedAudio hit = lookup(key);
             if (hit != null) {
-                outcome.accept(Outcome.HIT);
-                try {
-                    hit.replay(out);
-                } catch (RuntimeException clientGone) {
-                    // Nothing is running for it: there is nothing to stop.
-                }
-                return finished(hit);
+                return replay(hit, out, outcome);
             }
             SharedSynthesis mine = new SharedSynthesis(maxEntryBytes, s -> ended(key, s));
             SharedSynthesis running = inFlight.putIfAbsent(key, mine);
@@ -165,6 +159,54 @@ public final class AudioCache implements AutoCloseable {
             }
             mine.attach(handle);
             return subscription;
+        }
+    }
+
+    /**
+     * Returns the memory tier's entry for {@code key}, held so that it can be replayed with {@link #replay(Pin,
+     * AudioOutput, Consumer)} even if it is evicted meanwhile; {@code null} when the memory tier does not hold it
+     * (the disk tier is not looked at, nor is anything counted).
+     */
+    public Pin pin(AudioCacheKey key) {
+        if (!enabled) {
+            return null;
+        }
+        CachedAudio a = memory.getIfPresent(key);
+        return a == null ? null : new Pin(key, a);
+    }
+
+    /**
+     * Replays a pinned memory entry to {@code out}, counted and told to {@code outcome} as the hit that
+     * {@link #serve} would have found.
+     */
+    public SynthesisHandle replay(Pin pin, AudioOutput out, Consumer<Outcome> outcome) {
+        memoryHits.increment();
+        return replay(pin.audio, out, outcome);
+    }
+
+    private static SynthesisHandle replay(CachedAudio hit, AudioOutput out, Consumer<Outcome> outcome) {
+        outcome.accept(Outcome.HIT);
+        try {
+            hit.replay(out);
+        } catch (RuntimeException clientGone) {
+            // Nothing is running for it: there is nothing to stop.
+        }
+        return finished(hit);
+    }
+
+    /** An entry of the memory tier, held for one request (see {@link #pin}). */
+    public static final class Pin {
+        private final AudioCacheKey key;
+        private final CachedAudio audio;
+
+        private Pin(AudioCacheKey key, CachedAudio audio) {
+            this.key = key;
+            this.audio = audio;
+        }
+
+        /** Returns the key the entry is held under. */
+        public AudioCacheKey key() {
+            return key;
         }
     }
 

@@ -67,6 +67,11 @@ public final class ContentSafety implements AutoCloseable {
         return new ContentSafety(config, meters);
     }
 
+    /** Tells whether any rules are loaded: without them every input passes, unmasked and unrecorded. */
+    public boolean screens() {
+        return rules != null;
+    }
+
     /**
      * Returns the policy for one request: the server's configured policy, with the request's tenant's own
      * content policy laid over it (see {@link ContentPolicy#with}).

@@ -25,11 +25,28 @@ public final class CacheStage implements SpeechStage {
         CacheServedOutput served = new CacheServedOutput(output, call.telemetry());
         // The key (a copy of the request's text and settings) is made only when the cache is looked up.
         return cache.serve(() -> AudioCacheKey.of(call.speech().request(), call.speech().voice()), call.bypass(),
-                served,
-                outcome -> {
-                    call.caller().metadata(AudioCache.HEADER, outcome.id());
-                    served.answeredBy(outcome);
-                },
-                out -> next.serve(call, out));
+                served, outcome -> answered(call, served, outcome), out -> next.serve(call, out));
+    }
+
+    /**
+     * Returns this stage answering from {@code pin} alone, as {@link #serve} answers a memory hit (the same
+     * header, telemetry and counts); it never passes a call on. A call that may not be answered from the cache
+     * (bypassed, or routed to another voice than the pinned entry's) is refused with an
+     * {@link IllegalStateException}: whoever pinned the entry must take only calls that no stage changes so.
+     */
+    public SpeechStage pinned(AudioCache.Pin pin) {
+        return (call, output, next) -> {
+            if (call.bypass() || !pin.key().voice().equals(call.speech().voice().id())) {
+                throw new IllegalStateException("a pinned cache hit cannot serve this call (bypass: "
+                        + call.bypass() + ", voice: " + call.speech().voice().id() + ")");
+            }
+            CacheServedOutput served = new CacheServedOutput(output, call.telemetry());
+            return cache.replay(pin, served, outcome -> answered(call, served, outcome));
+        };
+    }
+
+    private static void answered(SpeechCall call, CacheServedOutput served, AudioCache.Outcome outcome) {
+        call.caller().metadata(AudioCache.HEADER, outcome.id());
+        served.answeredBy(outcome);
     }
 }
