@@ -38,7 +38,7 @@ public final class OpenAiSpeechService {
      * The largest body read on the event loop; a larger one (a long text or SSML document) is parsed on the
      * blocking executor, so an event loop never spends long on one request.
      */
-    static final int MAX_EVENT_LOOP_BODY = 16 * 1024;
+    static final int MAX_EVENT_LOOP_BODY = 2 * 1024;
 
     private final SpeechService speech;
     private final ServerConfig config;
