@@ -136,7 +136,8 @@ final class ClusterMode implements AutoCloseable {
         if (role == Role.WORKER) {
             ClusterTls tls = tls(config);
             String host = config.host();
-            worker = WorkerServer.start(synthesizer, host, s.integer("cluster.worker-port"), tls, callers);
+            worker = WorkerServer.start(synthesizer, host, s.integer("cluster.worker-port"), tls, callers,
+                    config.openTelemetry());
             if (callers != null && server != null) {
                 callers.bindMetrics(server.meterRegistry());
             }

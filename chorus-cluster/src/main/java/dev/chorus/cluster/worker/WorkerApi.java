@@ -23,6 +23,13 @@ import dev.chorus.runtime.Timing;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -54,9 +61,24 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
     private final LoadSampler sampler;
     private final ScheduledExecutorService timer;
     private final AtomicInteger active = new AtomicInteger();
+    private final Tracer tracer;
     private volatile boolean draining;
 
-    WorkerApi(Synthesizer synthesizer, LoadSampler sampler, ScheduledExecutorService timer) {
+    /** Reads the one header a work request carries, its {@code traceparent}. */
+    private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+            return List.of("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+            return "traceparent".equals(key) ? carrier : null;
+        }
+    };
+
+    WorkerApi(Synthesizer synthesizer, LoadSampler sampler, ScheduledExecutorService timer, Tracer tracer) {
+        this.tracer = tracer;
         this.synthesizer = synthesizer;
         this.sampler = sampler;
         this.timer = timer;
@@ -80,9 +102,7 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
             out.onError(Status.UNAVAILABLE.withDescription("worker is draining").asRuntimeException());
             return;
         }
-        if (!request.getTraceparent().isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, "synthesis for traceparent {0}", request.getTraceparent());
-        }
+        Span span = span(request);
         SynthesisHandle handle;
         active.incrementAndGet();
         try {
@@ -102,11 +122,13 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
                             request.getReuseSentences());
         } catch (io.grpc.StatusRuntimeException e) {
             active.decrementAndGet();
+            end(span, e);
             out.onError(e);
             return;
         } catch (RuntimeException e) {
             active.decrementAndGet();
             sampler.failed();
+            end(span, e);
             out.onError(WorkerErrors.toStatus(e));
             return;
         }
@@ -115,10 +137,38 @@ final class WorkerApi extends WorkerGrpc.WorkerImplBase {
             active.decrementAndGet();
             if (failure == null) {
                 sampler.completed(summary);
+                span.setAttribute("chorus.audio_samples", summary.samples());
             } else {
                 sampler.failed();
             }
+            end(span, failure);
         });
+    }
+
+    /**
+     * Starts the span of one work request: a child of the gateway's span its {@code traceparent} names (a root
+     * span when it names none), with the voice and, for a run of pieces, the range.
+     */
+    private Span span(WorkRequest request) {
+        Context parent = request.getTraceparent().isEmpty() ? Context.root()
+                : W3CTraceContextPropagator.getInstance().extract(Context.root(), request.getTraceparent(),
+                        TRACEPARENT);
+        var b = tracer.spanBuilder("chorus.worker.synthesize").setParent(parent).setSpanKind(SpanKind.SERVER)
+                .setAttribute("chorus.voice", request.getVoice());
+        if (request.getPiecesOnly()) {
+            b.setAttribute("chorus.piece_from", request.getPieceFrom()).setAttribute("chorus.piece_to",
+                    request.getPieceTo());
+        }
+        return b.startSpan();
+    }
+
+    private static void end(Span span, Throwable failure) {
+        if (failure != null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : failure;
+            span.setStatus(StatusCode.ERROR, String.valueOf(cause.getMessage()));
+        }
+        span.end();
     }
 
     @Override

@@ -33,11 +33,11 @@ public final class WorkerServer implements AutoCloseable {
     private final boolean tls;
 
     private WorkerServer(Synthesizer synthesizer, String host, int port, ClusterTls tls, AllowedCallers callers,
-                         String workerId) {
+                         String workerId, io.opentelemetry.api.OpenTelemetry otel) {
         this.timer = Executors.newScheduledThreadPool(2,
                 r -> Thread.ofPlatform().daemon().name("chorus-worker-reports").unstarted(r));
         LoadSampler sampler = new LoadSampler(synthesizer, workerId, timer);
-        this.api = new WorkerApi(synthesizer, sampler, timer);
+        this.api = new WorkerApi(synthesizer, sampler, timer, otel.getTracer("dev.chorus.cluster.worker"));
         this.tls = tls != null;
         ServerBuilder sb = Server.builder()
                 .service(callers == null ? GrpcService.builder().addService(api).build()
@@ -73,6 +73,18 @@ public final class WorkerServer implements AutoCloseable {
      */
     public static WorkerServer start(Synthesizer synthesizer, String host, int port, ClusterTls tls,
                                      AllowedCallers callers) {
+        return start(synthesizer, host, port, tls, callers, null);
+    }
+
+    /**
+     * Starts the worker API as {@link #start(Synthesizer, String, int, ClusterTls, AllowedCallers)} does, making
+     * a span for each synthesis with {@code otel}: a child of the gateway's span named by the request's
+     * {@code traceparent}, so a trace crosses the gateway → worker hop.
+     *
+     * @param otel the tracing to make spans with, or null for none
+     */
+    public static WorkerServer start(Synthesizer synthesizer, String host, int port, ClusterTls tls,
+                                     AllowedCallers callers, io.opentelemetry.api.OpenTelemetry otel) {
         Objects.requireNonNull(synthesizer, "synthesizer");
         if (callers != null && tls == null) {
             throw new IllegalArgumentException("cluster.worker.allowed-spiffe-ids needs cluster.tls (callers are "
@@ -81,7 +93,8 @@ public final class WorkerServer implements AutoCloseable {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
-        WorkerServer w = new WorkerServer(synthesizer, host, port, tls, callers, host + ":" + port);
+        WorkerServer w = new WorkerServer(synthesizer, host, port, tls, callers, host + ":" + port,
+                otel != null ? otel : io.opentelemetry.api.OpenTelemetry.noop());
         w.server.start().join();
         LOG.log(System.Logger.Level.INFO, "worker API listening on {0}:{1,number,#} ({2})", host, w.port(),
                 w.tls ? "TLS, client certificate required" + (callers == null ? "" : ", SPIFFE IDs checked")
