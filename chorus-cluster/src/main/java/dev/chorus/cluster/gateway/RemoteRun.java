@@ -233,6 +233,15 @@ final class RemoteRun implements SynthesisHandle, WorkerCall, dev.chorus.cluster
         if (link != null) {
             link.ended(this);
         }
+        settle(listener, completion, summary, error);
+    }
+
+    /**
+     * Ends a gateway run: tells {@code listener} the outcome (a listener's own failure is only logged), then
+     * completes {@code completion} with it.
+     */
+    static void settle(SynthesisListener listener, CompletableFuture<SynthesisSummary> completion,
+                       SynthesisSummary summary, ChorusException error) {
         if (error == null) {
             safely(() -> listener.onComplete(summary));
             completion.complete(summary);
@@ -242,7 +251,7 @@ final class RemoteRun implements SynthesisHandle, WorkerCall, dev.chorus.cluster
         }
     }
 
-    private static void safely(Runnable r) {
+    static void safely(Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {

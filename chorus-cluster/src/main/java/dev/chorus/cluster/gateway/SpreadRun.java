@@ -208,21 +208,7 @@ final class SpreadRun implements SynthesisHandle {
                 s.call.cancel("the request ended", null);
             }
         }
-        if (error == null) {
-            safely(() -> listener.onComplete(summary));
-            completion.complete(summary);
-        } else {
-            safely(() -> listener.onError(error));
-            completion.completeExceptionally(error);
-        }
-    }
-
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "listener failed", e);
-        }
+        RemoteRun.settle(listener, completion, summary, error);
     }
 
     /** One run of pieces [from, to) and the worker call that makes it. */
@@ -382,7 +368,7 @@ final class SpreadRun implements SynthesisHandle {
                                 total = e.getStarted().getChunks();
                                 joiner = new PieceJoiner(listener, outRate);
                                 VoiceInfo v = WireFormat.voice(e.getStarted().getVoice());
-                                safely(() -> observer.planned(v, total, startNanos, ticker.getAsLong()));
+                                RemoteRun.safely(() -> observer.planned(v, total, startNanos, ticker.getAsLong()));
                                 listener.onStart(v, outRate, total);
                                 more = true;
                             }
