@@ -14,11 +14,19 @@ import java.util.Map;
  * {@link TestVoiceGenerator#framesPerId(double)} frames of {@value TestVoiceGenerator#HOP_LENGTH} samples; the
  * tones follow each other in {@code y} (float [1, 1, T]). The amplitude is 0.5, or {@code 0.25 × (sid + 1)} when
  * the model has speakers. An id of {@code numSymbols} or more fails the run. The metadata is written as given.
+ *
+ * <p>{@link #meloModel} writes the MeloTTS interface instead ({@code vits-melo-tts-*}): {@code x}, {@code x_lengths},
+ * {@code tones} (int64 [1, N], one tone per id), {@code sid}, {@code noise_scale}, {@code length_scale},
+ * {@code noise_scale_w}; a tone {@code t} raises its id's frequency by {@code t × }{@value #HZ_PER_TONE} Hz, and
+ * the amplitude is always {@code 0.25 × (sid + 1)}.
  */
 public final class SherpaVitsTestModel {
 
     /** Frequency of id 0, in Hz. */
     public static final double BASE_HZ = 100;
+
+    /** Hz a MeloTTS tone adds to its id's frequency. */
+    public static final double HZ_PER_TONE = 5;
 
     private SherpaVitsTestModel() {
     }
@@ -36,17 +44,36 @@ public final class SherpaVitsTestModel {
      * @param metadata   the {@code metadata_props} to write ({@code model_type}, {@code comment}, ...)
      */
     public static byte[] model(int numSymbols, boolean withSid, Map<String, String> metadata) {
+        return build(numSymbols, withSid, false, metadata);
+    }
+
+    /**
+     * Returns a model with MeloTTS's interface (see the class description), always with {@code sid}.
+     *
+     * @param numSymbols ids below this are accepted
+     * @param metadata   the {@code metadata_props} to write ({@code model_type=melo-vits}, {@code comment=melo}, ...)
+     */
+    public static byte[] meloModel(int numSymbols, Map<String, String> metadata) {
+        return build(numSymbols, true, true, metadata);
+    }
+
+    private static byte[] build(int numSymbols, boolean withSid, boolean melo, Map<String, String> metadata) {
         float[] table = new float[numSymbols];
         for (int i = 0; i < table.length; i++) {
             table[i] = (float) (BASE_HZ + TestVoiceGenerator.HZ_PER_ID * i);
         }
-        OnnxWriter g = new OnnxWriter()
-                .input("x", OnnxWriter.INT64, 1L, "tokens")
-                .input("x_length", OnnxWriter.INT64, 1L)
-                .input("noise_scale", OnnxWriter.FLOAT, 1L)
+        OnnxWriter g = new OnnxWriter().input("x", OnnxWriter.INT64, 1L, "tokens");
+        if (melo) {
+            g.input("x_lengths", OnnxWriter.INT64, 1L)
+                    .input("tones", OnnxWriter.INT64, 1L, "tokens")
+                    .input("sid", OnnxWriter.INT64, 1L);
+        } else {
+            g.input("x_length", OnnxWriter.INT64, 1L);
+        }
+        g.input("noise_scale", OnnxWriter.FLOAT, 1L)
                 .input("length_scale", OnnxWriter.FLOAT, 1L)
                 .input("noise_scale_w", OnnxWriter.FLOAT, 1L);
-        if (withSid) {
+        if (withSid && !melo) {
             g.input("sid", OnnxWriter.INT64, 1L);
         }
         g.output("y", OnnxWriter.FLOAT, 1L, 1L, "time");
@@ -71,9 +98,17 @@ public final class SherpaVitsTestModel {
                 .node("Cast", new String[] {"frames"}, "frames_i", "to", OnnxWriter.INT64)
                 .node("Mul", new String[] {"frames_i", "hop_length"}, "tone_length")
                 .node("Reshape", new String[] {"x", "flat"}, "ids_all")
-                .node("Slice", new String[] {"ids_all", "start0", "x_length", "axis0"}, "ids")
-                .node("Gather", new String[] {"frequencies", "ids"}, "hz", "axis", 0)
-                .node("Unsqueeze", new String[] {"hz", "axis1"}, "hz_column")
+                .node("Slice", new String[] {"ids_all", "start0", melo ? "x_lengths" : "x_length", "axis0"}, "ids")
+                .node("Gather", new String[] {"frequencies", "ids"}, melo ? "id_hz" : "hz", "axis", 0);
+        if (melo) {
+            g.constant("hz_per_tone", new float[] {(float) HZ_PER_TONE})
+                    .node("Reshape", new String[] {"tones", "flat"}, "tones_all")
+                    .node("Slice", new String[] {"tones_all", "start0", "x_lengths", "axis0"}, "tone_ids")
+                    .node("Cast", new String[] {"tone_ids"}, "tone_f", "to", OnnxWriter.FLOAT)
+                    .node("Mul", new String[] {"tone_f", "hz_per_tone"}, "tone_hz")
+                    .node("Add", new String[] {"id_hz", "tone_hz"}, "hz");
+        }
+        g.node("Unsqueeze", new String[] {"hz", "axis1"}, "hz_column")
                 .node("Range", new String[] {"zero_i", "tone_length", "one_i"}, "t_i")
                 .node("Cast", new String[] {"t_i"}, "t", "to", OnnxWriter.FLOAT)
                 .node("Mul", new String[] {"t", "omega"}, "t_omega")

@@ -68,7 +68,7 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         if (!Files.exists(json)) {
             Map<String, String> metadata = metadata(file);
             Optional<String> type = Optional.ofNullable(metadata.get(OnnxMetadata.MODEL_TYPE));
-            if (type.filter("vits"::equals).isPresent()) {
+            if (type.filter(t -> t.equals("vits") || t.equals("melo-vits")).isPresent()) {
                 // sherpa-onnx's layout: settings in the model's metadata, token ids in tokens.txt and, for the
                 // lexicon models, the words' tokens in lexicon.txt.
                 List<VoiceFiles.Companion> companions = new ArrayList<>();
@@ -147,15 +147,12 @@ final class PiperFamily implements ModelFamily<PiperModel> {
     /** Returns why a sherpa-onnx VITS model cannot be spoken here, or {@code null} when it can. */
     private static String unsupported(Map<String, String> metadata) {
         String comment = metadata.getOrDefault("comment", "").strip();
-        String language = metadata.getOrDefault("language", "").strip().toLowerCase(java.util.Locale.ROOT);
+        if (SherpaChinese.mode(metadata) != null) {
+            return null; // Chinese and MeloTTS models: SherpaChinese reads them
+        }
         if (comment.equals("coqui") || comment.equals("icefall") || comment.startsWith("melo")) {
             return "a sherpa-onnx VITS model of kind '" + comment + "' (expected: comment=piper, comment=mms, or a "
                     + "lexicon model such as ljs or vctk; other VITS models are not supported)";
-        }
-        if (!metadata.getOrDefault("jieba", "0").strip().equals("0") || language.equals("chinese")
-                || language.startsWith("zh")) {
-            return "a Chinese sherpa-onnx VITS model (metadata language '" + metadata.getOrDefault("language", "")
-                    + "'): it needs jieba word segmentation and rule FSTs, which are not supported";
         }
         return null;
     }

@@ -40,6 +40,10 @@ final class PiperModel implements AutoCloseable {
             "noise_scale_w", "sid");
     private static final String VITS_INTERFACE = "sherpa-onnx's VITS interface: x, x_length, noise_scale, "
             + "length_scale, noise_scale_w and, for several speakers, sid";
+    private static final List<String> MELO_INPUTS = List.of("x", "x_lengths", "tones", "sid", "noise_scale",
+            "length_scale", "noise_scale_w");
+    private static final String MELO_INTERFACE = "MeloTTS's interface: x, x_lengths, tones, sid, noise_scale, "
+            + "length_scale and noise_scale_w";
 
     /** A model's audio and, when it reports them, the duration of each id in frames. */
     record Output(float[] audio, float[] durations) {
@@ -59,6 +63,8 @@ final class PiperModel implements AutoCloseable {
     private final OrtSession session;
     private final boolean hasSid;
     private final boolean vitsInputs;
+    /** Whether the model takes MeloTTS's inputs (a tone per id, {@code x_lengths}). */
+    private boolean meloInputs;
     private final String audioOutput;
     private final String durationsOutput;
     private final RunLimiter limiter;
@@ -115,7 +121,18 @@ final class PiperModel implements AutoCloseable {
         try {
             ModelInterface model = ModelInterface.of(file, session);
             boolean vits = model.hasInput("x");
-            if (vits) {
+            boolean melo = model.hasInput("tones");
+            if (melo) {
+                TensorSpec one = TensorSpec.of(OnnxJavaType.FLOAT, 1);
+                model.onlyInputs(MELO_INPUTS, MELO_INTERFACE)
+                        .requireInput("x", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), MELO_INTERFACE)
+                        .requireInput("x_lengths", TensorSpec.of(OnnxJavaType.INT64, 1), MELO_INTERFACE)
+                        .requireInput("tones", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), MELO_INTERFACE)
+                        .requireInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1), MELO_INTERFACE)
+                        .requireInput("noise_scale", one, MELO_INTERFACE)
+                        .requireInput("length_scale", one, MELO_INTERFACE)
+                        .requireInput("noise_scale_w", one, MELO_INTERFACE);
+            } else if (vits) {
                 TensorSpec one = TensorSpec.of(OnnxJavaType.FLOAT, 1);
                 model.onlyInputs(VITS_INPUTS, VITS_INTERFACE)
                         .requireInput("x", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), VITS_INTERFACE)
@@ -130,6 +147,12 @@ final class PiperModel implements AutoCloseable {
                         .requireInput("input_lengths", TensorSpec.of(OnnxJavaType.INT64, 1), INTERFACE)
                         .requireInput("scales", TensorSpec.of(OnnxJavaType.FLOAT, 3), INTERFACE)
                         .optionalInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1));
+            }
+            if (frontend != null && frontend.takesTones() != melo) {
+                throw new ModelLoadException(file, melo ? "the model takes 'tones' (MeloTTS's interface) but its "
+                        + "metadata comment is '" + frontend.comment + "' (expected: melo)" : "metadata comment: '"
+                        + frontend.comment + "' names a MeloTTS model but the model has no 'tones' input (expected: "
+                        + MELO_INTERFACE + ")");
             }
             boolean hasSid = model.hasInput("sid");
             if (config.numSpeakers() > 1 && !hasSid && frontend != null) {
@@ -150,6 +173,7 @@ final class PiperModel implements AutoCloseable {
                     : outputs.stream().filter(o -> !o.equals(audio)).findFirst().orElse(null);
             PiperModel piper = new PiperModel(name, version, file, config, sessions, session, hasSid, vits, audio,
                     durations, frontend, maxConcurrentRuns, onClose);
+            piper.meloInputs = melo;
             piper.check(json);
             ok = true;
             return piper;
@@ -234,15 +258,40 @@ final class PiperModel implements AutoCloseable {
      * @throws dev.chorus.tts.SynthesisCancelledException if the thread is interrupted while waiting
      */
     Output run(long[] ids, float lengthScale, long sid) throws OrtException {
-        return limiter.run(() -> runNow(ids, lengthScale, sid));
+        return run(ids, null, lengthScale, sid);
+    }
+
+    /**
+     * As {@link #run(long[], float, long)}, with a tone per id for MeloTTS models ({@code null}: tone 0 each).
+     */
+    Output run(long[] ids, long[] tones, float lengthScale, long sid) throws OrtException {
+        return limiter.run(() -> runNow(ids, tones, lengthScale, sid));
     }
 
     private Output runNow(long[] ids, float lengthScale, long sid) throws OrtException {
+        return runNow(ids, null, lengthScale, sid);
+    }
+
+    private Output runNow(long[] ids, long[] tones, float lengthScale, long sid) throws OrtException {
         try (BufferPool.Buffers b = buffers.acquire()) {
             List<OnnxTensor> tensors = new ArrayList<>(4);
             try {
                 Map<String, OnnxTensor> in = new HashMap<>(8);
-                if (vitsInputs) {
+                if (meloInputs) {
+                    in.put("x", track(tensors, OnnxTensor.createTensor(env, b.longs("x", ids),
+                            new long[] {1, ids.length})));
+                    in.put("x_lengths", track(tensors, OnnxTensor.createTensor(env,
+                            b.longs("x_lengths", ids.length), new long[] {1})));
+                    in.put("tones", track(tensors, OnnxTensor.createTensor(env,
+                            b.longs("tones", tones != null ? tones : new long[ids.length]), new long[] {1, ids.length})));
+                    in.put("noise_scale", track(tensors, OnnxTensor.createTensor(env,
+                            b.floats("noise_scale", config.noiseScale()), new long[] {1})));
+                    in.put("length_scale", track(tensors, OnnxTensor.createTensor(env,
+                            b.floats("length_scale", lengthScale), new long[] {1})));
+                    in.put("noise_scale_w", track(tensors, OnnxTensor.createTensor(env,
+                            b.floats("noise_scale_w", config.noiseW()), new long[] {1})));
+                    sid = frontend == null ? sid : frontend.speakerId(Math.max(0, sid));
+                } else if (vitsInputs) {
                     in.put("x", track(tensors, OnnxTensor.createTensor(env, b.longs("x", ids),
                             new long[] {1, ids.length})));
                     in.put("x_length", track(tensors, OnnxTensor.createTensor(env, b.longs("x_length", ids.length),

@@ -163,7 +163,7 @@ final class PiperVoiceHandle implements PiperVoice {
                 if (!out.event(new SynthesisEvent.Sentence(at, out.position()))) {
                     return false;
                 }
-                if (!out.audio(run(sentence.ids(), lengthScale).audio(), List.of())
+                if (!out.audio(run(sentence.ids(), sentence.tones(), lengthScale).audio(), List.of())
                         || !out.silence(silenceSamples)) {
                     return false;
                 }
@@ -234,8 +234,12 @@ final class PiperVoiceHandle implements PiperVoice {
     }
 
     private PiperModel.Output run(long[] ids, float lengthScale) {
+        return run(ids, null, lengthScale);
+    }
+
+    private PiperModel.Output run(long[] ids, long[] tones, float lengthScale) {
         try {
-            return model.run(ids, lengthScale, speaker);
+            return model.run(ids, tones, lengthScale, speaker);
         } catch (OrtException e) {
             throw new SynthesisException(info.id() + ": the model failed on " + ids.length + " phoneme ids: "
                     + e.getMessage(), e);

@@ -52,8 +52,11 @@ final class SherpaFrontend {
     /** The file a problem is in. */
     enum Which { MODEL, TOKENS, LEXICON }
 
-    /** One sentence's ids, and where it starts in the text. */
-    record Sentence(int textOffset, long[] ids) {
+    /** One sentence's ids, and where it starts in the text; MeloTTS models also take a tone per id. */
+    record Sentence(int textOffset, long[] ids, long[] tones) {
+        Sentence(int textOffset, long[] ids) {
+            this(textOffset, ids, null);
+        }
     }
 
     final Kind kind;
@@ -69,6 +72,8 @@ final class SherpaFrontend {
     private final long maxId;
     private final String owner;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** The front end of a Chinese or MeloTTS model ({@link SherpaChinese}), which reads its text instead. */
+    private SherpaChinese chinese;
 
     private SherpaFrontend(Kind kind, int sampleRate, int speakers, boolean addBlank, String language,
                            String comment, Map<String, Long> tokens, Map<String, long[]> lexicon,
@@ -110,6 +115,13 @@ final class SherpaFrontend {
             throw new Invalid(Which.MODEL, "metadata add_blank: '" + blank + "' (expected: 0 or 1)");
         }
         Map<String, Long> tokens = tokens(tokensTxt);
+        if (SherpaChinese.mode(metadata) != null) {
+            SherpaChinese zh = SherpaChinese.of(metadata, tokens, lexicon, speakers, blank == 1, owner);
+            SherpaFrontend f = new SherpaFrontend(Kind.LEXICON, sampleRate, Math.max(1, speakers), false,
+                    zh.language, metadata.getOrDefault("comment", "").strip(), tokens, Map.of(), Set.of(), owner);
+            f.chinese = zh;
+            return f;
+        }
         Map<String, long[]> words = kind == Kind.LEXICON ? lexicon(lexicon, tokens) : Map.of();
         Set<Integer> punctuation = new HashSet<>();
         String marks = metadata.getOrDefault("punctuation", DEFAULT_PUNCTUATION);
@@ -123,6 +135,16 @@ final class SherpaFrontend {
                 tokens, words, punctuation, owner);
     }
 
+    /** Returns whether the model takes a tone per id (MeloTTS). */
+    boolean takesTones() {
+        return chinese != null && chinese.mode == SherpaChinese.Mode.MELO;
+    }
+
+    /** Returns the speaker id a model runs with for {@code requested}: MeloTTS may fix it in its metadata. */
+    long speakerId(long requested) {
+        return chinese == null ? requested : chinese.speakerId(requested);
+    }
+
     /** Returns the largest token id. */
     long maxId() {
         return maxId;
@@ -130,6 +152,9 @@ final class SherpaFrontend {
 
     /** Returns the sentences of {@code text} as model ids; sentences without a token are left out. */
     List<Sentence> sentences(String text) {
+        if (chinese != null) {
+            return chinese.sentences(text);
+        }
         String lower = Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
         List<Sentence> out = new ArrayList<>();
         List<Long> ids = new ArrayList<>();

@@ -134,10 +134,6 @@ class SherpaVitsModelsTest {
         lexiconVoice(root, "norate", noRate, 1);
         Path badLexicon = lexiconVoice(root, "badlex", ljs(), 1);
         Files.writeString(badLexicon.resolve("lexicon.txt"), "hello h e l o\nworld w o r l d\n");
-        Map<String, String> chinese = ljs();
-        chinese.put("language", "Chinese");
-        chinese.put("comment", "aishell3");
-        lexiconVoice(root, "zh", chinese, 1);
         Map<String, String> speakers = ljs();
         speakers.put("n_speakers", "3");
         lexiconVoice(root, "nosid", speakers, 1);
@@ -156,9 +152,8 @@ class SherpaVitsModelsTest {
             assertThat(f.get("piper:norate")).contains("norate.onnx").contains("metadata sample_rate: missing");
             assertThat(f.get("piper:badlex")).contains(badLexicon.resolve("lexicon.txt").toString())
                     .contains("line 2").contains("token 'w' is not in tokens.txt");
-            assertThat(f.get("piper:zh")).contains("zh.onnx").contains("jieba");
             assertThat(engine.voices()).extracting(VoiceInfo::id).doesNotContain("piper:nolex", "piper:notokens",
-                    "piper:badmeta", "piper:norate", "piper:badlex", "piper:zh", "piper:nosid", "piper:bigtokens");
+                    "piper:badmeta", "piper:norate", "piper:badlex", "piper:nosid", "piper:bigtokens");
         }
     }
 
