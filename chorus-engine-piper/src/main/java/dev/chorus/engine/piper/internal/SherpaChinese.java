@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   {@code vits-icefall-zh-aishell3}): each unit is looked up alone; a sentence opens with {@code sil} and closes
  *   with {@code sil eos} when {@code tokens.txt} has them; {@code . ; ! ? - :} and their full-width forms and
  *   {@code ”} end a sentence, {@code , “ ， 、} do not; a mark listed in the {@code punctuation} metadata is kept
- *   as its token (or {@code #0}, or {@code sil}).</li>
+ *   as its token (or {@code #0}, or {@code sil}); an ASCII {@code , ! ? : ;} counts as its full-width form when
+ *   only that is listed, since the server's normalization folds full-width marks to ASCII.</li>
  * </ul>
  * Text units missing everywhere are skipped with one warning each. With {@code add_blank=1}, id 0 (and tone 0) goes
  * before, between and after a sentence's ids. One difference from sherpa-onnx: a sentence with no word in it (only
@@ -48,6 +49,9 @@ final class SherpaChinese {
     private static final Set<String> CHARACTER_PUNCT = Set.of(".", ";", "!", "?", "-", ":", "。", "；", "！", "？",
             "：", "”", ",", "“", "，", "、");
     private static final Set<String> CHARACTER_PAUSES = Set.of(",", "“", "，", "、");
+    /** The full-width marks that the server's normalization (NFKC) turns into ASCII before the engine. */
+    private static final Map<String, String> FULL_WIDTH = Map.of(",", "，", "!", "！", "?", "？", ":", "：",
+            ";", "；");
     private static final String[][] PHRASE_ALIASES = {{",", "，"}, {".", "。"}, {"!", "！"}, {"?", "？"},
         {":", "："}, {"\"", "“"}, {"\"", "”"}, {"'", "‘"}, {"'", "’"}, {";", "；"}};
 
@@ -188,6 +192,10 @@ final class SherpaChinese {
         Builder out = new Builder();
         for (Unit u : SherpaWords.split(SherpaZhLexicon.lowerAscii(text))) {
             String w = u.text();
+            String wide = FULL_WIDTH.get(w);
+            if (wide != null && !punctuation.contains(w) && punctuation.contains(wide)) {
+                w = wide; // as written before normalization folded it
+            }
             if (CHARACTER_PUNCT.contains(w)) {
                 if (punctuation.contains(w)) {
                     Long id = tokens.containsKey(w) ? tokens.get(w) : pad != null ? pad : sil;

@@ -141,6 +141,11 @@ class SherpaChineseModelsTest {
             // it ends the sentence with sil eos; 再见 is not in the lexicon; the empty last sentence is not run.
             assertThat(ids(base, "你好，世界。再见")).containsExactly(
                     new long[] {1, 4, 5, 6, 7, 12, 8, 9, 10, 11, 3, 1, 2});
+            // The server's normalization folds ， to ',': it still counts as the listed ， (a pause, its token).
+            assertThat(ids(base, "你好,世界。")).containsExactly(new long[] {1, 4, 5, 6, 7, 12, 8, 9, 10, 11, 3, 1, 2});
+            // '!' ends a sentence; unlisted in the punctuation metadata (only ！ is), it counts as ！: #0 (no token).
+            assertThat(ids(base, "你好!世界")).containsExactly(new long[] {1, 4, 5, 6, 7, 3, 1, 2},
+                    new long[] {1, 8, 9, 10, 11, 1, 2});
             short[] s0 = speak(base, "你好，世界。");
             short[] s2 = speak(engine.load("piper:aishell3#2"), "你好，世界。");
             assertThat(s0).hasSize(13 * PER_ID);
