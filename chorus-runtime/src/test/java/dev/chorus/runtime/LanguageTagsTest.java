@@ -21,6 +21,8 @@ class LanguageTagsTest {
         assertThat(EngineRegistry.languageMatches("cmn-Latn-pinyin", "zh")).isTrue();
         assertThat(EngineRegistry.languageMatches("yue", "zh")).isTrue();
         assertThat(EngineRegistry.languageMatches("zh-CN", "cmn")).isTrue();
+        // sherpa-onnx's Chinese VITS and MeloTTS voices are tagged plain zh: asked for Mandarin, they answer.
+        assertThat(EngineRegistry.languageMatches("zh", "cmn")).isTrue();
         assertThat(EngineRegistry.languageMatches("nb", "no")).isTrue();
         assertThat(EngineRegistry.languageMatches("cmn", "zh-TW")).isFalse();
         assertThat(EngineRegistry.languageMatches("cmn-TW", "zh-TW")).isTrue();
