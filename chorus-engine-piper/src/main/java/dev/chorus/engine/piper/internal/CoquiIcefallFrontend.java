@@ -3,7 +3,6 @@ package dev.chorus.engine.piper.internal;
 import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.spi.Phonemizer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CoquiIcefallFrontend {
 
     private static final System.Logger LOG = System.getLogger(CoquiIcefallFrontend.class.getName());
-    private static final Set<String> SPECIAL = Set.of("<PAD>", "<EOS>", "<BOS>", "<BLNK>");
 
     /** How text becomes ids. */
     enum Kind { COQUI_CHARACTERS, COQUI_PHONEMES, ICEFALL_PHONEMES }
@@ -98,23 +96,23 @@ final class CoquiIcefallFrontend {
      */
     static SherpaFrontend of(Map<String, String> metadata, byte[] tokensTxt, Phonemizer phonemizer,
                              String phonemizerProblem, String owner) throws SherpaFrontend.Invalid {
-        boolean coqui = metadata.getOrDefault("comment", "").contains("coqui");
-        Kind kind = !coqui ? Kind.ICEFALL_PHONEMES
-                : "characters".equals(metadata.getOrDefault("frontend", "").strip()) ? Kind.COQUI_CHARACTERS
-                : Kind.COQUI_PHONEMES;
-        int sampleRate = integer(metadata, "sample_rate", null, 1, Integer.MAX_VALUE);
-        int speakers = integer(metadata, "n_speakers", null, 0, Integer.MAX_VALUE);
+        // sherpa-onnx picks the character front end by frontend=characters first, whatever the comment says.
+        Kind kind = "characters".equals(metadata.getOrDefault("frontend", "").strip()) ? Kind.COQUI_CHARACTERS
+                : metadata.getOrDefault("comment", "").contains("coqui") ? Kind.COQUI_PHONEMES
+                : Kind.ICEFALL_PHONEMES;
+        int sampleRate = SherpaTokens.integer(metadata, "sample_rate", null, 1, Integer.MAX_VALUE);
+        int speakers = SherpaTokens.integer(metadata, "n_speakers", null, 0, Integer.MAX_VALUE);
         if (metadata.getOrDefault("language", "").isBlank()) {
             throw new SherpaFrontend.Invalid(SherpaFrontend.Which.MODEL, "metadata language: missing (expected: the "
                     + "model's language, e.g. English)");
         }
-        boolean addBlank = integer(metadata, "add_blank", 0, 0, 1) == 1;
-        boolean useEosBos = integer(metadata, "use_eos_bos", 1, 0, 1) == 1;
-        long blank = integer(metadata, "blank_id", 0, 0, Integer.MAX_VALUE);
-        long bos = integer(metadata, "bos_id", 0, 0, Integer.MAX_VALUE);
-        long eos = integer(metadata, "eos_id", 0, 0, Integer.MAX_VALUE);
+        boolean addBlank = SherpaTokens.integer(metadata, "add_blank", 0, 0, 1) == 1;
+        boolean useEosBos = SherpaTokens.integer(metadata, "use_eos_bos", 1, 0, 1) == 1;
+        long blank = SherpaTokens.integer(metadata, "blank_id", 0, 0, Integer.MAX_VALUE);
+        long bos = SherpaTokens.integer(metadata, "bos_id", 0, 0, Integer.MAX_VALUE);
+        long eos = SherpaTokens.integer(metadata, "eos_id", 0, 0, Integer.MAX_VALUE);
         Map<String, Long> all = new HashMap<>();
-        Map<Integer, Long> tokens = tokens(tokensTxt, all);
+        Map<Integer, Long> tokens = SherpaTokens.read(tokensTxt, all);
         String voice = null;
         if (kind == Kind.COQUI_PHONEMES && !tokens.containsKey((int) ',')) {
             throw new SherpaFrontend.Invalid(SherpaFrontend.Which.TOKENS, "no ',' (expected: the comma, whose id "
@@ -268,16 +266,16 @@ final class CoquiIcefallFrontend {
         return id;
     }
 
-    /** Counts the words of a sentence's phonemes: runs after a space that start with a phoneme. */
+    /** Counts the words of a sentence's phonemes: the runs between spaces that hold more than punctuation. */
     private static int words(int[] phonemes) {
         int n = 0;
-        boolean atStart = true;
-        for (int p : phonemes) {
-            if (p == ' ') {
-                atStart = true;
-            } else if (atStart && PhonemeEncoder.speakable(new int[] {p})) {
-                n++;
-                atStart = false;
+        int start = 0;
+        for (int i = 0; i <= phonemes.length; i++) {
+            if (i == phonemes.length || phonemes[i] == ' ') {
+                if (PhonemeEncoder.speakable(java.util.Arrays.copyOfRange(phonemes, start, i))) {
+                    n++;
+                }
+                start = i + 1;
             }
         }
         return n;
@@ -288,76 +286,5 @@ final class CoquiIcefallFrontend {
             LOG.log(System.Logger.Level.WARNING, "{0}: {1} ''{2}'' (U+{3}) is not in tokens.txt; skipped", owner,
                     what, Character.toString(cp), String.format("%04X", cp));
         }
-    }
-
-    /**
-     * Reads tokens.txt as sherpa-onnx does: {@code SYMBOL ID} per line, a line with only an id is the space, the
-     * special symbols are skipped; every symbol (special ones too) also goes to {@code all}.
-     */
-    private static Map<Integer, Long> tokens(byte[] contents, Map<String, Long> all) throws SherpaFrontend.Invalid {
-        Map<Integer, Long> map = new HashMap<>();
-        String[] lines = new String(contents, StandardCharsets.UTF_8).split("\n");
-        for (int n = 0; n < lines.length; n++) {
-            String line = lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] fields = line.strip().split("[ \t]+");
-            String symbol = fields.length == 1 ? " " : fields[0];
-            long id = -1;
-            if (fields.length <= 2) {
-                try {
-                    id = Long.parseLong(fields[fields.length - 1]);
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-            }
-            if (id < 0) {
-                throw new SherpaFrontend.Invalid(SherpaFrontend.Which.TOKENS, "line " + (n + 1) + ": '" + line
-                        + "' (expected: a symbol, a space and an id >= 0)");
-            }
-            all.putIfAbsent(symbol, id);
-            if (SPECIAL.contains(symbol)) {
-                continue;
-            }
-            if (symbol.codePointCount(0, symbol.length()) != 1) {
-                throw new SherpaFrontend.Invalid(SherpaFrontend.Which.TOKENS, "line " + (n + 1) + ": symbol '"
-                        + symbol + "' (expected: one character, or one of " + String.join(" ", SPECIAL.stream()
-                        .sorted().toList()) + ")");
-            }
-            Long before = map.putIfAbsent(symbol.codePointAt(0), id);
-            if (before != null) {
-                throw new SherpaFrontend.Invalid(SherpaFrontend.Which.TOKENS, "line " + (n + 1) + ": symbol '"
-                        + symbol + "' appears twice (first with id " + before + ")");
-            }
-        }
-        if (map.isEmpty()) {
-            throw new SherpaFrontend.Invalid(SherpaFrontend.Which.TOKENS, "no symbols (expected: one 'SYMBOL ID' "
-                    + "line per symbol)");
-        }
-        return Map.copyOf(map);
-    }
-
-    private static int integer(Map<String, String> metadata, String key, Integer fallback, int min, int max)
-            throws SherpaFrontend.Invalid {
-        String v = metadata.get(key);
-        String expected = max == 1 ? "0 or 1" : "an integer >= " + min;
-        if (v == null) {
-            if (fallback == null) {
-                throw new SherpaFrontend.Invalid(SherpaFrontend.Which.MODEL, "metadata " + key + ": missing (expected: "
-                        + expected + ")");
-            }
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SherpaFrontend.Invalid(SherpaFrontend.Which.MODEL, "metadata " + key + ": '" + v + "' (expected: "
-                + expected + ")");
     }
 }

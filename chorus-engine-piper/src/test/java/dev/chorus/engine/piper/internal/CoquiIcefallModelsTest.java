@@ -44,7 +44,7 @@ class CoquiIcefallModelsTest {
     /** Samples per id at speed 1. */
     private static final int PER_ID = SherpaVitsTestModel.samples(1, 1);
 
-    /** A Coqui character vocabulary as the exporter writes it: specials, punctuation, the space, letters, upper case. */
+    /** A Coqui character vocabulary as its exporter writes it: specials, punctuation, space, letters, upper case. */
     static final String COQUI_CHARACTERS = "<PAD> 0\n<EOS> 1\n<BOS> 2\n! 3\n, 4\n. 5\n  6\na 7\nb 8\ne 9\nh 10\n"
             + "l 11\no 12\nä 13\nÄ 13\n<BLNK> 14\n";
     /** A Coqui phoneme vocabulary (IPA symbols, the blank last). */
