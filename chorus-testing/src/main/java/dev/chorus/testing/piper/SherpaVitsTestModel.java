@@ -14,8 +14,24 @@ import java.util.Map;
  * {@link TestVoiceGenerator#framesPerId(double)} frames of {@value TestVoiceGenerator#HOP_LENGTH} samples; the
  * tones follow each other in {@code y} (float [1, 1, T]). The amplitude is 0.5, or {@code 0.25 × (sid + 1)} when
  * the model has speakers. An id of {@code numSymbols} or more fails the run. The metadata is written as given.
+ *
+ * <p>{@link #model(Layout, int, boolean, Map)} writes the same model with the interface of other exporters
+ * ({@link Layout}): Coqui TTS's ({@code input}, {@code input_lengths}, {@code scales} float [3], {@code sid}; output
+ * {@code output} float [1, 1, T]) and icefall's ({@code tokens}, {@code tokens_lens}, {@code noise_scale},
+ * {@code alpha}, {@code noise_scale_dur}, {@code speaker}; output {@code audio} float [1, T]).
  */
 public final class SherpaVitsTestModel {
+
+    /** The input and output names and shapes of an exporter. */
+    public enum Layout {
+        /** sherpa-onnx's VITS exports: {@code x, x_length, noise_scale, length_scale, noise_scale_w, sid -> y}. */
+        SHERPA,
+        /** Coqui TTS's {@code export_onnx}: {@code input, input_lengths, scales, sid -> output}. */
+        COQUI,
+        /** icefall's {@code export-onnx.py}: {@code tokens, tokens_lens, noise_scale, alpha, noise_scale_dur,
+         * speaker -> audio}. */
+        ICEFALL
+    }
 
     /** Frequency of id 0, in Hz. */
     public static final double BASE_HZ = 100;
@@ -36,20 +52,58 @@ public final class SherpaVitsTestModel {
      * @param metadata   the {@code metadata_props} to write ({@code model_type}, {@code comment}, ...)
      */
     public static byte[] model(int numSymbols, boolean withSid, Map<String, String> metadata) {
+        return model(Layout.SHERPA, numSymbols, withSid, metadata);
+    }
+
+    /**
+     * Returns a model with the interface of {@code layout}.
+     *
+     * @param numSymbols ids below this are accepted
+     * @param withSid    whether the model has the speaker input
+     * @param metadata   the {@code metadata_props} to write ({@code model_type}, {@code comment}, ...)
+     */
+    public static byte[] model(Layout layout, int numSymbols, boolean withSid, Map<String, String> metadata) {
         float[] table = new float[numSymbols];
         for (int i = 0; i < table.length; i++) {
             table[i] = (float) (BASE_HZ + TestVoiceGenerator.HZ_PER_ID * i);
         }
-        OnnxWriter g = new OnnxWriter()
-                .input("x", OnnxWriter.INT64, 1L, "tokens")
-                .input("x_length", OnnxWriter.INT64, 1L)
-                .input("noise_scale", OnnxWriter.FLOAT, 1L)
-                .input("length_scale", OnnxWriter.FLOAT, 1L)
-                .input("noise_scale_w", OnnxWriter.FLOAT, 1L);
-        if (withSid) {
-            g.input("sid", OnnxWriter.INT64, 1L);
+        OnnxWriter g = new OnnxWriter();
+        String ids = "x";
+        String length = "x_length";
+        String sid = "sid";
+        switch (layout) {
+            case SHERPA -> g.input("x", OnnxWriter.INT64, 1L, "tokens")
+                    .input("x_length", OnnxWriter.INT64, 1L)
+                    .input("noise_scale", OnnxWriter.FLOAT, 1L)
+                    .input("length_scale", OnnxWriter.FLOAT, 1L)
+                    .input("noise_scale_w", OnnxWriter.FLOAT, 1L);
+            case COQUI -> {
+                ids = "input";
+                length = "input_lengths";
+                g.input(ids, OnnxWriter.INT64, "batch_size", "phonemes")
+                        .input(length, OnnxWriter.INT64, "batch_size")
+                        .input("scales", OnnxWriter.FLOAT, 3L);
+            }
+            case ICEFALL -> {
+                ids = "tokens";
+                length = "tokens_lens";
+                sid = "speaker";
+                g.input(ids, OnnxWriter.INT64, "N", "T")
+                        .input(length, OnnxWriter.INT64, "N")
+                        .input("noise_scale", OnnxWriter.FLOAT, 1L)
+                        .input("alpha", OnnxWriter.FLOAT, 1L)
+                        .input("noise_scale_dur", OnnxWriter.FLOAT, 1L);
+            }
+            default -> throw new IllegalArgumentException("layout: " + layout);
         }
-        g.output("y", OnnxWriter.FLOAT, 1L, 1L, "time");
+        if (withSid) {
+            g.input(sid, OnnxWriter.INT64, layout == Layout.ICEFALL ? "N" : 1L);
+        }
+        switch (layout) {
+            case SHERPA -> g.output("y", OnnxWriter.FLOAT, 1L, 1L, "time");
+            case COQUI -> g.output("output", OnnxWriter.FLOAT, "batch_size", "time1", "time2");
+            default -> g.output("audio", OnnxWriter.FLOAT, "N", "T");
+        }
         metadata.forEach(g::metadata);
         g.constant("frames_per_id", new float[] {TestVoiceGenerator.FRAMES_PER_ID})
                 .constant("one_f", new float[] {1})
@@ -62,16 +116,24 @@ public final class SherpaVitsTestModel {
                 .constant("axis1", new long[] {1}, 1)
                 .constant("frequencies", table, numSymbols)
                 .constant("omega", new float[] {(float) (2 * Math.PI / TestVoiceGenerator.SAMPLE_RATE)})
-                .constant("output_shape", new long[] {1, 1, -1}, 3);
-        g.node("Reshape", new String[] {"length_scale", "flat"}, "length_flat")
-                .node("Squeeze", new String[] {"length_flat", "axis0"}, "length_scalar")
+                .constant("output_shape", layout == Layout.ICEFALL ? new long[] {1, -1} : new long[] {1, 1, -1},
+                        layout == Layout.ICEFALL ? 2 : 3);
+        if (layout == Layout.COQUI) {
+            // scales = [noise_scale, length_scale, noise_scale_w]
+            g.constant("length_index", new long[] {1}, 1)
+                    .node("Gather", new String[] {"scales", "length_index"}, "length_flat", "axis", 0);
+        } else {
+            g.node("Reshape", new String[] {layout == Layout.ICEFALL ? "alpha" : "length_scale", "flat"},
+                    "length_flat");
+        }
+        g.node("Squeeze", new String[] {"length_flat", "axis0"}, "length_scalar")
                 .node("Mul", new String[] {"length_scalar", "frames_per_id"}, "frames_raw")
                 .node("Round", new String[] {"frames_raw"}, "frames_round")
                 .node("Max", new String[] {"frames_round", "one_f"}, "frames")
                 .node("Cast", new String[] {"frames"}, "frames_i", "to", OnnxWriter.INT64)
                 .node("Mul", new String[] {"frames_i", "hop_length"}, "tone_length")
-                .node("Reshape", new String[] {"x", "flat"}, "ids_all")
-                .node("Slice", new String[] {"ids_all", "start0", "x_length", "axis0"}, "ids")
+                .node("Reshape", new String[] {ids, "flat"}, "ids_all")
+                .node("Slice", new String[] {"ids_all", "start0", length, "axis0"}, "ids")
                 .node("Gather", new String[] {"frequencies", "ids"}, "hz", "axis", 0)
                 .node("Unsqueeze", new String[] {"hz", "axis1"}, "hz_column")
                 .node("Range", new String[] {"zero_i", "tone_length", "one_i"}, "t_i")
@@ -82,14 +144,15 @@ public final class SherpaVitsTestModel {
                 .node("Sin", new String[] {"phase"}, "wave");
         if (withSid) {
             g.constant("speaker_step", new float[] {0.25f})
-                    .node("Cast", new String[] {"sid"}, "sid_f", "to", OnnxWriter.FLOAT)
+                    .node("Cast", new String[] {sid}, "sid_f", "to", OnnxWriter.FLOAT)
                     .node("Add", new String[] {"sid_f", "one_f"}, "sid_plus_one")
                     .node("Mul", new String[] {"sid_plus_one", "speaker_step"}, "amplitude");
         } else {
             g.constant("amplitude", new float[] {0.5f});
         }
         g.node("Mul", new String[] {"wave", "amplitude"}, "scaled")
-                .node("Reshape", new String[] {"scaled", "output_shape"}, "y");
+                .node("Reshape", new String[] {"scaled", "output_shape"}, layout == Layout.SHERPA ? "y"
+                        : layout == Layout.COQUI ? "output" : "audio");
         return g.model("sherpa-vits-test", "chorus-test-voice", 8, 17);
     }
 }

@@ -132,7 +132,8 @@ final class PiperFamily implements ModelFamily<PiperModel> {
     /** Returns whether a sherpa-onnx VITS model reads a lexicon.txt: not Piper exports, not character models. */
     private static boolean needsLexicon(Map<String, String> metadata) {
         return !"piper".equals(metadata.getOrDefault("comment", "").strip())
-                && !SherpaFrontend.characters(metadata) && unsupported(metadata) == null;
+                && !SherpaFrontend.characters(metadata) && unsupported(metadata) == null
+                && !CoquiIcefallFrontend.handles(metadata);
     }
 
     /** Returns the metadata of a model file, or none when it cannot be read (its load then says why). */
@@ -146,6 +147,9 @@ final class PiperFamily implements ModelFamily<PiperModel> {
 
     /** Returns why a sherpa-onnx VITS model cannot be spoken here, or {@code null} when it can. */
     private static String unsupported(Map<String, String> metadata) {
+        if (CoquiIcefallFrontend.handles(metadata)) {
+            return null;
+        }
         String comment = metadata.getOrDefault("comment", "").strip();
         String language = metadata.getOrDefault("language", "").strip().toLowerCase(java.util.Locale.ROOT);
         if (comment.equals("coqui") || comment.equals("icefall") || comment.startsWith("melo")) {
@@ -171,8 +175,10 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         boolean lexicon = files.companions().size() > 1;
         SherpaFrontend frontend;
         try {
-            frontend = SherpaFrontend.of(metadata, contents.get(1), lexicon ? contents.get(2) : null,
-                    engineId() + ":" + files.name() + "@" + version + " (" + onnx + ")");
+            String owner = engineId() + ":" + files.name() + "@" + version + " (" + onnx + ")";
+            frontend = CoquiIcefallFrontend.handles(metadata)
+                    ? CoquiIcefallFrontend.of(metadata, contents.get(1), phonemizer, phonemizerProblem, owner)
+                    : SherpaFrontend.of(metadata, contents.get(1), lexicon ? contents.get(2) : null, owner);
         } catch (SherpaFrontend.Invalid e) {
             Path at = switch (e.which) {
                 case MODEL -> onnx;

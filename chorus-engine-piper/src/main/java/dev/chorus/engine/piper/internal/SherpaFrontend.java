@@ -128,8 +128,29 @@ final class SherpaFrontend {
         return maxId;
     }
 
+    /** The sentences of a front end with other rules ({@link CoquiIcefallFrontend}), else {@code null}. */
+    private java.util.function.Function<String, List<Sentence>> delegate;
+
+    /**
+     * Returns a front end whose sentences come from {@code sentences} (set once, before it is shared), for the
+     * models whose rules are {@link CoquiIcefallFrontend}'s.
+     *
+     * @param ids every id the model may be given, by symbol, for the load-time check of the largest
+     */
+    static SherpaFrontend delegating(Map<String, String> metadata, int sampleRate, int speakers, Map<String, Long> ids,
+                                     java.util.function.Function<String, List<Sentence>> sentences, String owner) {
+        SherpaFrontend f = new SherpaFrontend(Kind.CHARACTERS, sampleRate, Math.max(1, speakers), false,
+                language(metadata.getOrDefault("language", "")), metadata.getOrDefault("comment", "").strip(),
+                Map.copyOf(ids), Map.of(), Set.of(), owner);
+        f.delegate = sentences;
+        return f;
+    }
+
     /** Returns the sentences of {@code text} as model ids; sentences without a token are left out. */
     List<Sentence> sentences(String text) {
+        if (delegate != null) {
+            return delegate.apply(text);
+        }
         String lower = Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
         List<Sentence> out = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
