@@ -17,8 +17,15 @@ public final class Main {
 
     /** Runs the command line and exits with its status. */
     static void main(String[] args) {
+        // Apache Ratis's own jar carries a shaded (renamed) Netty 4.1 whose version file keeps Netty's name, so the
+        // HTTP server would warn at every start about "inconsistent Netty versions" that are not on the class path.
+        if (System.getProperty(NETTY_VERSION_CHECK) == null) {
+            System.setProperty(NETTY_VERSION_CHECK, "false");
+        }
         System.exit(run(args));
     }
+
+    private static final String NETTY_VERSION_CHECK = "com.linecorp.armeria.warnNettyVersions";
 
     /** Runs the command line and returns its exit status (see {@link ExitCodes}). */
     public static int run(String... args) {

@@ -15,6 +15,7 @@ import dev.chorus.service.SpeechService;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.OverloadedException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,6 +52,9 @@ final class JobRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
     private static final int ATTEMPTS = 3;
     private static final Duration RUN_WAIT = Duration.ofMinutes(10);
+    /** How long one run may keep being refused as busy before it fails (see {@link #synthesize}). */
+    private static final Duration OVERLOAD_WAIT = Duration.ofMinutes(30);
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final SpeechService speech;
     private final JobStore store;
@@ -310,9 +314,17 @@ final class JobRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes one run. A run refused because the engine is busy (503 or 429 with {@code Retry-After}: admission
+     * refuses rather than queues under overload) waits as long as it is told and is asked again, for up to
+     * {@link #OVERLOAD_WAIT} in all, without using up one of its {@link #ATTEMPTS}: a job that was accepted is not
+     * lost to a burst of interactive traffic. Other failures are tried {@link #ATTEMPTS} times.
+     */
     private Collector synthesize(SpeechInput in, Caller caller) throws RunFailed, InterruptedException {
         String last = "";
+        long overloadedNanos = 0;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Duration busy = null;
             try {
                 PreparedSpeech p = speech.prepare(in, caller);
                 Collector out = new Collector();
@@ -333,11 +345,24 @@ final class JobRunner implements AutoCloseable {
                     throw new RunFailed(e.getMessage());
                 }
                 last = e.getMessage();
+                if (e.status() == 503 || e.status() == 429) {
+                    busy = Duration.ofSeconds(Math.max(1, e.retryAfterSeconds()));
+                }
+            } catch (OverloadedException e) {
+                last = e.getMessage();
+                busy = e.retryAfter();
             } catch (RuntimeException e) {
                 last = e.getMessage() == null ? e.toString() : e.getMessage();
             }
             if (!running.get()) {
                 throw new RunFailed("stopped");
+            }
+            if (busy != null && overloadedNanos < OVERLOAD_WAIT.toNanos()) {
+                long wait = Math.clamp(busy.toMillis(), 100, MAX_RETRY_AFTER.toMillis());
+                overloadedNanos += wait * 1_000_000;
+                attempt--;
+                Thread.sleep(wait);
+                continue;
             }
             Thread.sleep(1000L * attempt);
         }

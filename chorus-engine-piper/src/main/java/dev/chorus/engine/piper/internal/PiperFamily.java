@@ -129,10 +129,14 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         return model;
     }
 
-    /** Returns whether a sherpa-onnx VITS model reads a lexicon.txt: not Piper exports, not character models. */
+    /**
+     * Returns whether a sherpa-onnx VITS model reads a lexicon.txt: not Piper exports, not character models, not
+     * Coqui or icefall models read through eSpeak NG.
+     */
     private static boolean needsLexicon(Map<String, String> metadata) {
         return !"piper".equals(metadata.getOrDefault("comment", "").strip())
-                && !SherpaFrontend.characters(metadata) && unsupported(metadata) == null;
+                && !SherpaFrontend.characters(metadata) && unsupported(metadata) == null
+                && !CoquiIcefallFrontend.handles(metadata);
     }
 
     /** Returns the metadata of a model file, or none when it cannot be read (its load then says why). */
@@ -147,12 +151,18 @@ final class PiperFamily implements ModelFamily<PiperModel> {
     /** Returns why a sherpa-onnx VITS model cannot be spoken here, or {@code null} when it can. */
     private static String unsupported(Map<String, String> metadata) {
         String comment = metadata.getOrDefault("comment", "").strip();
+        // As in sherpa-onnx, Chinese and MeloTTS models come first, whatever their comment: an icefall model whose
+        // language is Chinese (vits-icefall-zh-aishell3) is read by SherpaChinese, not as an eSpeak NG one.
         if (SherpaChinese.mode(metadata) != null) {
-            return null; // Chinese and MeloTTS models: SherpaChinese reads them
+            return null;
         }
-        if (comment.equals("coqui") || comment.equals("icefall") || comment.startsWith("melo")) {
-            return "a sherpa-onnx VITS model of kind '" + comment + "' (expected: comment=piper, comment=mms, or a "
-                    + "lexicon model such as ljs or vctk; other VITS models are not supported)";
+        if (CoquiIcefallFrontend.handles(metadata)) {
+            return null;
+        }
+        if (comment.contains("melo")) {
+            return "a sherpa-onnx VITS model of kind '" + comment + "' with metadata language '"
+                    + metadata.getOrDefault("language", "") + "' and no jieba: MeloTTS models are not supported in "
+                    + "other languages (expected: jieba=1 for Chinese and English, or language=English)";
         }
         return null;
     }
@@ -168,8 +178,11 @@ final class PiperFamily implements ModelFamily<PiperModel> {
         boolean lexicon = files.companions().size() > 1;
         SherpaFrontend frontend;
         try {
-            frontend = SherpaFrontend.of(metadata, contents.get(1), lexicon ? contents.get(2) : null,
-                    engineId() + ":" + files.name() + "@" + version + " (" + onnx + ")");
+            String owner = engineId() + ":" + files.name() + "@" + version + " (" + onnx + ")";
+            // CoquiIcefallFrontend.handles leaves out the Chinese models, which SherpaFrontend.of gives SherpaChinese.
+            frontend = CoquiIcefallFrontend.handles(metadata)
+                    ? CoquiIcefallFrontend.of(metadata, contents.get(1), phonemizer, phonemizerProblem, owner)
+                    : SherpaFrontend.of(metadata, contents.get(1), lexicon ? contents.get(2) : null, owner);
         } catch (SherpaFrontend.Invalid e) {
             Path at = switch (e.which) {
                 case MODEL -> onnx;

@@ -36,14 +36,6 @@ final class PiperModel implements AutoCloseable {
     private static final List<String> INPUTS = List.of("input", "input_lengths", "scales", "sid");
     private static final String INTERFACE = "Piper's interface: input, input_lengths, scales and, for several "
             + "speakers, sid";
-    private static final List<String> VITS_INPUTS = List.of("x", "x_length", "noise_scale", "length_scale",
-            "noise_scale_w", "sid");
-    private static final String VITS_INTERFACE = "sherpa-onnx's VITS interface: x, x_length, noise_scale, "
-            + "length_scale, noise_scale_w and, for several speakers, sid";
-    private static final List<String> MELO_INPUTS = List.of("x", "x_lengths", "tones", "sid", "noise_scale",
-            "length_scale", "noise_scale_w");
-    private static final String MELO_INTERFACE = "MeloTTS's interface: x, x_lengths, tones, sid, noise_scale, "
-            + "length_scale and noise_scale_w";
 
     /** A model's audio and, when it reports them, the duration of each id in frames. */
     record Output(float[] audio, float[] durations) {
@@ -62,9 +54,8 @@ final class PiperModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final boolean hasSid;
-    private final boolean vitsInputs;
-    /** Whether the model takes MeloTTS's inputs (a tone per id, {@code x_lengths}). */
-    private boolean meloInputs;
+    /** The input names of a model run through sherpa-onnx's VITS interface, or {@code null} for Piper's. */
+    private final VitsInputs vitsInputs;
     private final String audioOutput;
     private final String durationsOutput;
     private final RunLimiter limiter;
@@ -74,7 +65,7 @@ final class PiperModel implements AutoCloseable {
     private final Runnable onClose;
 
     private PiperModel(String name, int version, Path file, VoiceConfig config, SessionFactory sessions,
-                       OrtSession session, boolean hasSid, boolean vitsInputs, String audioOutput,
+                       OrtSession session, boolean hasSid, VitsInputs vitsInputs, String audioOutput,
                        String durationsOutput, SherpaFrontend frontend, int maxConcurrentRuns, Runnable onClose) {
         this.name = name;
         this.version = version;
@@ -111,7 +102,8 @@ final class PiperModel implements AutoCloseable {
     /**
      * As {@link #create(String, int, Path, Path, VoiceConfig, SessionFactory, byte[], int, Runnable)}, for a model
      * whose text front end is {@code frontend} ({@code null}: Piper's phonemes). A model with an input {@code x}
-     * is run through sherpa-onnx's VITS interface, any other through Piper's.
+     * or {@code tokens} is run through sherpa-onnx's VITS interface ({@link VitsInputs}), any other through
+     * Piper's.
      */
     static PiperModel create(String name, int version, Path file, Path json, VoiceConfig config,
                              SherpaFrontend frontend, SessionFactory sessions, byte[] onnxBytes,
@@ -120,27 +112,9 @@ final class PiperModel implements AutoCloseable {
         boolean ok = false;
         try {
             ModelInterface model = ModelInterface.of(file, session);
-            boolean vits = model.hasInput("x");
-            boolean melo = model.hasInput("tones");
-            if (melo) {
-                TensorSpec one = TensorSpec.of(OnnxJavaType.FLOAT, 1);
-                model.onlyInputs(MELO_INPUTS, MELO_INTERFACE)
-                        .requireInput("x", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), MELO_INTERFACE)
-                        .requireInput("x_lengths", TensorSpec.of(OnnxJavaType.INT64, 1), MELO_INTERFACE)
-                        .requireInput("tones", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), MELO_INTERFACE)
-                        .requireInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1), MELO_INTERFACE)
-                        .requireInput("noise_scale", one, MELO_INTERFACE)
-                        .requireInput("length_scale", one, MELO_INTERFACE)
-                        .requireInput("noise_scale_w", one, MELO_INTERFACE);
-            } else if (vits) {
-                TensorSpec one = TensorSpec.of(OnnxJavaType.FLOAT, 1);
-                model.onlyInputs(VITS_INPUTS, VITS_INTERFACE)
-                        .requireInput("x", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), VITS_INTERFACE)
-                        .requireInput("x_length", TensorSpec.of(OnnxJavaType.INT64, 1), VITS_INTERFACE)
-                        .requireInput("noise_scale", one, VITS_INTERFACE)
-                        .requireInput("length_scale", one, VITS_INTERFACE)
-                        .requireInput("noise_scale_w", one, VITS_INTERFACE)
-                        .optionalInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1));
+            VitsInputs vits = VitsInputs.of(model);
+            if (vits != null) {
+                vits.check(model);
             } else {
                 model.onlyInputs(INPUTS, INTERFACE)
                         .requireInput("input", TensorSpec.of(OnnxJavaType.INT64, 1, TensorSpec.ANY), INTERFACE)
@@ -148,16 +122,18 @@ final class PiperModel implements AutoCloseable {
                         .requireInput("scales", TensorSpec.of(OnnxJavaType.FLOAT, 3), INTERFACE)
                         .optionalInput("sid", TensorSpec.of(OnnxJavaType.INT64, 1));
             }
+            boolean melo = vits != null && vits.takesTones();
             if (frontend != null && frontend.takesTones() != melo) {
                 throw new ModelLoadException(file, melo ? "the model takes 'tones' (MeloTTS's interface) but its "
                         + "metadata comment is '" + frontend.comment + "' (expected: melo)" : "metadata comment: '"
                         + frontend.comment + "' names a MeloTTS model but the model has no 'tones' input (expected: "
-                        + MELO_INTERFACE + ")");
+                        + VitsInputs.MELO.description() + ")");
             }
-            boolean hasSid = model.hasInput("sid");
+            String sidInput = vits != null ? vits.sid() : "sid";
+            boolean hasSid = model.hasInput(sidInput);
             if (config.numSpeakers() > 1 && !hasSid && frontend != null) {
                 throw new ModelLoadException(file, "metadata n_speakers: " + config.numSpeakers()
-                        + " but the model has no 'sid' input (expected: 1 for a single-speaker model)");
+                        + " but the model has no '" + sidInput + "' input (expected: 1 for a single-speaker model)");
             }
             if (config.numSpeakers() > 1 && !hasSid) {
                 throw new ModelLoadException(json, "num_speakers: " + config.numSpeakers()
@@ -173,7 +149,6 @@ final class PiperModel implements AutoCloseable {
                     : outputs.stream().filter(o -> !o.equals(audio)).findFirst().orElse(null);
             PiperModel piper = new PiperModel(name, version, file, config, sessions, session, hasSid, vits, audio,
                     durations, frontend, maxConcurrentRuns, onClose);
-            piper.meloInputs = melo;
             piper.check(json);
             ok = true;
             return piper;
@@ -277,31 +252,23 @@ final class PiperModel implements AutoCloseable {
             List<OnnxTensor> tensors = new ArrayList<>(4);
             try {
                 Map<String, OnnxTensor> in = new HashMap<>(8);
-                if (meloInputs) {
-                    in.put("x", track(tensors, OnnxTensor.createTensor(env, b.longs("x", ids),
+                if (vitsInputs != null) {
+                    VitsInputs v = vitsInputs;
+                    in.put(v.ids(), track(tensors, OnnxTensor.createTensor(env, b.longs("x", ids),
                             new long[] {1, ids.length})));
-                    in.put("x_lengths", track(tensors, OnnxTensor.createTensor(env,
-                            b.longs("x_lengths", ids.length), new long[] {1})));
-                    in.put("tones", track(tensors, OnnxTensor.createTensor(env,
-                            b.longs("tones", tones != null ? tones : new long[ids.length]), new long[] {1, ids.length})));
-                    in.put("noise_scale", track(tensors, OnnxTensor.createTensor(env,
-                            b.floats("noise_scale", config.noiseScale()), new long[] {1})));
-                    in.put("length_scale", track(tensors, OnnxTensor.createTensor(env,
-                            b.floats("length_scale", lengthScale), new long[] {1})));
-                    in.put("noise_scale_w", track(tensors, OnnxTensor.createTensor(env,
-                            b.floats("noise_scale_w", config.noiseW()), new long[] {1})));
-                    sid = frontend == null ? sid : frontend.speakerId(Math.max(0, sid));
-                } else if (vitsInputs) {
-                    in.put("x", track(tensors, OnnxTensor.createTensor(env, b.longs("x", ids),
-                            new long[] {1, ids.length})));
-                    in.put("x_length", track(tensors, OnnxTensor.createTensor(env, b.longs("x_length", ids.length),
+                    in.put(v.length(), track(tensors, OnnxTensor.createTensor(env, b.longs("x_length", ids.length),
                             new long[] {1})));
-                    in.put("noise_scale", track(tensors, OnnxTensor.createTensor(env,
+                    in.put(v.noiseScale(), track(tensors, OnnxTensor.createTensor(env,
                             b.floats("noise_scale", config.noiseScale()), new long[] {1})));
-                    in.put("length_scale", track(tensors, OnnxTensor.createTensor(env,
+                    in.put(v.lengthScale(), track(tensors, OnnxTensor.createTensor(env,
                             b.floats("length_scale", lengthScale), new long[] {1})));
-                    in.put("noise_scale_w", track(tensors, OnnxTensor.createTensor(env,
+                    in.put(v.noiseScaleW(), track(tensors, OnnxTensor.createTensor(env,
                             b.floats("noise_scale_w", config.noiseW()), new long[] {1})));
+                    if (v.takesTones()) {
+                        in.put(v.tones(), track(tensors, OnnxTensor.createTensor(env,
+                                b.longs("tones", tones != null ? tones : new long[ids.length]),
+                                new long[] {1, ids.length})));
+                    }
                 } else {
                     in.put("input", track(tensors, OnnxTensor.createTensor(env, b.longs("input", ids),
                             new long[] {1, ids.length})));
@@ -310,9 +277,12 @@ final class PiperModel implements AutoCloseable {
                     in.put("scales", track(tensors, OnnxTensor.createTensor(env, b.floats("scales", config.noiseScale(),
                             lengthScale, config.noiseW()), new long[] {3})));
                 }
+                if (frontend != null) {
+                    sid = frontend.speakerId(sid); // a single-speaker MeloTTS model names its speaker
+                }
                 if (hasSid) {
-                    in.put("sid", track(tensors, OnnxTensor.createTensor(env, b.longs("sid", Math.max(0, sid)),
-                            new long[] {1})));
+                    in.put(vitsInputs != null ? vitsInputs.sid() : "sid", track(tensors, OnnxTensor.createTensor(env,
+                            b.longs("sid", Math.max(0, sid)), new long[] {1})));
                 }
                 runs.incrementAndGet();
                 try (OrtSession.Result result = session.run(in)) {

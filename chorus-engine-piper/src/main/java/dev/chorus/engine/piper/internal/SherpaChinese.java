@@ -85,7 +85,7 @@ final class SherpaChinese {
         String comment = metadata.getOrDefault("comment", "").strip();
         String language = metadata.getOrDefault("language", "").strip().toLowerCase(Locale.ROOT);
         boolean jieba = !metadata.getOrDefault("jieba", "0").strip().equals("0");
-        if (SherpaFrontend.characters(metadata) || comment.contains("piper") || comment.contains("coqui")) {
+        if (SherpaFrontend.characters(metadata) || comment.contains("piper")) {
             return null;
         }
         if (comment.contains("melo")) {

@@ -29,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   skipped.</li>
  * </ul>
  * With {@code add_blank=1} the blank id 0 goes before, between and after the tokens of a sentence.
+ *
+ * <p>Chinese and MeloTTS models ({@link SherpaChinese}) and Coqui and icefall models ({@link CoquiIcefallFrontend})
+ * have rules of their own, to which {@link #sentences} hands the text.
  */
 final class SherpaFrontend {
 
@@ -74,6 +77,11 @@ final class SherpaFrontend {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     /** The front end of a Chinese or MeloTTS model ({@link SherpaChinese}), which reads its text instead. */
     private SherpaChinese chinese;
+    /**
+     * The sentences of a front end with other rules ({@link CoquiIcefallFrontend}, {@link SherpaChinese}), else
+     * {@code null}.
+     */
+    private java.util.function.Function<String, List<Sentence>> delegate;
 
     private SherpaFrontend(Kind kind, int sampleRate, int speakers, boolean addBlank, String language,
                            String comment, Map<String, Long> tokens, Map<String, long[]> lexicon,
@@ -120,6 +128,7 @@ final class SherpaFrontend {
             SherpaFrontend f = new SherpaFrontend(Kind.LEXICON, sampleRate, Math.max(1, speakers), false,
                     zh.language, metadata.getOrDefault("comment", "").strip(), tokens, Map.of(), Set.of(), owner);
             f.chinese = zh;
+            f.delegate = zh::sentences;
             return f;
         }
         Map<String, long[]> words = kind == Kind.LEXICON ? lexicon(lexicon, tokens) : Map.of();
@@ -150,10 +159,25 @@ final class SherpaFrontend {
         return maxId;
     }
 
+    /**
+     * Returns a front end whose sentences come from {@code sentences} (set once, before it is shared), for the
+     * models whose rules are {@link CoquiIcefallFrontend}'s.
+     *
+     * @param ids every id the model may be given, by symbol, for the load-time check of the largest
+     */
+    static SherpaFrontend delegating(Map<String, String> metadata, int sampleRate, int speakers, Map<String, Long> ids,
+                                     java.util.function.Function<String, List<Sentence>> sentences, String owner) {
+        SherpaFrontend f = new SherpaFrontend(Kind.CHARACTERS, sampleRate, Math.max(1, speakers), false,
+                language(metadata.getOrDefault("language", "")), metadata.getOrDefault("comment", "").strip(),
+                Map.copyOf(ids), Map.of(), Set.of(), owner);
+        f.delegate = sentences;
+        return f;
+    }
+
     /** Returns the sentences of {@code text} as model ids; sentences without a token are left out. */
     List<Sentence> sentences(String text) {
-        if (chinese != null) {
-            return chinese.sentences(text);
+        if (delegate != null) {
+            return delegate.apply(text);
         }
         String lower = Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
         List<Sentence> out = new ArrayList<>();
