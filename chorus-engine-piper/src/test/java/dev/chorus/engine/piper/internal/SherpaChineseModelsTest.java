@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * sherpa-onnx's Chinese VITS models ({@code vits-zh-hf-*} and {@code sherpa-onnx-vits-zh-ll} with {@code jieba=1},
- * {@code vits-zh-aishell3} without) and MeloTTS models ({@code vits-melo-tts-zh_en}, {@code vits-melo-tts-en}), laid
- * out as sherpa-onnx publishes them, on generated models with the real interfaces where each id is a tone of a known
- * length (and, for MeloTTS, a known pitch per tone). The expected ids are those sherpa-onnx's front ends give.
+ * {@code vits-zh-aishell3} and {@code vits-icefall-zh-aishell3} without) and MeloTTS models
+ * ({@code vits-melo-tts-zh_en}, {@code vits-melo-tts-en}), laid out as sherpa-onnx publishes them, on generated
+ * models with the real interfaces where each id is a tone of a known length (and, for MeloTTS, a known pitch per
+ * tone). The expected ids are those sherpa-onnx's front ends give.
  */
 @Timeout(30)
 class SherpaChineseModelsTest {
@@ -154,6 +155,41 @@ class SherpaChineseModelsTest {
             assertThat(peak(s0)).isBetween(0.24, 0.26);
             assertThat(peak(s2)).isBetween(0.74, 0.76);
             assertThatThrownBy(() -> engine.load("piper:aishell3#3")).isInstanceOf(VoiceNotFoundException.class);
+        }
+    }
+
+    @Test
+    void icefallChineseModelUsesTheChineseLexiconAndIcefallsInputs(@TempDir Path root) throws IOException {
+        // vits-icefall-zh-aishell3: icefall's input names (tokens, tokens_lens, alpha, noise_scale_dur, speaker) and
+        // output (audio), comment=icefall with language=Chinese: read as a Chinese character model, not through
+        // eSpeak NG (it has no voice metadata), as sherpa-onnx reads it.
+        Map<String, String> meta = new HashMap<>(Map.of("model_type", "vits", "comment", "icefall", "version", "1",
+                "language", "Chinese", "n_speakers", "3", "sample_rate", "8000"));
+        String tokens = "_ 0\nsil 1\neos 2\n#0 3\nn 4\ni3 5\nh 6\nao3 7\nsh 8\ni4 9\nj 10\nie4 11\n， 12\n";
+        voice(root, "icefall-zh", SherpaVitsTestModel.model(SherpaVitsTestModel.Layout.ICEFALL, 13, true, meta),
+                tokens, "你好 n i3 h ao3\n你 n i3\n好 h ao3\n世 sh i4\n界 j ie4\n");
+        try (TtsEngine engine = PiperFixture.open(root, 1, Map.of())) {
+            assertThat(engine.failures()).isEmpty();
+            VoiceInfo info = engine.voices().stream().filter(v -> v.id().equals("piper:icefall-zh")).findFirst()
+                    .orElseThrow();
+            assertThat(info.language()).isEqualTo("zh");
+            assertThat(info.sampleRate()).isEqualTo(8_000);
+            Voice base = engine.load("piper:icefall-zh");
+            // Each character alone; sil first; ， (a pause) and 。 (an end) are not in punctuation metadata, so they
+            // give no id; 。 closes the sentence with sil eos.
+            long[] expected = {1, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};
+            assertThat(ids(base, "你好，世界。")).containsExactly(expected);
+            short[] s0 = speak(base, "你好，世界。");
+            assertThat(s0).hasSize(11 * PER_ID);
+            assertThat(peak(s0)).isBetween(0.24, 0.26);
+            // The speaker goes to the 'speaker' input: speaker 2's tones have amplitude 0.75.
+            short[] s2 = speak(engine.load("piper:icefall-zh#2"), "你好，世界。");
+            assertThat(s2).hasSize(11 * PER_ID);
+            assertThat(peak(s2)).isBetween(0.74, 0.76);
+            // Speed 2 halves icefall's length scale ('alpha') and so every tone.
+            Pcm.Collector fast = new Pcm.Collector();
+            assertThat(base.synthesize("你好，世界。", SynthesisOptions.defaults().withSpeed(2), fast)).isTrue();
+            assertThat(fast.samples()).hasSize(11 * SherpaVitsTestModel.samples(1, 0.5));
         }
     }
 
