@@ -241,6 +241,8 @@ public final class ChorusServer implements AutoCloseable {
                 .http2MaxStreamsPerConnection(config.maxStreamsPerConnection())
                 .gracefulShutdownTimeout(config.shutdownQuietPeriod(), config.shutdownTimeout())
                 .errorHandler(new JsonErrorHandler(config.maxRequestBytes()))
+                // No "server: Armeria/<version>" header: it tells attackers the version and costs each response a copy.
+                .disableServerHeader()
                 // Every request is logged by the access log; refusals of bad input are not server faults to nag about.
                 .unloggedExceptionsReportInterval(Duration.ZERO)
                 // One registry per server, so several servers in one JVM (tests) do not collide on meter names.

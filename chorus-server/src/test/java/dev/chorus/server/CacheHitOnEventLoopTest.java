@@ -107,6 +107,12 @@ class CacheHitOnEventLoopTest {
             String requestId = hit.headers().firstValue("x-chorus-request-id").orElseThrow();
             assertThat(requestId).isNotEqualTo(miss.headers().firstValue("x-chorus-request-id").orElseThrow());
             assertThat(hit.headers().firstValue("x-chorus-trace-id")).isPresent();
+            // Each of the request's own headers once (the hit builds them in one go), and no server version.
+            assertThat(hit.headers().allValues("x-request-id")).containsExactly("req_" + requestId);
+            String traceId = hit.headers().firstValue("x-chorus-trace-id").orElseThrow();
+            assertThat(hit.headers().allValues("traceresponse")).hasSize(1).first().asString().contains(traceId);
+            assertThat(hit.headers().firstValue("server")).isEmpty();
+            assertThat(hit.headers().firstValue("date")).isPresent();
             assertThat(CountingEngineProvider.totalCalls()).isEqualTo(engineCalls);
 
             String line = awaitLine(logged, "\"request_id\":\"" + requestId + "\"");
@@ -131,6 +137,12 @@ class CacheHitOnEventLoopTest {
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.headers().firstValue(AudioCache.HEADER)).hasValue("miss");
         assertThat(served.body().length).isGreaterThan(44);
+        // A response served later, on another thread, gets the same headers, each once.
+        String servedId = served.headers().firstValue("x-chorus-request-id").orElseThrow();
+        assertThat(served.headers().allValues("x-request-id")).containsExactly("req_" + servedId);
+        assertThat(served.headers().allValues("x-chorus-voice")).containsExactly("counting:tone");
+        assertThat(served.headers().allValues("traceresponse")).hasSize(1);
+        assertThat(served.headers().firstValue("server")).isEmpty();
     }
 
     private static String scrape() throws Exception {

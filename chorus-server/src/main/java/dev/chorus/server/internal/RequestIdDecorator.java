@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * {@code _request_id} of a response, the {@code request_id} of an error): the client's own {@code x-request-id}
  * when it sent a sane one (1 to 128 characters of letters, digits and {@code ._:/+=-}), else
  * {@code req_} followed by the server's id of the request, the one its logs and {@code x-chorus-request-id} carry.
+ * As the outermost of the server's own decorators it also gives each request its {@link ResponseHeaderSink}.
  */
 public final class RequestIdDecorator extends SimpleDecoratingHttpService {
 
@@ -38,8 +39,11 @@ public final class RequestIdDecorator extends SimpleDecoratingHttpService {
 
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
-        String id = idFor(req.headers().get(HEADER), ctx.id().text());
-        ctx.mutateAdditionalResponseHeaders(h -> h.set(HEADER, id));
-        return unwrap().serve(ctx, req);
+        ResponseHeaderSink sink = ResponseHeaderSink.attach(ctx);
+        sink.set(HEADER, idFor(req.headers().get(HEADER), ctx.id().text()));
+        HttpResponse response = unwrap().serve(ctx, req);
+        // A response answered at once took the headers in its own (a cache hit); any other gets them merged.
+        sink.handOff(ctx);
+        return response;
     }
 }

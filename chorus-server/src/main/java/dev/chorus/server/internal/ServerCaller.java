@@ -68,7 +68,7 @@ public final class ServerCaller implements Caller {
 
     @Override
     public void metadata(String name, String value) {
-        ctx.setAdditionalResponseHeader(name, value);
+        ResponseHeaderSink.set(ctx, name, value);
     }
 
     @Override

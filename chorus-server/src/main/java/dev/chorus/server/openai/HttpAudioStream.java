@@ -16,6 +16,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Timing;
 import dev.chorus.server.internal.ApiErrors;
+import dev.chorus.server.internal.ResponseHeaderSink;
 import dev.chorus.server.internal.SlowReaderException;
 import dev.chorus.server.telemetry.RequestTelemetry;
 import dev.chorus.tts.ChorusException;
@@ -364,7 +365,8 @@ abstract class HttpAudioStream implements AudioOutput {
             // Header values must be one line of visible ASCII; warnings name elements and positions only.
             b.set("x-chorus-warnings", String.join("; ", warnings).replaceAll("[^\\x20-\\x7e]", "?"));
         }
-        ResponseHeaders headers = b.build();
+        ResponseHeaderSink sink = ResponseHeaderSink.of(ctx);
+        ResponseHeaders headers = (sink == null ? b : sink.applyTo(b)).build();
         if (!writer.tryWrite(headers)) {
             throw new IllegalStateException("the client closed the response stream");
         }

@@ -14,7 +14,6 @@ import dev.chorus.tts.OverloadedException;
 import dev.chorus.tts.SynthesisCancelledException;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
-import io.micrometer.core.instrument.Tags;
 import io.netty.util.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -198,8 +197,7 @@ public final class RequestTelemetry implements SynthesisObserver, SpeechTelemetr
         }
         firstAudio = true;
         long since = System.nanoTime() - ctx.log().partial().requestStartTimeNanos();
-        telemetry.timeToFirstAudio(telemetry.withTenant(Tags.of("route", route(),
-                "voice", voice(), "engine", engine(), "format", format), tenant())).record(since, TimeUnit.NANOSECONDS);
+        telemetry.timeToFirstAudio(route(), voice(), engine(), format, tenant()).record(since, TimeUnit.NANOSECONDS);
         span.addEvent("first audio");
     }
 
@@ -212,9 +210,9 @@ public final class RequestTelemetry implements SynthesisObserver, SpeechTelemetr
         if (summary.samples() > 0) {
             telemetry.realTimeFactor(e, v, summary.realTimeFactor());
         }
-        Tags tags = telemetry.withTenant(Tags.of("engine", e, "voice", v), tenant());
-        telemetry.characters(tags).increment(summary.characters());
-        telemetry.audioSeconds(tags).increment(summary.audioSeconds());
+        String tenant = tenant();
+        telemetry.characters(e, v, tenant).increment(summary.characters());
+        telemetry.audioSeconds(e, v, tenant).increment(summary.audioSeconds());
         telemetry.tenantAudio(ctx, summary.audioSeconds());
         Span s = synthesis;
         if (s != null) {

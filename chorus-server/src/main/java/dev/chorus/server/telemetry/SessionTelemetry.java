@@ -7,7 +7,6 @@ import dev.chorus.service.SpeechTelemetry;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.VoiceInfo;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Tags;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -113,8 +112,8 @@ public final class SessionTelemetry implements SpeechTelemetry, SynthesisObserve
             return;
         }
         firstAudio = true;
-        telemetry.timeToFirstAudio(telemetry.withTenant(Tags.of("route", route, "voice", voice(), "engine",
-                engine(), "format", format), tenant)).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        telemetry.timeToFirstAudio(route, voice(), engine(), format, tenant)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -123,9 +122,8 @@ public final class SessionTelemetry implements SpeechTelemetry, SynthesisObserve
         if (summary.samples() > 0) {
             telemetry.realTimeFactor(engine(), voice(), summary.realTimeFactor());
         }
-        Tags tags = telemetry.withTenant(Tags.of("engine", engine(), "voice", voice()), tenant);
-        telemetry.characters(tags).increment(summary.characters());
-        telemetry.audioSeconds(tags).increment(summary.audioSeconds());
+        telemetry.characters(engine(), voice(), tenant).increment(summary.characters());
+        telemetry.audioSeconds(engine(), voice(), tenant).increment(summary.audioSeconds());
         tenantAudio(summary.audioSeconds());
     }
 
@@ -150,11 +148,8 @@ public final class SessionTelemetry implements SpeechTelemetry, SynthesisObserve
     public void finish() {
         String o = outcome != null ? outcome : "ok";
         long nanos = System.nanoTime() - startNanos;
-        Tags tags = telemetry.withTenant(Tags.of("route", route, "voice", voice(), "engine", engine(),
-                "format", format, "outcome", o), tenant);
-        Counter.builder("chorus.requests").tags(tags).description("Requests finished, by route and outcome")
-                .register(telemetry.registry()).increment();
-        telemetry.requestTimer(tags).record(nanos, TimeUnit.NANOSECONDS);
+        telemetry.requests(route, voice(), engine(), format, o, tenant).increment();
+        telemetry.requestTimer(route, voice(), engine(), format, o, tenant).record(nanos, TimeUnit.NANOSECONDS);
         span.setAttribute("chorus.outcome", o);
         if (!"ok".equals(o)) {
             span.setStatus(StatusCode.ERROR, o);

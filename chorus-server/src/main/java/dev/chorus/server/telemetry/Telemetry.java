@@ -11,6 +11,7 @@ import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.SynthesisScheduler;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ServerConfig;
+import dev.chorus.server.internal.ResponseHeaderSink;
 import dev.chorus.server.tenant.Tenant;
 import dev.chorus.server.tenant.TenantGate;
 import dev.chorus.server.tls.PeerIdentity;
@@ -236,16 +237,66 @@ public final class Telemetry {
         return (M) (m != null ? m : meters.computeIfAbsent(key, k -> make.get()));
     }
 
-    Timer requestTimer(Tags tags) {
-        return meter(List.of("request.duration", tags), () -> Timer.builder("chorus.request.duration").tags(tags)
-                .description("Time from request to the end of the response")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+    /**
+     * A request meter's identity as plain strings: looking it up hashes a few strings (whose hashes are cached),
+     * where {@link Tags#of} sorts and copies its tags on every call. {@code tenant} is {@code null} when tenant
+     * labels are off.
+     */
+    private record RequestMeterKey(String meter, String route, String voice, String engine, String format,
+                                   String outcome, String tenant) {
     }
 
-    Timer timeToFirstAudio(Tags tags) {
-        return meter(List.of("time.to.first.audio", tags), () -> Timer.builder("chorus.time.to.first.audio")
+    private RequestMeterKey key(String meter, String route, String voice, String engine, String format, String outcome,
+                                String tenant) {
+        return new RequestMeterKey(meter, route, voice, engine, format, outcome,
+                config.tenantLabels() ? tenant : null);
+    }
+
+    /** Requests finished, by route, voice, engine, format and outcome (and tenant, with tenant labels). */
+    Counter requests(String route, String voice, String engine, String format, String outcome, String tenant) {
+        return meter(key("requests", route, voice, engine, format, outcome, tenant), () -> Counter
+                .builder("chorus.requests").tags(withTenant(Tags.of("route", route, "voice", voice, "engine", engine,
+                        "format", format, "outcome", outcome), tenant))
+                .description("Requests finished, by route and outcome").register(registry));
+    }
+
+    /** Time from request to the end of the response, labelled as {@link #requests}. */
+    Timer requestTimer(String route, String voice, String engine, String format, String outcome, String tenant) {
+        return meter(key("request.duration", route, voice, engine, format, outcome, tenant), () -> newRequestTimer(
+                withTenant(Tags.of("route", route, "voice", voice, "engine", engine, "format", format,
+                        "outcome", outcome), tenant)));
+    }
+
+    /** Time from request to its first audio, by route, voice, engine and format (and tenant). */
+    Timer timeToFirstAudio(String route, String voice, String engine, String format, String tenant) {
+        return meter(key("time.to.first.audio", route, voice, engine, format, null, tenant), () -> newTimeToFirstAudio(
+                withTenant(Tags.of("route", route, "voice", voice, "engine", engine, "format", format), tenant)));
+    }
+
+    /** Characters synthesized, by engine and voice (and tenant). */
+    Counter characters(String engine, String voice, String tenant) {
+        return meter(key("characters", null, voice, engine, null, null, tenant),
+                () -> newCharacters(withTenant(Tags.of("engine", engine, "voice", voice), tenant)));
+    }
+
+    /** Seconds of audio produced, by engine and voice (and tenant). */
+    Counter audioSeconds(String engine, String voice, String tenant) {
+        return meter(key("audio.seconds", null, voice, engine, null, null, tenant),
+                () -> newAudioSeconds(withTenant(Tags.of("engine", engine, "voice", voice), tenant)));
+    }
+
+    // The registrations below run inside meter()'s computeIfAbsent, so they must not look up meters themselves.
+
+    private Timer newRequestTimer(Tags tags) {
+        return Timer.builder("chorus.request.duration").tags(tags)
+                .description("Time from request to the end of the response")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    }
+
+    private Timer newTimeToFirstAudio(Tags tags) {
+        return Timer.builder("chorus.time.to.first.audio")
                 .tags(tags).description("Time from request to the first audio handed to the client")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
 
     Timer stage(String stage, String engine, String voice) {
@@ -260,14 +311,19 @@ public final class Telemetry {
         realTimeFactor.record(engine, voice, value);
     }
 
+    /** Characters synthesized under {@code tags} (registered when first asked for). */
     Counter characters(Tags tags) {
-        return meter(List.of("characters", tags), () -> Counter.builder("chorus.characters").tags(tags)
-                .description("Characters of text synthesized").register(registry));
+        return meter(List.of("characters", tags), () -> newCharacters(tags));
     }
 
-    Counter audioSeconds(Tags tags) {
-        return meter(List.of("audio.seconds", tags), () -> Counter.builder("chorus.audio.seconds").tags(tags)
-                .description("Seconds of audio produced").register(registry));
+    private Counter newCharacters(Tags tags) {
+        return Counter.builder("chorus.characters").tags(tags)
+                .description("Characters of text synthesized").register(registry);
+    }
+
+    private Counter newAudioSeconds(Tags tags) {
+        return Counter.builder("chorus.audio.seconds").tags(tags)
+                .description("Seconds of audio produced").register(registry);
     }
 
     Counter rejections(String reason, String engine, String tenant) {
@@ -293,14 +349,21 @@ public final class Telemetry {
         RequestTelemetry rt = new RequestTelemetry(this, ctx, span);
         ctx.setAttr(RequestTelemetry.KEY, rt);
         SpanContext sc = span.getSpanContext();
-        // One change of the additional headers (each change copies them all).
+        ResponseHeaderSink sink = ResponseHeaderSink.of(ctx);
         if (sc.isValid()) {
             String parentHeader = "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
-            ctx.mutateAdditionalResponseHeaders(h -> h.set(TRACE_ID_HEADER, sc.getTraceId())
-                    .set("traceparent", parentHeader).set("traceresponse", parentHeader)
-                    .set(REQUEST_ID_HEADER, ctx.id().text()));
+            if (sink != null) {
+                sink.set(TRACE_ID_HEADER, sc.getTraceId());
+                sink.set("traceparent", parentHeader);
+                sink.set("traceresponse", parentHeader);
+                sink.set(REQUEST_ID_HEADER, ctx.id().text());
+            } else {
+                ctx.mutateAdditionalResponseHeaders(h -> h.set(TRACE_ID_HEADER, sc.getTraceId())
+                        .set("traceparent", parentHeader).set("traceresponse", parentHeader)
+                        .set(REQUEST_ID_HEADER, ctx.id().text()));
+            }
         } else {
-            ctx.mutateAdditionalResponseHeaders(h -> h.set(REQUEST_ID_HEADER, ctx.id().text()));
+            ResponseHeaderSink.set(ctx, REQUEST_ID_HEADER, ctx.id().text());
         }
         ctx.log().whenComplete().thenAccept(log -> completed(rt, ctx, log));
         try (Scope ignored = span.makeCurrent()) {
@@ -313,11 +376,12 @@ public final class Telemetry {
         int status = log.responseHeaders().status().code();
         String outcome = rt.outcome() != null ? rt.outcome() : outcomeOf(log, status);
         long nanos = log.totalDurationNanos();
-        Tags tags = withTenant(Tags.of("route", route, "voice", rt.voice(), "engine", rt.engine(),
-                "format", rt.format(), "outcome", outcome), rt.tenant());
-        this.<Counter>meter(List.of("requests", tags), () -> Counter.builder("chorus.requests").tags(tags)
-                .description("Requests finished, by route and outcome").register(registry)).increment();
-        requestTimer(tags).record(nanos, TimeUnit.NANOSECONDS);
+        String voice = rt.voice();
+        String engine = rt.engine();
+        String format = rt.format();
+        String tenant = rt.tenant();
+        requests(route, voice, engine, format, outcome, tenant).increment();
+        requestTimer(route, voice, engine, format, outcome, tenant).record(nanos, TimeUnit.NANOSECONDS);
         Span span = rt.span();
         span.setAttribute("http.response.status_code", status);
         span.setAttribute("chorus.outcome", outcome);
