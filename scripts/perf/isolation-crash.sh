@@ -25,6 +25,9 @@ engines:
   isolated: crash
   quarantine: 10m
   workers: 2
+limits: # four clients on two workers: they queue (this measures isolation, not admission)
+  max-queue-wait-ratio: 0
+  admission-wait: 30s
 cache:
   enabled: false
   sentence:

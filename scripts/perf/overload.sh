@@ -89,7 +89,7 @@ fi
 # predicted wait of the last arrivals, before the first ones pause, is not refused): 200 connections ask for a
 # long text and never read.
 if [[ "$parts" == *3* ]]; then
-start_server CHORUS_MAX_PENDING_PER_WORKER=128 CHORUS_MAX_WAITING_REQUESTS=256 CHORUS_ADMISSION_WAIT=30s \
+start_server CHORUS_MAX_PENDING_PER_WORKER=128 CHORUS_MAX_WAITING_REQUESTS=256 CHORUS_ADMISSION_WAIT=30s CHORUS_MAX_QUEUE_WAIT_RATIO=0 \
   CHORUS_STALL_TIMEOUT=120s CHORUS_REQUEST_TIMEOUT=30m
 bench --rate 2 --concurrency 8 --duration "$secs" --json "$work/unloaded3.json" > /dev/null
 p99_unloaded=$(field "$work/unloaded3.json" "d['latency']['p99_ms']")

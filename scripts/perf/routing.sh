@@ -88,6 +88,9 @@ engines:
     workers: $threads
     sentence-millis: 0
     char-millis: $ms
+limits: # the gateway's policy is measured, so workers queue what they are sent rather than refuse it
+  max-queue-wait-ratio: 0
+  admission-wait: 2s
 cache:
   enabled: false
   sentence:

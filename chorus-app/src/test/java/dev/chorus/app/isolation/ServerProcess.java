@@ -70,6 +70,11 @@ final class ServerProcess {
                   quarantine: 10m
                   workers: 2
                 %s
+                # More requests at once than workers: these tests are about isolation, so requests queue
+                # (the default refuses a request whose predicted wait exceeds its own time).
+                limits:
+                  max-queue-wait-ratio: 0
+                  admission-wait: 30s
                 cache:
                   enabled: false
                   sentence:

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -40,6 +42,11 @@ import java.util.function.LongSupplier;
  * are deterministic per piece; resampling happens only here). All state is guarded by this object's lock.
  */
 final class SpreadRun implements SynthesisHandle {
+
+    /** How long a run that every worker refused as busy waits before it is asked again. */
+    private static final Duration BUSY_WAIT = Duration.ofMillis(250);
+    /** How many such waits one run may have (30 s in all) before the request fails as overloaded. */
+    private static final int MAX_BUSY_WAITS = 120;
 
     private static final System.Logger LOG = System.getLogger(SpreadRun.class.getName());
 
@@ -222,6 +229,8 @@ final class SpreadRun implements SynthesisHandle {
         boolean complete;
         boolean moving;
         int attempts;
+        /** How many times every able worker refused this run as busy after the client had audio (see end). */
+        int busyWaits;
         /** What reached the joiner: pieces before {@code nextPiece}, and of it the flags and counts below. */
         int nextPiece;
         boolean pieceStarted;
@@ -456,10 +465,48 @@ final class SpreadRun implements SynthesisHandle {
                         owner.metrics().retried(moving ? "ejected" : status.getCode().name().toLowerCase());
                     }
                 }
+                if (next == null && status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                        && (this.from > 0 || nextPiece > this.from) && busyWaits < MAX_BUSY_WAITS) {
+                    // The client is being answered already, so refusing now would cut its audio: a run that every
+                    // worker refuses as busy (their admission refuses rather than queues) waits and is asked again.
+                    busyWaits++;
+                    link = null;
+                    tried.clear();
+                    CompletableFuture.delayedExecutor(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                            .execute(this::askAgain);
+                    return;
+                }
                 if (next == null) {
                     finish(null, WorkerErrors.fromStatus(status, trailers, request.getVoice()));
                     return;
                 }
+            }
+            attempt(next);
+        }
+
+        /** Asks a worker again for a run that every worker refused as busy; see {@link #end}. */
+        private void askAgain() {
+            WorkerLink next;
+            synchronized (SpreadRun.this) {
+                if (done) {
+                    return;
+                }
+                if (cancelled) {
+                    finish(null, new SynthesisCancelledException("cancelled"));
+                    return;
+                }
+                next = owner.choose(voice, !request.getVoiceVersion().isEmpty(), Set.of(), null);
+                if (next == null) {
+                    if (busyWaits++ < MAX_BUSY_WAITS) {
+                        CompletableFuture.delayedExecutor(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                                .execute(this::askAgain);
+                    } else {
+                        finish(null, new dev.chorus.tts.OverloadedException("no worker can serve voice "
+                                + voice.id() + " now; try again shortly", Duration.ofSeconds(2)));
+                    }
+                    return;
+                }
+                owner.metrics().retried("resource_exhausted");
             }
             attempt(next);
         }
