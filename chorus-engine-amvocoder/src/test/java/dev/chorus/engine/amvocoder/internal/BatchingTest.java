@@ -1,6 +1,7 @@
 package dev.chorus.engine.amvocoder.internal;
 
 import dev.chorus.engine.amvocoder.AmFixture;
+import dev.chorus.onnx.batch.Batcher;
 import dev.chorus.testing.Pcm;
 import dev.chorus.testing.amvocoder.AmVocoderTestModels;
 import dev.chorus.testing.amvocoder.AmVocoderTestModels.Acoustic;
@@ -47,7 +48,7 @@ class BatchingTest {
              TtsEngine batched = AmFixture.open("fastspeech2", dir, Map.of("fastspeech2.batch.max-wait", "300ms",
                      "fastspeech2.max-concurrent-runs", "8"))) {
             assertThat(((AmEngine) alone).model("v").batcher()).isNull();
-            Batcher batcher = ((AmEngine) batched).model("v").batcher();
+            Batcher<long[], AmModel.Controls, AmModel.Output> batcher = ((AmEngine) batched).model("v").batcher();
             assertThat(batcher).as("a model with durations, lengths and a batch dimension batches").isNotNull();
             Voice one = alone.load("fastspeech2:v");
             Voice many = batched.load("fastspeech2:v");
@@ -73,9 +74,8 @@ class BatchingTest {
             } finally {
                 pool.shutdownNow();
             }
-            long[] counts = batcher.counts();
-            assertThat(counts[0]).as("batches run").isPositive();
-            assertThat(counts[1]).as("sentences in batches").isGreaterThanOrEqualTo(2);
+            assertThat(batcher.batches()).as("batches run").isPositive();
+            assertThat(batcher.batchedItems()).as("sentences in batches").isGreaterThanOrEqualTo(2);
         }
     }
 
