@@ -19,14 +19,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs concurrent items (sentences) of one model as batches: items of the same length bucket and the same key run
  * as one model run, which the engine's {@link Runner} pads and cuts back to each item's true length.
  *
- * <p>Design: callers queue their items; one of them at a time is the leader. The leader waits at most
- * {@code maxWait} for the oldest item's batch to fill (up to {@code maxSize} items of its {@link #bucket length
- * bucket} and an {@linkplain Object#equals equal} key: whatever a batch must share, such as controls that the model
- * takes once per run), runs it on its own thread, completes every item in it, and leads on until its own item is
- * done; then it steps down and a waiting caller takes over. So no thread is started, and a caller is never blocked
- * by more than the batches ahead of its own. A batch of one runs through {@link Runner#runOne}, unbatched, so a
- * lone sentence never pays for padding (it waits at most {@code maxWait} for company). A failed batch fails each of
- * its items with the batch's exception. Thread-safe.
+ * <p>Design: callers queue their items and run the batches themselves; no thread is started. One waiting caller at a
+ * time forms a batch: it waits at most {@code maxWait} for the oldest item's batch to fill (up to {@code maxSize}
+ * items of its {@link #bucket length bucket} and an {@linkplain Object#equals equal} key: whatever a batch must
+ * share, such as controls that the model takes once per run), takes it out of the queue, and runs it on its own
+ * thread, completing every item in it, while the next waiting caller forms the next batch; so batches run side by
+ * side (the engine's run limit bounds them) and a caller whose item another caller took waits for that batch. A
+ * caller returns once its own item is done. A batch of one runs through {@link Runner#runOne}, unbatched, so a lone
+ * sentence never pays for padding (it waits at most {@code maxWait} for company). A failed batch fails each of its
+ * items with the batch's exception. Thread-safe.
  *
  * @param <I> one item's input
  * @param <K> what the items of one batch must share (compared with {@code equals}; use a record)
@@ -60,7 +61,7 @@ public final class Batcher<I, K, O> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Job<I, K, O>> pending = new ArrayDeque<>();
-    private boolean leading;
+    private boolean forming;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong batchedItems = new AtomicLong();
 
@@ -134,20 +135,30 @@ public final class Batcher<I, K, O> {
             lock.unlock();
         }
         while (!job.done().isDone()) {
-            boolean lead = false;
+            List<Job<I, K, O>> batch = null;
             lock.lock();
             try {
-                if (!leading && !job.done().isDone()) {
-                    leading = true;
-                    lead = true;
+                if (!forming && !job.done().isDone() && !pending.isEmpty()) {
+                    forming = true;
+                    try {
+                        batch = next();
+                    } finally {
+                        forming = false;
+                        changed.signalAll();
+                    }
                 } else if (!job.done().isDone()) {
                     changed.awaitUninterruptibly();
                 }
             } finally {
                 lock.unlock();
             }
-            if (lead) {
-                lead(job);
+            if (batch != null) {
+                // This caller's interrupt (its own cancellation) must not fail the others' items it runs.
+                boolean interrupted = Thread.interrupted();
+                execute(batch);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         try {
@@ -166,52 +177,31 @@ public final class Batcher<I, K, O> {
         }
     }
 
-    private void lead(Job<I, K, O> own) {
-        try {
-            while (!own.done().isDone()) {
-                execute(next());
-            }
-        } finally {
-            lock.lock();
-            try {
-                leading = false;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /** Waits up to maxWait for the oldest job's batch to fill, then takes it. */
+    /** Waits up to maxWait for the oldest job's batch to fill, then takes it; the caller holds the lock. */
     private List<Job<I, K, O>> next() {
-        lock.lock();
-        try {
-            Job<I, K, O> first = pending.peek();
-            long deadline = System.nanoTime() + maxWaitNanos;
-            while (matching(first) < maxSize) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        Job<I, K, O> first = pending.peek();
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (matching(first) < maxSize) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
             }
-            List<Job<I, K, O>> batch = new ArrayList<>();
-            for (Iterator<Job<I, K, O>> it = pending.iterator(); it.hasNext() && batch.size() < maxSize; ) {
-                Job<I, K, O> j = it.next();
-                if (fits(first, j)) {
-                    batch.add(j);
-                    it.remove();
-                }
+            try {
+                changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            return batch;
-        } finally {
-            lock.unlock();
         }
+        List<Job<I, K, O>> batch = new ArrayList<>();
+        for (Iterator<Job<I, K, O>> it = pending.iterator(); it.hasNext() && batch.size() < maxSize; ) {
+            Job<I, K, O> j = it.next();
+            if (fits(first, j)) {
+                batch.add(j);
+                it.remove();
+            }
+        }
+        return batch;
     }
 
     private int matching(Job<I, K, O> first) {
