@@ -20,14 +20,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * as one model run, which the engine's {@link Runner} pads and cuts back to each item's true length.
  *
  * <p>Design: callers queue their items and run the batches themselves; no thread is started. One waiting caller at a
- * time forms a batch: it waits at most {@code maxWait} for the oldest item's batch to fill (up to {@code maxSize}
- * items of its {@link #bucket length bucket} and an {@linkplain Object#equals equal} key: whatever a batch must
- * share, such as controls that the model takes once per run), takes it out of the queue, and runs it on its own
- * thread, completing every item in it, while the next waiting caller forms the next batch; so batches run side by
- * side (the engine's run limit bounds them) and a caller whose item another caller took waits for that batch. A
- * caller returns once its own item is done. A batch of one runs through {@link Runner#runOne}, unbatched, so a lone
- * sentence never pays for padding (it waits at most {@code maxWait} for company). A failed batch fails each of its
- * items with the batch's exception. Thread-safe.
+ * time forms a batch: it lets the oldest item's batch fill (up to {@code maxSize} items of its {@link #bucket length
+ * bucket} and an {@linkplain Object#equals equal} key: whatever a batch must share, such as controls that the model
+ * takes once per run) until that item has waited {@code maxWait} since it arrived, so an item that queued behind
+ * other batches goes at once; it takes the batch out of the queue and runs it on its own thread, completing every
+ * item in it, while the next waiting caller forms the next batch. So batches run side by side (the engine's run
+ * limit bounds them), and a caller whose item another caller took waits for that batch; a caller returns once its
+ * own item is done. A batch of one runs through {@link Runner#runOne}, unbatched, so a lone sentence never pays for
+ * padding (it waits at most {@code maxWait} for company). A failed batch fails each of its items with the batch's
+ * exception. Thread-safe.
  *
  * @param <I> one item's input
  * @param <K> what the items of one batch must share (compared with {@code equals}; use a record)
@@ -52,7 +53,7 @@ public final class Batcher<I, K, O> {
     /** The smallest length bucket. */
     public static final int MIN_BUCKET = 16;
 
-    private record Job<I, K, O>(I item, K key, int bucket, CompletableFuture<O> done) {
+    private record Job<I, K, O>(I item, K key, int bucket, long arrived, CompletableFuture<O> done) {
     }
 
     private final Runner<I, K, O> runner;
@@ -126,7 +127,7 @@ public final class Batcher<I, K, O> {
     public O run(I item, int length, K key) throws OrtException {
         Objects.requireNonNull(item, "item");
         Objects.requireNonNull(key, "key");
-        Job<I, K, O> job = new Job<>(item, key, bucket(length), new CompletableFuture<>());
+        Job<I, K, O> job = new Job<>(item, key, bucket(length), System.nanoTime(), new CompletableFuture<>());
         lock.lock();
         try {
             pending.add(job);
@@ -177,10 +178,13 @@ public final class Batcher<I, K, O> {
         }
     }
 
-    /** Waits up to maxWait for the oldest job's batch to fill, then takes it; the caller holds the lock. */
+    /**
+     * Waits for the oldest job's batch to fill until that job has waited maxWait since it arrived (so a job that
+     * queued behind other batches goes at once), then takes it; the caller holds the lock.
+     */
     private List<Job<I, K, O>> next() {
         Job<I, K, O> first = pending.peek();
-        long deadline = System.nanoTime() + maxWaitNanos;
+        long deadline = first.arrived() + maxWaitNanos;
         while (matching(first) < maxSize) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
