@@ -37,10 +37,11 @@ import java.util.stream.Stream;
 /**
  * Kokoro sentences per second at 8 concurrent requests, with batching ({@code batch = 8}) and without ({@code 1}),
  * on the generated batch-capable Kokoro model ({@code KokoroTestModel.writeBatched}: 1200 samples per token, and
- * {@code layers} 64 × 64 identity products per token, so the cost grows with the length). Each request is one short
- * sentence of a different length, from three speakers; ops/s is sentences per second.
+ * {@code layers} 256 × 256 identity products per token: the cost grows with the length). Each request is one short
+ * sentence of a different length, from three speakers; ops/s is sentences per second. {@code wait} is the batch's
+ * {@code batch.max-wait} (it does not matter with {@code batch = 1}).
  *
- * <p>Run: {@code scripts/bench.sh KokoroBatchBenchmark -wi 2 -w 2s -i 5 -r 3s}.
+ * <p>Run: {@code scripts/bench.sh KokoroBatchBenchmark -wi 2 -w 2s -i 8 -r 2s}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,9 +61,16 @@ public class KokoroBatchBenchmark {
     @Param({"1", "8"})
     public int batch;
 
-    /** Identity products per token in the model: cost that grows with the length. */
-    @Param({"16"})
+    /**
+     * Identity products of 256 × 256 per token in the model: cost that grows with the length. With 0 a sentence costs
+     * well under a millisecond, less than the batch wait; with 32 its matrix products dominate, as a neural model's.
+     */
+    @Param({"0", "32"})
     public int layers;
+
+    /** The longest a sentence waits for others to join its batch ({@code 0ms}: only those already queued). */
+    @Param({"2ms", "0ms"})
+    public String wait;
 
     private Path dir;
     private TtsEngine espeak;
@@ -83,7 +91,7 @@ public class KokoroBatchBenchmark {
                 "kokoro.intra-op-threads", "1",
                 "kokoro.max-concurrent-runs", "8",
                 "kokoro.batch.max-size", Integer.toString(batch),
-                "kokoro.batch.max-wait", "2ms"),
+                "kokoro.batch.max-wait", wait),
                 PhonemizerSource.of(Map.of("espeak", espeak.phonemizer().orElseThrow()))));
         voices = new Voice[SPEAKERS.length];
         for (int i = 0; i < voices.length; i++) {

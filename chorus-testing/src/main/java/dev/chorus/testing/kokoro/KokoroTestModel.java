@@ -68,7 +68,7 @@ public final class KokoroTestModel {
     /** Duration frames per token at speed 1 of the batch-capable variant ({@value} × 300 = 1200 samples). */
     public static final int BATCHED_FRAMES_PER_TOKEN = 4;
     /** Width of the batch-capable variant's per-token work. */
-    public static final int WORK_DIM = 64;
+    public static final int WORK_DIM = 256;
 
     /** How the batch-capable variant takes its speed. */
     public enum Speed {
