@@ -99,6 +99,18 @@ public class KokoroBatchBenchmark {
         }
     }
 
+    private final CpuPerOp cpu = new CpuPerOp();
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        cpu.print();
+    }
+
     @TearDown(Level.Trial)
     public void close() throws IOException {
         engine.close();
@@ -114,6 +126,7 @@ public class KokoroBatchBenchmark {
     @Threads(8)
     public boolean sentences() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
+        cpu.count();
         return voices[r.nextInt(voices.length)].synthesizePhonemes(SENTENCES[r.nextInt(SENTENCES.length)],
                 SynthesisOptions.defaults(), DISCARD);
     }

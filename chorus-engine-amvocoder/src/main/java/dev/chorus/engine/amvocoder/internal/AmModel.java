@@ -104,7 +104,7 @@ final class AmModel implements AutoCloseable {
             public List<Output> runBatch(List<long[]> items, Controls c) throws OrtException {
                 return AmModel.this.runBatch(items, c);
             }
-        }, b.batchSize, Duration.ofNanos(b.batchWaitNanos)) : null;
+        }, b.batchSize, Duration.ofNanos(b.batchWaitNanos), Batcher.inFlight(b.sessions, b.maxRuns)) : null;
     }
 
     /** What the family read from the files; {@link #create} checks the sessions against it. */

@@ -96,6 +96,7 @@ final class KokoroModel implements AutoCloseable {
     private volatile double samplesPerDuration;
     private volatile Batcher<Item, Key, Output> batcher;
     private volatile String unbatched;
+    private final int batchesInFlight;
 
     private KokoroModel(String name, int version, Path file, int sampleRate, int rows, int dim, Tokens tokens,
                         Map<String, Speaker> speakers, SessionFactory sessions, OrtSession session, Io io,
@@ -120,6 +121,7 @@ final class KokoroModel implements AutoCloseable {
         this.speedPerItem = io.speedPerItem();
         this.limiter = new RunLimiter("kokoro:" + name + "@" + version, maxRuns);
         this.buffers = new BufferPool(2 * maxRuns);
+        this.batchesInFlight = Batcher.inFlight(sessions, maxRuns);
         this.onClose = onClose;
     }
 
@@ -237,7 +239,7 @@ final class KokoroModel implements AutoCloseable {
             public List<Output> runBatch(List<Item> items, Key key) throws OrtException {
                 return limiter.run(() -> runBatchNow(items));
             }
-        }, batching.maxSize(), batching.maxWait());
+        }, batching.maxSize(), batching.maxWait(), batchesInFlight);
     }
 
     /** Measures the samples per duration unit and checks a batch of two against lone runs; returns a problem. */

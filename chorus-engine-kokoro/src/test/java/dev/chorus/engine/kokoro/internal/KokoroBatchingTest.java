@@ -92,24 +92,28 @@ class KokoroBatchingTest {
             assertThat(speak(batched.load(lone.voice()), lone.ipa(), lone.speed())).isEqualTo(expected.get(2));
             assertThat(batcher.batches()).as("a lone sentence runs unbatched").isZero();
 
-            ExecutorService pool = Executors.newFixedThreadPool(REQUESTS.size());
-            try {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<short[]>> futures = new ArrayList<>();
-                for (Request r : REQUESTS) {
-                    Voice v = batched.load(r.voice());
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        return speak(v, r.ipa(), r.speed());
-                    }));
+            // A lone sentence on an idle model runs at once, so whether these overlap depends on the scheduler:
+            // rounds of them (each checked) until some ran as a batch.
+            for (int round = 0; round < 20 && batcher.batches() == 0; round++) {
+                ExecutorService pool = Executors.newFixedThreadPool(REQUESTS.size());
+                try {
+                    CountDownLatch start = new CountDownLatch(1);
+                    List<Future<short[]>> futures = new ArrayList<>();
+                    for (Request r : REQUESTS) {
+                        Voice v = batched.load(r.voice());
+                        futures.add(pool.submit(() -> {
+                            start.await();
+                            return speak(v, r.ipa(), r.speed());
+                        }));
+                    }
+                    start.countDown();
+                    for (int i = 0; i < REQUESTS.size(); i++) {
+                        assertThat(futures.get(i).get(30, TimeUnit.SECONDS))
+                                .as("audio of %s", REQUESTS.get(i)).isEqualTo(expected.get(i));
+                    }
+                } finally {
+                    pool.shutdownNow();
                 }
-                start.countDown();
-                for (int i = 0; i < REQUESTS.size(); i++) {
-                    assertThat(futures.get(i).get(30, TimeUnit.SECONDS))
-                            .as("audio of %s", REQUESTS.get(i)).isEqualTo(expected.get(i));
-                }
-            } finally {
-                pool.shutdownNow();
             }
             assertThat(batcher.batches()).as("batches run").isPositive();
             assertThat(batcher.batchedItems()).as("sentences in batches").isGreaterThanOrEqualTo(2);
