@@ -31,8 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * until its own news (its item done, or its turn to form a batch), so a batch wakes only its own callers.
  *
  * <p>The wait for company ({@code maxWait}) applies only when company is expected: right after a batch of several
- * items ended, its callers are likely to come back with their next sentences, so the next batch waits, at most
- * {@code maxWait} from the end of that batch, until as many items are queued as that batch held. A caller whose item
+ * items ended, its callers are likely to come back with their next sentences, so the next batch, if it takes the last
+ * free run slot, waits at most {@code maxWait} from the end of that batch until as many items are queued as that
+ * batch held (with another slot free, those callers can run there). A caller whose item
  * another caller took waits for that batch; a caller returns once its own item is done, and its interrupt (its own
  * cancellation) never fails the others' items it runs. A failed batch fails each of its items, and only those, with
  * the batch's exception. Thread-safe.
@@ -253,7 +254,8 @@ public final class Batcher<I, K, O> {
      * waits for them first.
      */
     private List<Job<I, K, O>> next() {
-        int expected = Math.min(maxSize, lastSize);
+        // Waiting helps only on the last free run slot: with another free, the callers coming back can run there.
+        int expected = inFlight + 1 < maxInFlight ? 0 : Math.min(maxSize, lastSize);
         long deadline = lastEnd + maxWaitNanos;
         while (pending.size() < expected) {
             long left = deadline - System.nanoTime();
