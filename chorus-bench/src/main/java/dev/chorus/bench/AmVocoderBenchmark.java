@@ -74,6 +74,10 @@ public class AmVocoderBenchmark {
     @Param({"16"})
     public int layers;
 
+    /** The longest the next batch waits for the callers of the batch that just ended. */
+    @Param({"2ms"})
+    public String wait;
+
     private Path dir;
     private TtsEngine espeak;
     private TtsEngine engine;
@@ -93,9 +97,21 @@ public class AmVocoderBenchmark {
                 "fastspeech2.max-concurrent-runs", "8",
                 "fastspeech2.hand-off", handOff,
                 "fastspeech2.batch.max-size", Integer.toString(batch),
-                "fastspeech2.batch.max-wait", "2ms"),
+                "fastspeech2.batch.max-wait", wait),
                 PhonemizerSource.of(Map.of("espeak", espeak.phonemizer().orElseThrow()))));
         voice = engine.load("fastspeech2:bench");
+    }
+
+    private final CpuPerOp cpu = new CpuPerOp();
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        cpu.print();
     }
 
     @TearDown(Level.Trial)
@@ -119,6 +135,7 @@ public class AmVocoderBenchmark {
     @Threads(8)
     public boolean sentences() {
         String s = SHORT[ThreadLocalRandom.current().nextInt(SHORT.length)];
+        cpu.count();
         return voice.synthesizePhonemes(s, SynthesisOptions.defaults(), DISCARD);
     }
 }

@@ -13,7 +13,8 @@ import dev.chorus.tts.spi.TtsEngineProvider;
  *
  * <p>Settings (all optional; absent ones are read from the Java system property of the same name):
  * {@value #VOICES}, the shared {@code voices.dirs} ({@code CHORUS_VOICES}), {@value #SCAN_INTERVAL},
- * {@value #DEVICE}, {@value #INTRA_OP_THREADS}, {@value #MAX_CONCURRENT_RUNS}, {@value #SENTENCE_SILENCE}.
+ * {@value #DEVICE}, {@value #INTRA_OP_THREADS}, {@value #MAX_CONCURRENT_RUNS}, {@value #SENTENCE_SILENCE},
+ * {@value #BATCH_MAX_SIZE}, {@value #BATCH_MAX_WAIT}.
  */
 public final class KokoroEngineProvider implements TtsEngineProvider {
 
@@ -31,6 +32,13 @@ public final class KokoroEngineProvider implements TtsEngineProvider {
     public static final String MAX_CONCURRENT_RUNS = "kokoro.max-concurrent-runs";
     /** Silence after each sentence, e.g. {@code 0.2s} (default) or {@code 0}. */
     public static final String SENTENCE_SILENCE = "kokoro.sentence-silence";
+    /**
+     * The most concurrent sentences of one model that run as one batch, default 8; 1 turns batching off. Only models
+     * with a {@code durations} output and a batch dimension that pass a probe batch at load are batched.
+     */
+    public static final String BATCH_MAX_SIZE = "kokoro.batch.max-size";
+    /** The longest a sentence waits for others to join its batch, default {@code 5ms}. */
+    public static final String BATCH_MAX_WAIT = "kokoro.batch.max-wait";
 
     /** Creates the provider; it does nothing until {@link #open}. */
     public KokoroEngineProvider() {

@@ -28,6 +28,17 @@ import java.util.Map;
  *
  * <p>Style row {@code r} of speaker {@code s} (the row used for {@code r} tokens between the two pads) has first
  * element {@link #styleLevel(int, int)}: the audio's level tells which row, and which blend of speakers, was used.
+ *
+ * <p>The batch-capable variant ({@link #writeBatched}) takes a batch: {@code input_ids} (int64 [B, N]),
+ * {@code style} (float [B, 256]) and {@code speed} (float [B], one per item, or [1], shared, see {@link Speed});
+ * it outputs {@code waveform} (float [B, T]) and, when asked, {@code durations} (float [B, N], in frames of
+ * {@value #BATCHED_HOP} samples, as Kokoro's are in frames of 600). Each id of item {@code b} lasts
+ * {@link #batchedFramesPerToken(double)} frames at that item's speed and sounds as a sine of
+ * {@link #frequency(long)} Hz (from a table, so that every run computes the same samples), phase from zero, scaled
+ * by {@code style[b][0]}; {@code T} is {@code N} times the longest token of the batch, and an item's samples past its
+ * own {@code N} tokens are zero. Each item's audio depends only on its own inputs: an item padded with pad ids (0)
+ * keeps its audio, followed by that of the pads. {@code layers} identity products of {@value #WORK_DIM} ×
+ * {@value #WORK_DIM} per token make the cost grow with the length without changing the output.
  */
 public final class KokoroTestModel {
 
@@ -52,6 +63,21 @@ public final class KokoroTestModel {
     /** A Kokoro-like phoneme vocabulary ({@code $} is the pad, 0), written to {@code tokens.txt}. */
     public static final Map<String, Integer> VOCAB = vocab();
 
+    /** Samples per duration frame of the batch-capable variant. */
+    public static final int BATCHED_HOP = 300;
+    /** Duration frames per token at speed 1 of the batch-capable variant ({@value} × 300 = 1200 samples). */
+    public static final int BATCHED_FRAMES_PER_TOKEN = 4;
+    /** Width of the batch-capable variant's per-token work. */
+    public static final int WORK_DIM = 256;
+
+    /** How the batch-capable variant takes its speed. */
+    public enum Speed {
+        /** {@code speed} float [B]: one per item. */
+        PER_ITEM,
+        /** {@code speed} float [1]: one for the whole batch. */
+        SHARED
+    }
+
     /** How the files are laid out. */
     public enum Layout {
         /** sherpa-onnx: {@code model.onnx} with metadata, packed {@code voices.bin}, {@code tokens.txt}. */
@@ -74,6 +100,15 @@ public final class KokoroTestModel {
         return (int) Math.max(s, 1f);
     }
 
+    /**
+     * Returns the duration frames of each token of the batch-capable variant at {@code speed}, as the model computes
+     * it (float, round half even, at least 1); a token lasts that times {@value #BATCHED_HOP} samples.
+     */
+    public static int batchedFramesPerToken(double speed) {
+        float f = (float) Math.rint(BATCHED_FRAMES_PER_TOKEN / (float) speed);
+        return (int) Math.max(f, 1f);
+    }
+
     /** Returns the first element of style row {@code row} of speaker {@code speaker}: the audio's amplitude. */
     public static double styleLevel(int speaker, int row) {
         return (float) (0.3 + 0.2 * speaker + ROW_STEP * row);
@@ -86,12 +121,28 @@ public final class KokoroTestModel {
      * @param durations whether the model also outputs per-token durations
      */
     public static void write(Path dir, Layout layout, int speakers, boolean durations) {
+        writeFiles(dir, layout, speakers, model(layout, speakers, durations));
+    }
+
+    /**
+     * Writes a voice directory whose model takes a batch (see the class comment).
+     *
+     * @param speed     how the model takes its speed
+     * @param durations whether the model outputs {@code durations} (without, nothing tells an item's true length)
+     * @param layers    identity products per token, >= 0: cost that grows with the length
+     */
+    public static void writeBatched(Path dir, Layout layout, int speakers, Speed speed, boolean durations,
+                                    int layers) {
+        writeFiles(dir, layout, speakers, batchedModel(layout, speakers, speed, durations, layers));
+    }
+
+    private static void writeFiles(Path dir, Layout layout, int speakers, byte[] model) {
         if (speakers < 1 || speakers > SPEAKERS.size()) {
             throw new IllegalArgumentException("speakers: " + speakers + " (expected: 1 to " + SPEAKERS.size() + ")");
         }
         try {
             Files.createDirectories(dir);
-            Files.write(dir.resolve("model.onnx"), model(layout, speakers, durations));
+            Files.write(dir.resolve("model.onnx"), model);
             Files.write(dir.resolve("tokens.txt"), tokens());
             if (layout == Layout.SHERPA) {
                 ByteBuffer all = ByteBuffer.allocate(speakers * STYLE_ROWS * STYLE_DIM * 4)
@@ -144,16 +195,7 @@ public final class KokoroTestModel {
         if (durations) {
             g.output("durations", OnnxWriter.FLOAT, 1L, "tokens");
         }
-        g.metadata("model_type", "kokoro");
-        if (layout == Layout.SHERPA) {
-            g.metadata("sample_rate", Integer.toString(SAMPLE_RATE))
-                    .metadata("version", "2")
-                    .metadata("n_speakers", Integer.toString(speakers))
-                    .metadata("speaker_names", String.join(",", SPEAKERS.subList(0, speakers)))
-                    .metadata("style_dim", STYLE_ROWS + ",1," + STYLE_DIM)
-                    .metadata("has_espeak", "1")
-                    .metadata("voice", "en-us");
-        }
+        metadata(g, layout, speakers);
         g.constant("index0", new long[] {0})
                 .constant("per_token", new float[] {SAMPLES_PER_TOKEN})
                 .constant("one_f", new float[] {1})
@@ -187,6 +229,112 @@ public final class KokoroTestModel {
                     .node("Unsqueeze", new String[] {"durations_flat", "axis0"}, "durations");
         }
         return g.model("kokoro-test", "chorus-test-voice", 8, 17);
+    }
+
+    private static void metadata(OnnxWriter g, Layout layout, int speakers) {
+        g.metadata("model_type", "kokoro");
+        if (layout == Layout.SHERPA) {
+            g.metadata("sample_rate", Integer.toString(SAMPLE_RATE))
+                    .metadata("version", "2")
+                    .metadata("n_speakers", Integer.toString(speakers))
+                    .metadata("speaker_names", String.join(",", SPEAKERS.subList(0, speakers)))
+                    .metadata("style_dim", STYLE_ROWS + ",1," + STYLE_DIM)
+                    .metadata("has_espeak", "1")
+                    .metadata("voice", "en-us");
+        }
+    }
+
+    /** Returns the batch-capable model (see the class comment). */
+    public static byte[] batchedModel(Layout layout, int speakers, Speed speed, boolean durations, int layers) {
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers: " + layers + " (expected: >= 0)");
+        }
+        float[] sine = new float[SAMPLE_RATE];
+        for (int i = 0; i < sine.length; i++) {
+            sine[i] = (float) Math.sin(2 * Math.PI * i / SAMPLE_RATE);
+        }
+        OnnxWriter g = new OnnxWriter()
+                .input("input_ids", OnnxWriter.INT64, "batch_size", "sequence_length")
+                .input("style", OnnxWriter.FLOAT, "batch_size", (long) STYLE_DIM)
+                .input("speed", OnnxWriter.FLOAT, speed == Speed.PER_ITEM ? "batch_size" : (Object) 1L)
+                .output("waveform", OnnxWriter.FLOAT, "batch_size", "num_samples");
+        if (durations) {
+            g.output("durations", OnnxWriter.FLOAT, "batch_size", "sequence_length");
+        }
+        metadata(g, layout, speakers);
+        g.constant("frames_per_token", new float[] {BATCHED_FRAMES_PER_TOKEN})
+                .constant("hop", new float[] {BATCHED_HOP})
+                .constant("one_f", new float[] {1})
+                .constant("zero_i", new long[] {0})
+                .constant("one_i", new long[] {1})
+                .constant("one_1d", new long[] {1}, 1)
+                .constant("index0_1d", new long[] {0}, 1)
+                .constant("axis0", new long[] {0}, 1)
+                .constant("axis1", new long[] {1}, 1)
+                .constant("hz_per_id", new long[] {(long) HZ_PER_ID})
+                .constant("base_hz", new long[] {(long) BASE_HZ})
+                .constant("rate", new long[] {SAMPLE_RATE})
+                .constant("sine", sine, SAMPLE_RATE);
+        // Durations: each token lasts round(4 / speed) frames (at least 1), per item.
+        g.node("Div", new String[] {"frames_per_token", "speed"}, "frames_raw")
+                .node("Round", new String[] {"frames_raw"}, "frames_round")
+                .node("Max", new String[] {"frames_round", "one_f"}, "frames_f")
+                .node("Shape", new String[] {"input_ids"}, "ids_shape")
+                .node("Unsqueeze", new String[] {"frames_f", "axis1"}, "frames_column")
+                .node("Expand", new String[] {"frames_column", "ids_shape"}, durations ? "durations" : "unused")
+                .node("Mul", new String[] {"frames_f", "hop"}, "samples_f")
+                .node("Cast", new String[] {"samples_f"}, "samples_i", "to", OnnxWriter.INT64)
+                .node("Unsqueeze", new String[] {"samples_i", "axis1"}, "samples_column")
+                .node("ReduceMax", new String[] {"samples_i"}, "longest", "keepdims", 0)
+                .node("Gather", new String[] {"ids_shape", "one_i"}, "n")
+                .node("Gather", new String[] {"ids_shape", "index0_1d"}, "b_1d")
+                .node("Concat", new String[] {"b_1d", "one_1d"}, "rows_shape", "axis", 0)
+                .node("Mul", new String[] {"n", "longest"}, "total")
+                .node("Sub", new String[] {"n", "one_i"}, "last");
+        String ids = "input_ids";
+        if (layers > 0) {
+            // Work that grows with the length: each id goes through WORK_DIM x WORK_DIM identity products.
+            float[] identity = new float[WORK_DIM * WORK_DIM];
+            for (int i = 0; i < WORK_DIM; i++) {
+                identity[i * WORK_DIM + i] = 1;
+            }
+            float[] first = new float[WORK_DIM];
+            first[0] = 1;
+            g.constant("identity", identity, WORK_DIM, WORK_DIM)
+                    .constant("wide", first, 1, WORK_DIM)
+                    .constant("narrow", first, WORK_DIM, 1)
+                    .constant("column", new long[] {-1, 1}, 2)
+                    .node("Cast", new String[] {"input_ids"}, "ids_f", "to", OnnxWriter.FLOAT)
+                    .node("Reshape", new String[] {"ids_f", "column"}, "work_in")
+                    .node("MatMul", new String[] {"work_in", "wide"}, "work_0");
+            for (int l = 0; l < layers; l++) {
+                g.node("MatMul", new String[] {"work_" + l, "identity"}, "work_" + (l + 1));
+            }
+            g.node("MatMul", new String[] {"work_" + layers, "narrow"}, "work_out")
+                    .node("Reshape", new String[] {"work_out", "ids_shape"}, "ids_worked")
+                    .node("Cast", new String[] {"ids_worked"}, "ids_again", "to", OnnxWriter.INT64);
+            ids = "ids_again";
+        }
+        // Sample p of item b belongs to token j = p / samples[b], at t = p - j * samples[b] into its tone.
+        g.node("Mul", new String[] {ids, "hz_per_id"}, "hz_steps")
+                .node("Add", new String[] {"hz_steps", "base_hz"}, "token_hz")
+                .node("Range", new String[] {"zero_i", "total", "one_i"}, "p")
+                .node("Unsqueeze", new String[] {"p", "axis0"}, "p_row")
+                .node("Div", new String[] {"p_row", "samples_column"}, "j_some")
+                .node("Expand", new String[] {"j_some", "rows_shape"}, "j")
+                .node("Mul", new String[] {"j", "samples_column"}, "j_start")
+                .node("Sub", new String[] {"p_row", "j_start"}, "t")
+                .node("Less", new String[] {"j", "n"}, "inside")
+                .node("Cast", new String[] {"inside"}, "inside_f", "to", OnnxWriter.FLOAT)
+                .node("Min", new String[] {"j", "last"}, "j_clamped")
+                .node("GatherElements", new String[] {"token_hz", "j_clamped"}, "hz", "axis", 1)
+                .node("Mul", new String[] {"hz", "t"}, "cycles_x_rate")
+                .node("Mod", new String[] {"cycles_x_rate", "rate"}, "phase")
+                .node("Gather", new String[] {"sine", "phase"}, "wave", "axis", 0)
+                .node("Gather", new String[] {"style", "index0_1d"}, "level", "axis", 1)
+                .node("Mul", new String[] {"wave", "level"}, "scaled")
+                .node("Mul", new String[] {"scaled", "inside_f"}, "waveform");
+        return g.model("kokoro-batch-test", "chorus-test-voice", 8, 17);
     }
 
     private static Map<String, Integer> vocab() {

@@ -13,9 +13,11 @@ import dev.chorus.onnx.ModelLoadException;
 import dev.chorus.onnx.RunLimiter;
 import dev.chorus.onnx.SessionFactory;
 import dev.chorus.onnx.TensorSpec;
+import dev.chorus.onnx.batch.Batcher;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,7 +67,7 @@ final class AmModel implements AutoCloseable {
     private final BufferPool buffers;
     final boolean batchable;
     private final boolean copyHandOff;
-    private final Batcher batcher;
+    private final Batcher<long[], Controls, Output> batcher;
 
     private AmModel(Builder b) {
         this.name = b.name;
@@ -92,7 +94,17 @@ final class AmModel implements AutoCloseable {
         this.buffers = new BufferPool(2 * b.maxRuns);
         this.batchable = b.batchable;
         this.copyHandOff = b.copyHandOff;
-        this.batcher = b.batchable && b.batchSize > 1 ? new Batcher(this, b.batchSize, b.batchWaitNanos) : null;
+        this.batcher = b.batchable && b.batchSize > 1 ? Batcher.of(new Batcher.Runner<>() {
+            @Override
+            public Output runOne(long[] ids, Controls c) throws OrtException {
+                return run(ids, c);
+            }
+
+            @Override
+            public List<Output> runBatch(List<long[]> items, Controls c) throws OrtException {
+                return AmModel.this.runBatch(items, c);
+            }
+        }, b.batchSize, Duration.ofNanos(b.batchWaitNanos), Batcher.inFlight(b.sessions, b.maxRuns)) : null;
     }
 
     /** What the family read from the files; {@link #create} checks the sessions against it. */
@@ -231,11 +243,11 @@ final class AmModel implements AutoCloseable {
 
     /** Runs one sentence: batched with concurrent ones when the model allows it and batching is on. */
     Output synthesize(long[] ids, Controls c) throws OrtException {
-        return batcher != null ? batcher.run(ids, c) : run(ids, c);
+        return batcher != null ? batcher.run(ids, ids.length, c) : run(ids, c);
     }
 
     /** Returns the batcher, if this model batches. */
-    Batcher batcher() {
+    Batcher<long[], Controls, Output> batcher() {
         return batcher;
     }
 

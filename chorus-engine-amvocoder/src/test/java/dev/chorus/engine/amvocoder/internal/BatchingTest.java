@@ -1,6 +1,7 @@
 package dev.chorus.engine.amvocoder.internal;
 
 import dev.chorus.engine.amvocoder.AmFixture;
+import dev.chorus.onnx.batch.Batcher;
 import dev.chorus.testing.Pcm;
 import dev.chorus.testing.amvocoder.AmVocoderTestModels;
 import dev.chorus.testing.amvocoder.AmVocoderTestModels.Acoustic;
@@ -47,7 +48,7 @@ class BatchingTest {
              TtsEngine batched = AmFixture.open("fastspeech2", dir, Map.of("fastspeech2.batch.max-wait", "300ms",
                      "fastspeech2.max-concurrent-runs", "8"))) {
             assertThat(((AmEngine) alone).model("v").batcher()).isNull();
-            Batcher batcher = ((AmEngine) batched).model("v").batcher();
+            Batcher<long[], AmModel.Controls, AmModel.Output> batcher = ((AmEngine) batched).model("v").batcher();
             assertThat(batcher).as("a model with durations, lengths and a batch dimension batches").isNotNull();
             Voice one = alone.load("fastspeech2:v");
             Voice many = batched.load("fastspeech2:v");
@@ -55,27 +56,30 @@ class BatchingTest {
             for (String s : SENTENCES) {
                 expected.add(speak(one, s));
             }
-            ExecutorService pool = Executors.newFixedThreadPool(SENTENCES.size());
-            try {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<short[]>> futures = new ArrayList<>();
-                for (String s : SENTENCES) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        return speak(many, s);
-                    }));
+            // A lone sentence on an idle model runs at once, so whether these overlap depends on the scheduler:
+            // rounds of them (each checked) until some ran as a batch.
+            for (int round = 0; round < 20 && batcher.batches() == 0; round++) {
+                ExecutorService pool = Executors.newFixedThreadPool(SENTENCES.size());
+                try {
+                    CountDownLatch start = new CountDownLatch(1);
+                    List<Future<short[]>> futures = new ArrayList<>();
+                    for (String s : SENTENCES) {
+                        futures.add(pool.submit(() -> {
+                            start.await();
+                            return speak(many, s);
+                        }));
+                    }
+                    start.countDown();
+                    for (int i = 0; i < SENTENCES.size(); i++) {
+                        assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).as("audio of '%s'", SENTENCES.get(i))
+                                .isEqualTo(expected.get(i));
+                    }
+                } finally {
+                    pool.shutdownNow();
                 }
-                start.countDown();
-                for (int i = 0; i < SENTENCES.size(); i++) {
-                    assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).as("audio of '%s'", SENTENCES.get(i))
-                            .isEqualTo(expected.get(i));
-                }
-            } finally {
-                pool.shutdownNow();
             }
-            long[] counts = batcher.counts();
-            assertThat(counts[0]).as("batches run").isPositive();
-            assertThat(counts[1]).as("sentences in batches").isGreaterThanOrEqualTo(2);
+            assertThat(batcher.batches()).as("batches run").isPositive();
+            assertThat(batcher.batchedItems()).as("sentences in batches").isGreaterThanOrEqualTo(2);
         }
     }
 

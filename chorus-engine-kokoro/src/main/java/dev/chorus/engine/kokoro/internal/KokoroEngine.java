@@ -59,7 +59,9 @@ public final class KokoroEngine implements TtsEngine {
                     + "the espeak engine's when chorus-engine-espeak is installed, enabled and can open)";
             LOG.log(System.Logger.Level.WARNING, "kokoro: no phonemizer, so no Kokoro voice loads: {0}", problem);
         }
-        this.family = new KokoroFamily(sessions, phonemizer, problem, runs, directories);
+        KokoroModel.Batching batching = new KokoroModel.Batching(s.positive("batch.max-size", 8),
+                s.duration("batch.max-wait", Duration.ofMillis(5)));
+        this.family = new KokoroFamily(sessions, phonemizer, problem, runs, batching, directories);
         this.directory = VoiceDirectory.builder(family).directories(directories).scanInterval(scan)
                 .threadName("chorus-kokoro-scan")
                 .gate(v -> {

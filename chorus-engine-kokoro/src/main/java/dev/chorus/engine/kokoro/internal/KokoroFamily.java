@@ -44,6 +44,7 @@ final class KokoroFamily implements ModelFamily<KokoroModel> {
     private final Phonemizer phonemizer;
     private final String phonemizerProblem;
     private final int maxRuns;
+    private final KokoroModel.Batching batching;
     /** A model directory that serves a speaker, and the rank of the voices directory it lies in (0 first). */
     private record Owner(String name, int rank) {
     }
@@ -53,7 +54,8 @@ final class KokoroFamily implements ModelFamily<KokoroModel> {
     private final List<Path> roots;
 
     KokoroFamily(SessionFactory sessions, Phonemizer phonemizer, String phonemizerProblem, int maxRuns,
-                 List<Path> roots) {
+                 KokoroModel.Batching batching, List<Path> roots) {
+        this.batching = batching;
         this.roots = List.copyOf(roots);
         this.sessions = sessions;
         this.phonemizer = phonemizer;
@@ -186,7 +188,7 @@ final class KokoroFamily implements ModelFamily<KokoroModel> {
                 }
             }
             KokoroModel model = KokoroModel.create(files.name(), version, onnx, contents.get(0), sessions, session,
-                    new KokoroModel.Parts(rate, rows, dim, tokens, Map.copyOf(speakers)), maxRuns, () -> { });
+                    new KokoroModel.Parts(rate, rows, dim, tokens, Map.copyOf(speakers)), maxRuns, batching, () -> { });
             ok = true;
             return model;
         } finally {
@@ -275,7 +277,8 @@ final class KokoroFamily implements ModelFamily<KokoroModel> {
 
     @Override
     public String describe(KokoroModel model) {
-        return model.provider.id() + ", " + model.speakers.size() + " speakers";
+        return model.provider.id() + ", " + model.speakers.size() + " speakers"
+                + (model.batcher() != null ? ", batched" : "");
     }
 
     /** Returns the catalog entry of a voice name (one speaker or a blend) of a loaded version. */

@@ -24,7 +24,8 @@ import java.util.Objects;
  * speakers' (computed once, at load). A chunk is phonemized at once and spoken one sentence per model run (a clause
  * ending in {@code . ? !} ends a sentence; a sentence longer than the style table is cut between clauses or words),
  * each run with the style row for its token count and the request's speed, so audio starts after the first run and
- * a stop takes effect between runs.
+ * a stop takes effect between runs. A run may share one model run with concurrent sentences of the same model
+ * ({@link KokoroModel#synthesize}); its style row stays the one for its own token count.
  */
 final class KokoroVoice implements Voice {
 
@@ -79,6 +80,11 @@ final class KokoroVoice implements Voice {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /** Returns the loaded model this voice runs, for tests. */
+    KokoroModel model() {
+        return model;
     }
 
     /** Returns the style row this voice uses for {@code inner} tokens, for tests. */
@@ -185,8 +191,8 @@ final class KokoroVoice implements Voice {
 
     private KokoroModel.Output run(Tokens.Encoded run, float speed) {
         try {
-            return model.run(run.ids(), model.style(styles, run.inner()), speed);
-        } catch (OrtException e) {
+            return model.synthesize(run.ids(), model.style(styles, run.inner()), speed);
+        } catch (OrtException | IllegalStateException e) {
             throw new SynthesisException(info.id() + ": the model failed on " + run.ids().length + " tokens: "
                     + e.getMessage(), e);
         }
