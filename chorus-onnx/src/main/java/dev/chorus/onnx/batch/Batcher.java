@@ -92,6 +92,15 @@ public final class Batcher<I, K, O> {
      *
      * @see #of(Runner, int, Duration, int)
      */
+    /**
+     * The default most sentences in one batch on {@code provider}: 8 on a GPU, where one run of several sentences
+     * costs little more than one; 1 (no batching) on the CPU, where a batch does the same arithmetic on fewer
+     * threads and measured slower than sentences run side by side (docs/benchmarks.md).
+     */
+    public static int defaultMaxSize(ExecutionProvider provider) {
+        return provider == ExecutionProvider.CPU ? 1 : 8;
+    }
+
     public static <I, K, O> Batcher<I, K, O> of(Runner<I, K, O> runner, int maxSize, Duration maxWait) {
         return of(runner, maxSize, maxWait, 1);
     }

@@ -2,6 +2,7 @@ package dev.chorus.engine.amvocoder.internal;
 
 import dev.chorus.onnx.EngineSettings;
 import dev.chorus.onnx.SessionFactory;
+import dev.chorus.onnx.batch.Batcher;
 import dev.chorus.onnx.reload.ModelVersion;
 import dev.chorus.onnx.reload.VoiceDirectory;
 import dev.chorus.onnx.reload.VoiceDirs;
@@ -54,7 +55,8 @@ public final class AmEngine implements TtsEngine {
             LOG.log(System.Logger.Level.WARNING, "{0}: no phonemizer, so no voice loads: {1}", kind.engineId,
                     problem);
         }
-        this.family = new AmFamily(kind, sessions, phonemizer, problem, runs, s.positive("batch.max-size", 8),
+        this.family = new AmFamily(kind, sessions, phonemizer, problem, runs, s.positive("batch.max-size",
+                Batcher.defaultMaxSize(sessions.provider())),
                 s.duration("batch.max-wait", Duration.ofMillis(5)).toNanos());
         String handOff = s.string("hand-off");
         if (handOff != null && !handOff.equals("direct") && !handOff.equals("copy")) {

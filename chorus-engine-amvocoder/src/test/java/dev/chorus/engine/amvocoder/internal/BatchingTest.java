@@ -46,7 +46,7 @@ class BatchingTest {
         AmVocoderTestModels.write(dir.resolve("v"), Acoustic.FASTSPEECH2, "am.onnx", vocoder, "voc.onnx", false, 0);
         try (TtsEngine alone = AmFixture.open("fastspeech2", dir, Map.of("fastspeech2.batch.max-size", "1"));
              TtsEngine batched = AmFixture.open("fastspeech2", dir, Map.of("fastspeech2.batch.max-wait", "300ms",
-                     "fastspeech2.max-concurrent-runs", "8"))) {
+                     "fastspeech2.max-concurrent-runs", "8", "fastspeech2.batch.max-size", "8"))) {
             assertThat(((AmEngine) alone).model("v").batcher()).isNull();
             Batcher<long[], AmModel.Controls, AmModel.Output> batcher = ((AmEngine) batched).model("v").batcher();
             assertThat(batcher).as("a model with durations, lengths and a batch dimension batches").isNotNull();
@@ -86,7 +86,7 @@ class BatchingTest {
     @Test
     void modelsThatCannotReportLengthsAreNeverBatched(@TempDir Path dir) {
         AmVocoderTestModels.write(dir.resolve("m"), Acoustic.MATCHA, "am.onnx", Vocoder.HIFIGAN, "voc.onnx", true, 0);
-        try (TtsEngine e = AmFixture.open("matcha", dir, Map.of())) {
+        try (TtsEngine e = AmFixture.open("matcha", dir, Map.of("matcha.batch.max-size", "8"))) {
             assertThat(((AmEngine) e).model("m").batcher()).as("Matcha reports no durations").isNull();
         }
     }

@@ -3,6 +3,7 @@ package dev.chorus.engine.kokoro.internal;
 import dev.chorus.engine.kokoro.KokoroEngineProvider;
 import dev.chorus.onnx.EngineSettings;
 import dev.chorus.onnx.SessionFactory;
+import dev.chorus.onnx.batch.Batcher;
 import dev.chorus.onnx.reload.ModelVersion;
 import dev.chorus.onnx.reload.VoiceDirectory;
 import dev.chorus.onnx.reload.VoiceDirs;
@@ -59,7 +60,8 @@ public final class KokoroEngine implements TtsEngine {
                     + "the espeak engine's when chorus-engine-espeak is installed, enabled and can open)";
             LOG.log(System.Logger.Level.WARNING, "kokoro: no phonemizer, so no Kokoro voice loads: {0}", problem);
         }
-        KokoroModel.Batching batching = new KokoroModel.Batching(s.positive("batch.max-size", 8),
+        KokoroModel.Batching batching = new KokoroModel.Batching(s.positive("batch.max-size",
+                Batcher.defaultMaxSize(sessions.provider())),
                 s.duration("batch.max-wait", Duration.ofMillis(5)));
         this.family = new KokoroFamily(sessions, phonemizer, problem, runs, batching, directories);
         this.directory = VoiceDirectory.builder(family).directories(directories).scanInterval(scan)

@@ -75,7 +75,7 @@ class KokoroBatchingTest {
         KokoroTestModel.writeBatched(dir.resolve("batch"), Layout.SHERPA, 3, speed, true, 2);
         try (TtsEngine alone = KokoroFixture.open(dir.toString(), Map.of("kokoro.batch.max-size", "1"));
              TtsEngine batched = KokoroFixture.open(dir.toString(), Map.of("kokoro.batch.max-wait", "300ms",
-                     "kokoro.max-concurrent-runs", "8"))) {
+                     "kokoro.max-concurrent-runs", "8", "kokoro.batch.max-size", "8"))) {
             assertThat(model(alone, "kokoro:af_test").batcher()).as("batch.max-size 1 turns batching off").isNull();
             KokoroModel model = model(batched, "kokoro:af_test");
             Batcher<KokoroModel.Item, KokoroModel.Key, KokoroModel.Output> batcher = model.batcher();
@@ -123,7 +123,8 @@ class KokoroBatchingTest {
     @Test
     void modelsWithoutDurationsNeverBatch(@TempDir Path dir) throws Exception {
         KokoroTestModel.writeBatched(dir.resolve("nodur"), Layout.SHERPA, 1, Speed.PER_ITEM, false, 0);
-        try (TtsEngine engine = KokoroFixture.open(dir.toString(), Map.of("kokoro.batch.max-wait", "50ms"))) {
+        try (TtsEngine engine = KokoroFixture.open(dir.toString(), Map.of("kokoro.batch.max-wait", "50ms",
+                "kokoro.batch.max-size", "8"))) {
             KokoroModel model = model(engine, "kokoro:af_test");
             assertThat(model.batcher()).isNull();
             assertThat(model.unbatched()).contains("no durations output");
@@ -147,7 +148,7 @@ class KokoroBatchingTest {
     @Test
     void modelsWithoutABatchDimensionNeverBatch(@TempDir Path dir) {
         KokoroTestModel.write(dir.resolve("single"), Layout.SHERPA, 1, true);
-        try (TtsEngine engine = KokoroFixture.open(dir.toString(), Map.of())) {
+        try (TtsEngine engine = KokoroFixture.open(dir.toString(), Map.of("kokoro.batch.max-size", "8"))) {
             KokoroModel model = model(engine, "kokoro:af_test");
             assertThat(model.batcher()).isNull();
             assertThat(model.unbatched()).contains("no batch dimension");
