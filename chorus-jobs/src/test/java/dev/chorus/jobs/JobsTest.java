@@ -2,6 +2,10 @@ package dev.chorus.jobs;
 
 import dev.chorus.audio.WavFiles;
 import dev.chorus.runtime.EngineRegistry;
+import dev.chorus.runtime.ParsedRequest;
+import dev.chorus.runtime.SynthesisHandle;
+import dev.chorus.runtime.SynthesisListener;
+import dev.chorus.runtime.SynthesisObserver;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.service.ApiException;
 import dev.chorus.service.Caller;
@@ -10,6 +14,7 @@ import dev.chorus.service.SpeechService;
 import dev.chorus.service.Synthesis;
 import dev.chorus.service.VoiceRouter;
 import dev.chorus.tts.AudioEncoding;
+import dev.chorus.tts.OverloadedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,6 +150,36 @@ class JobsTest {
         assertThat(done.audioSeconds()).isEqualTo(wav.samples().length / (double) WordToneEngine.RATE);
         // The runs are normal-sized requests: about 200 characters each, not one per sentence.
         assertThat(engine.texts.get()).isBetween(200, 400);
+    }
+
+    @Test
+    void aRunRefusedAsBusyWaitsAndIsAskedAgainWithoutFailingTheJob() throws Exception {
+        // The engines refuse the first five runs as busy (more than a run's attempts for other failures), as
+        // admission does under a burst of interactive traffic: the job waits each Retry-After and completes.
+        AtomicInteger refusals = new AtomicInteger(5);
+        Synthesis local = Synthesis.local(synthesizer);
+        speech = SpeechService.builder(new Synthesis() {
+            @Override
+            public SynthesisHandle start(ParsedRequest request, SynthesisListener listener,
+                                         SynthesisObserver observer, boolean reuseSentences) {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new OverloadedException("engine 'word' is busy; retry shortly", Duration.ofMillis(100));
+                }
+                return local.start(request, listener, observer, reuseSentences);
+            }
+
+            @Override
+            public long nanoTime() {
+                return local.nanoTime();
+            }
+        }, new VoiceRouter(synthesizer.registry(), Map.of())).build();
+        Jobs jobs = jobs(dir, "a", Duration.ofSeconds(30), Clock.systemUTC()).start();
+        String id = jobs.submit(input(sentences(3), AudioEncoding.WAV), tenant("t1"),
+                new Jobs.Options(null, null, null)).job().id();
+        Job done = await(jobs, "t1", id, JobStatus.SUCCEEDED);
+        assertThat(refusals.get()).as("every refusal was met").isNegative();
+        assertThat(done.sentencesDone()).isEqualTo(3);
+        assertThat(WavFiles.read(audio(jobs, "t1", id)).samples().length).isEqualTo(done.samplesDone());
     }
 
     @Test
