@@ -78,6 +78,8 @@ class LiveWorkersTest {
                       max-pending-per-worker: %d
                       max-waiting-requests: 256
                       admission-wait: 0s
+                      # The workers queue what they admit (no refusal by predicted wait): the test needs a backlog.
+                      max-queue-wait-ratio: 0
                     cache:
                       enabled: false
                     cluster:
