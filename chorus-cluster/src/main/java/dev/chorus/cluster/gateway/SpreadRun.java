@@ -469,11 +469,9 @@ final class SpreadRun implements SynthesisHandle {
                         && (this.from > 0 || nextPiece > this.from) && busyWaits < MAX_BUSY_WAITS) {
                     // The client is being answered already, so refusing now would cut its audio: a run that every
                     // worker refuses as busy (their admission refuses rather than queues) waits and is asked again.
-                    busyWaits++;
                     link = null;
                     tried.clear();
-                    CompletableFuture.delayedExecutor(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                            .execute(this::askAgain);
+                    waitBusy();
                     return;
                 }
                 if (next == null) {
@@ -482,6 +480,12 @@ final class SpreadRun implements SynthesisHandle {
                 }
             }
             attempt(next);
+        }
+
+        /** Counts one more wait for a worker and asks again after it. */
+        private void waitBusy() {
+            busyWaits++;
+            CompletableFuture.delayedExecutor(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS).execute(this::askAgain);
         }
 
         /** Asks a worker again for a run that every worker refused as busy; see {@link #end}. */
@@ -497,9 +501,8 @@ final class SpreadRun implements SynthesisHandle {
                 }
                 next = owner.choose(voice, !request.getVoiceVersion().isEmpty(), Set.of(), null);
                 if (next == null) {
-                    if (busyWaits++ < MAX_BUSY_WAITS) {
-                        CompletableFuture.delayedExecutor(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                                .execute(this::askAgain);
+                    if (busyWaits < MAX_BUSY_WAITS) {
+                        waitBusy();
                     } else {
                         finish(null, new dev.chorus.tts.OverloadedException("no worker can serve voice "
                                 + voice.id() + " now; try again shortly", Duration.ofSeconds(2)));

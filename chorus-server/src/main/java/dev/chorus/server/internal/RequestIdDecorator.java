@@ -43,7 +43,7 @@ public final class RequestIdDecorator extends SimpleDecoratingHttpService {
         sink.set(HEADER, idFor(req.headers().get(HEADER), ctx.id().text()));
         HttpResponse response = unwrap().serve(ctx, req);
         // A response answered at once took the headers in its own (a cache hit); any other gets them merged.
-        sink.handOff(ctx);
+        sink.handOff();
         return response;
     }
 }

@@ -99,7 +99,7 @@ public final class ResponseHeaderSink {
      * Unless a front end took the headers already, hands them to Armeria as additional response headers, in one
      * change; headers set afterwards go there too.
      */
-    synchronized void handOff(ServiceRequestContext ctx) {
+    synchronized void handOff() {
         if (state != State.COLLECTING) {
             return;
         }

@@ -311,11 +311,6 @@ public final class Telemetry {
         realTimeFactor.record(engine, voice, value);
     }
 
-    /** Characters synthesized under {@code tags} (registered when first asked for). */
-    Counter characters(Tags tags) {
-        return meter(List.of("characters", tags), () -> newCharacters(tags));
-    }
-
     private Counter newCharacters(Tags tags) {
         return Counter.builder("chorus.characters").tags(tags)
                 .description("Characters of text synthesized").register(registry);
@@ -349,22 +344,13 @@ public final class Telemetry {
         RequestTelemetry rt = new RequestTelemetry(this, ctx, span);
         ctx.setAttr(RequestTelemetry.KEY, rt);
         SpanContext sc = span.getSpanContext();
-        ResponseHeaderSink sink = ResponseHeaderSink.of(ctx);
         if (sc.isValid()) {
             String parentHeader = "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
-            if (sink != null) {
-                sink.set(TRACE_ID_HEADER, sc.getTraceId());
-                sink.set("traceparent", parentHeader);
-                sink.set("traceresponse", parentHeader);
-                sink.set(REQUEST_ID_HEADER, ctx.id().text());
-            } else {
-                ctx.mutateAdditionalResponseHeaders(h -> h.set(TRACE_ID_HEADER, sc.getTraceId())
-                        .set("traceparent", parentHeader).set("traceresponse", parentHeader)
-                        .set(REQUEST_ID_HEADER, ctx.id().text()));
-            }
-        } else {
-            ResponseHeaderSink.set(ctx, REQUEST_ID_HEADER, ctx.id().text());
+            ResponseHeaderSink.set(ctx, TRACE_ID_HEADER, sc.getTraceId());
+            ResponseHeaderSink.set(ctx, "traceparent", parentHeader);
+            ResponseHeaderSink.set(ctx, "traceresponse", parentHeader);
         }
+        ResponseHeaderSink.set(ctx, REQUEST_ID_HEADER, ctx.id().text());
         ctx.log().whenComplete().thenAccept(log -> completed(rt, ctx, log));
         try (Scope ignored = span.makeCurrent()) {
             return delegate.serve(ctx, req);

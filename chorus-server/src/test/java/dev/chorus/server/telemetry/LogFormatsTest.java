@@ -59,7 +59,7 @@ class LogFormatsTest {
         noTenant.close();
         Telemetry off = new Telemetry(ServerConfig.builder().metricsEnabled(false).build());
         assertThat(off.prometheus()).isNull();
-        var counter = off.characters(Tags.of("engine", "e"));
+        var counter = off.characters("e", "v", "anonymous");
         counter.increment(5);
         assertThat(counter.count()).isZero();
         off.close();
