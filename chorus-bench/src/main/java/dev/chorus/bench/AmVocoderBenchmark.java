@@ -3,11 +3,8 @@ package dev.chorus.bench;
 import dev.chorus.engine.amvocoder.FastSpeech2EngineProvider;
 import dev.chorus.testing.amvocoder.AmVocoderTestModels;
 import dev.chorus.tts.SynthesisOptions;
-import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.EngineContext;
 import dev.chorus.tts.spi.PhonemizerSource;
-import dev.chorus.tts.spi.TtsEngine;
-import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,19 +17,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The acoustic model + vocoder path on a generated FastSpeech2-style model with a HiFi-GAN-style vocoder.
@@ -54,9 +45,8 @@ import java.util.stream.Stream;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-public class AmVocoderBenchmark {
+public class AmVocoderBenchmark extends OnnxEngineBench {
 
-    private static final AudioSink DISCARD = (samples, offset, length) -> AudioSink.Action.CONTINUE;
     private static final String LONG = "ðə kwˈɪk bɹˈaʊn fˈɑːks dʒˈʌmps ˌoʊvɚ ðə lˈeɪzi dˈɑːɡ ".repeat(8).strip();
     private static final String[] SHORT = {"hɛlˈoʊ wˈɜːld", "ðə kwˈɪk bɹˈaʊn fˈɑːks", "dʒˈʌmps ˌoʊvɚ",
         "ðə lˈeɪzi dˈɑːɡ", "pˈæk maɪ bˈɑːks wɪð fˈaɪv dˈʌzən", "lˈɪkɚ dʒˈʌɡz", "hˈaʊ vˈɛksɪŋli kwˈɪk",
@@ -78,18 +68,13 @@ public class AmVocoderBenchmark {
     @Param({"2ms"})
     public String wait;
 
-    private Path dir;
-    private TtsEngine espeak;
-    private TtsEngine engine;
     private Voice voice;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        dir = Files.createTempDirectory("chorus-amvocoder-bench");
+        PhonemizerSource phonemizers = openEspeak("chorus-amvocoder-bench");
         AmVocoderTestModels.write(dir.resolve("bench"), AmVocoderTestModels.Acoustic.FASTSPEECH2, "am.onnx",
                 AmVocoderTestModels.Vocoder.HIFIGAN, "voc.onnx", false, layers);
-        espeak = ServiceLoader.load(TtsEngineProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.id().equals("espeak")).findFirst().orElseThrow().open(EngineContext.of(1));
         engine = new FastSpeech2EngineProvider().open(new EngineContext(8, Map.of(
                 "fastspeech2.voices", dir.toString(),
                 "fastspeech2.scan-interval", "0",
@@ -98,31 +83,8 @@ public class AmVocoderBenchmark {
                 "fastspeech2.hand-off", handOff,
                 "fastspeech2.batch.max-size", Integer.toString(batch),
                 "fastspeech2.batch.max-wait", wait),
-                PhonemizerSource.of(Map.of("espeak", espeak.phonemizer().orElseThrow()))));
+                phonemizers));
         voice = engine.load("fastspeech2:bench");
-    }
-
-    private final CpuPerOp cpu = new CpuPerOp();
-
-    @Setup(Level.Iteration)
-    public void startIteration() {
-        cpu.start();
-    }
-
-    @TearDown(Level.Iteration)
-    public void endIteration() {
-        cpu.print();
-    }
-
-    @TearDown(Level.Trial)
-    public void close() throws IOException {
-        engine.close();
-        espeak.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     @Benchmark

@@ -3,11 +3,8 @@ package dev.chorus.bench;
 import dev.chorus.engine.kokoro.KokoroEngineProvider;
 import dev.chorus.testing.kokoro.KokoroTestModel;
 import dev.chorus.tts.SynthesisOptions;
-import dev.chorus.tts.spi.AudioSink;
 import dev.chorus.tts.spi.EngineContext;
 import dev.chorus.tts.spi.PhonemizerSource;
-import dev.chorus.tts.spi.TtsEngine;
-import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,19 +17,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Kokoro sentences per second at 8 concurrent requests, with batching ({@code batch = 8}) and without ({@code 1}),
@@ -49,9 +40,8 @@ import java.util.stream.Stream;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-public class KokoroBatchBenchmark {
+public class KokoroBatchBenchmark extends OnnxEngineBench {
 
-    private static final AudioSink DISCARD = (samples, offset, length) -> AudioSink.Action.CONTINUE;
     private static final String[] SENTENCES = {"hɛlˈoʊ wˈɜːld", "ðə kwˈɪk bɹˈaʊn fˈɑːks", "dʒˈʌmps ˌoʊvɚ",
         "ðə lˈeɪzi dˈɑːɡ", "pˈæk maɪ bˈɑːks wɪð fˈaɪv dˈʌzən", "lˈɪkɚ dʒˈʌɡz", "hˈaʊ vˈɛksɪŋli kwˈɪk",
         "dˈæft zˈiːbɹəz dʒˈʌmp"};
@@ -72,18 +62,13 @@ public class KokoroBatchBenchmark {
     @Param({"2ms", "0ms"})
     public String wait;
 
-    private Path dir;
-    private TtsEngine espeak;
-    private TtsEngine engine;
     private Voice[] voices;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        dir = Files.createTempDirectory("chorus-kokoro-bench");
+        PhonemizerSource phonemizers = openEspeak("chorus-kokoro-bench");
         KokoroTestModel.writeBatched(dir.resolve("bench"), KokoroTestModel.Layout.SHERPA, 3,
                 KokoroTestModel.Speed.PER_ITEM, true, layers);
-        espeak = ServiceLoader.load(TtsEngineProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.id().equals("espeak")).findFirst().orElseThrow().open(EngineContext.of(1));
         engine = new KokoroEngineProvider().open(new EngineContext(8, Map.of(
                 "kokoro.voices", dir.toString(),
                 "voices.dirs", dir.toString(),
@@ -92,33 +77,10 @@ public class KokoroBatchBenchmark {
                 "kokoro.max-concurrent-runs", "8",
                 "kokoro.batch.max-size", Integer.toString(batch),
                 "kokoro.batch.max-wait", wait),
-                PhonemizerSource.of(Map.of("espeak", espeak.phonemizer().orElseThrow()))));
+                phonemizers));
         voices = new Voice[SPEAKERS.length];
         for (int i = 0; i < voices.length; i++) {
             voices[i] = engine.load(SPEAKERS[i]);
-        }
-    }
-
-    private final CpuPerOp cpu = new CpuPerOp();
-
-    @Setup(Level.Iteration)
-    public void startIteration() {
-        cpu.start();
-    }
-
-    @TearDown(Level.Iteration)
-    public void endIteration() {
-        cpu.print();
-    }
-
-    @TearDown(Level.Trial)
-    public void close() throws IOException {
-        engine.close();
-        espeak.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 
