@@ -360,7 +360,7 @@ final class JobRunner implements AutoCloseable {
             if (busy != null && overloadedNanos < OVERLOAD_WAIT.toNanos()) {
                 long wait = Math.clamp(busy.toMillis(), 100, MAX_RETRY_AFTER.toMillis());
                 overloadedNanos += wait * 1_000_000;
-                attempt--;
+                attempt--; // A busy refusal does not use up one of the attempts.
                 Thread.sleep(wait);
                 continue;
             }
