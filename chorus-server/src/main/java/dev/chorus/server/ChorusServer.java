@@ -228,6 +228,11 @@ public final class ChorusServer implements AutoCloseable {
         return new ChorusServer(synthesizer, config, Objects.requireNonNull(synthesis, "synthesis"), adminJson);
     }
 
+    /** Returns how many requests wait at the admission door now (limits.max-waiting-requests). */
+    int waitingAtDoor() {
+        return door.waiting();
+    }
+
     /** Returns the server's meter registry, for metrics of parts the program adds. */
     public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
         return telemetry.registry();
@@ -243,6 +248,8 @@ public final class ChorusServer implements AutoCloseable {
                 .errorHandler(new JsonErrorHandler(config.maxRequestBytes()))
                 // No "server: Armeria/<version>" header: it tells attackers the version and costs each response a copy.
                 .disableServerHeader()
+                // The date header comes with each request's own headers (ResponseHeaderSink): Armeria's costs a copy.
+                .disableDateHeader()
                 // Every request is logged by the access log; refusals of bad input are not server faults to nag about.
                 .unloggedExceptionsReportInterval(Duration.ZERO)
                 // One registry per server, so several servers in one JVM (tests) do not collide on meter names.

@@ -100,7 +100,13 @@ public final class LogFormats {
                 return;
             }
             b.append('"').append(name).append("\":\"");
-            for (int i = 0; i < value.length(); i++) {
+            int plain = 0; // The common case, nothing to escape, is copied in one go.
+            while (plain < value.length() && value.charAt(plain) >= 0x20 && value.charAt(plain) != '"'
+                    && value.charAt(plain) != '\\') {
+                plain++;
+            }
+            b.append(value, 0, plain);
+            for (int i = plain; i < value.length(); i++) {
                 char c = value.charAt(i);
                 switch (c) {
                     case '"' -> b.append("\\\"");

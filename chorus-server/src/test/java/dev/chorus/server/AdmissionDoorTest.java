@@ -48,7 +48,7 @@ class AdmissionDoorTest {
         awaitPending(1);
         CompletableFuture<HttpResponse<byte[]>> waiting = SERVER.http().sendAsync(speech("Two words."),
                 HttpResponse.BodyHandlers.ofByteArray());
-        Thread.sleep(500); // it is at the door's one place, waiting for the slot
+        awaitAtDoor(1); // it holds the door's one place, waiting for the slot
 
         long t0 = System.nanoTime();
         HttpResponse<byte[]> refused = SERVER.http().send(speech("Too many."), HttpResponse.BodyHandlers.ofByteArray());
@@ -72,6 +72,14 @@ class AdmissionDoorTest {
         HttpResponse<byte[]> served = waiting.get(30, TimeUnit.SECONDS);
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.body()).hasSize(2 * 1600 * 2);
+    }
+
+    private static void awaitAtDoor(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (SERVER.server().waitingAtDoor() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(SERVER.server().waitingAtDoor()).isEqualTo(n);
     }
 
     private static void awaitPending(int n) throws InterruptedException {

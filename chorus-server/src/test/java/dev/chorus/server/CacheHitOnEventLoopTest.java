@@ -112,7 +112,7 @@ class CacheHitOnEventLoopTest {
             String traceId = hit.headers().firstValue("x-chorus-trace-id").orElseThrow();
             assertThat(hit.headers().allValues("traceresponse")).hasSize(1).first().asString().contains(traceId);
             assertThat(hit.headers().firstValue("server")).isEmpty();
-            assertThat(hit.headers().firstValue("date")).isPresent();
+            assertThat(hit.headers().allValues("date")).hasSize(1).first().asString().matches(IMF_FIXDATE);
             assertThat(CountingEngineProvider.totalCalls()).isEqualTo(engineCalls);
 
             String line = awaitLine(logged, "\"request_id\":\"" + requestId + "\"");
@@ -143,7 +143,22 @@ class CacheHitOnEventLoopTest {
         assertThat(served.headers().allValues("x-chorus-voice")).containsExactly("counting:tone");
         assertThat(served.headers().allValues("traceresponse")).hasSize(1);
         assertThat(served.headers().firstValue("server")).isEmpty();
+        assertThat(served.headers().allValues("date")).hasSize(1).first().asString().matches(IMF_FIXDATE);
+        // So does a refusal, and a route outside the speech pipeline.
+        HttpResponse<byte[]> refused = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/v1/audio/speech"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().allValues("date")).hasSize(1).first().asString().matches(IMF_FIXDATE);
+        assertThat(refused.headers().allValues("x-request-id")).hasSize(1);
+        HttpResponse<byte[]> health = Http.get(SERVER, "/healthz");
+        assertThat(health.headers().allValues("date")).hasSize(1).first().asString().matches(IMF_FIXDATE);
     }
+
+    /** RFC 9110's preferred date format, e.g. {@code Sat, 05 Dec 2026 11:34:52 GMT}. */
+    private static final String IMF_FIXDATE =
+            "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} "
+                    + "\\d{2}:\\d{2}:\\d{2} GMT";
 
     private static String scrape() throws Exception {
         HttpResponse<byte[]> r = Http.get(SERVER, "/metrics");

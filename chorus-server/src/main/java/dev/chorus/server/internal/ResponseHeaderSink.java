@@ -28,7 +28,8 @@ public final class ResponseHeaderSink {
             AttributeKey.valueOf(ResponseHeaderSink.class, "SINK");
 
     private final ServiceRequestContext ctx;
-    private String[] pairs = new String[12];
+    /** Names and values in turn; room for the date, ids, trace headers and cache result without growing. */
+    private String[] pairs = new String[20];
     private int size;
     private State state = State.COLLECTING;
 
@@ -36,9 +37,15 @@ public final class ResponseHeaderSink {
         this.ctx = ctx;
     }
 
-    /** Gives {@code ctx} a sink; the outermost decorator calls it once per request. */
+    /**
+     * Gives {@code ctx} a sink holding the {@code date} header (see {@link HttpDate}); the outermost decorator calls
+     * it once per request.
+     */
     static ResponseHeaderSink attach(ServiceRequestContext ctx) {
         ResponseHeaderSink sink = new ResponseHeaderSink(ctx);
+        sink.pairs[0] = "date";
+        sink.pairs[1] = HttpDate.now();
+        sink.size = 2;
         ctx.setAttr(KEY, sink);
         return sink;
     }

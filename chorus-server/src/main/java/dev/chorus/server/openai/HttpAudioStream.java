@@ -5,6 +5,7 @@ import dev.chorus.audio.SignalQuality;
 import dev.chorus.service.AudioOutput;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaders;
+import com.linecorp.armeria.common.HttpObject;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
@@ -41,7 +42,10 @@ abstract class HttpAudioStream implements AudioOutput {
     /** Time a client gets, beyond the audio's own length, to read what is left once synthesis is done. */
     private static final Duration DRAIN_MARGIN = Duration.ofSeconds(60);
 
-    private final HttpResponseWriter writer = HttpResponse.streaming();
+    /** The streamed response, made when first needed (a replayed body answered at once needs none). */
+    private volatile HttpResponseWriter writer;
+    /** A replayed body's whole response, when it was ready before anyone asked for the response; guarded by this. */
+    private HttpResponse whole;
     private final ServiceRequestContext ctx;
     private VoiceInfo voice;
     private int sampleRate;
@@ -64,16 +68,32 @@ abstract class HttpAudioStream implements AudioOutput {
 
     HttpAudioStream(ServiceRequestContext ctx) {
         this.ctx = ctx;
-        // A response that ended (the client left, or it was cut) holds nothing for the rest of a stall watch: the
-        // paused synthesis and the audio it waited with can go at once, not after limits.stall-timeout.
-        writer.whenComplete().handle((ok, error) -> {
-            waiting.set(null);
-            java.util.concurrent.ScheduledFuture<?> watch = stallWatch;
-            if (watch != null) {
-                watch.cancel(false);
+    }
+
+    /** Returns the streamed response, making it on first use. */
+    private HttpResponseWriter writer() {
+        HttpResponseWriter w = writer;
+        if (w != null) {
+            return w;
+        }
+        synchronized (this) {
+            if (writer == null) {
+                HttpResponseWriter made = HttpResponse.streaming();
+                // A response that ended (the client left, or it was cut) holds nothing for the rest of a stall
+                // watch: the paused synthesis and the audio it waited with can go at once, not after
+                // limits.stall-timeout.
+                made.whenComplete().handle((ok, error) -> {
+                    waiting.set(null);
+                    java.util.concurrent.ScheduledFuture<?> watch = stallWatch;
+                    if (watch != null) {
+                        watch.cancel(false);
+                    }
+                    return null;
+                });
+                writer = made;
             }
-            return null;
-        });
+            return writer;
+        }
     }
 
     /**
@@ -119,7 +139,7 @@ abstract class HttpAudioStream implements AudioOutput {
         StringBuilder b = new StringBuilder();
         qualityFields(q).forEach((k, v) -> b.append(b.isEmpty() ? "" : ";").append(k).append('=')
                 .append(v == null ? "-inf" : v));
-        if (!writer.tryWrite(HttpHeaders.of(QUALITY_HEADER, b.toString()))) {
+        if (!writer().tryWrite(HttpHeaders.of(QUALITY_HEADER, b.toString()))) {
             throw new IllegalStateException("the client closed the response stream");
         }
     }
@@ -144,8 +164,8 @@ abstract class HttpAudioStream implements AudioOutput {
     }
 
     /** Returns the response to hand to Armeria. */
-    final HttpResponse response() {
-        return writer;
+    final synchronized HttpResponse response() {
+        return whole != null ? whole : writer();
     }
 
     /** Returns the content type of the body. */
@@ -185,13 +205,24 @@ abstract class HttpAudioStream implements AudioOutput {
     /**
      * Writes a replayed body as one piece of known length (one write and one flush), wrapping the cache's direct
      * buffer rather than copying it. It is shared by every hit, so it costs a slow reader nothing and is not
-     * counted against the unread bound.
+     * counted against the unread bound. When nobody has asked for the response yet (a hit answered before the route
+     * returns), the response is a fixed one of headers and body, which costs Armeria less than a stream.
      */
     @Override
     public final void whole(ByteBuffer audio, SynthesisSummary summary) {
         contentLength = audio.remaining();
+        HttpData body = HttpData.wrap(Unpooled.wrappedBuffer(audio));
+        synchronized (this) {
+            if (writer == null && !started) {
+                started = true;
+                // Not HttpResponse.of(headers, body), which copies the headers to set the content length again.
+                whole = HttpResponse.of(new HttpObject[] {headers(), body});
+                drainTimeout(summary);
+                return;
+            }
+        }
         startIfNeeded();
-        if (!writer.tryWrite(HttpData.wrap(Unpooled.wrappedBuffer(audio)))) {
+        if (!writer().tryWrite(body)) {
             throw new IllegalStateException("the client closed the response stream");
         }
         writeEnd(summary);
@@ -243,18 +274,29 @@ abstract class HttpAudioStream implements AudioOutput {
 
     /** Closes the body once queued, giving a slow reader the audio's own length plus a margin to take it. */
     private void closeAfterDrain(SynthesisSummary summary) {
+        drainTimeout(summary);
+        writer().close();
+    }
+
+    /** Gives a slow reader the audio's own length plus a margin to take what is left. */
+    private void drainTimeout(SynthesisSummary summary) {
         ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW,
                 Duration.ofMillis((long) (summary.audioSeconds() * 1000)).plus(DRAIN_MARGIN));
-        writer.close();
     }
 
     @Override
     public final void error(ChorusException error) {
-        if (!writer.isOpen()) {
+        synchronized (this) {
+            if (whole != null) {
+                return; // Answered whole already.
+            }
+        }
+        HttpResponseWriter w = writer();
+        if (!w.isOpen()) {
             return;
         }
         if (!started) {
-            writer.close(ApiErrors.of(error).toResponse());
+            w.close(ApiErrors.of(error).toResponse());
         } else {
             writeError(error);
         }
@@ -271,12 +313,13 @@ abstract class HttpAudioStream implements AudioOutput {
             markStalled();
             throw new SlowReaderException(maxUnreadBytes);
         }
-        if (!writer.tryWrite(data)) {
+        HttpResponseWriter w = writer();
+        if (!w.tryWrite(data)) {
             throw new IllegalStateException("the client closed the response stream");
         }
         long mark = written + data.length();
         written = mark;
-        writer.whenConsumed().thenRun(() -> {
+        w.whenConsumed().thenRun(() -> {
             consumed.accumulateAndGet(mark, Math::max);
             resumeIfDrained();
         });
@@ -331,19 +374,19 @@ abstract class HttpAudioStream implements AudioOutput {
                 markStalled();
                 // At once, not after the unread audio (which the client is not taking): the connection closes,
                 // the synthesis is cancelled and what waited is released.
-                writer.abort(new SlowReaderException(stallTimeout));
+                writer().abort(new SlowReaderException(stallTimeout));
             }
         }, stallTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Aborts the response, so the client sees a stream that ended early rather than a complete one. */
     final void abort(Throwable cause) {
-        writer.close(cause);
+        writer().close(cause);
     }
 
     /** Closes the response normally. */
     final void close() {
-        writer.close();
+        writer().close();
     }
 
     private void startIfNeeded() {
@@ -351,6 +394,13 @@ abstract class HttpAudioStream implements AudioOutput {
             return;
         }
         started = true;
+        if (!writer().tryWrite(headers())) {
+            throw new IllegalStateException("the client closed the response stream");
+        }
+    }
+
+    /** Builds the response's headers, with the request's own (ids, trace, date) from its sink. */
+    private ResponseHeaders headers() {
         ResponseHeadersBuilder b = ResponseHeaders.builder(HttpStatus.OK)
                 .contentType(contentType())
                 .set("x-chorus-voice", voice.id())
@@ -366,9 +416,6 @@ abstract class HttpAudioStream implements AudioOutput {
             b.set("x-chorus-warnings", String.join("; ", warnings).replaceAll("[^\\x20-\\x7e]", "?"));
         }
         ResponseHeaderSink sink = ResponseHeaderSink.of(ctx);
-        ResponseHeaders headers = (sink == null ? b : sink.applyTo(b)).build();
-        if (!writer.tryWrite(headers)) {
-            throw new IllegalStateException("the client closed the response stream");
-        }
+        return (sink == null ? b : sink.applyTo(b)).build();
     }
 }

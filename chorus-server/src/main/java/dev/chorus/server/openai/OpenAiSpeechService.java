@@ -74,8 +74,10 @@ public final class OpenAiSpeechService {
             HttpAudioStream stream = r.marks() ? new SpeechMarksStream(ctx)
                     : r.sse() ? new SseAudioStream(ctx, r.timings()) : new RawAudioStream(ctx, r.format());
             stream.quality(r.quality()).maxUnreadBytes(config.maxUnreadBytes()).backpressure(config.streamBufferBytes(), config.stallTimeout());
-            ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
             SynthesisHandle handle = speech.serveFromMemory(prepared, caller, stream);
+            if (handle == null) { // A hit set its own timeout: the audio's length to drain it.
+                ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, config.requestTimeout().plus(TIMEOUT_MARGIN));
+            }
             if (handle == null && mayHop) {
                 HttpResponse later = onBlockingExecutor(ctx, () -> serve(ctx, telemetry, prepared, caller, stream));
                 hopped = true; // The door is passed there, once the pipeline admitted or refused the request.

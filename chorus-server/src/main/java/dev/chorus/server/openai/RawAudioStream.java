@@ -15,8 +15,15 @@ import dev.chorus.tts.ChorusException;
 final class RawAudioStream extends HttpAudioStream {
 
     /** Each format's content type, parsed once. */
-    private static final java.util.Map<AudioEncoding, MediaType> TYPES = java.util.Arrays.stream(AudioEncoding.values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(e -> e, e -> MediaType.parse(e.mediaType())));
+    private static final java.util.Map<AudioEncoding, MediaType> TYPES = types();
+
+    private static java.util.Map<AudioEncoding, MediaType> types() {
+        java.util.Map<AudioEncoding, MediaType> m = new java.util.EnumMap<>(AudioEncoding.class);
+        for (AudioEncoding e : AudioEncoding.values()) {
+            m.put(e, MediaType.parse(e.mediaType()));
+        }
+        return m;
+    }
 
     private final MediaType type;
 

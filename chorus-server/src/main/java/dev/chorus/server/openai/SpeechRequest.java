@@ -2,6 +2,8 @@ package dev.chorus.server.openai;
 
 import dev.chorus.service.ApiException;
 import dev.chorus.service.SpeechInput;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,6 +24,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -66,13 +69,55 @@ record SpeechRequest(String input, String model, String voice, AudioEncoding for
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build());
 
+    /** The longest body whose parsed request is kept for the next identical body. */
+    static final int MAX_REMEMBERED_BODY = 2 * 1024;
+
     /**
-     * Parses and checks a request body, which must be UTF-8.
+     * Recently parsed bodies and what they said, so an identical body (the same text asked for again, which the audio
+     * cache answers) is not parsed again: at most 1,024 bodies of at most {@value #MAX_REMEMBERED_BODY} bytes (with
+     * what they parsed to, at most about 6 MiB). Only valid bodies are kept; a request is immutable, so it is shared.
+     */
+    private static final Cache<Body, SpeechRequest> RECENT = Caffeine.newBuilder().maximumSize(1024).build();
+
+    /** A body's bytes as a map key: compared by content, its hash computed once. */
+    private record Body(byte[] bytes, int hash) {
+        Body(byte[] bytes) {
+            this(bytes, Arrays.hashCode(bytes));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Body b && b.hash == hash && Arrays.equals(b.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return bytes.length + " bytes";
+        }
+    }
+
+    /**
+     * Parses and checks a request body, which must be UTF-8; a small body identical to one parsed recently is not
+     * parsed again.
      *
      * @throws ApiException (400) naming the field at fault
      */
     static SpeechRequest parse(byte[] body) {
-        return parse(utf8(body));
+        if (body.length > MAX_REMEMBERED_BODY) {
+            return parse(utf8(body));
+        }
+        Body key = new Body(body);
+        SpeechRequest known = RECENT.getIfPresent(key);
+        if (known == null) {
+            known = parse(utf8(body));
+            RECENT.put(new Body(body.clone(), key.hash()), known); // A copy: the caller's array may be reused.
+        }
+        return known;
     }
 
     /**

@@ -388,9 +388,12 @@ public final class Telemetry {
                         log.responseLength(), outcome, peer));
     }
 
+    /** Whether each service (by its configuration) is a gRPC service; asked once per service, not per request. */
+    private final ConcurrentMap<com.linecorp.armeria.server.ServiceConfig, Boolean> grpcServices = new ConcurrentHashMap<>();
+
     /** Returns the bounded route label: the route's pattern, or the gRPC service and method. */
-    private static String routeOf(ServiceRequestContext ctx, RequestLog log) {
-        if (ctx.config().service().as(GrpcService.class) != null) {
+    private String routeOf(ServiceRequestContext ctx, RequestLog log) {
+        if (grpcServices.computeIfAbsent(ctx.config(), c -> c.service().as(GrpcService.class) != null)) {
             if (log != null) {
                 return log.serviceName() + "/" + log.name();
             }
