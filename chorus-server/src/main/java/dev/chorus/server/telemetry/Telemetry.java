@@ -89,7 +89,11 @@ public final class Telemetry {
     /** The per-request meters, by name and labels (bounded: routes, voices, formats, outcomes, tenants). */
     private final ConcurrentMap<Object, Meter> meters = new ConcurrentHashMap<>();
     private final Tracer tracer;
+    /** The tracer made here when no OpenTelemetry was configured: its spans are not exported. */
     private final SdkTracerProvider ownTracerProvider;
+
+    /** The name of a span nothing exports. */
+    private static final String UNEXPORTED_SPAN = "chorus.request";
     private volatile TenantGate gate;
 
     public Telemetry(ServerConfig config) {
@@ -335,12 +339,19 @@ public final class Telemetry {
     private HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), req.headers(), HEADERS);
         String route = routeOf(ctx, null);
-        Span span = SpanConventions.untraced(ctx.path()) ? Span.getInvalid()
-                : tracer.spanBuilder(req.method() + " " + route).setParent(parent).setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", req.method().name())
-                .setAttribute("url.path", ctx.path())
-                .setAttribute("chorus.request_id", ctx.id().text())
-                .startSpan();
+        Span span;
+        if (SpanConventions.untraced(ctx.path())) {
+            span = Span.getInvalid();
+        } else if (ownTracerProvider != null) {
+            // Nothing exports these spans: only their ids are used (headers, logs), so they carry no attributes.
+            span = tracer.spanBuilder(UNEXPORTED_SPAN).setParent(parent).setSpanKind(SpanKind.SERVER).startSpan();
+        } else {
+            span = tracer.spanBuilder(req.method() + " " + route).setParent(parent).setSpanKind(SpanKind.SERVER)
+                    .setAttribute("http.request.method", req.method().name())
+                    .setAttribute("url.path", ctx.path())
+                    .setAttribute("chorus.request_id", ctx.id().text())
+                    .startSpan();
+        }
         RequestTelemetry rt = new RequestTelemetry(this, ctx, span);
         ctx.setAttr(RequestTelemetry.KEY, rt);
         SpanContext sc = span.getSpanContext();
@@ -369,13 +380,15 @@ public final class Telemetry {
         requests(route, voice, engine, format, outcome, tenant).increment();
         requestTimer(route, voice, engine, format, outcome, tenant).record(nanos, TimeUnit.NANOSECONDS);
         Span span = rt.span();
-        span.setAttribute("http.response.status_code", status);
-        span.setAttribute("chorus.outcome", outcome);
-        span.setAttribute("http.route", route);
-        SpanConventions.finish(span, log, route, status);
         String peer = ctx.attr(PeerIdentity.SPIFFE_ID);
-        if (peer != null) {
-            span.setAttribute("chorus.peer.spiffe_id", peer);
+        if (ownTracerProvider == null) {
+            span.setAttribute("http.response.status_code", status);
+            span.setAttribute("chorus.outcome", outcome);
+            span.setAttribute("http.route", route);
+            SpanConventions.finish(span, log, route, status);
+            if (peer != null) {
+                span.setAttribute("chorus.peer.spiffe_id", peer);
+            }
         }
         span.end();
         SpanContext sc = span.getSpanContext();
