@@ -78,9 +78,11 @@ LUA
   for i in $(seq 1 2000); do echo "Sentence number 9$i: the quick brown fox jumps over the lazy dog."; done \
     > "$work/sentences.txt"
   engine_ms=()
-  declare -A server_ms=()
-  for t in "${targets[@]}"; do # warm-up
-    wrk -t2 -c2 -d"${secs}s" -s "$work/unique.lua" "http://127.0.0.1:$(port_of "$t")" >/dev/null
+  declare -A server_ms=() round_ratio=()
+  for _ in 1 2 3; do # warm-up: the JIT compiles for a long time, and a compiling JVM slows the C program too
+    for t in "${targets[@]}"; do
+      wrk -t2 -c2 -d"${secs}s" -s "$work/unique.lua" "http://127.0.0.1:$(port_of "$t")" >/dev/null
+    done
   done
   for r in $(seq 1 "$rounds"); do
     engine_ms+=("$("$work/espeak-cpu" "$work/sentences.txt" | awk '{print $4}')")
@@ -89,13 +91,15 @@ LUA
       reqs=$(wrk -t2 -c2 -d"${secs}s" -s "$work/unique.lua" "http://127.0.0.1:$(port_of "$t")" \
         | awk '/requests in/ {print $1}')
       after=$(cpu_ticks "$t")
-      server_ms[$t]+="$(awk -v t=$((after - before)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.3f", 1000 * t / hz / n}') "
+      ms=$(awk -v t=$((after - before)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.3f", 1000 * t / hz / n}')
+      server_ms[$t]+="$ms "
+      round_ratio[$t]+="$(ratio "$ms" "${engine_ms[-1]}") "
     done
   done
   e=$(printf '%s\n' "${engine_ms[@]}" | median)
   for t in "${targets[@]}"; do
     s=$(printf '%s\n' ${server_ms[$t]} | median)
-    echo "uncached ($t): libespeak-ng alone ${e} ms CPU/sentence (rounds: ${engine_ms[*]}); server process ${s} ms CPU/request (rounds: ${server_ms[$t]% }); ratio $(ratio "$s" "$e")x"
+    echo "uncached ($t): libespeak-ng alone ${e} ms CPU/sentence (rounds: ${engine_ms[*]}); server process ${s} ms CPU/request (rounds: ${server_ms[$t]% }); ratio $(ratio "$s" "$e")x (median of the rounds' own ratios $(printf '%s\n' ${round_ratio[$t]} | median)x)"
   done
 fi
 

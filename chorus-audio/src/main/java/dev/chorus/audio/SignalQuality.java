@@ -55,7 +55,8 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
         private final int stepLength;
         private final double[] shelf;
         private final double[] highPass;
-        private double s1, s2, h1, h2;
+        /** The filters' last inputs and outputs: x (samples), y (after the shelf), z (after the high-pass). */
+        private double x1, x2, y1, y2, z1, z2;
         private long samples;
         private long clipped;
         private double sum;
@@ -81,6 +82,13 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
         @Override
         public void accept(short[] in, int offset, int length) {
             java.util.Objects.checkFromIndexSize(offset, length, in.length);
+            // The state in locals for the loop, written back after it: the filters run on registers, not fields.
+            final double b0 = shelf[0], b1 = shelf[1], b2 = shelf[2], a1 = shelf[3], a2 = shelf[4];
+            final double c0 = highPass[0], c1 = highPass[1], c2 = highPass[2], d1 = highPass[3], d2 = highPass[4];
+            double x1 = this.x1, x2 = this.x2, y1 = this.y1, y2 = this.y2, z1 = this.z1, z2 = this.z2;
+            double sum = this.sum, framePower = this.framePower, stepPower = this.stepPower;
+            long clipped = this.clipped;
+            int frameFill = this.frameFill, stepFill = this.stepFill;
             for (int i = offset; i < offset + length; i++) {
                 int v = in[i];
                 if (v >= CLIPPED || v <= -CLIPPED) {
@@ -94,13 +102,16 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
                     framePower = 0;
                     frameFill = 0;
                 }
-                // K-weighting: transposed direct form II, one biquad after the other.
-                double y = shelf[0] * x + s1;
-                s1 = shelf[1] * x - shelf[3] * y + s2;
-                s2 = shelf[2] * x - shelf[4] * y;
-                double z = highPass[0] * y + h1;
-                h1 = highPass[1] * y - highPass[3] * z + h2;
-                h2 = highPass[2] * y - highPass[4] * z;
+                // K-weighting: direct form I, one biquad after the other. Summed so that only one multiply and
+                // one subtraction wait for the previous output: the filters are bound by that latency.
+                double y = (b0 * x + b1 * x1 + b2 * x2 - a2 * y2) - a1 * y1;
+                double z = (c0 * y + c1 * y1 + c2 * y2 - d2 * z2) - d1 * z1;
+                x2 = x1;
+                x1 = x;
+                y2 = y1;
+                y1 = y;
+                z2 = z1;
+                z1 = z;
                 stepPower += z * z;
                 if (++stepFill == stepLength) {
                     steps = add(steps, stepCount++, stepPower);
@@ -108,6 +119,18 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
                     stepFill = 0;
                 }
             }
+            this.x1 = x1;
+            this.x2 = x2;
+            this.y1 = y1;
+            this.y2 = y2;
+            this.z1 = z1;
+            this.z2 = z2;
+            this.sum = sum;
+            this.framePower = framePower;
+            this.stepPower = stepPower;
+            this.clipped = clipped;
+            this.frameFill = frameFill;
+            this.stepFill = stepFill;
             samples += length;
         }
 
