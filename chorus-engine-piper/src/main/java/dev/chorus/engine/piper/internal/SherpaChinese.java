@@ -63,13 +63,13 @@ final class SherpaChinese {
     private final boolean addBlank;
     private final long fixedSpeaker;
     private final Map<String, Long> tokens;
-    private final Map<String, SherpaZhLexicon.Pron> lexicon;
+    private final Map<String, SherpaLexicon.Pron> lexicon;
     private final Set<String> punctuation;
     private final String owner;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private SherpaChinese(Mode mode, String language, boolean addBlank, long fixedSpeaker, Map<String, Long> tokens,
-                          Map<String, SherpaZhLexicon.Pron> lexicon, Set<String> punctuation, String owner) {
+                          Map<String, SherpaLexicon.Pron> lexicon, Set<String> punctuation, String owner) {
         this.mode = mode;
         this.language = language;
         this.addBlank = addBlank;
@@ -109,13 +109,13 @@ final class SherpaChinese {
         long fixedSpeaker = -1;
         String language = "zh";
         if (mode == Mode.MELO) {
-            int version = integer(metadata, "version", 0);
+            int version = SherpaTokens.integer(metadata, "version", 0, 0, Integer.MAX_VALUE);
             if (version < 2) {
                 throw new Invalid(Which.MODEL, "metadata version: " + version + " (expected: 2 or later; this "
                         + "MeloTTS export predates the one sherpa-onnx reads: download the model again)");
             }
             if (speakers <= 1) {
-                fixedSpeaker = integer(metadata, "speaker_id", 0);
+                fixedSpeaker = SherpaTokens.integer(metadata, "speaker_id", 0, 0, Integer.MAX_VALUE);
             }
             tokens.put(" ", tokens.getOrDefault("_", 0L));
             alias(tokens, new String[][] {{",", "，"}, {".", "。"}, {"!", "！"}, {"?", "？"}});
@@ -128,8 +128,8 @@ final class SherpaChinese {
                 tokens.put(";", tokens.get(","));
             }
         }
-        Map<String, SherpaZhLexicon.Pron> lexicon = new HashMap<>(SherpaZhLexicon.read(lexiconTxt, tokens,
-                mode == Mode.MELO));
+        Map<String, SherpaLexicon.Pron> lexicon = new HashMap<>(SherpaLexicon.read(lexiconTxt, tokens,
+                mode == Mode.MELO, SherpaLexicon::lowerAscii));
         if (mode == Mode.MELO) {
             for (String[] same : new String[][] {{"呣", "母"}, {"嗯", "恩"}}) {
                 if (lexicon.containsKey(same[1])) {
@@ -159,7 +159,7 @@ final class SherpaChinese {
 
     private List<Sentence> phrases(String text) {
         boolean melo = mode == Mode.MELO;
-        List<Unit> units = SherpaWords.split(melo ? SherpaZhLexicon.lowerAll(text) : text);
+        List<Unit> units = SherpaWords.split(melo ? SherpaLexicon.lowerAll(text) : text);
         if (!melo) {
             List<Unit> kept = new ArrayList<>();
             for (Unit u : units) {
@@ -190,7 +190,7 @@ final class SherpaChinese {
         Long eos = sil == null ? null : tokens.get("eos");
         Long pad = tokens.get("#0");
         Builder out = new Builder();
-        for (Unit u : SherpaWords.split(SherpaZhLexicon.lowerAscii(text))) {
+        for (Unit u : SherpaWords.split(SherpaLexicon.lowerAscii(text))) {
             String w = u.text();
             String wide = FULL_WIDTH.get(w);
             if (wide != null && !punctuation.contains(w) && punctuation.contains(wide)) {
@@ -208,7 +208,7 @@ final class SherpaChinese {
                 }
                 continue;
             }
-            SherpaZhLexicon.Pron p = lexicon.get(w);
+            SherpaLexicon.Pron p = lexicon.get(w);
             if (p == null) {
                 warnOnce(w, "'" + w + "' is not in lexicon.txt; skipped");
                 continue;
@@ -242,22 +242,6 @@ final class SherpaChinese {
         }
     }
 
-    private static int integer(Map<String, String> metadata, String key, int fallback) throws Invalid {
-        String v = metadata.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new Invalid(Which.MODEL, "metadata " + key + ": '" + v + "' (expected: an integer >= 0)");
-    }
-
     /** Collects one text's sentences; a sentence is kept only when a word (not only punctuation) is in it. */
     private final class Builder {
         final List<Sentence> sentences = new ArrayList<>();
@@ -271,7 +255,7 @@ final class SherpaChinese {
             tones.add(tone);
         }
 
-        void addAll(SherpaZhLexicon.Pron p) {
+        void addAll(SherpaLexicon.Pron p) {
             for (int k = 0; k < p.ids().length; k++) {
                 add(p.ids()[k], p.tones() == null ? 0 : p.tones()[k]);
             }
@@ -292,7 +276,7 @@ final class SherpaChinese {
 
         /** Adds a phrase's ids: its lexicon entry, its token, or its units' entries; false when none. */
         boolean addWord(int offset, String w) {
-            SherpaZhLexicon.Pron p = lexicon.get(w);
+            SherpaLexicon.Pron p = lexicon.get(w);
             if (p != null) {
                 mark(offset, w);
                 addAll(p);
@@ -309,14 +293,14 @@ final class SherpaChinese {
             }
             boolean any = false;
             for (Unit u : SherpaWords.split(w)) {
-                SherpaZhLexicon.Pron part = lexicon.get(u.text());
+                SherpaLexicon.Pron part = lexicon.get(u.text());
                 if (part != null) {
                     mark(offset, w);
                     addAll(part);
                     any = true;
                 } else if (mode == Mode.MELO) {
                     for (char c : u.text().toCharArray()) {
-                        SherpaZhLexicon.Pron letter = c < 0x80 ? lexicon.get(String.valueOf(c)) : null;
+                        SherpaLexicon.Pron letter = c < 0x80 ? lexicon.get(String.valueOf(c)) : null;
                         if (letter != null) {
                             mark(offset, w);
                             addAll(letter);

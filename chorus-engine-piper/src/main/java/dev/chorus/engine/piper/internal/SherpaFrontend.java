@@ -116,9 +116,9 @@ final class SherpaFrontend {
     static SherpaFrontend of(Map<String, String> metadata, byte[] tokensTxt, byte[] lexicon, String owner)
             throws Invalid {
         Kind kind = characters(metadata) ? Kind.CHARACTERS : Kind.LEXICON;
-        int sampleRate = integer(metadata, "sample_rate", null, 1);
-        int speakers = integer(metadata, "n_speakers", 1, 0);
-        int blank = integer(metadata, "add_blank", 0, 0);
+        int sampleRate = SherpaTokens.integer(metadata, "sample_rate", null, 1, Integer.MAX_VALUE);
+        int speakers = SherpaTokens.integer(metadata, "n_speakers", 1, 0, Integer.MAX_VALUE);
+        int blank = SherpaTokens.integer(metadata, "add_blank", 0, 0, Integer.MAX_VALUE);
         if (blank > 1) {
             throw new Invalid(Which.MODEL, "metadata add_blank: '" + blank + "' (expected: 0 or 1)");
         }
@@ -324,53 +324,9 @@ final class SherpaFrontend {
 
     private static Map<String, long[]> lexicon(byte[] contents, Map<String, Long> tokens) throws Invalid {
         Map<String, long[]> map = new HashMap<>();
-        String[] lines = new String(contents, StandardCharsets.UTF_8).split("\n");
-        for (int n = 0; n < lines.length; n++) {
-            String line = lines[n].strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] parts = line.split("\\s+");
-            if (parts.length < 2) {
-                throw new Invalid(Which.LEXICON, "line " + (n + 1) + ": '" + line
-                        + "' (expected: a word followed by its tokens)");
-            }
-            long[] ids = new long[parts.length - 1];
-            for (int k = 1; k < parts.length; k++) {
-                Long id = tokens.get(parts[k]);
-                if (id == null) {
-                    throw new Invalid(Which.LEXICON, "line " + (n + 1) + ": token '" + parts[k]
-                            + "' is not in tokens.txt");
-                }
-                ids[k - 1] = id;
-            }
-            map.putIfAbsent(parts[0].toLowerCase(Locale.ROOT), ids);
-        }
-        if (map.isEmpty()) {
-            throw new Invalid(Which.LEXICON, "no words (expected: one 'WORD TOKEN ...' line per word)");
-        }
+        SherpaLexicon.read(contents, tokens, false, w -> w.toLowerCase(Locale.ROOT))
+                .forEach((word, pron) -> map.put(word, pron.ids()));
         return Map.copyOf(map);
-    }
-
-    private static int integer(Map<String, String> metadata, String key, Integer fallback, int min)
-            throws Invalid {
-        String v = metadata.get(key);
-        if (v == null) {
-            if (fallback == null) {
-                throw new Invalid(Which.MODEL, "metadata " + key + ": missing (expected: an integer >= " + min
-                        + ")");
-            }
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= min) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new Invalid(Which.MODEL, "metadata " + key + ": '" + v + "' (expected: an integer >= " + min + ")");
     }
 
     /** Returns a BCP-47 tag for the metadata's language, a code ({@code en}, {@code eng}) or a name (English). */

@@ -7,15 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * {@code lexicon.txt} of sherpa-onnx's Chinese and MeloTTS VITS models, read as sherpa-onnx reads it: one
- * {@code WORD TOKEN TOKEN ...} line per word, or for MeloTTS {@code WORD PHONE ... PHONE TONE ... TONE} (as many
- * tones as phones, each 0 to {@value #MAX_TONE}). Words are lower-cased (ASCII letters); the first line of a word
- * wins. Unlike sherpa-onnx, which skips such lines silently, a line with a token that {@code tokens.txt} lacks, a
+ * {@code lexicon.txt} of sherpa-onnx's VITS models (the lexicon front end, Chinese and MeloTTS), read as sherpa-onnx
+ * reads it: one {@code WORD TOKEN TOKEN ...} line per word, or for MeloTTS {@code WORD PHONE ... PHONE TONE ... TONE}
+ * (as many tones as phones, each 0 to {@value #MAX_TONE}). Words are lower-cased as the caller looks them up; the
+ * first line of a word wins. Unlike sherpa-onnx, which skips such lines silently, a line with a token that {@code tokens.txt} lacks, a
  * MeloTTS line with an odd number of fields or a bad tone is refused, naming the line.
  */
-final class SherpaZhLexicon {
+final class SherpaLexicon {
 
     /** The largest MeloTTS tone sherpa-onnx accepts. */
     static final int MAX_TONE = 50;
@@ -24,16 +25,18 @@ final class SherpaZhLexicon {
     record Pron(long[] ids, long[] tones) {
     }
 
-    private SherpaZhLexicon() {
+    private SherpaLexicon() {
     }
 
     /**
      * Reads a lexicon.
      *
      * @param tones whether lines carry tones (MeloTTS)
+     * @param lower how a word is lower-cased, the same way the caller lower-cases the text it looks up
      * @throws Invalid naming the line at fault
      */
-    static Map<String, Pron> read(byte[] contents, Map<String, Long> tokens, boolean tones) throws Invalid {
+    static Map<String, Pron> read(byte[] contents, Map<String, Long> tokens, boolean tones,
+                                  UnaryOperator<String> lower) throws Invalid {
         Map<String, Pron> map = new HashMap<>();
         String[] lines = new String(contents, StandardCharsets.UTF_8).split("\n");
         for (int n = 0; n < lines.length; n++) {
@@ -61,7 +64,7 @@ final class SherpaZhLexicon {
                     toneIds[k] = tone(parts[k + 1 + phones], n, line);
                 }
             }
-            map.putIfAbsent(lowerAscii(parts[0]), new Pron(ids, toneIds));
+            map.putIfAbsent(lower.apply(parts[0]), new Pron(ids, toneIds));
         }
         if (map.isEmpty()) {
             throw new Invalid(Which.LEXICON, "no words (expected: one '" + (tones ? "WORD PHONE ... TONE ..."
