@@ -52,25 +52,34 @@ final class Logging {
             if (!(h instanceof AsyncLogHandler)) {
                 continue;
             }
-            Formatter f = h.getFormatter();
-            // Like the console handler it replaces, closing it (the log manager resets every handler at exit)
-            // only flushes: the stream is standard error, which shutdown messages still need.
-            java.util.logging.StreamHandler to = new java.util.logging.StreamHandler(err, f) {
-                @Override
-                public synchronized void close() {
-                    flush();
-                }
-            };
-            to.setLevel(Level.ALL);
-            try {
-                to.setEncoding("UTF-8");
-            } catch (java.io.UnsupportedEncodingException e) {
-                throw new IllegalStateException(e);
-            }
+            java.util.logging.StreamHandler to = console(err, h.getFormatter());
             root.addHandler(new AsyncLogHandler(to));
             root.removeHandler(h);
             h.close();
         }
+    }
+
+    /**
+     * A handler like the console's on {@code err}, except that it does not flush after each record (the
+     * {@link AsyncLogHandler} flushes once per batch, in one write of up to 64 KiB) and that closing it (the log manager resets every handler at
+     * exit) only flushes: the stream is standard error, which shutdown messages still need.
+     */
+    private static java.util.logging.StreamHandler console(java.io.PrintStream err, Formatter f) {
+        // The batch goes out in one write where it fits (a print stream would write each encoded piece at once).
+        java.util.logging.StreamHandler to = new java.util.logging.StreamHandler(
+                new java.io.BufferedOutputStream(err, 1 << 16), f) {
+            @Override
+            public synchronized void close() {
+                flush();
+            }
+        };
+        to.setLevel(Level.ALL);
+        try {
+            to.setEncoding("UTF-8");
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        return to;
     }
 
     static void configure() {
@@ -93,7 +102,9 @@ final class Logging {
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
-            root.addHandler(new AsyncLogHandler(h));
+            // A console handler writes each record through at once; this one leaves that to the writer's batches.
+            Handler to = h instanceof java.util.logging.ConsoleHandler ? console(System.err, h.getFormatter()) : h;
+            root.addHandler(new AsyncLogHandler(to));
         }
         String format = System.getenv("CHORUS_LOG_FORMAT");
         if ("json".equals(format) || "text".equals(format)) {
