@@ -1,5 +1,6 @@
 package dev.chorus.app;
 
+import dev.chorus.server.LogFormats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,7 +18,8 @@ import java.util.logging.LogRecord;
  * console (or for the console handler's lock, which serialized every request's access-log line). The queue is
  * bounded; when it is full, the logging thread waits: a line is never dropped. Records are formatted on the
  * writer thread, which the formats allow: they read the record's time, level, logger and parameters, never its
- * calling thread or source.
+ * source, and the name of the thread that logged it, which travels with the record
+ * ({@link LogFormats#loggedOn}).
  *
  * <p>The writer works in batches: it takes every queued record, writes them, flushes the console once, and then
  * waits {@value #LINGER_MILLIS} ms for more before it goes to sleep. Only a record that finds the writer asleep
@@ -31,7 +33,7 @@ final class AsyncLogHandler extends Handler {
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
 
     private final Handler delegate;
-    private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final Object idle = new Object();
     private final Thread writer;
     /** The writer is asleep (or about to be) and must be woken for a new record. */
@@ -52,10 +54,11 @@ final class AsyncLogHandler extends Handler {
         if (closed || !isLoggable(record) || !delegate.isLoggable(record)) {
             return;
         }
-        if (!queue.offer(record)) {
+        Pending p = new Pending(record, Thread.currentThread().getName());
+        if (!queue.offer(p)) {
             wake();
             try {
-                queue.put(record);
+                queue.put(p);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 delegate.publish(record); // Not lost: written on this thread instead.
@@ -67,21 +70,26 @@ final class AsyncLogHandler extends Handler {
         }
     }
 
+    /** A record and the name of the thread that logged it (the formats name it; the record has only its id). */
+    private record Pending(LogRecord record, String thread) {
+    }
+
     private void wake() {
         asleep = false;
         LockSupport.unpark(writer);
     }
 
     private void write() {
-        List<LogRecord> batch = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>();
         while (!Thread.currentThread().isInterrupted()) {
             busy = true;
             queue.drainTo(batch);
             boolean wrote = !batch.isEmpty();
             if (wrote) {
-                for (LogRecord r : batch) {
+                for (Pending p : batch) {
                     try {
-                        delegate.publish(r);
+                        LogFormats.loggedOn(p.thread());
+                        delegate.publish(p.record());
                     } catch (RuntimeException e) {
                         reportError("log writer failed", e, ErrorManager.WRITE_FAILURE);
                     }

@@ -109,6 +109,36 @@ class AsyncLogHandlerTest {
     }
 
     @Test
+    void aLineNamesTheThreadThatLoggedItNotTheWriter() throws Exception {
+        List<String> out = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler json = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                out.add(getFormatter().format(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        json.setFormatter(dev.chorus.server.LogFormats.forName("json"));
+        AsyncLogHandler h = new AsyncLogHandler(json);
+        Thread t = Thread.ofPlatform().name("request-thread-7").start(
+                () -> h.publish(new LogRecord(Level.INFO, "from a request")));
+        t.join();
+        h.publish(new LogRecord(Level.INFO, "from the test"));
+        h.flush();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0)).contains("\"thread\":\"request-thread-7\"");
+        assertThat(out.get(1)).contains("\"thread\":\"" + Thread.currentThread().getName() + "\"");
+        h.close();
+    }
+
+    @Test
     void nothingIsWrittenAfterClose() {
         Console console = new Console();
         AsyncLogHandler h = new AsyncLogHandler(console);

@@ -28,6 +28,34 @@ public final class LogFormats {
         };
     }
 
+    /** The access log's message: method, path, status, duration and bytes (the record's first five parameters). */
+    public static final String ACCESS_MESSAGE = "{0} {1} {2} {3}ms {4}B";
+
+    private static final ThreadLocal<String> LOGGED_ON = new ThreadLocal<>();
+
+    /**
+     * For a handler that formats records on a thread of its own: names the thread that logged the records this
+     * thread formats next ({@code null}: this thread).
+     */
+    public static void loggedOn(String thread) {
+        LOGGED_ON.set(thread);
+    }
+
+    private static String thread() {
+        String t = LOGGED_ON.get();
+        return t != null ? t : Thread.currentThread().getName();
+    }
+
+    /** The record's message with its parameters; the access log's, the most frequent, without parsing a pattern. */
+    private static String message(Formatter formatter, LogRecord r) {
+        Object[] p = r.getParameters();
+        if (p != null && p.length >= 5 && ACCESS_MESSAGE.equals(r.getMessage())) {
+            return new StringBuilder(64).append(p[0]).append(' ').append(p[1]).append(' ').append(p[2]).append(' ')
+                    .append(p[3]).append("ms ").append(p[4]).append('B').toString();
+        }
+        return formatter.formatMessage(r);
+    }
+
     private static LogFields fields(LogRecord record) {
         Object[] params = record.getParameters();
         if (params != null) {
@@ -64,8 +92,8 @@ public final class LogFormats {
             field(b, "ts", Instant.ofEpochMilli(r.getMillis()).toString());
             field(b, "level", level(r));
             field(b, "logger", r.getLoggerName());
-            field(b, "thread", Thread.currentThread().getName());
-            field(b, "message", formatMessage(r));
+            field(b, "thread", thread());
+            field(b, "message", message(this, r));
             LogFields f = fields(r);
             if (f != null) {
                 field(b, "request_id", f.requestId());
@@ -136,7 +164,7 @@ public final class LogFormats {
         public String format(LogRecord r) {
             StringBuilder b = new StringBuilder(160);
             b.append(TIME.format(Instant.ofEpochMilli(r.getMillis()))).append(' ').append(level(r)).append(' ')
-                    .append(r.getLoggerName()).append(": ").append(formatMessage(r));
+                    .append(r.getLoggerName()).append(": ").append(message(this, r));
             LogFields f = fields(r);
             if (f != null) {
                 kv(b, "request_id", f.requestId());

@@ -394,7 +394,7 @@ public final class Telemetry {
         SpanContext sc = span.getSpanContext();
         LogFields fields = new LogFields(ctx.id().text(), sc.isValid() ? sc.getTraceId() : null,
                 sc.isValid() ? sc.getSpanId() : null, rt.voiceOrNull(), rt.tenant());
-        ACCESS.log(System.Logger.Level.INFO, "{0} {1} {2} {3}ms {4}B", log.requestHeaders().method().name(),
+        ACCESS.log(System.Logger.Level.INFO, dev.chorus.server.LogFormats.ACCESS_MESSAGE, log.requestHeaders().method().name(),
                 ctx.path(), Integer.toString(status), Long.toString(nanos / 1_000_000),
                 Long.toString(log.responseLength()), fields.withAccess(
                         log.requestHeaders().method().name(), ctx.path(), status, nanos / 1_000_000,

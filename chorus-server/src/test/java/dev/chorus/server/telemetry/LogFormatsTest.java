@@ -37,6 +37,28 @@ class LogFormatsTest {
     }
 
     @Test
+    void theAccessLineReadsAsItsPatternWouldAndNamesTheThreadThatLoggedIt() throws Exception {
+        LogRecord r = new LogRecord(Level.INFO, LogFormats.ACCESS_MESSAGE);
+        r.setLoggerName("dev.chorus.access");
+        r.setParameters(new Object[] {"POST", "/v1/audio/{0}'s", "200", "12", "4388",
+                new LogFields("req3", null, null, null, "anonymous")});
+        String expected = new java.util.logging.SimpleFormatter().formatMessage(r);
+        assertThat(expected).isNotEqualTo(LogFormats.ACCESS_MESSAGE); // the pattern was applied
+        var json = new ObjectMapper().readTree(LogFormats.forName("json").format(r));
+        assertThat(json.path("message").asText()).isEqualTo("POST /v1/audio/{0}'s 200 12ms 4388B");
+        assertThat(json.path("thread").asText()).isEqualTo(Thread.currentThread().getName());
+        assertThat(LogFormats.forName("text").format(r)).contains(": POST /v1/audio/{0}'s 200 12ms 4388B ");
+        // Formatted on another thread for the one that logged it, the line names the one that logged it.
+        LogFormats.loggedOn("armeria-common-worker-epoll-3-2");
+        try {
+            json = new ObjectMapper().readTree(LogFormats.forName("json").format(r));
+            assertThat(json.path("thread").asText()).isEqualTo("armeria-common-worker-epoll-3-2");
+        } finally {
+            LogFormats.loggedOn(null);
+        }
+    }
+
+    @Test
     void textIsOneReadableLineWithTheRequestFields() {
         LogRecord r = new LogRecord(Level.INFO, "listening");
         r.setLoggerName("dev.chorus.server.ChorusServer");
