@@ -35,10 +35,17 @@ class WyomingZeroconfTest {
                             .build()).build()).start();
             try (JmDNS browser = JmDNS.create(address, "wyoming-browser")) {
                 ServiceInfo found = null;
-                for (int i = 0; i < 20 && found == null; i++) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+                while (found == null && System.nanoTime() < deadline) {
                     for (ServiceInfo s : browser.list("_wyoming._tcp.local.", 1000)) {
-                        if (s.getName().startsWith("chorus-zeroconf-test")) {
-                            found = s;
+                        if (!s.getName().startsWith("chorus-zeroconf-test")) {
+                            continue;
+                        }
+                        // A browser may list the name before its SRV and address records came (port 0): ask for them.
+                        ServiceInfo resolved = s.getPort() != 0 && s.getInetAddresses().length > 0 ? s
+                                : browser.getServiceInfo(s.getType(), s.getName(), 1000);
+                        if (resolved != null && resolved.getPort() != 0 && resolved.getInetAddresses().length > 0) {
+                            found = resolved;
                         }
                     }
                 }
