@@ -86,10 +86,25 @@ public final class LogFormats {
 
     /** One JSON object per line: ts, level, logger, message, and the request's fields when there is one. */
     public static final class Json extends Formatter {
+        /** The last line's time, formatted: lines under load share their millisecond. */
+        private volatile Stamp last = new Stamp(Long.MIN_VALUE, "");
+
+        private record Stamp(long millis, String text) {
+        }
+
+        private String ts(long millis) {
+            Stamp s = last;
+            if (s.millis() != millis) {
+                s = new Stamp(millis, Instant.ofEpochMilli(millis).toString());
+                last = s;
+            }
+            return s.text();
+        }
+
         @Override
         public String format(LogRecord r) {
             StringBuilder b = new StringBuilder(256).append('{');
-            field(b, "ts", Instant.ofEpochMilli(r.getMillis()).toString());
+            field(b, "ts", ts(r.getMillis()));
             field(b, "level", level(r));
             field(b, "logger", r.getLoggerName());
             field(b, "thread", thread());

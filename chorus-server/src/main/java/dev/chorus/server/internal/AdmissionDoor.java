@@ -68,8 +68,19 @@ public final class AdmissionDoor {
         }
         Pass pass = new Pass();
         ctx.setAttr(PASS, pass);
-        ctx.log().whenComplete().thenRun(pass::leave);
-        return delegate.serve(ctx, req);
+        HttpResponse response;
+        try {
+            response = delegate.serve(ctx, req);
+        } catch (Throwable t) {
+            pass.leave();
+            throw t;
+        }
+        // A request answered at once (a memory hit, a refusal) has passed already; one still on its way passes at
+        // the latest when it completes, whatever happens to it.
+        if (!pass.left.get()) {
+            ctx.log().whenComplete().thenRun(pass::leave);
+        }
+        return response;
     }
 
     private HttpResponse refuse(ServiceRequestContext ctx, HttpRequest req) {

@@ -168,6 +168,11 @@ abstract class HttpAudioStream implements AudioOutput {
         return whole != null ? whole : writer();
     }
 
+    /** Whether the response is a replayed body answered whole (nothing is left to stop when the client leaves). */
+    final synchronized boolean answeredWhole() {
+        return whole != null;
+    }
+
     /** Returns the content type of the body. */
     abstract MediaType contentType();
 

@@ -86,7 +86,9 @@ public final class OpenAiSpeechService {
             if (handle == null) {
                 handle = speech.serve(prepared, caller, stream);
             }
-            cancelWhenClientLeaves(ctx, stream, handle);
+            if (!stream.answeredWhole()) {
+                cancelWhenClientLeaves(ctx, stream, handle);
+            }
             return stream.response();
         } catch (RuntimeException e) {
             telemetry.failed(e);
