@@ -61,8 +61,9 @@ final class Logging {
 
     /**
      * A handler like the console's on {@code err}, except that it does not flush after each record (the
-     * {@link AsyncLogHandler} flushes once per batch, in one write of up to 64 KiB) and that closing it (the log manager resets every handler at
-     * exit) only flushes: the stream is standard error, which shutdown messages still need.
+     * {@link AsyncLogHandler} flushes once per batch, in one write of up to 64 KiB) and that closing it (the log
+     * manager resets every handler at exit) only flushes: the stream is standard error, which shutdown messages
+     * still need.
      */
     private static java.util.logging.StreamHandler console(java.io.PrintStream err, Formatter f) {
         // The batch goes out in one write where it fits (a print stream would write each encoded piece at once).

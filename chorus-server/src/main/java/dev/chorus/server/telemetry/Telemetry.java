@@ -10,6 +10,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.SynthesisScheduler;
 import dev.chorus.runtime.Synthesizer;
+import dev.chorus.server.LogFormats;
 import dev.chorus.server.ServerConfig;
 import dev.chorus.server.internal.ResponseHeaderSink;
 import dev.chorus.server.tenant.Tenant;
@@ -394,7 +395,7 @@ public final class Telemetry {
         SpanContext sc = span.getSpanContext();
         LogFields fields = new LogFields(ctx.id().text(), sc.isValid() ? sc.getTraceId() : null,
                 sc.isValid() ? sc.getSpanId() : null, rt.voiceOrNull(), rt.tenant());
-        ACCESS.log(System.Logger.Level.INFO, dev.chorus.server.LogFormats.ACCESS_MESSAGE, log.requestHeaders().method().name(),
+        ACCESS.log(System.Logger.Level.INFO, LogFormats.ACCESS_MESSAGE, log.requestHeaders().method().name(),
                 ctx.path(), Integer.toString(status), Long.toString(nanos / 1_000_000),
                 Long.toString(log.responseLength()), fields.withAccess(
                         log.requestHeaders().method().name(), ctx.path(), status, nanos / 1_000_000,

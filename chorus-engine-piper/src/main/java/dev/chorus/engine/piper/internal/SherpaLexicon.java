@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
  * {@code lexicon.txt} of sherpa-onnx's VITS models (the lexicon front end, Chinese and MeloTTS), read as sherpa-onnx
  * reads it: one {@code WORD TOKEN TOKEN ...} line per word, or for MeloTTS {@code WORD PHONE ... PHONE TONE ... TONE}
  * (as many tones as phones, each 0 to {@value #MAX_TONE}). Words are lower-cased as the caller looks them up; the
- * first line of a word wins. Unlike sherpa-onnx, which skips such lines silently, a line with a token that {@code tokens.txt} lacks, a
- * MeloTTS line with an odd number of fields or a bad tone is refused, naming the line.
+ * first line of a word wins. Unlike sherpa-onnx, which skips such lines silently, a line with a token that
+ * {@code tokens.txt} lacks, a MeloTTS line with an odd number of fields or a bad tone is refused, naming the line.
  */
 final class SherpaLexicon {
 
