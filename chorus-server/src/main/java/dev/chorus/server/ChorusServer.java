@@ -233,6 +233,11 @@ public final class ChorusServer implements AutoCloseable {
         return door.waiting();
     }
 
+    /** Returns how many Wyoming connections are served now; 0 without a Wyoming port. */
+    int wyomingConnections() {
+        return wyoming != null ? wyoming.openConnections() : 0;
+    }
+
     /** Returns the server's meter registry, for metrics of parts the program adds. */
     public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
         return telemetry.registry();

@@ -3,6 +3,7 @@ package dev.chorus.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chorus.server.WyomingClient.Event;
 import dev.chorus.server.wyoming.WyomingConfig;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +40,19 @@ class WyomingTest {
             r -> r.workers("counting", 2).workers("paced", 2).defaultVoice("counting:tone"), s -> s,
             c -> c.warmUp(false).maxInputChars(300).cache(true).wyoming(WyomingConfig.builder().port(0).zeroconf(false)
                     .maxConnections(3).build()));
+
+    /**
+     * Waits until the connections of the tests before have been released by the server (a client's close reaches
+     * it a moment later), so that each test has the whole wyoming.max-connections to itself.
+     */
+    @BeforeEach
+    void earlierConnectionsAreGone() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (SERVER.server().wyomingConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(SERVER.server().wyomingConnections()).as("connections left open by earlier tests").isZero();
+    }
 
     private static WyomingClient client() throws Exception {
         return new WyomingClient(SERVER.server().wyomingPort());

@@ -105,6 +105,11 @@ public final class WyomingServer implements AutoCloseable {
         return listener == null ? -1 : listener.getLocalPort();
     }
 
+    /** Returns how many connections are served now (at most wyoming.max-connections). */
+    public int openConnections() {
+        return connections.size();
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             Socket s;
