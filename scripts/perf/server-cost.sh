@@ -106,6 +106,8 @@ fi
 if [[ ",$parts," == *,hits,* ]]; then
   # 2. Cache hits against nginx with the same bytes.
   mkdir -p "$work/www" "$work/tmp"
+  # nginx started by root serves as an unprivileged user: it must be able to reach the files (mktemp made 0700).
+  chmod 755 "$work" "$work/www"
   hit() { # NAME BODY: stores the cached response's bytes as www/NAME and writes a wrk script posting BODY
     for t in "${targets[@]}"; do
       curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech"
@@ -131,7 +133,21 @@ http {
 }
 CONF
   nginx -c "$work/nginx.conf"
-  rate() { awk '/Requests\/sec/ {print $2}'; }
+  for name in small.mp3 large.wav; do # nginx must serve the very bytes the server answers
+    curl -sf "http://127.0.0.1:$nginx_port/$name" | cmp -s - "$work/www/$name" \
+      || { echo "nginx does not serve $name as stored (see $work/nginx-error.log)" >&2; exit 1; }
+  done
+  # A round counts only if every answer was a success: a rate of errors (403, 404, 429) says nothing.
+  rate() {
+    local out
+    out=$(cat)
+    if grep -q 'Non-2xx' <<< "$out"; then
+      echo "a load round got answers other than 2xx; refusing its rate:" >&2
+      echo "$out" >&2
+      exit 1
+    fi
+    awk '/Requests\/sec/ {print $2}' <<< "$out"
+  }
   for name in small.mp3 large.wav; do
     bytes=$(stat -c %s "$work/www/$name")
     for _ in 1 2; do # warm-up: twice, as the JIT on two shared cores needs longer than one run
@@ -147,12 +163,12 @@ CONF
         before=$(cpu_ticks "$t")
         out=$(wrk -t2 -c64 -d"${secs}s" -s "$work/$name.lua" "http://127.0.0.1:$(port_of "$t")/v1/audio/speech")
         after=$(cpu_ticks "$t")
-        this[$t]=$(rate <<< "$out")
+        this[$t]=$(rate <<< "$out") || exit 1
         c[$t]+="${this[$t]} "
         # The server's CPU per hit: what a busy machine changes least (the rate depends on the CPU share it gets).
         u[$t]+="$(awk -v t=$((after - before)) -v n="$(awk '/requests in/ {print $1}' <<< "$out")" -v hz="$hz" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}') "
       done
-      nr=$(wrk -t2 -c64 -d"${secs}s" "http://127.0.0.1:$nginx_port/$name" | rate)
+      nr=$(wrk -t2 -c64 -d"${secs}s" "http://127.0.0.1:$nginx_port/$name" | rate) || exit 1
       n+=("$nr")
       # Each round's own ratio too (measured back to back), less sensitive to load that drifts.
       for t in "${targets[@]}"; do q[$t]+="$(awk -v c="${this[$t]}" -v n="$nr" 'BEGIN {printf "%.3f", c / n}') "; done
