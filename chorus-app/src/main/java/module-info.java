@@ -15,6 +15,7 @@ module dev.chorus.app {
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires java.logging;
+    requires io.netty.transport.classes.io_uring;
 
     uses dev.chorus.tts.spi.TtsEngineProvider;
     uses dev.chorus.asr.RecognizerProvider;

@@ -90,6 +90,8 @@ final class ServeCommand implements Callable<Integer> {
             flags.put("data.dir", dataDir.toString());
         }
         ServeSettings settings = ServeSettings.load(file, env, flags);
+        // Before anything opens a socket: the network library reads its transport once.
+        String transport = printConfig ? null : settings.applyTransport();
         ClusterMode cluster = ClusterMode.of(settings);
         EngineIsolation isolation = EngineIsolation.of(settings, cluster.role());
         if (printConfig) {
@@ -137,9 +139,9 @@ final class ServeCommand implements Callable<Integer> {
                 + (tls == null ? "" : String.format(Locale.ROOT, "https://%s:%d (HTTPS, HTTP/2, gRPC; client "
                         + "certificate %s)", tls.host() != null ? tls.host() : serverConfig.host(), server.tlsPort(),
                 tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? "required" : "optional"));
-        err.printf(Locale.ROOT, "chorus: listening on %s; engines: %s%s"
+        err.printf(Locale.ROOT, "chorus: listening on %s; transport %s; engines: %s%s"
                         + " (opened in %.1f s, server started in %.1f s)%n",
-                listening, registry.engines().keySet(),
+                listening, transport, registry.engines().keySet(),
                 registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
                 (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
         if (serverConfig.wyoming() != null) {

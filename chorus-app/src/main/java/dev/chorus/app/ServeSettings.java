@@ -257,6 +257,11 @@ final class ServeSettings {
         return w.build();
     }
 
+    /** Decides the network transport ({@code server.transport}) and makes it the process's; returns its name. */
+    String applyTransport() {
+        return Transport.apply(s.string("server.transport"), s.source("server.transport"));
+    }
+
     /** Returns the log format: json or text ({@code auto} resolved by whether stderr is a terminal). */
     String logFormat() {
         String f = s.string("logging.format").trim().toLowerCase(Locale.ROOT);
