@@ -7,6 +7,7 @@ import dev.chorus.server.LogFormats;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
@@ -52,7 +53,7 @@ final class Logging {
             if (!(h instanceof AsyncLogHandler)) {
                 continue;
             }
-            java.util.logging.StreamHandler to = console(err, h.getFormatter());
+            Handler to = console(err, h.getFormatter());
             root.addHandler(new AsyncLogHandler(to));
             root.removeHandler(h);
             h.close();
@@ -61,26 +62,59 @@ final class Logging {
 
     /**
      * A handler like the console's on {@code err}, except that it does not flush after each record (the
-     * {@link AsyncLogHandler} flushes once per batch, in one write of up to 64 KiB) and that closing it (the log
-     * manager resets every handler at exit) only flushes: the stream is standard error, which shutdown messages
-     * still need.
+     * {@link AsyncLogHandler} flushes once per batch, in one write of up to 64 KiB), that it encodes each line in
+     * one step (UTF-8) rather than through a character writer, and that closing it (the log manager resets every
+     * handler at exit) only flushes: the stream is standard error, which shutdown messages still need.
      */
-    private static java.util.logging.StreamHandler console(java.io.PrintStream err, Formatter f) {
-        // The batch goes out in one write where it fits (a print stream would write each encoded piece at once).
-        java.util.logging.StreamHandler to = new java.util.logging.StreamHandler(
-                new java.io.BufferedOutputStream(err, 1 << 16), f) {
-            @Override
-            public synchronized void close() {
-                flush();
-            }
-        };
+    private static Handler console(java.io.PrintStream err, Formatter f) {
+        Handler to = new ConsoleBytes(new java.io.BufferedOutputStream(err, 1 << 16));
+        to.setFormatter(f);
         to.setLevel(Level.ALL);
-        try {
-            to.setEncoding("UTF-8");
-        } catch (java.io.UnsupportedEncodingException e) {
-            throw new IllegalStateException(e);
-        }
         return to;
+    }
+
+    /** The console handler of {@link #console}: formatted lines as UTF-8 bytes into a buffered stream. */
+    private static final class ConsoleBytes extends Handler {
+        private final java.io.OutputStream out;
+
+        ConsoleBytes(java.io.OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            if (!isLoggable(r)) {
+                return;
+            }
+            byte[] line;
+            try {
+                line = getFormatter().format(r).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                reportError(null, e, java.util.logging.ErrorManager.FORMAT_FAILURE);
+                return;
+            }
+            synchronized (this) {
+                try {
+                    out.write(line);
+                } catch (IOException e) {
+                    reportError(null, e, java.util.logging.ErrorManager.WRITE_FAILURE);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                reportError(null, e, java.util.logging.ErrorManager.FLUSH_FAILURE);
+            }
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
     }
 
     static void configure() {

@@ -1,10 +1,13 @@
 package dev.chorus.server.internal;
 
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The headers that the server's decorators and the speech pipeline add to one request's response (its ids, trace
@@ -26,6 +29,13 @@ public final class ResponseHeaderSink {
 
     private static final AttributeKey<ResponseHeaderSink> KEY =
             AttributeKey.valueOf(ResponseHeaderSink.class, "SINK");
+
+    /**
+     * The header names seen so far, checked and lower-cased once: a name given as a string is otherwise checked,
+     * lower-cased and copied again for every response. Bounded, though the server sets a dozen names at most.
+     */
+    private static final ConcurrentHashMap<String, AsciiString> NAMES = new ConcurrentHashMap<>();
+    private static final int MAX_NAMES = 64;
 
     private final ServiceRequestContext ctx;
     /** Names and values in turn; room for the date, ids, trace headers and cache result without growing. */
@@ -95,7 +105,7 @@ public final class ResponseHeaderSink {
     public synchronized ResponseHeadersBuilder applyTo(ResponseHeadersBuilder headers) {
         if (state == State.COLLECTING) {
             for (int i = 0; i < size; i += 2) {
-                headers.set(pairs[i], pairs[i + 1]);
+                headers.set(name(pairs[i]), pairs[i + 1]);
             }
             state = State.APPLIED;
         }
@@ -114,9 +124,22 @@ public final class ResponseHeaderSink {
         if (size > 0) {
             ctx.mutateAdditionalResponseHeaders(h -> {
                 for (int i = 0; i < size; i += 2) {
-                    h.set(pairs[i], pairs[i + 1]);
+                    h.set(name(pairs[i]), pairs[i + 1]);
                 }
             });
         }
+    }
+
+    /** Returns header {@code name} checked and lower-cased, from the table of names once seen. */
+    private static CharSequence name(String name) {
+        AsciiString known = NAMES.get(name);
+        if (known != null) {
+            return known;
+        }
+        AsciiString checked = HttpHeaderNames.of(name);
+        if (NAMES.size() < MAX_NAMES) {
+            NAMES.putIfAbsent(name, checked);
+        }
+        return checked;
     }
 }

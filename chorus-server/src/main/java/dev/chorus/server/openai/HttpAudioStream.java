@@ -4,6 +4,7 @@ import dev.chorus.audio.SignalQuality;
 
 import dev.chorus.service.AudioOutput;
 import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpObject;
 import com.linecorp.armeria.common.HttpResponse;
@@ -24,6 +25,7 @@ import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.VoiceInfo;
 
 import io.netty.buffer.Unpooled;
+import io.netty.util.AsciiString;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -38,6 +40,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * error ends the stream in the way the subclass defines. Subclasses frame the bytes (raw audio or SSE events).
  */
 abstract class HttpAudioStream implements AudioOutput {
+
+    private static final AsciiString VOICE_HEADER = HttpHeaderNames.of("x-chorus-voice");
+    private static final AsciiString SAMPLE_RATE_HEADER = HttpHeaderNames.of("x-chorus-sample-rate");
 
     /** Time a client gets, beyond the audio's own length, to read what is left once synthesis is done. */
     private static final Duration DRAIN_MARGIN = Duration.ofSeconds(60);
@@ -408,8 +413,8 @@ abstract class HttpAudioStream implements AudioOutput {
     private ResponseHeaders headers() {
         ResponseHeadersBuilder b = ResponseHeaders.builder(HttpStatus.OK)
                 .contentType(contentType())
-                .set("x-chorus-voice", voice.id())
-                .setInt("x-chorus-sample-rate", sampleRate);
+                .set(VOICE_HEADER, voice.id())
+                .setInt(SAMPLE_RATE_HEADER, sampleRate);
         if (contentLength >= 0 && !quality) {
             b.contentLength(contentLength);
         }
