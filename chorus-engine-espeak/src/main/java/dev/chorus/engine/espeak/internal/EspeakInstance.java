@@ -168,17 +168,44 @@ final class EspeakInstance implements AutoCloseable {
         return List.copyOf(clauses);
     }
 
-    /** Unloads the library; the caller guarantees no operation is running. */
+    /**
+     * Unloads the library; the caller guarantees no operation is running.
+     *
+     * <p>{@code espeak_ng_Terminate} stops the library's own threads and waits for them. Rarely, one of them misses
+     * the stop signal and the wait never ends (a test server's stop hung there once). So the call gets
+     * {@value #TERMINATE_SECONDS} s: past that, this copy stays loaded (its thread still runs in its code, so it
+     * cannot be unmapped) until the process exits, and a warning says so; closing never hangs.
+     */
     @Override
     public void close() {
+        boolean stopped = false;
         try {
-            call(() -> (int) NativeApi.TERMINATE.invokeExact(fn.terminate()));
+            stopped = NativeApi.callWithin(java.time.Duration.ofSeconds(TERMINATE_SECONDS), "chorus-espeak-stop",
+                    () -> {
+                        int ignored = (int) NativeApi.TERMINATE.invokeExact(fn.terminate());
+                    });
+            if (!stopped) {
+                LOG.log(System.Logger.Level.WARNING, "eSpeak NG did not stop within {0} s; its library copy stays "
+                        + "loaded until the process exits", TERMINATE_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            stopped = true; // It returned, with an error: nothing of it runs any more.
+            throw e;
         } finally {
-            // The library goes first: its GOT points at stubs in the other arena.
-            libraryArena.close();
-            stubArena.close();
+            if (stopped) {
+                // The library goes first: its GOT points at stubs in the other arena.
+                libraryArena.close();
+                stubArena.close();
+            }
         }
     }
+
+    /** How long {@link #close} waits for the library to stop its threads. */
+    private static final int TERMINATE_SECONDS = 5;
+
+    private static final System.Logger LOG = System.getLogger(EspeakInstance.class.getName());
 
     /**
      * Returns where a clause ends given eSpeak's cursor, which it leaves one character past the clause (it reads

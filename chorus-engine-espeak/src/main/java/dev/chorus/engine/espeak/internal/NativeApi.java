@@ -146,6 +146,32 @@ final class NativeApi {
         }
     }
 
+    /**
+     * Runs {@code call} on a thread of its own and waits at most {@code limit} for it; returns {@code false} when it
+     * is still running then (it is left to finish, or not, on that daemon thread). Exceptions pass through as in
+     * {@link #callVoid}.
+     */
+    static boolean callWithin(java.time.Duration limit, String threadName, VoidCall call)
+            throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name(threadName).start(() -> {
+            try {
+                call.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        try {
+            done.get(limit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw rethrow(e.getCause());
+        }
+    }
+
     /** Throws {@code t} as is if unchecked, else wrapped; declared to return so callers can write {@code throw}. */
     static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
