@@ -143,13 +143,21 @@ public final class LogFormats {
                 return;
             }
             b.append('"').append(name).append("\":\"");
+            int n = value.length();
             int plain = 0; // The common case, nothing to escape, is copied in one go.
-            while (plain < value.length() && value.charAt(plain) >= 0x20 && value.charAt(plain) != '"'
-                    && value.charAt(plain) != '\\') {
+            while (plain < n) {
+                char c = value.charAt(plain);
+                if (c < 0x20 || c == '"' || c == '\\') {
+                    break;
+                }
                 plain++;
             }
+            if (plain == n) {
+                b.append(value).append("\",");
+                return;
+            }
             b.append(value, 0, plain);
-            for (int i = plain; i < value.length(); i++) {
+            for (int i = plain; i < n; i++) {
                 char c = value.charAt(i);
                 switch (c) {
                     case '"' -> b.append("\\\"");
