@@ -16,6 +16,7 @@ module dev.chorus.app {
     requires me.tongfei.progressbar;
     requires java.logging;
     requires io.netty.transport.classes.io_uring;
+    requires com.linecorp.armeria;
 
     uses dev.chorus.tts.spi.TtsEngineProvider;
     uses dev.chorus.asr.RecognizerProvider;

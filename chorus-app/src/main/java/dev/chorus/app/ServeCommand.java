@@ -91,7 +91,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeSettings settings = ServeSettings.load(file, env, flags);
         // Before anything opens a socket: the network library reads its transport once.
-        String transport = printConfig ? null : settings.applyTransport();
+        if (!printConfig) {
+            settings.applyTransport();
+        }
         ClusterMode cluster = ClusterMode.of(settings);
         EngineIsolation isolation = EngineIsolation.of(settings, cluster.role());
         if (printConfig) {
@@ -141,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
                 tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? "required" : "optional"));
         err.printf(Locale.ROOT, "chorus: listening on %s; transport %s; engines: %s%s"
                         + " (opened in %.1f s, server started in %.1f s)%n",
-                listening, transport, registry.engines().keySet(),
+                listening, com.linecorp.armeria.common.Flags.transportType().lowerCasedName(), registry.engines().keySet(),
                 registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
                 (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
         if (serverConfig.wyoming() != null) {

@@ -257,9 +257,9 @@ final class ServeSettings {
         return w.build();
     }
 
-    /** Decides the network transport ({@code server.transport}) and makes it the process's; returns its name. */
-    String applyTransport() {
-        return Transport.apply(s.string("server.transport"), s.source("server.transport"));
+    /** Decides the network transport ({@code server.transport}) and makes it the process's. */
+    void applyTransport() {
+        Transport.apply(s.string("server.transport"), s.source("server.transport"));
     }
 
     /** Returns the log format: json or text ({@code auto} resolved by whether stderr is a terminal). */

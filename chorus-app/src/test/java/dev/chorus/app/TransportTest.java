@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TransportTest {
 
     @Test
-    void autoTakesIoUringOnlyWhereTheKernelAllowsIt() {
-        assertThat(Transport.choose("auto", "default")).isEqualTo(IoUring.isAvailable() ? "io_uring" : null);
+    void autoLeavesTheChoiceToTheNetworkLibrary() {
+        assertThat(Transport.choose("auto", "default")).isNull();
     }
 
     @Test
