@@ -45,8 +45,9 @@ class BatchingTest {
     void batchedAudioEqualsUnbatchedAudio(Vocoder vocoder, @TempDir Path dir) throws Exception {
         AmVocoderTestModels.write(dir.resolve("v"), Acoustic.FASTSPEECH2, "am.onnx", vocoder, "voc.onnx", false, 0);
         try (TtsEngine alone = AmFixture.open("fastspeech2", dir, Map.of("fastspeech2.batch.max-size", "1"));
+             // One run at a time: sentences that arrive while one runs queue, and go on together as a batch.
              TtsEngine batched = AmFixture.open("fastspeech2", dir, Map.of("fastspeech2.batch.max-wait", "300ms",
-                     "fastspeech2.max-concurrent-runs", "8", "fastspeech2.batch.max-size", "8"))) {
+                     "fastspeech2.max-concurrent-runs", "1", "fastspeech2.batch.max-size", "8"))) {
             assertThat(((AmEngine) alone).model("v").batcher()).isNull();
             Batcher<long[], AmModel.Controls, AmModel.Output> batcher = ((AmEngine) batched).model("v").batcher();
             assertThat(batcher).as("a model with durations, lengths and a batch dimension batches").isNotNull();
@@ -56,8 +57,8 @@ class BatchingTest {
             for (String s : SENTENCES) {
                 expected.add(speak(one, s));
             }
-            // A lone sentence on an idle model runs at once, so whether these overlap depends on the scheduler:
-            // rounds of them (each checked) until some ran as a batch.
+            // A lone sentence on an idle model runs at once, so whether the others arrive while it runs depends on
+            // the scheduler: rounds of them (each checked) until some ran as a batch.
             for (int round = 0; round < 20 && batcher.batches() == 0; round++) {
                 ExecutorService pool = Executors.newFixedThreadPool(SENTENCES.size());
                 try {

@@ -74,8 +74,9 @@ class KokoroBatchingTest {
     void batchedAudioEqualsUnbatchedAudio(Speed speed, @TempDir Path dir) throws Exception {
         KokoroTestModel.writeBatched(dir.resolve("batch"), Layout.SHERPA, 3, speed, true, 2);
         try (TtsEngine alone = KokoroFixture.open(dir.toString(), Map.of("kokoro.batch.max-size", "1"));
+             // One run at a time: sentences that arrive while one runs queue, and go on together as a batch.
              TtsEngine batched = KokoroFixture.open(dir.toString(), Map.of("kokoro.batch.max-wait", "300ms",
-                     "kokoro.max-concurrent-runs", "8", "kokoro.batch.max-size", "8"))) {
+                     "kokoro.max-concurrent-runs", "1", "kokoro.batch.max-size", "8"))) {
             assertThat(model(alone, "kokoro:af_test").batcher()).as("batch.max-size 1 turns batching off").isNull();
             KokoroModel model = model(batched, "kokoro:af_test");
             Batcher<KokoroModel.Item, KokoroModel.Key, KokoroModel.Output> batcher = model.batcher();
@@ -92,8 +93,8 @@ class KokoroBatchingTest {
             assertThat(speak(batched.load(lone.voice()), lone.ipa(), lone.speed())).isEqualTo(expected.get(2));
             assertThat(batcher.batches()).as("a lone sentence runs unbatched").isZero();
 
-            // A lone sentence on an idle model runs at once, so whether these overlap depends on the scheduler:
-            // rounds of them (each checked) until some ran as a batch.
+            // A lone sentence on an idle model runs at once, so whether the others arrive while it runs depends on
+            // the scheduler: rounds of them (each checked) until some ran as a batch.
             for (int round = 0; round < 20 && batcher.batches() == 0; round++) {
                 ExecutorService pool = Executors.newFixedThreadPool(REQUESTS.size());
                 try {
