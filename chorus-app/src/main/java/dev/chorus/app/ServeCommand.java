@@ -1,5 +1,6 @@
 package dev.chorus.app;
 
+import com.linecorp.armeria.common.Flags;
 import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.server.ChorusServer;
@@ -143,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
                 tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? "required" : "optional"));
         err.printf(Locale.ROOT, "chorus: listening on %s; transport %s; engines: %s%s"
                         + " (opened in %.1f s, server started in %.1f s)%n",
-                listening, com.linecorp.armeria.common.Flags.transportType().lowerCasedName(), registry.engines().keySet(),
+                listening, Flags.transportType().lowerCasedName(), registry.engines().keySet(),
                 registry.unavailable().isEmpty() ? "" : "; unavailable: " + registry.unavailable().keySet(),
                 (engines - t0) / 1e9, (System.nanoTime() - engines) / 1e9);
         if (serverConfig.wyoming() != null) {
