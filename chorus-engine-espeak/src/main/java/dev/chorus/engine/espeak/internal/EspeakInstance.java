@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -31,7 +32,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 @SuppressWarnings("restricted")
 final class EspeakInstance implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(EspeakInstance.class.getName());
     private static final String WARM_UP_TEXT = "a";
+    /** How long {@link #close} waits for the library to stop its threads. */
+    private static final int TERMINATE_SECONDS = 5;
 
     private final Arena libraryArena;
     private final Arena stubArena;
@@ -178,34 +182,31 @@ final class EspeakInstance implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean stopped = false;
+        boolean stopped;
         try {
-            stopped = NativeApi.callWithin(java.time.Duration.ofSeconds(TERMINATE_SECONDS), "chorus-espeak-stop",
-                    () -> {
-                        int ignored = (int) NativeApi.TERMINATE.invokeExact(fn.terminate());
-                    });
-            if (!stopped) {
-                LOG.log(System.Logger.Level.WARNING, "eSpeak NG did not stop within {0} s; its library copy stays "
-                        + "loaded until the process exits", TERMINATE_SECONDS);
-            }
+            stopped = NativeApi.callWithin(Duration.ofSeconds(TERMINATE_SECONDS), "chorus-espeak-stop", () -> {
+                int ignored = (int) NativeApi.TERMINATE.invokeExact(fn.terminate());
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            stopped = true; // It returned, with an error: nothing of it runs any more.
+            stopped = false;
+        } catch (RuntimeException e) { // It returned, with an error: nothing of it runs any more.
+            unmap();
             throw e;
-        } finally {
-            if (stopped) {
-                // The library goes first: its GOT points at stubs in the other arena.
-                libraryArena.close();
-                stubArena.close();
-            }
+        }
+        if (stopped) {
+            unmap();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "eSpeak NG did not stop within {0} s; its library copy stays "
+                    + "loaded until the process exits", TERMINATE_SECONDS);
         }
     }
 
-    /** How long {@link #close} waits for the library to stop its threads. */
-    private static final int TERMINATE_SECONDS = 5;
-
-    private static final System.Logger LOG = System.getLogger(EspeakInstance.class.getName());
+    private void unmap() {
+        // The library goes first: its GOT points at stubs in the other arena.
+        libraryArena.close();
+        stubArena.close();
+    }
 
     /**
      * Returns where a clause ends given eSpeak's cursor, which it leaves one character past the clause (it reads

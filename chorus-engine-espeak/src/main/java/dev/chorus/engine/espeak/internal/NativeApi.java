@@ -10,6 +10,11 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -151,9 +156,8 @@ final class NativeApi {
      * is still running then (it is left to finish, or not, on that daemon thread). Exceptions pass through as in
      * {@link #callVoid}.
      */
-    static boolean callWithin(java.time.Duration limit, String threadName, VoidCall call)
-            throws InterruptedException {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    static boolean callWithin(Duration limit, String threadName, VoidCall call) throws InterruptedException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name(threadName).start(() -> {
             try {
                 call.run();
@@ -163,11 +167,11 @@ final class NativeApi {
             }
         });
         try {
-            done.get(limit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            done.get(limit.toNanos(), TimeUnit.NANOSECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         }
     }
