@@ -34,6 +34,24 @@ class SignalQualityTest {
         assertThat(at1k - at20).isGreaterThan(5);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {48_000, 22_050, 8_000})
+    void theFiltersStayOutOfSubnormalNumbersInDigitalSilence(int rate) {
+        // Subnormal numbers cost the processor some twenty times the work: a response with pauses made the
+        // meter the largest cost of an uncached request. In silence the state must settle at normal numbers.
+        SignalQuality.Meter meter = new SignalQuality.Meter(rate);
+        short[] speech = Signals.speechLike(rate, 1, 7);
+        meter.accept(speech, 0, speech.length);
+        short[] silence = new short[rate / 20];
+        for (int piece = 0; piece < 200; piece++) { // 10 s, in 50 ms pieces
+            meter.accept(silence, 0, silence.length);
+            for (double v : meter.filterState()) {
+                boolean subnormal = v != 0 && Math.abs(v) < Double.MIN_NORMAL;
+                assertThat(subnormal).as("filter state %s after %d ms of silence", v, 50 * (piece + 1)).isFalse();
+            }
+        }
+    }
+
     @Test
     void theRelativeGateLeavesQuietPassagesOut() {
         int rate = 48_000;
