@@ -52,9 +52,9 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
         /**
          * Added to the filters' input with alternating sign (a tone at half the sample rate, 300 dB below the
          * quietest sample): in digital silence the filters' state would otherwise decay into subnormal numbers,
-         * which the processor computes with some twenty times slower (a response with pauses cost its meter 20
-         * times the work of continuous speech). It keeps the state at about this size, far below the -70 LUFS
-         * gate, and changes no reading.
+         * which the processor computes about forty times slower (audio that is half silence cost the meter
+         * nineteen times as much as speech throughout). It keeps the state at about this size, far below the
+         * -70 LUFS gate, and changes no reading.
          */
         private static final double GUARD = 1e-20;
 

@@ -37,7 +37,7 @@ class SignalQualityTest {
     @ParameterizedTest
     @ValueSource(ints = {48_000, 22_050, 8_000})
     void theFiltersStayOutOfSubnormalNumbersInDigitalSilence(int rate) {
-        // Subnormal numbers cost the processor some twenty times the work: a response with pauses made the
+        // Subnormal numbers cost the processor about forty times the work: a response with pauses made the
         // meter the largest cost of an uncached request. In silence the state must settle at normal numbers.
         SignalQuality.Meter meter = new SignalQuality.Meter(rate);
         short[] speech = Signals.speechLike(rate, 1, 7);
