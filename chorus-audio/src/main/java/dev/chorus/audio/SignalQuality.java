@@ -65,8 +65,6 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
         private final double[] highPass;
         /** The filters' last inputs and outputs: x (samples), y (after the shelf), z (after the high-pass). */
         private double x1, x2, y1, y2, z1, z2;
-        /** The guard's value for the next sample: {@link #GUARD} or its negative. */
-        private double guard = GUARD;
         private long samples;
         private long clipped;
         private double sum;
@@ -97,7 +95,7 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
             final double c0 = highPass[0], c1 = highPass[1], c2 = highPass[2], d1 = highPass[3], d2 = highPass[4];
             double x1 = this.x1, x2 = this.x2, y1 = this.y1, y2 = this.y2, z1 = this.z1, z2 = this.z2;
             double sum = this.sum, framePower = this.framePower, stepPower = this.stepPower;
-            double guard = this.guard;
+            double guard = samples % 2 == 0 ? GUARD : -GUARD; // its sign alternates from the first sample on
             long clipped = this.clipped;
             int frameFill = this.frameFill, stepFill = this.stepFill;
             for (int i = offset; i < offset + length; i++) {
@@ -141,7 +139,6 @@ public record SignalQuality(double seconds, double clippingRatio, double silence
             this.sum = sum;
             this.framePower = framePower;
             this.stepPower = stepPower;
-            this.guard = guard;
             this.clipped = clipped;
             this.frameFill = frameFill;
             this.stepFill = stepFill;
