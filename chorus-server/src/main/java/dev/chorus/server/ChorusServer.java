@@ -45,6 +45,7 @@ import dev.chorus.server.internal.GrpcErrors;
 import dev.chorus.server.internal.JsonErrorHandler;
 import dev.chorus.server.internal.JsonRequestGuard;
 import dev.chorus.server.internal.RequestIdDecorator;
+import dev.chorus.server.internal.ResponseHeadCoalescer;
 import dev.chorus.server.internal.SecurityHeaders;
 import dev.chorus.server.marytts.MaryTtsService;
 import dev.chorus.server.openai.CatalogService;
@@ -255,6 +256,8 @@ public final class ChorusServer implements AutoCloseable {
                 .disableServerHeader()
                 // The date header comes with each request's own headers (ResponseHeaderSink): Armeria's costs a copy.
                 .disableDateHeader()
+                // An HTTP/1 response's head goes out in the same socket write as its body (ResponseHeadCoalescer).
+                .childChannelPipelineCustomizer(p -> p.addLast(new ResponseHeadCoalescer()))
                 // Every request is logged by the access log; refusals of bad input are not server faults to nag about.
                 .unloggedExceptionsReportInterval(Duration.ZERO)
                 // One registry per server, so several servers in one JVM (tests) do not collide on meter names.
