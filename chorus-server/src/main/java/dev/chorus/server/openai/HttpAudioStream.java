@@ -226,7 +226,8 @@ abstract class HttpAudioStream implements AudioOutput {
             if (writer == null && !started) {
                 started = true;
                 // Not HttpResponse.of(headers, body), which copies the headers to set the content length again.
-                whole = HttpResponse.of(new HttpObject[] {headers(), body});
+                // The body ends the stream, so Armeria writes no empty last piece after it.
+                whole = HttpResponse.of(new HttpObject[] {headers(), body.withEndOfStream()});
                 drainTimeout(summary);
                 return;
             }
