@@ -30,13 +30,7 @@ public final class ResponseHeadCoalescer extends ChannelOutboundHandlerAdapter {
     /** A flush was held and has not been performed since. */
     private boolean flushHeld;
     private ChannelHandlerContext context;
-    private final Runnable heldFlush = () -> {
-        if (flushHeld) {
-            flushHeld = false;
-            headQueued = false;
-            context.flush();
-        }
-    };
+    private final Runnable heldFlush = () -> flushHeldHead(context);
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -76,12 +70,15 @@ public final class ResponseHeadCoalescer extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        // A close that comes this way must not drop a head whose flush is held.
+        flushHeldHead(ctx); // a close that comes this way must not drop a head whose flush is held
+        ctx.close(promise);
+    }
+
+    private void flushHeldHead(ChannelHandlerContext ctx) {
         if (flushHeld) {
             flushHeld = false;
             headQueued = false;
             ctx.flush();
         }
-        ctx.close(promise);
     }
 }
