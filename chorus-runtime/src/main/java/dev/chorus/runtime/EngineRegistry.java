@@ -191,6 +191,19 @@ public final class EngineRegistry implements AutoCloseable {
     }
 
     /**
+     * Refuses a language {@code voice} cannot speak, as its engine would refuse it at synthesis
+     * ({@link TtsEngine#checkLanguage}); {@code null} passes.
+     *
+     * @throws dev.chorus.tts.InvalidInputException naming the field {@code language}
+     */
+    public void checkLanguage(VoiceInfo voice, String language) {
+        TtsEngine engine = language == null ? null : engines.get(voice.engine());
+        if (engine != null) {
+            engine.checkLanguage(voice, language);
+        }
+    }
+
+    /**
      * Resolves the voice for a request that names a language but no voice: the configured default chain for the
      * tag, then for its primary language, then the default voice if it speaks that language, then the first
      * installed voice of that language, then the default voice.

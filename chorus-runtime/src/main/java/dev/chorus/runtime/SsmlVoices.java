@@ -31,6 +31,33 @@ public final class SsmlVoices {
     }
 
     /**
+     * Refuses, before anything speaks, a language a voice of the plan cannot speak: the request's (or, without one,
+     * the document's) with {@code base}, and for each run of text the language it is spoken in (its element's
+     * {@code xml:lang}, else that one) with the voice it is spoken with: the pairs the planner hands the engines.
+     *
+     * @param doc the document, or {@code null} for plain text
+     * @throws dev.chorus.tts.InvalidInputException naming the field {@code language}
+     */
+    public static void checkLanguages(EngineRegistry registry, SsmlDocument doc, VoiceInfo base,
+                                      String requestLanguage) {
+        String language = requestLanguage != null || doc == null ? requestLanguage : doc.language();
+        registry.checkLanguage(base, language);
+        if (doc == null) {
+            return;
+        }
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        for (Segment s : doc.segments()) {
+            if (s instanceof Segment.Text t && !t.style().isSilent()) {
+                String spoken = t.style().language() != null ? t.style().language() : language;
+                VoiceInfo v = of(registry, t.style(), base);
+                if (spoken != null && checked.add(v.id() + ' ' + spoken)) {
+                    registry.checkLanguage(v, spoken);
+                }
+            }
+        }
+    }
+
+    /**
      * Returns every voice other than {@code base} that {@code doc} switches to, keyed by the name the document
      * asks for it with ({@code <voice name>}, or its languages).
      *

@@ -86,7 +86,7 @@ public final class SpeechService {
     /**
      * Prepares what a client sent, once: checks the text's length and characters, decides plain text or SSML and
      * parses SSML under the limits, takes the routing language (the request's, or the document's when no voice
-     * is named) and resolves the voice.
+     * is named), resolves the voice and refuses a language the voices cannot speak.
      *
      * @throws dev.chorus.tts.InvalidInputException for bad input, naming the field
      * @throws dev.chorus.tts.VoiceNotFoundException for an unknown voice
@@ -112,7 +112,10 @@ public final class SpeechService {
             language = VoiceRouter.routingLanguage(input.voice(), language, parsed);
             voice = resolve(input, language, caller);
         }
-        return new PreparedSpeech(input, parsed.withVoice(pinned(input.voice(), voice)), voice, language);
+        PreparedSpeech prepared = new PreparedSpeech(input, parsed.withVoice(pinned(input.voice(), voice)), voice,
+                language);
+        router.checkLanguages(prepared);
+        return prepared;
     }
 
     /**

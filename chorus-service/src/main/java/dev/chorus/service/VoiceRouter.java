@@ -112,6 +112,17 @@ public final class VoiceRouter {
                 : Map.of();
     }
 
+    /**
+     * Refuses a prepared request whose voices cannot speak its languages (the request's, the document's, an
+     * element's), as their engines would refuse them at synthesis.
+     *
+     * @throws dev.chorus.tts.InvalidInputException naming the field {@code language}
+     */
+    public void checkLanguages(PreparedSpeech speech) {
+        SsmlVoices.checkLanguages(registry, speech.parsed().isSsml() ? speech.parsed().ssml() : null, speech.voice(),
+                speech.input().options().language());
+    }
+
     /** Returns the voices that failed to load, with the reasons. */
     public Map<String, String> failures() {
         return registry.failures();

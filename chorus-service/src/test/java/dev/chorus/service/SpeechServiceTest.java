@@ -13,6 +13,7 @@ import dev.chorus.testing.Pcm;
 import dev.chorus.tts.AudioEncoding;
 import dev.chorus.tts.ChorusException;
 import dev.chorus.tts.InvalidInputException;
+import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,6 +97,38 @@ class SpeechServiceTest {
         assertThatThrownBy(() -> s.prepare(SpeechInput.of("<speak>unclosed", null)))
                 .isInstanceOf(InvalidInputException.class);
         assertThat(ssmlParses).hasValue(1);
+    }
+
+    @Test
+    void aLanguageTheVoiceCannotSpeakIsRefusedInPrepareBeforeAnythingRuns() {
+        SpeechService s = service().build();
+        // The request's language with a named voice.
+        assertThatThrownBy(() -> s.prepare(spoken("Hello.", "tone:a", "fr-FR")))
+                .isInstanceOf(InvalidInputException.class).hasMessage("language: fr-FR (expected: en-US for voice tone:a)");
+        // A language no voice speaks routes to the default voice, which refuses it too.
+        assertThatThrownBy(() -> s.prepare(spoken("Hello.", null, "xx-bogus")))
+                .hasMessage("language: xx-bogus (expected: en-US for voice tone:a)");
+        // The document's language, with a named voice.
+        assertThatThrownBy(() -> s.prepare(SpeechInput.of("<speak xml:lang=\"fr\">Bonjour.</speak>", "tone:a")))
+                .hasMessage("language: fr (expected: en-US for voice tone:a)");
+        // An element's language, spoken with the voice around it.
+        assertThatThrownBy(() -> s.prepare(SpeechInput.of(
+                "<speak>Hello <lang xml:lang=\"fr-FR\">bonjour</lang>.</speak>", "tone:a")))
+                .hasMessage("language: fr-FR (expected: en-US for voice tone:a)");
+        assertThat(engine.sentences).hasValue(0);
+        // Another region of the voice's language, a language that routes to a voice speaking it, and an element
+        // whose voice element switches to a voice of its language pass.
+        assertThat(s.prepare(spoken("Hello.", "tone:a", "en-GB")).voice().id())
+                .isEqualTo("tone:a");
+        assertThat(s.prepare(spoken("Hallo.", null, "de")).voice().id()).isEqualTo("tone:b");
+        assertThat(s.prepare(SpeechInput.of(
+                "<speak>Hello <voice languages=\"de\"><lang xml:lang=\"de\">hallo</lang></voice>.</speak>",
+                "tone:a")).voice().id()).isEqualTo("tone:a");
+    }
+
+    private static SpeechInput spoken(String text, String voice, String language) {
+        return new SpeechInput(text, "input", null, voice, new SynthesisOptions(1.0, language), null, 0, null, null,
+                false);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.chorus.service;
 
+import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
@@ -10,11 +11,13 @@ import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test engine for the pipeline's tests: voice {@code tone:a} (en-US) and {@code tone:b} (de-DE) speak 100 ms of a
- * 440 Hz (a) or 660 Hz (b) tone per word at 16 kHz, and count what they were asked to speak.
+ * 440 Hz (a) or 660 Hz (b) tone per word at 16 kHz, and count what they were asked to speak. Each speaks only
+ * its own language, and refuses another at synthesis as an engine with one language's text analysis does.
  */
 final class ToneEngine implements TtsEngineProvider {
 
@@ -47,6 +50,15 @@ final class ToneEngine implements TtsEngineProvider {
             }
 
             @Override
+            public void checkLanguage(VoiceInfo voice, String language) {
+                if (language != null && !Locale.forLanguageTag(language).getLanguage()
+                        .equals(voice.locale().getLanguage())) {
+                    throw new InvalidInputException("language", "language: " + language + " (expected: "
+                            + voice.language() + " for voice " + voice.id() + ")");
+                }
+            }
+
+            @Override
             public Voice load(String voiceId) {
                 VoiceInfo info = voices().stream().filter(v -> v.id().equals(voiceId)).findFirst()
                         .orElseThrow(() -> new VoiceNotFoundException(voiceId, List.of()));
@@ -58,6 +70,7 @@ final class ToneEngine implements TtsEngineProvider {
 
                     @Override
                     public boolean synthesize(String text, SynthesisOptions options, AudioSink sink) {
+                        checkLanguage(info, options.language());
                         sentences.incrementAndGet();
                         double hz = info == a ? 440 : 660;
                         short[] word = new short[RATE / 10];

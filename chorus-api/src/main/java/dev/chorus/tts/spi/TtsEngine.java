@@ -71,6 +71,38 @@ public interface TtsEngine extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Refuses a language that {@code voice} cannot speak for a request that asks for it (the request's language,
+     * an SSML document's or one of its elements' {@code xml:lang}), as {@link Voice#synthesize} would refuse it
+     * with these options. Called when a request is prepared, before it is admitted or accepted as a job, so such
+     * a request is refused up front, never accepted and then failed. The default accepts every language: the
+     * engine speaks any text with its voices' own sounds and uses the language only for text processing.
+     *
+     * @param voice    one of {@link #voices()}
+     * @param language a BCP-47 tag (or a name the engine accepts for a language)
+     * @throws dev.chorus.tts.InvalidInputException naming the field {@code language}, when the voice cannot speak it
+     */
+    default void checkLanguage(VoiceInfo voice, String language) {
+    }
+
+    /**
+     * Says, as data, which languages {@link #checkLanguage} lets a request ask of a voice, for a process that lists
+     * this engine's voices without running it (a cluster gateway) and so must check languages the same way.
+     */
+    default LanguageReach languageReach() {
+        return LanguageReach.ANY;
+    }
+
+    /** Which languages a request may ask an engine's voice to speak. */
+    enum LanguageReach {
+        /** Any: the language changes only text processing; the voice speaks with its own sounds. */
+        ANY,
+        /** Only the voice's own primary language (any region or script of it). */
+        VOICE,
+        /** The voice's own, or one that another voice of the same engine speaks, which the synthesis switches to. */
+        ENGINE
+    }
+
     /** Returns this engine's phonemizer, if it can turn text into IPA phonemes. */
     default Optional<Phonemizer> phonemizer() {
         return Optional.empty();

@@ -1,6 +1,8 @@
 package dev.chorus.cluster.gateway;
 
+import dev.chorus.runtime.EngineRegistry;
 import dev.chorus.tts.EngineUnavailableException;
+import dev.chorus.tts.InvalidInputException;
 import dev.chorus.tts.SynthesisOptions;
 import dev.chorus.tts.VoiceInfo;
 import dev.chorus.tts.VoiceNotFoundException;
@@ -62,6 +64,28 @@ final class RemoteVoices implements TtsEngineProvider {
             public java.util.Optional<VoiceInfo> otherVersion(String voiceId, String version) {
                 return java.util.Optional.ofNullable(directory.voice(voiceId, version))
                         .filter(v -> v.engine().equals(engine));
+            }
+
+            @Override
+            public LanguageReach languageReach() {
+                return directory.languageReach(engine);
+            }
+
+            @Override
+            public void checkLanguage(VoiceInfo voice, String language) {
+                LanguageReach reach = languageReach();
+                if (language == null || reach == LanguageReach.ANY) {
+                    return;
+                }
+                String primary = java.util.Locale.forLanguageTag(language.strip().replace('_', '-')).getLanguage();
+                boolean speaks = !primary.isEmpty() && (EngineRegistry.languageMatches(voice.language(), primary)
+                        || reach == LanguageReach.ENGINE
+                        && voices().stream().anyMatch(v -> EngineRegistry.languageMatches(v.language(), primary)));
+                if (!speaks) {
+                    throw new InvalidInputException("language", "language: " + language + " (expected: "
+                            + (reach == LanguageReach.VOICE ? voice.language()
+                            : "a language a voice of engine " + engine + " speaks") + " for voice " + voice.id() + ")");
+                }
             }
 
             @Override

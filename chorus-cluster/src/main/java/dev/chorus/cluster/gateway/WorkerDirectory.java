@@ -10,6 +10,7 @@ import dev.chorus.proto.cluster.v1.LoadReport;
 import dev.chorus.proto.cluster.v1.ResidentVoice;
 import dev.chorus.proto.cluster.v1.VoiceDescription;
 import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.spi.TtsEngine;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ final class WorkerDirectory implements AutoCloseable {
     private final List<java.util.function.Consumer<WorkerLink>> added = new CopyOnWriteArrayList<>();
     private final OutlierSettings outlier;
     private volatile Map<String, VoiceInfo> voices = Map.of();
+    private volatile Map<String, TtsEngine.LanguageReach> languageReach = Map.of();
 
     WorkerDirectory(List<String> workers, boolean tls, ClientFactory factory, ScheduledExecutorService timer,
                     Duration reportInterval, Duration ejectAfter) {
@@ -130,6 +132,11 @@ final class WorkerDirectory implements AutoCloseable {
         return voices;
     }
 
+    /** Returns which languages a request may ask of {@code engine}'s voices, as the workers report it. */
+    TtsEngine.LanguageReach languageReach(String engine) {
+        return languageReach.getOrDefault(engine, TtsEngine.LanguageReach.ANY);
+    }
+
     /** Waits until some worker reported or {@code timeout} passed; returns whether one did. */
     boolean awaitFirstReport(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -164,6 +171,7 @@ final class WorkerDirectory implements AutoCloseable {
 
     private void refreshVoices() {
         Map<String, VoiceInfo> all = new LinkedHashMap<>();
+        Map<String, TtsEngine.LanguageReach> reach = new LinkedHashMap<>();
         links.values().stream().sorted(Comparator.comparing(WorkerLink::address)).forEach(l -> {
             LoadReport r = l.report();
             if (r == null || l.state() == WorkerState.DOWN) {
@@ -173,7 +181,15 @@ final class WorkerDirectory implements AutoCloseable {
                 VoiceInfo v = WireFormat.voice(d);
                 all.merge(v.id(), v, (a, b) -> newer(b.version(), a.version()) ? b : a);
             }
+            r.getEngineLanguageReachMap().forEach((engine, name) -> {
+                try {
+                    reach.putIfAbsent(engine, TtsEngine.LanguageReach.valueOf(name));
+                } catch (IllegalArgumentException newerWorker) {
+                    // A reach this gateway does not know: leave the check to the worker.
+                }
+            });
         });
+        languageReach = Map.copyOf(reach);
         if (!all.equals(voices) && !all.isEmpty()) {
             voices = Map.copyOf(all);
             listeners.forEach(Runnable::run);

@@ -88,6 +88,16 @@ public final class QuarantinedVoices implements TtsEngineProvider {
             }
 
             @Override
+            public void checkLanguage(VoiceInfo voice, String language) {
+                engine.checkLanguage(voice, language);
+            }
+
+            @Override
+            public LanguageReach languageReach() {
+                return engine.languageReach();
+            }
+
+            @Override
             public Optional<Phonemizer> phonemizer() {
                 return engine.phonemizer();
             }

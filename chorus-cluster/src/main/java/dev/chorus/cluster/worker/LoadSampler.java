@@ -10,6 +10,7 @@ import dev.chorus.runtime.SynthesisScheduler;
 import dev.chorus.runtime.SynthesisSummary;
 import dev.chorus.runtime.Synthesizer;
 import dev.chorus.tts.VoiceInfo;
+import dev.chorus.tts.spi.TtsEngine;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -117,6 +118,11 @@ final class LoadSampler {
         for (VoiceInfo v : registry.voices()) {
             b.addVoices(WireFormat.voice(v));
         }
+        registry.engines().forEach((id, e) -> {
+            if (e.languageReach() != TtsEngine.LanguageReach.ANY) {
+                b.putEngineLanguageReach(id, e.languageReach().name());
+            }
+        });
         return b.build();
     }
 

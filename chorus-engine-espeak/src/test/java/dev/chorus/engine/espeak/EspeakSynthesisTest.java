@@ -71,6 +71,13 @@ class EspeakSynthesisTest {
         }
         assertThatThrownBy(() -> EspeakFixture.speak(voice, "Hello", new SynthesisOptions(1.0, "zz")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("language: 'zz'");
+        // The check a request gets when it is prepared agrees, before anything is synthesized.
+        assertThat(engine.languageReach()).isEqualTo(TtsEngine.LanguageReach.ENGINE);
+        for (String spoken : new String[]{"en-US", "en", "en-GB", "de", "de-AT", "cmn", "zh"}) {
+            engine.checkLanguage(voice.info(), spoken);
+        }
+        assertThatThrownBy(() -> engine.checkLanguage(voice.info(), "zz"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("language: 'zz'");
     }
 
     @Test

@@ -57,6 +57,16 @@ final class HmmEngine implements TtsEngine {
     }
 
     @Override
+    public void checkLanguage(VoiceInfo v, String language) {
+        HmmVoice.checkLanguage(v, language);
+    }
+
+    @Override
+    public LanguageReach languageReach() {
+        return LanguageReach.VOICE;
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             voice.close();

@@ -85,7 +85,12 @@ final class HmmVoice implements Voice {
     }
 
     private void checkLanguage(String language) {
-        if (language != null && !Locale.forLanguageTag(language).getLanguage().equals("en")) {
+        checkLanguage(info, language);
+    }
+
+    /** Refuses a language other than English: the voice's text analysis is MaryTTS's English one. */
+    static void checkLanguage(VoiceInfo info, String language) {
+        if (language != null && !Locale.forLanguageTag(language.strip()).getLanguage().equals("en")) {
             throw new InvalidInputException("language", "language: " + language
                     + " (expected: en or en-US for voice " + info.id() + ")");
         }

@@ -146,6 +146,12 @@ class HmmVoiceTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("language: fr-FR (expected: en or en-US");
         assertThat(voice.synthesize("Hello.", new SynthesisOptions(1.0, "en-GB"), new Pcm.Collector())).isTrue();
+        // The check a request gets when it is prepared agrees, before anything is synthesized.
+        assertThat(engine.languageReach()).isEqualTo(TtsEngine.LanguageReach.VOICE);
+        assertThatThrownBy(() -> engine.checkLanguage(voice.info(), "fr-FR"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("language: fr-FR (expected: en or en-US for voice hmm:cmu-slt-hsmm)");
+        engine.checkLanguage(voice.info(), "en-GB");
     }
 
     private static int samples(String text, double speed) {

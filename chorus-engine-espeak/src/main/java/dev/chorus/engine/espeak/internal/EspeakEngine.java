@@ -107,6 +107,22 @@ public final class EspeakEngine implements TtsEngine {
         }
     }
 
+    /**
+     * Refuses a language eSpeak NG has no voice for; any other switches the synthesis to the voice eSpeak prefers
+     * for it, as {@link #synthesize} does.
+     */
+    @Override
+    public void checkLanguage(VoiceInfo voice, String language) {
+        if (language != null && !catalog.byId(voice.id()).map(v -> speaks(v, language)).orElse(false)) {
+            resolve(language, "language");
+        }
+    }
+
+    @Override
+    public LanguageReach languageReach() {
+        return LanguageReach.ENGINE;
+    }
+
     /** Synthesizes for {@link EspeakVoice}: validates, borrows an instance, and runs one synthesis. */
     boolean synthesize(VoiceCatalog.Entry voice, String text, SynthesisOptions options, AudioSink sink) {
         ensureOpen();
