@@ -83,8 +83,9 @@ final class RemoteVoices implements TtsEngineProvider {
                         && voices().stream().anyMatch(v -> EngineRegistry.languageMatches(v.language(), primary)));
                 if (!speaks) {
                     throw new InvalidInputException("language", "language: " + language + " (expected: "
-                            + (reach == LanguageReach.VOICE ? voice.language()
-                            : "a language a voice of engine " + engine + " speaks") + " for voice " + voice.id() + ")");
+                            + (reach == LanguageReach.VOICE ? voice.locale().getLanguage() + ", any region,"
+                            : "a language the " + engine + " engine has a voice for,") + " for voice " + voice.id()
+                            + ")");
                 }
             }
 
