@@ -6,7 +6,12 @@
 #     wrk with 64 connections, alternating rounds.
 # Usage: scripts/perf/server-cost.sh [ROUNDS] [SECONDS]   (defaults 3 rounds of 10 s; prints medians and ratios)
 # Environment:
-#   CHORUS_PERF_PARTS=uncached,hits      what to measure (default: both)
+#   CHORUS_PERF_PARTS=uncached,hits      what to measure (default: both); floor: the 4 KB MP3 hit only, with
+#                                         three more servers in the same rounds: the build with its access log
+#                                         and metrics off (lean), and the bare Armeria service of BareHit.java
+#                                         (the same bytes and headers, nothing else) on the speech route's
+#                                         exchange with its head coalescing (bare_streaming) and on Armeria's
+#                                         cheapest exchange (bare_unary): the floor under a hit
 #   CHORUS_PERF_JAR=/path/chorus-app.jar  run that build (a copy of chorus-app/target: the jar with lib/ beside it)
 #                                         instead of ./chorus
 #   CHORUS_PERF_BASELINE_JAR=/path/...    also run a second build, measured in the same rounds, interleaved with
@@ -30,7 +35,9 @@ command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx" 
 
 gcc -O2 -o "$work/espeak-cpu" "$root/scripts/perf/espeak-cpu.c" -l:libespeak-ng.so.1
 
-start() { # NAME PORT JAR|"": starts a server, waits until ready, sets java_pid_NAME
+declare -A port_for=()
+start() { # NAME PORT JAR|"" [VAR=VALUE...]: starts a server, waits until ready, sets java_pid_NAME
+  port_for[$1]=$2
   local cmd=("$root/chorus")
   if [ -n "$3" ]; then
     . "$root/scripts/java-env.sh" && chorus_find_java
@@ -38,7 +45,7 @@ start() { # NAME PORT JAR|"": starts a server, waits until ready, sets java_pid_
     cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
       ${CHORUS_JAVA_OPTS:-} -jar "$3")
   fi
-  CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$2 "${cmd[@]}" serve \
+  env "${@:4}" CHORUS_ENGINES=espeak CHORUS_DEFAULT_VOICE=espeak:en-us CHORUS_PORT=$2 "${cmd[@]}" serve \
     > "$work/$1.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
@@ -49,13 +56,28 @@ start() { # NAME PORT JAR|"": starts a server, waits until ready, sets java_pid_
   curl -sf "http://127.0.0.1:$2/readyz" >/dev/null || { cat "$work/$1.log" >&2; exit 1; }
   printf -v "java_pid_$1" '%s' "$(pgrep -P "$pid" java || echo "$pid")"
 }
+start_bare() { # NAME PORT MODE FILE: starts BareHit.java with the server's libraries, sets java_pid_NAME
+  port_for[$1]=$2
+  . "$root/scripts/java-env.sh" && chorus_find_java
+  local lib
+  lib="$(dirname "${CHORUS_PERF_JAR:-$root/chorus-app/target/chorus-app.jar}")/lib"
+  "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow ${CHORUS_JAVA_OPTS:-} -cp "$lib/*" \
+    "$root/scripts/perf/BareHit.java" "$2" "$4" "$3" > "$work/$1.log" 2>&1 &
+  pids+=("$!")
+  printf -v "java_pid_$1" '%s' "$!"
+  for _ in $(seq 1 60); do
+    grep -q '^ready' "$work/$1.log" && return
+    sleep 1
+  done
+  cat "$work/$1.log" >&2; exit 1
+}
 targets=(chorus)
 start chorus "$port" "${CHORUS_PERF_JAR:-}"
 if [ -n "${CHORUS_PERF_BASELINE_JAR:-}" ]; then
   targets+=(baseline)
   start baseline "$base_port" "$CHORUS_PERF_BASELINE_JAR"
 fi
-port_of() { [ "$1" = chorus ] && echo "$port" || echo "$base_port"; }
+port_of() { echo "${port_for[$1]}"; }
 
 cpu_ticks() { local v="java_pid_$1"; awk '{print $14 + $15}' "/proc/${!v}/stat"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -103,7 +125,7 @@ LUA
   done
 fi
 
-if [[ ",$parts," == *,hits,* ]]; then
+if [[ ",$parts," == *,hits,* || ",$parts," == *,floor,* ]]; then
   # 2. Cache hits against nginx with the same bytes.
   mkdir -p "$work/www" "$work/tmp"
   # nginx started by root serves as an unprivileged user: it must be able to reach the files (mktemp made 0700).
@@ -148,7 +170,17 @@ CONF
     fi
     awk '/Requests\/sec/ {print $2}' <<< "$out"
   }
-  for name in small.mp3 large.wav; do
+  names=(small.mp3 large.wav)
+  if [[ ",$parts," == *,floor,* ]]; then
+    names=(small.mp3)
+    start lean $((port + 3)) "${CHORUS_PERF_JAR:-}" CHORUS_ACCESS_LOG=false CHORUS_METRICS_ENABLED=false
+    curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$(sed -n 's/^wrk.body = \[\[\(.*\)\]\]$/\1/p' \
+      "$work/small.mp3.lua")" "http://127.0.0.1:$((port + 3))/v1/audio/speech"
+    start_bare bare_streaming $((port + 4)) streaming "$work/www/small.mp3"
+    start_bare bare_unary $((port + 5)) unary "$work/www/small.mp3"
+    targets+=(lean bare_streaming bare_unary)
+  fi
+  for name in "${names[@]}"; do
     bytes=$(stat -c %s "$work/www/$name")
     for _ in 1 2; do # warm-up: twice, as the JIT on two shared cores needs longer than one run
       for t in "${targets[@]}"; do

@@ -49,8 +49,11 @@ public final class SsmlVoices {
         for (Segment s : doc.segments()) {
             if (s instanceof Segment.Text t && !t.style().isSilent()) {
                 String spoken = t.style().language() != null ? t.style().language() : language;
+                if (spoken == null) {
+                    continue;
+                }
                 VoiceInfo v = of(registry, t.style(), base);
-                if (spoken != null && checked.add(v.id() + ' ' + spoken)) {
+                if (checked.add(v.id() + ' ' + spoken)) {
                     registry.checkLanguage(v, spoken);
                 }
             }
