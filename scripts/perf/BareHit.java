@@ -15,6 +15,7 @@ import dev.chorus.server.internal.ResponseHeadCoalescer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -60,7 +61,8 @@ public final class BareHit {
                 }));
             }
         };
-        ServerBuilder sb = Server.builder().http(port).disableServerHeader().disableDateHeader()
+        ServerBuilder sb = Server.builder().http(new InetSocketAddress("127.0.0.1", port)).disableServerHeader()
+                .disableDateHeader()
                 .service("/v1/audio/speech", hit);
         if (exchange == ExchangeType.RESPONSE_STREAMING) {
             sb.childChannelPipelineCustomizer(p -> p.addLast(new ResponseHeadCoalescer()));
