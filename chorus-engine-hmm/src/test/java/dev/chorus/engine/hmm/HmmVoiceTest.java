@@ -152,6 +152,7 @@ class HmmVoiceTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("language: fr-FR (expected: en or en-US for voice hmm:cmu-slt-hsmm)");
         engine.checkLanguage(voice.info(), "en-GB");
+        engine.checkLanguage(voice.info(), "en_US");
     }
 
     private static int samples(String text, double speed) {
