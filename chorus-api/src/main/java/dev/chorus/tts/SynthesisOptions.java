@@ -8,7 +8,8 @@ package dev.chorus.tts;
  * the same on every engine.
  *
  * @param speed    speaking rate multiplier, {@value #MIN_SPEED} to {@value #MAX_SPEED}; 1.0 is the voice's own rate
- * @param language BCP-47 tag overriding the voice's language for text processing, or {@code null}
+ * @param language BCP-47 tag overriding the voice's language for text processing, or {@code null} (a blank tag is
+ *                 {@code null}; surrounding spaces are dropped)
  * @param pitch    pitch change in semitones, {@value #MIN_PITCH} to {@value #MAX_PITCH}; 0 keeps the voice's pitch
  * @param volume   gain in dB, {@value #MIN_VOLUME} to {@value #MAX_VOLUME}; 0 keeps the voice's loudness
  */
@@ -30,6 +31,8 @@ public record SynthesisOptions(double speed, String language, double pitch, doub
     private static final SynthesisOptions DEFAULTS = new SynthesisOptions(1.0, null);
 
     public SynthesisOptions {
+        // A blank language is no language, in one process as across the cluster's wire (which has no null).
+        language = language == null || language.isBlank() ? null : language.strip();
         check("speed", speed, MIN_SPEED, MAX_SPEED);
         check("pitch", pitch, MIN_PITCH, MAX_PITCH);
         check("volume", volume, MIN_VOLUME, MAX_VOLUME);

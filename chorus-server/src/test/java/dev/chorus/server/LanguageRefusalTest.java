@@ -43,6 +43,7 @@ class LanguageRefusalTest {
 
     @Test
     void theDefaultVoiceRefusesAnotherLanguageOnTheSpeechRouteAndTheJobsRouteAlike() throws Exception {
+        int jobsBefore = jobs();
         for (String body : new String[]{
                 "{\"input\":\"Hello there.\",\"language\":\"xx-bogus\"}",
                 "{\"input\":\"Hello there.\",\"voice\":\"hmm:cmu-slt-hsmm\",\"language\":\"fr-FR\"}",
@@ -56,10 +57,19 @@ class LanguageRefusalTest {
                         .contains("for voice hmm:cmu-slt-hsmm");
             }
         }
+        // A blank language is no language: the voice's own.
+        for (String path : new String[]{"/v1/audio/speech", "/v1/audio/jobs"}) {
+            HttpResponse<String> blank = post(path, "{\"input\":\"Hello.\",\"language\":\" \"}");
+            assertThat(blank.statusCode()).as(path).isEqualTo(path.endsWith("jobs") ? 202 : 200);
+        }
+        assertThat(jobs()).as("jobs accepted: the blank language's only").isEqualTo(jobsBefore + 1);
+    }
+
+    private static int jobs() throws Exception {
         HttpResponse<String> listed = SERVER.http().send(HttpRequest.newBuilder(SERVER.uri("/v1/audio/jobs")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(listed.statusCode()).isEqualTo(200);
-        assertThat(listed.body()).doesNotContain("\"id\"");
+        return listed.body().split("\"id\"", -1).length - 1;
     }
 
     @Test

@@ -121,6 +121,8 @@ class SpeechServiceTest {
         assertThat(s.prepare(spoken("Hello.", "tone:a", "en-GB")).voice().id())
                 .isEqualTo("tone:a");
         assertThat(s.prepare(spoken("Hallo.", null, "de")).voice().id()).isEqualTo("tone:b");
+        // A blank language is none: the voice's own.
+        assertThat(s.prepare(spoken("Hello.", "tone:a", " ")).request().options().language()).isNull();
         assertThat(s.prepare(SpeechInput.of(
                 "<speak>Hello <voice languages=\"de\"><lang xml:lang=\"de\">hallo</lang></voice>.</speak>",
                 "tone:a")).voice().id()).isEqualTo("tone:a");
