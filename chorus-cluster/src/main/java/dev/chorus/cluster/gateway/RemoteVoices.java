@@ -13,6 +13,7 @@ import dev.chorus.tts.spi.TtsEngineProvider;
 import dev.chorus.tts.spi.Voice;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A gateway's stand-in for one engine the workers run: it lists the voices the workers report for that engine,
@@ -77,7 +78,7 @@ final class RemoteVoices implements TtsEngineProvider {
                 if (language == null || reach == LanguageReach.ANY) {
                     return;
                 }
-                String primary = java.util.Locale.forLanguageTag(language.strip().replace('_', '-')).getLanguage();
+                String primary = Locale.forLanguageTag(language.replace('_', '-')).getLanguage();
                 boolean speaks = !primary.isEmpty() && (EngineRegistry.languageMatches(voice.language(), primary)
                         || reach == LanguageReach.ENGINE
                         && voices().stream().anyMatch(v -> EngineRegistry.languageMatches(v.language(), primary)));

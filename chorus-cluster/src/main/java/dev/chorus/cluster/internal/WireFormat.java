@@ -49,8 +49,8 @@ public final class WireFormat {
 
     /** Rebuilds the request a gateway sent; the worker's parser checks it again. */
     public static SynthesisRequest request(WorkRequest w) {
-        SynthesisOptions o = new SynthesisOptions(w.getSpeed(), w.getLanguage().isEmpty() ? null : w.getLanguage(),
-                w.getPitch(), w.getVolume());
+        // The wire's empty language is no language: SynthesisOptions reads a blank tag as none.
+        SynthesisOptions o = new SynthesisOptions(w.getSpeed(), w.getLanguage(), w.getPitch(), w.getVolume());
         TextOptions t = new TextOptions(TextOptions.Format.valueOf(w.getTextFormat()), w.getNormalize(),
                 w.getLexiconList().stream().map(p -> new dev.chorus.tts.Pronunciation(p.getMatch(), p.getRegex(),
                         p.getAlias().isEmpty() ? null : p.getAlias(),

@@ -90,8 +90,7 @@ final class HmmVoice implements Voice {
 
     /** Refuses a language other than English: the voice's text analysis is MaryTTS's English one. */
     static void checkLanguage(VoiceInfo info, String language) {
-        if (language != null
-                && !Locale.forLanguageTag(language.strip().replace('_', '-')).getLanguage().equals("en")) {
+        if (language != null && !Locale.forLanguageTag(language.replace('_', '-')).getLanguage().equals("en")) {
             throw new InvalidInputException("language", "language: " + language
                     + " (expected: en or en-US for voice " + info.id() + ")");
         }
