@@ -205,6 +205,9 @@ public final class MappedText {
         /** Appends {@code c}, mapped to the source range {@code [sourceStart, sourceEnd)}. */
         Builder append(char c, int sourceStart, int sourceEnd) {
             int n = text.length();
+            if (n > 0 && sourceStart < starts[n - 1]) {
+                shareInsertedWith(sourceStart);
+            }
             if (n > 0 && (sourceStart < starts[n - 1] || sourceEnd < ends[n - 1])) {
                 throw new IllegalStateException("source range [" + sourceStart + ", " + sourceEnd
                         + ") goes back before [" + starts[n - 1] + ", " + ends[n - 1] + ")");
@@ -217,6 +220,23 @@ public final class MappedText {
             starts[n] = sourceStart;
             ends[n] = sourceEnd;
             return this;
+        }
+
+        /**
+         * Widens the inserted chars (empty ranges) at the end back to {@code sourceStart}, when what follows them
+         * comes from the same source as what precedes them: one source char expanded into several (NFKC turns
+         * {@code ⩵} into {@code ==}, read "equals equals") with a space inserted between the readings. The space
+         * then belongs to that char, and the ranges stay in order.
+         */
+        private void shareInsertedWith(int sourceStart) {
+            int n = text.length();
+            int k = n - 1;
+            while (k >= 0 && starts[k] == ends[k]) {
+                k--;
+            }
+            if (k < n - 1 && (k < 0 || sourceStart >= starts[k])) {
+                Arrays.fill(starts, k + 1, n, sourceStart);
+            }
         }
 
         /** Appends every char of {@code s}, each mapped to the source range {@code [sourceStart, sourceEnd)}. */

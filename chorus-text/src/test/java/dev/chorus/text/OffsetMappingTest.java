@@ -41,6 +41,18 @@ class OffsetMappingTest {
     }
 
     @Test
+    void aCharThatExpandsIntoSeveralReadingsMapsEachOfThemAndTheSpaceBetweenBackToIt() {
+        // NFKC turns U+2A75 into "==", two readings of one source char with a space inserted between them.
+        PreparedText prepared = pipeline.prepare("a \u2A75 b", Locale.US);
+        assertThat(prepared.normalized()).isEqualTo("a equals equals b");
+        assertThat(wordSources(prepared)).containsExactly(Map.entry("a", "a"), Map.entry("equals", "\u2A75"),
+                Map.entry("equals", "\u2A75"), Map.entry("b", "b"));
+        Span between = prepared.sourceSpan(8, 9);
+        assertThat(prepared.source().substring(between.start(), between.end())).isEqualTo("\u2A75");
+        assertThat(pipeline.prepare("\u2A75", Locale.US).normalized()).isEqualTo("equals equals");
+    }
+
+    @Test
     void mapsAbbreviationsDatesAndUnitsBack() {
         PreparedText prepared = pipeline.prepare("Dr. Smith ran 5 km on 2026-11-25.", Locale.US);
         assertThat(prepared.normalized())
